@@ -1,0 +1,69 @@
+// Folder boundaries from DESIGN.md, enforced: the core never sees Electron or React, the contract stays
+// portable, the renderer reaches the core only through the contract.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const electronAndUi = ['electron', 'electron/*', 'electron-store', 'react', 'react-dom', 'react/*'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['src-proxy/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: electronAndUi.filter((p) => !p.includes('*')),
+        patterns: [
+          { group: ['electron/*', 'react/*'], message: 'src-proxy is plain Node.' },
+          { group: ['**/src-main/**', '**/src-renderer/**'], message: 'src-proxy must not depend on the shells.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['src-proxy/contract/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['node:*'], message: 'The contract is shared with the renderer: no Node imports.' },
+          { group: ['../*', '!./*'], message: 'The contract imports nothing else from src-proxy.' },
+          { group: ['**/src-main/**', '**/src-renderer/**', 'electron', 'react'], message: 'The contract stays portable.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['src-renderer/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['node:*', 'electron', 'electron/*'], message: 'The renderer runs in a browser.' },
+          { group: ['**/src-main/**'], message: 'The renderer talks to main only through the contract.' },
+          {
+            group: ['**/src-proxy/**', '!**/src-proxy/contract', '!**/src-proxy/contract/**'],
+            message: 'The renderer may import only src-proxy/contract.',
+          },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['src-main/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/src-renderer/**'], message: 'Main never imports the renderer.' }],
+      }],
+    },
+  },
+  {
+    files: ['tests/**/*.ts', 'bench/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+);

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { FailureKindSchema } from './providers.js';
+
+export const AUTH_SCHEMES = ['x-api-key', 'bearer'] as const;
+export const AuthSchemeSchema = z.enum(AUTH_SCHEMES);
+export type AuthScheme = z.infer<typeof AuthSchemeSchema>;
+
+/** Options of an Anthropic-compatible API-key account (Anthropic, z.ai, Kimi, DeepSeek, MiniMax ...). */
+export const AnthropicOptionsSchema = z.object({
+  /** Base URL without `/v1`, e.g. `https://api.anthropic.com` or `https://api.z.ai/api/anthropic`. */
+  base_url: z
+    .string()
+    .trim()
+    .url()
+    .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL')
+    .transform((u) => u.replace(/\/+$/, '').replace(/\/v1$/, '')),
+  /** How the key is sent upstream. */
+  auth_scheme: AuthSchemeSchema.default('x-api-key'),
+  /** Some compatible upstreams reject `cache_control`; strip it for them. */
+  strip_cache_control: z.boolean().default(false),
+  /** Forward count_tokens to the upstream; when false the gateway estimates locally. */
+  count_tokens: z.boolean().default(true),
+});
+export type AnthropicOptions = z.infer<typeof AnthropicOptionsSchema>;
+
+/** `ok` accounts serve traffic; `invalid` (401) waits for a new key; `forbidden` (403) cools down. */
+export const ACCOUNT_HEALTH = ['ok', 'invalid', 'forbidden'] as const;
+export const AccountHealthSchema = z.enum(ACCOUNT_HEALTH);
+export type AccountHealth = z.infer<typeof AccountHealthSchema>;
+
+/** A cooldown for one upstream model on one account, or for the whole account (`model: "*"`). */
+export const CooldownSchema = z.object({
+  model: z.string(),
+  until: z.number(),
+  reason: FailureKindSchema,
+});
+export type Cooldown = z.infer<typeof CooldownSchema>;
+export const ALL_MODELS = '*';
+
+export const AccountStatsSchema = z.object({
+  requests: z.number().int().nonnegative().default(0),
+  failures: z.number().int().nonnegative().default(0),
+  input_tokens: z.number().int().nonnegative().default(0),
+  output_tokens: z.number().int().nonnegative().default(0),
+  last_used_at: z.number().nullable().default(null),
+});
+export type AccountStats = z.infer<typeof AccountStatsSchema>;
+
+const accountCommon = {
+  id: z.string().min(1),
+  label: z.string().trim().min(1).max(200),
+  enabled: z.boolean().default(true),
+  health: AccountHealthSchema.default('ok'),
+  /** The upstream's own words for the last health change (never contains the secret). */
+  health_message: z.string().nullable().default(null),
+  health_at: z.number().nullable().default(null),
+  cooldowns: z.array(CooldownSchema).default([]),
+  stats: AccountStatsSchema.default({ requests: 0, failures: 0, input_tokens: 0, output_tokens: 0, last_used_at: null }),
+  created_at: z.number(),
+};
+
+export const AnthropicAccountSchema = z.object({
+  ...accountCommon,
+  provider: z.literal('anthropic'),
+  options: AnthropicOptionsSchema,
+});
+
+/** An account as stored and shown. Secrets are kept apart, in a SecretStore. */
+export const AccountSchema = z.discriminatedUnion('provider', [AnthropicAccountSchema]);
+export type Account = z.infer<typeof AccountSchema>;
+export type AccountOf<K extends Account['provider']> = Extract<Account, { provider: K }>;
+
+export const NewAccountSchema = z.discriminatedUnion('provider', [
+  z.object({
+    provider: z.literal('anthropic'),
+    label: z.string().trim().min(1).max(200),
+    api_key: z.string().trim().min(1),
+    options: AnthropicOptionsSchema,
+    enabled: z.boolean().optional(),
+  }),
+]);
+export type NewAccount = z.input<typeof NewAccountSchema>;
+
+export const AccountPatchSchema = z.object({
+  label: z.string().trim().min(1).max(200).optional(),
+  enabled: z.boolean().optional(),
+  /** Replaces the stored key and clears an `invalid` health mark. */
+  api_key: z.string().trim().min(1).optional(),
+  options: AnthropicOptionsSchema.partial().optional(),
+  /** Forget cooldowns and health marks, e.g. after the user fixed the account upstream. */
+  reset_health: z.boolean().optional(),
+});
+export type AccountPatch = z.input<typeof AccountPatchSchema>;

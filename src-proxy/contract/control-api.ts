@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { AccountPatchSchema, NewAccountSchema, type Account, type AccountPatch, type NewAccount } from './accounts.js';
+import { RequestQuerySchema, type RequestLogEntry, type RequestQuery } from './request-log.js';
+import { SettingsPatchSchema, type Settings, type SettingsPatch } from './settings.js';
+
+export interface GatewayStatus {
+  running: boolean;
+  host: string;
+  port: number;
+  /** Base URL to give Claude Code (`ANTHROPIC_BASE_URL`); null while stopped. */
+  url: string | null;
+  started_at: number | null;
+  /** Why the last start failed, as a code the shells put into words. */
+  last_error: ControlErrorCode | null;
+}
+
+/** Problems the core reports and the shells put into words. */
+export const CONTROL_ERROR_CODES = [
+  'invalid_argument',
+  'not_found',
+  'port_in_use',
+  'listen_failed',
+  'insecure_bind',
+  'internal',
+] as const;
+export type ControlErrorCode = (typeof CONTROL_ERROR_CODES)[number];
+
+export class ControlError extends Error {
+  constructor(
+    readonly code: ControlErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ControlError';
+  }
+}
+
+/** Conditions a user should see, raised by the core as codes. */
+export const WARNING_CODES = ['settings_corrupt', 'accounts_corrupt', 'secrets_corrupt', 'history_corrupt'] as const;
+export interface Warning {
+  code: (typeof WARNING_CODES)[number];
+  /** The file that was moved aside, and where it went. */
+  file: string;
+  backup: string | null;
+  time: number;
+}
+
+/** What the console and the CLI can ask of a running core. Every transport implements exactly this. */
+export interface ControlApi {
+  getStatus(): Promise<GatewayStatus>;
+  startGateway(): Promise<GatewayStatus>;
+  stopGateway(): Promise<GatewayStatus>;
+  getSettings(): Promise<Settings>;
+  updateSettings(patch: SettingsPatch): Promise<Settings>;
+  listAccounts(): Promise<Account[]>;
+  addAccount(input: NewAccount): Promise<Account>;
+  updateAccount(id: string, patch: AccountPatch): Promise<Account>;
+  removeAccount(id: string): Promise<void>;
+  listRequests(query: RequestQuery): Promise<RequestLogEntry[]>;
+  clearRequests(): Promise<void>;
+  listWarnings(): Promise<Warning[]>;
+}
+
+export type ControlMethod = keyof ControlApi;
+
+/** Argument schemas per method; a method missing here fails to compile. */
+export const CONTROL_ARGS = {
+  getStatus: z.tuple([]),
+  startGateway: z.tuple([]),
+  stopGateway: z.tuple([]),
+  getSettings: z.tuple([]),
+  updateSettings: z.tuple([SettingsPatchSchema]),
+  listAccounts: z.tuple([]),
+  addAccount: z.tuple([NewAccountSchema]),
+  updateAccount: z.tuple([z.string().min(1), AccountPatchSchema]),
+  removeAccount: z.tuple([z.string().min(1)]),
+  listRequests: z.tuple([RequestQuerySchema]),
+  clearRequests: z.tuple([]),
+  listWarnings: z.tuple([]),
+} satisfies Record<ControlMethod, z.ZodTuple>;
+
+export const CONTROL_METHODS = Object.keys(CONTROL_ARGS) as ControlMethod[];
+
+/** Events the core pushes to every connected console. */
+export interface ControlEvents {
+  request: RequestLogEntry;
+  status: GatewayStatus;
+  accounts: Account[];
+  settings: Settings;
+  warning: Warning;
+}
+export type ControlEventName = keyof ControlEvents;
+
+/** What a transport returns instead of throwing across a process or network boundary. */
+export type ControlResult<T> = { ok: true; value: T } | { ok: false; error: { code: ControlErrorCode; message: string } };

@@ -1,0 +1,5 @@
+export * from './providers.js';
+export * from './settings.js';
+export * from './accounts.js';
+export * from './request-log.js';
+export * from './control-api.js';

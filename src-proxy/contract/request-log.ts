@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { FailureKindSchema, ProviderKindSchema } from './providers.js';
+
+/** One upstream attempt inside a request. */
+export const AttemptRecordSchema = z.object({
+  account_id: z.string(),
+  account_label: z.string(),
+  /** Upstream HTTP status, when the upstream answered. */
+  status: z.number().int().nullable(),
+  /** Null when the attempt succeeded. */
+  failure: FailureKindSchema.nullable(),
+  message: z.string().nullable(),
+  latency_ms: z.number(),
+});
+export type AttemptRecord = z.infer<typeof AttemptRecordSchema>;
+
+export const ROUTE_KINDS = ['messages', 'count_tokens', 'models', 'other'] as const;
+
+/** One entry per request the gateway answered. */
+export const RequestLogEntrySchema = z.object({
+  id: z.string(),
+  /** Epoch ms when the request arrived. */
+  time: z.number(),
+  method: z.string(),
+  path: z.string(),
+  route: z.enum(ROUTE_KINDS),
+  inbound_model: z.string().nullable(),
+  mapped_model: z.string().nullable(),
+  provider: ProviderKindSchema.nullable(),
+  account_id: z.string().nullable(),
+  account_label: z.string().nullable(),
+  stream: z.boolean(),
+  status: z.number().int(),
+  attempts: z.array(AttemptRecordSchema),
+  latency_ms: z.number(),
+  /** Time to the first byte of the response body sent to the client. */
+  ttfb_ms: z.number().nullable(),
+  input_tokens: z.number().int().nullable(),
+  output_tokens: z.number().int().nullable(),
+  cache_read_input_tokens: z.number().int().nullable(),
+  cache_creation_input_tokens: z.number().int().nullable(),
+  stop_reason: z.string().nullable(),
+  /** Answered locally (warmup interception or a local token estimate) rather than by an upstream. */
+  local: z.enum(['warmup', 'estimate']).nullable(),
+  error_type: z.string().nullable(),
+  error_message: z.string().nullable(),
+  /** The client went away before the answer was complete. */
+  client_aborted: z.boolean(),
+});
+export type RequestLogEntry = z.infer<typeof RequestLogEntrySchema>;
+
+export const RequestQuerySchema = z.object({
+  limit: z.number().int().min(1).max(10_000).optional(),
+  /** Only entries strictly older than this entry id's time (paging backwards). */
+  before_time: z.number().optional(),
+});
+export type RequestQuery = z.infer<typeof RequestQuerySchema>;

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { ProviderKindSchema } from './providers.js';
+
+export const AUTH_MODES = ['off', 'strict', 'all-except-health'] as const;
+export const AuthModeSchema = z.enum(AUTH_MODES);
+export type AuthMode = z.infer<typeof AuthModeSchema>;
+
+export const DEFAULT_PORT = 8045;
+export const DEFAULT_HOST = '127.0.0.1';
+/** The Anthropic API's own request cap. */
+export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+/**
+ * One model mapping rule. `match` is an exact model id or a pattern with `*` wildcards; `model` is the
+ * upstream model to send (omitted: the inbound model unchanged).
+ */
+export const ModelRuleSchema = z.object({
+  match: z.string().trim().min(1),
+  provider: ProviderKindSchema,
+  model: z.string().trim().min(1).optional(),
+});
+export type ModelRule = z.infer<typeof ModelRuleSchema>;
+
+export const SETTINGS_VERSION = 1;
+
+export const SettingsSchema = z.object({
+  version: z.literal(SETTINGS_VERSION).default(SETTINGS_VERSION),
+  port: z.number().int().min(1).max(65_535).default(DEFAULT_PORT),
+  host: z.string().trim().min(1).default(DEFAULT_HOST),
+  api_key: z.string().default(''),
+  auth_mode: AuthModeSchema.default('off'),
+  max_body_bytes: z.number().int().min(1024).max(1024 * 1024 * 1024).default(DEFAULT_MAX_BODY_BYTES),
+  model_rules: z.array(ModelRuleSchema).default([]),
+  /** Keep a conversation on the account that served it while that account stays healthy. */
+  session_affinity: z.boolean().default(true),
+  /** Answer Claude Code's warmup requests locally instead of spending an upstream call. */
+  warmup_interception: z.boolean().default(true),
+  /** How long to wait for an upstream's response headers, and then for each chunk of its body. */
+  upstream_timeout_ms: z.number().int().min(1000).max(3_600_000).default(300_000),
+  /** Request log entries kept on disk (and shown after a restart). */
+  log_history_limit: z.number().int().min(0).max(100_000).default(2000),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+export const SettingsPatchSchema = SettingsSchema.omit({ version: true }).partial();
+export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
+
+export function defaultSettings(): Settings {
+  return SettingsSchema.parse({});
+}
+
+/** Settings a user may read and write one at a time (`switchyard config get|set KEY`). */
+export const SCALAR_SETTING_KEYS = [
+  'port',
+  'host',
+  'api_key',
+  'auth_mode',
+  'max_body_bytes',
+  'session_affinity',
+  'warmup_interception',
+  'upstream_timeout_ms',
+  'log_history_limit',
+] as const satisfies readonly (keyof Settings)[];
+export type ScalarSettingKey = (typeof SCALAR_SETTING_KEYS)[number];
+
+export function isScalarSettingKey(key: string): key is ScalarSettingKey {
+  return (SCALAR_SETTING_KEYS as readonly string[]).includes(key);
+}
