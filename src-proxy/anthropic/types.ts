@@ -25,19 +25,23 @@ export interface InputMessage {
   [key: string]: unknown;
 }
 
-export interface MessagesRequest {
+/** What `/v1/messages` and `/v1/messages/count_tokens` bodies share. */
+export interface RequestBase {
   model: string;
-  max_tokens: number;
   messages: InputMessage[];
   system?: string | ContentBlock[];
-  stream?: boolean;
   metadata?: { user_id?: string | null; [key: string]: unknown };
   tools?: Array<{ name?: string; type?: string; [key: string]: unknown }>;
   [key: string]: unknown;
 }
 
+export interface MessagesRequest extends RequestBase {
+  max_tokens: number;
+  stream?: boolean;
+}
+
 /** The body of `POST /v1/messages/count_tokens`: a messages request without the generation knobs. */
-export type CountTokensRequest = Omit<MessagesRequest, 'max_tokens'> & { max_tokens?: number };
+export type CountTokensRequest = RequestBase;
 
 export interface Usage {
   input_tokens: number;

@@ -4,6 +4,7 @@
 import type { Account, FailureKind, ProviderKind } from '../contract/index.js';
 import type { Frame } from '../anthropic/sse.js';
 import type { PreparedRequest } from '../anthropic/prepared-request.js';
+import type { CountTokensRequest, Message } from '../anthropic/types.js';
 
 export interface AttemptContext {
   /** Aborted when the client goes away or the gateway gives up on this attempt. */
@@ -41,16 +42,27 @@ export class UpstreamError extends Error {
   }
 }
 
-export type AttemptResult =
-  | {
-      ok: true;
+interface AttemptSuccessBase {
+  ok: true;
+  upstreamModel: string;
+  /** Upstream response headers worth relaying to the client (rate-limit hints, upstream request id). */
+  relayHeaders: Record<string, string>;
+}
+
+export type AttemptSuccess =
+  | (AttemptSuccessBase & {
+      kind: 'stream';
       /** Anthropic stream events, `message_start` first. Throws UpstreamError if the upstream breaks. */
       frames: AsyncIterable<Frame>;
-      upstreamModel: string;
-      /** Upstream response headers to relay (request-id, rate-limit hints). */
-      relayHeaders: Record<string, string>;
-    }
-  | { ok: false; failure: UpstreamFailure };
+    })
+  | (AttemptSuccessBase & {
+      kind: 'message';
+      message: Message;
+      /** The upstream's exact JSON bytes for `message`, when they can be relayed as they are. */
+      raw: Buffer | null;
+    });
+
+export type AttemptResult = AttemptSuccess | { ok: false; failure: UpstreamFailure };
 
 export type CountTokensResult =
   | { ok: true; inputTokens: number }
@@ -66,8 +78,22 @@ export interface ProviderCapabilities {
 export interface Provider<A extends Account = Account> {
   readonly kind: ProviderKind;
   capabilities(account: A): ProviderCapabilities;
+  /**
+   * Sends one attempt. `req.body.stream` says what the client wants; a provider may stream internally
+   * either way and return frames, or return a complete message for a non-streaming client.
+   */
   send(req: PreparedRequest, creds: AccountCredentials<A>, ctx: AttemptContext): Promise<AttemptResult>;
-  countTokens(req: PreparedRequest, creds: AccountCredentials<A>, ctx: AttemptContext): Promise<CountTokensResult>;
+  countTokens(req: PreparedRequest<CountTokensRequest>, creds: AccountCredentials<A>, ctx: AttemptContext): Promise<CountTokensResult>;
   /** Releases connection pools. */
   close(): Promise<void>;
+}
+
+export type ProviderRegistry = { readonly [K in ProviderKind]?: Provider<Extract<Account, { provider: K }>> };
+
+/**
+ * The provider serving a route. Accounts reach it only through selection by provider kind, so the
+ * account it receives is always of its own kind; the widening is sound.
+ */
+export function providerFor(registry: ProviderRegistry, kind: ProviderKind): Provider | undefined {
+  return registry[kind] as Provider | undefined;
 }

@@ -1,0 +1,72 @@
+// The account pool as the request pipeline sees it: the selector's choice over the store's current
+// accounts, their keys, and the consequences of each attempt written back as runtime bookkeeping.
+
+import { ALL_MODELS, type Account, type AccountHealth, type Cooldown, type FailureKind } from '../contract/index.js';
+import type { AccountPool, PoolQuery, UsageReport } from '../gateway/deps.js';
+import type { AccountCredentials } from '../providers/types.js';
+import { AccountSelector, type Selection } from '../routing/account-selection.js';
+import type { RetryDecision } from '../routing/retry-policy.js';
+import type { AccountStore } from './account-store.js';
+import type { SecretStore } from './secret-store.js';
+
+export class StoreAccountPool implements AccountPool {
+  constructor(
+    private readonly store: AccountStore,
+    private readonly secrets: SecretStore,
+    private readonly selector = new AccountSelector(),
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  select(q: PoolQuery): Selection<Account> {
+    return this.selector.select(this.store.list(), { ...q, now: this.now() });
+  }
+
+  get(id: string): Account | undefined {
+    return this.store.get(id);
+  }
+
+  credentials(account: Account): AccountCredentials | null {
+    const secret = this.secrets.get(account.id);
+    return secret ? { account, secret } : null;
+  }
+
+  recordSuccess(accountId: string, usage: UsageReport): void {
+    const now = this.now();
+    this.store.patchRuntime(accountId, (a) => ({
+      ...a,
+      // A success proves a 403 was passing; a wrong key (invalid) is only cleared by a new key.
+      ...(a.health === 'forbidden' ? { health: 'ok' as AccountHealth, health_message: null, health_at: now } : {}),
+      stats: {
+        ...a.stats,
+        requests: a.stats.requests + 1,
+        input_tokens: a.stats.input_tokens + (usage.input_tokens ?? 0),
+        output_tokens: a.stats.output_tokens + (usage.output_tokens ?? 0),
+        last_used_at: now,
+      },
+    }));
+  }
+
+  recordFailure(accountId: string, model: string, kind: FailureKind, message: string, consequence: RetryDecision['account']): void {
+    const now = this.now();
+    this.store.patchRuntime(accountId, (a) => {
+      let next: Account = {
+        ...a,
+        stats: { ...a.stats, requests: a.stats.requests + 1, failures: a.stats.failures + 1, last_used_at: now },
+      };
+      if (consequence.cooldown) {
+        const scope = consequence.cooldown.scope === 'account' ? ALL_MODELS : model;
+        next = { ...next, cooldowns: withCooldown(a.cooldowns, { model: scope, until: now + consequence.cooldown.ms, reason: kind }, now) };
+      }
+      if (consequence.health) {
+        next = { ...next, health: consequence.health, health_message: message.slice(0, 500), health_at: now };
+      }
+      return next;
+    });
+  }
+}
+
+/** Replaces any cooldown for the same scope and drops the expired ones, so the list stays short. */
+export function withCooldown(cooldowns: readonly Cooldown[], added: Cooldown, now: number): Cooldown[] {
+  const kept = cooldowns.filter((c) => c.model !== added.model && c.until > now);
+  return [...kept, added];
+}

@@ -1,0 +1,55 @@
+// Headless accounts: `accounts.json`, written atomically. Secrets are never here (see FileSecretStore);
+// the schema strips any field it does not know, so a stray key cannot reach the file either.
+
+import { z } from 'zod';
+import { AccountSchema, type Account, type Warning } from '../contract/index.js';
+import { readJsonFile, writeFileAtomic } from '../settings/json-file.js';
+import { BaseAccountStore } from './base-account-store.js';
+
+export const ACCOUNTS_FILE_VERSION = 1;
+
+const AccountsFileSchema = z
+  .object({
+    version: z.literal(ACCOUNTS_FILE_VERSION),
+    accounts: z.array(AccountSchema),
+  })
+  .refine((file) => new Set(file.accounts.map((a) => a.id)).size === file.accounts.length, 'duplicate account id');
+
+export interface FileAccountStoreOptions {
+  /** How long runtime patches wait to be written together; default 1000 ms. */
+  runtimeFlushMs?: number;
+}
+
+export class FileAccountStore extends BaseAccountStore {
+  private constructor(
+    private readonly path: string,
+    initial: readonly Account[],
+    opts: FileAccountStoreOptions,
+  ) {
+    super(initial, opts.runtimeFlushMs);
+  }
+
+  static async open(
+    path: string,
+    onWarning: (w: Warning) => void,
+    opts: FileAccountStoreOptions = {},
+  ): Promise<FileAccountStore> {
+    const read = await readJsonFile(path, AccountsFileSchema);
+    if (read.kind === 'corrupt') {
+      onWarning({ code: 'accounts_corrupt', file: path, backup: read.backup, time: Date.now() });
+    }
+    return new FileAccountStore(path, read.kind === 'ok' ? read.value.accounts : [], opts);
+  }
+
+  protected async persist(accounts: readonly Account[]): Promise<void> {
+    const file = { version: ACCOUNTS_FILE_VERSION, accounts: withoutExpiredCooldowns(accounts, Date.now()) };
+    await writeFileAtomic(this.path, `${JSON.stringify(file, null, 2)}\n`, 0o600);
+  }
+}
+
+/** Expired cooldowns are noise on disk; memory keeps them until the router clears them itself. */
+export function withoutExpiredCooldowns(accounts: readonly Account[], now: number): Account[] {
+  return accounts.map((a) =>
+    a.cooldowns.some((c) => c.until <= now) ? { ...a, cooldowns: a.cooldowns.filter((c) => c.until > now) } : a,
+  );
+}

@@ -1,0 +1,112 @@
+// `switchyard accounts add|list|remove|enable|disable`.
+
+import { parseArgs } from 'node:util';
+import type { Account } from '../contract/index.js';
+import type { Runtime } from '../runtime/create-runtime.js';
+import { UsageError, type CliIo } from './io.js';
+import { describeAccount } from './wording.js';
+
+const RESTART_NOTE = 'A running `switchyard serve` picks this up when restarted.';
+
+export async function accountsCommand(args: string[], runtime: Runtime, io: CliIo): Promise<number> {
+  const [sub, ...rest] = args;
+  switch (sub) {
+    case 'add':
+      return add(rest, runtime, io);
+    case 'list':
+    case undefined:
+      return list(rest, runtime, io);
+    case 'remove':
+    case 'enable':
+    case 'disable':
+      return change(sub, rest, runtime, io);
+    default:
+      throw new UsageError(`Unknown accounts command "${sub}". Use add, list, remove, enable or disable.`);
+  }
+}
+
+async function add(args: string[], runtime: Runtime, io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      provider: { type: 'string' },
+      'base-url': { type: 'string' },
+      'key-env': { type: 'string' },
+      'key-stdin': { type: 'boolean', default: false },
+      label: { type: 'string' },
+      'auth-scheme': { type: 'string', default: 'x-api-key' },
+      'strip-cache-control': { type: 'boolean', default: false },
+      'no-count-tokens': { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.provider !== 'anthropic') {
+    throw new UsageError(values.provider === undefined ? '--provider is required (anthropic).' : `Unsupported provider "${values.provider}"; supported: anthropic.`);
+  }
+  if (!values['base-url']) throw new UsageError('--base-url is required, e.g. https://api.anthropic.com');
+  if (!values.label) throw new UsageError('--label is required: the name shown in the console and in X-Account-Email.');
+  let key: string;
+  if (values['key-env']) {
+    // The key itself never appears on the command line, where shell history and `ps` would keep it.
+    key = io.env[values['key-env']]?.trim() ?? '';
+    if (!key) throw new UsageError(`Environment variable ${values['key-env']} is not set or empty.`);
+  } else if (values['key-stdin']) {
+    key = (await io.readStdin()).trim();
+    if (!key) throw new UsageError('No key was given on standard input.');
+  } else {
+    throw new UsageError('Give the API key with --key-env VAR (or --key-stdin).');
+  }
+  const account = await runtime.addAccount({
+    provider: 'anthropic',
+    label: values.label,
+    api_key: key,
+    options: {
+      base_url: values['base-url'],
+      auth_scheme: values['auth-scheme'] as 'x-api-key' | 'bearer',
+      strip_cache_control: values['strip-cache-control'],
+      count_tokens: !values['no-count-tokens'],
+    },
+  });
+  io.out(`Added account ${account.id} (${account.label}).`);
+  io.out(RESTART_NOTE);
+  return 0;
+}
+
+async function list(args: string[], runtime: Runtime, io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, strict: true });
+  const accounts = await runtime.listAccounts();
+  if (values.json) {
+    io.out(JSON.stringify(accounts, null, 2));
+    return 0;
+  }
+  if (accounts.length === 0) {
+    io.out('No accounts. Add one with: switchyard accounts add --provider anthropic --base-url URL --key-env VAR --label NAME');
+    return 0;
+  }
+  for (const a of accounts) for (const line of describeAccount(a)) io.out(line);
+  return 0;
+}
+
+async function change(sub: 'remove' | 'enable' | 'disable', args: string[], runtime: Runtime, io: CliIo): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, strict: true });
+  if (positionals.length !== 1) throw new UsageError(`Usage: switchyard accounts ${sub} ID|LABEL`);
+  const account = findAccount(await runtime.listAccounts(), positionals[0]!);
+  if (sub === 'remove') {
+    await runtime.removeAccount(account.id);
+    io.out(`Removed account ${account.id} (${account.label}) and its key.`);
+  } else {
+    await runtime.updateAccount(account.id, { enabled: sub === 'enable' });
+    io.out(`${sub === 'enable' ? 'Enabled' : 'Disabled'} account ${account.id} (${account.label}).`);
+  }
+  io.out(RESTART_NOTE);
+  return 0;
+}
+
+function findAccount(accounts: Account[], ref: string): Account {
+  const byId = accounts.find((a) => a.id === ref);
+  if (byId) return byId;
+  const byLabel = accounts.filter((a) => a.label === ref);
+  if (byLabel.length === 1) return byLabel[0]!;
+  if (byLabel.length > 1) throw new UsageError(`Several accounts are labelled "${ref}"; use the id (switchyard accounts list).`);
+  throw new UsageError(`No account with id or label "${ref}".`);
+}

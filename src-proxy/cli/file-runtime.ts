@@ -1,0 +1,29 @@
+// The headless composition: file-backed stores in one data folder, wired into the runtime.
+
+import { join } from 'node:path';
+import type { Warning } from '../contract/index.js';
+import { FileAccountStore } from '../accounts/file-account-store.js';
+import { FileSecretStore } from '../accounts/file-secret-store.js';
+import { FileRequestHistory } from '../logs/request-log.js';
+import { createRuntime, type Runtime, type RuntimeDeps } from '../runtime/create-runtime.js';
+import { FileSettingsStore } from '../settings/file-settings-store.js';
+
+export const DATA_FILES = {
+  settings: 'settings.json',
+  accounts: 'accounts.json',
+  secrets: 'secrets.json',
+  history: 'request-history.jsonl',
+} as const;
+
+export async function openFileRuntime(dataDir: string, extra: Partial<RuntimeDeps> = {}): Promise<Runtime> {
+  const warnings: Warning[] = [];
+  const warn = (w: Warning) => warnings.push(w);
+  const settings = await FileSettingsStore.open(join(dataDir, DATA_FILES.settings), warn);
+  const accounts = await FileAccountStore.open(join(dataDir, DATA_FILES.accounts), warn);
+  const secrets = await FileSecretStore.open(join(dataDir, DATA_FILES.secrets), warn);
+  const history = await FileRequestHistory.open(join(dataDir, DATA_FILES.history), {
+    limit: () => settings.get().log_history_limit,
+    onWarning: warn,
+  });
+  return createRuntime({ settings, accounts, secrets, history, warnings, ...extra });
+}

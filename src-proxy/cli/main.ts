@@ -1,0 +1,72 @@
+// `switchyard` command line: serve, accounts, config. Every command takes --data-dir.
+
+import { ControlError } from '../contract/index.js';
+import { accountsCommand } from './accounts-command.js';
+import { configCommand } from './config-command.js';
+import { defaultDataDir } from './data-dir.js';
+import { openFileRuntime } from './file-runtime.js';
+import { UsageError, type CliIo } from './io.js';
+import { serveCommand } from './serve-command.js';
+import { describeWarning } from './wording.js';
+
+export const USAGE = `Usage: switchyard <command> [options]
+
+Commands:
+  serve [--port 8045] [--host 127.0.0.1] [--quiet]   run the gateway (Ctrl-C stops it)
+  accounts add --provider anthropic --base-url URL --key-env VAR --label NAME
+               [--auth-scheme x-api-key|bearer] [--strip-cache-control] [--no-count-tokens]
+  accounts list [--json]
+  accounts remove|enable|disable ID|LABEL
+  config get [KEY]
+  config set KEY VALUE        keys: port, host, api_key, auth_mode (off|strict|all-except-health), ...
+
+Every command takes --data-dir DIR (default: ${defaultDataDir()}).`;
+
+/** Pulls `--data-dir DIR` / `--data-dir=DIR` out of the arguments, wherever it is. */
+function takeDataDir(args: string[], io: CliIo): { dataDir: string; rest: string[] } {
+  const rest: string[] = [];
+  let dataDir: string | null = null;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--data-dir') {
+      dataDir = args[++i] ?? null;
+      if (!dataDir) throw new UsageError('--data-dir needs a folder.');
+    } else if (a.startsWith('--data-dir=')) {
+      dataDir = a.slice('--data-dir='.length);
+    } else {
+      rest.push(a);
+    }
+  }
+  return { dataDir: dataDir ?? defaultDataDir(io.env), rest };
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  try {
+    const { dataDir, rest } = takeDataDir(argv, io);
+    const [command, ...args] = rest;
+    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+      io.out(USAGE);
+      return command === undefined ? 1 : 0;
+    }
+    if (command === 'serve') return await serveCommand(args, dataDir, io);
+    if (command !== 'accounts' && command !== 'config') throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
+    const runtime = await openFileRuntime(dataDir);
+    try {
+      for (const w of await runtime.listWarnings()) io.err(describeWarning(w));
+      return command === 'accounts' ? await accountsCommand(args, runtime, io) : await configCommand(args, runtime, io);
+    } finally {
+      await runtime.close();
+    }
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof ControlError) {
+      io.err(`switchyard: ${err.message}`);
+      return 2;
+    }
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`switchyard: ${(err as Error).message}`);
+      return 2;
+    }
+    throw err;
+  }
+}

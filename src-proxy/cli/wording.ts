@@ -1,0 +1,37 @@
+// The CLI's words for what the core reports as codes and records.
+
+import type { Account, RequestLogEntry, Warning } from '../contract/index.js';
+
+const WARNING_TEXT: Record<Warning['code'], string> = {
+  settings_corrupt: 'The settings file could not be read; defaults are in use.',
+  accounts_corrupt: 'The accounts file could not be read; starting with no accounts.',
+  secrets_corrupt: 'The secrets file could not be read; accounts have no keys until you set them again.',
+  history_corrupt: 'The request history could not be read; starting with an empty history.',
+};
+
+export function describeWarning(w: Warning): string {
+  const where = w.backup ? ` The unreadable file was kept as ${w.backup}.` : '';
+  return `warning: ${WARNING_TEXT[w.code]}${where}`;
+}
+
+export function describeRequest(e: RequestLogEntry): string {
+  const time = new Date(e.time).toISOString().slice(11, 19);
+  const model = e.mapped_model && e.mapped_model !== e.inbound_model ? `${e.inbound_model} -> ${e.mapped_model}` : (e.inbound_model ?? '');
+  const who = e.local === 'warmup' ? '[warmup, answered locally]' : e.account_label ? `[${e.account_label}]` : '';
+  const tokens = e.input_tokens !== null || e.output_tokens !== null ? ` ${e.input_tokens ?? '-'}/${e.output_tokens ?? '-'} tok` : '';
+  const tries = e.attempts.length > 1 ? ` after ${e.attempts.length} attempts` : '';
+  const err = e.error_message ? ` ${e.error_message}` : '';
+  return `${time} ${e.status} ${e.method} ${e.path} ${model} ${who} ${Math.round(e.latency_ms)}ms${tokens}${tries}${err}`.replace(/\s+/g, ' ').trim();
+}
+
+export function describeAccount(a: Account): string[] {
+  const now = Date.now();
+  const cooling = a.cooldowns.filter((c) => c.until > now).map((c) => `${c.model === '*' ? 'all models' : c.model} until ${new Date(c.until).toISOString()} (${c.reason})`);
+  return [
+    `${a.id}  ${a.label}`,
+    `    provider ${a.provider}  ${a.options.base_url}  key via ${a.options.auth_scheme}`,
+    `    ${a.enabled ? 'enabled' : 'disabled'}, health ${a.health}${a.health_message ? ` (${a.health_message})` : ''}`,
+    ...(cooling.length ? [`    cooling: ${cooling.join('; ')}`] : []),
+    `    ${a.stats.requests} requests, ${a.stats.failures} failures, ${a.stats.input_tokens}/${a.stats.output_tokens} tokens in/out`,
+  ];
+}

@@ -1,0 +1,77 @@
+// Failures in and out of the protocol: an upstream `error` event becomes a classified failure, and a
+// failure the gateway gives up on becomes the Anthropic error a client expects (right status, right
+// type, `retry-after` when a wait is known, `x-should-retry: false` when retrying cannot help).
+
+import type { FailureKind } from '../contract/index.js';
+import { GatewayError } from '../anthropic/errors.js';
+import type { UpstreamFailure } from '../providers/types.js';
+
+const KIND_BY_ERROR_TYPE: Record<string, FailureKind> = {
+  overloaded_error: 'overloaded',
+  rate_limit_error: 'rate_limit',
+  api_error: 'server',
+  authentication_error: 'auth',
+  permission_error: 'forbidden',
+  not_found_error: 'not_found',
+  invalid_request_error: 'invalid',
+  request_too_large: 'invalid',
+  timeout_error: 'timeout',
+  billing_error: 'quota',
+};
+
+/** An `event: error` the upstream sent instead of (or in the middle of) a message. */
+export function failureFromErrorEvent(error: { type?: unknown; message?: unknown }): UpstreamFailure {
+  const type = typeof error.type === 'string' ? error.type : 'api_error';
+  return {
+    kind: KIND_BY_ERROR_TYPE[type] ?? 'server',
+    status: null,
+    message: typeof error.message === 'string' ? error.message : type,
+    retryAfterMs: null,
+    clientBody: KIND_BY_ERROR_TYPE[type] === 'invalid' ? { type: 'error', error } : undefined,
+  };
+}
+
+function seconds(ms: number): string {
+  return String(Math.max(1, Math.ceil(ms / 1000)));
+}
+
+/** The answer to the client when the gateway stops trying. `label` names the account that failed last. */
+export function failureResponse(failure: UpstreamFailure, label: string): GatewayError {
+  const via = `upstream account "${label}"`;
+  const wait: Record<string, string> = failure.retryAfterMs !== null ? { 'retry-after': seconds(failure.retryAfterMs) } : {};
+  switch (failure.kind) {
+    case 'invalid':
+      return new GatewayError(failure.status ?? 400, failure.message);
+    case 'rate_limit':
+      return new GatewayError(429, `Rate limited by ${via}: ${failure.message}`, wait);
+    case 'quota':
+      return new GatewayError(429, `Quota exhausted on ${via}: ${failure.message}`, { ...wait, 'x-should-retry': 'false' }, 'rate_limit_error');
+    case 'auth':
+      // Not 401: that would tell Claude Code its own key is wrong and send the user to /login.
+      return new GatewayError(502, `The API key of ${via} was rejected (${failure.status ?? 401}): ${failure.message}`, { 'x-should-retry': 'false' }, 'api_error');
+    case 'forbidden':
+      return new GatewayError(502, `${capitalise(via)} is not allowed to do this (${failure.status ?? 403}): ${failure.message}`, { 'x-should-retry': 'false' }, 'api_error');
+    case 'not_found':
+      return new GatewayError(404, `Not found on ${via}: ${failure.message}`);
+    case 'overloaded':
+      return new GatewayError(529, `Upstream overloaded (${via}): ${failure.message}`, wait);
+    case 'timeout':
+      return new GatewayError(504, `Upstream timed out (${via}): ${failure.message}`);
+    case 'network':
+      return new GatewayError(502, `Could not reach ${via}: ${failure.message}`, {}, 'api_error');
+    case 'stream':
+      return new GatewayError(502, `The stream from ${via} broke: ${failure.message}`, {}, 'api_error');
+    case 'server':
+      return new GatewayError(failure.status !== null && failure.status >= 500 ? failure.status : 500, `Upstream error (${via}): ${failure.message}`, {}, 'api_error');
+  }
+}
+
+/** The `event: error` sent when a stream fails after the 200 was committed. */
+export function streamErrorEvent(failure: UpstreamFailure): { type: 'error'; error: { type: string; message: string } } {
+  const transient = failure.kind === 'overloaded' || failure.kind === 'stream' || failure.kind === 'network' || failure.kind === 'timeout';
+  return { type: 'error', error: { type: transient ? 'overloaded_error' : 'api_error', message: failure.message } };
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

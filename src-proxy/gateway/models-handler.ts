@@ -1,0 +1,70 @@
+// GET /v1/models (and /v1/models/claude, the path the reference product documents): the Claude models
+// clients may ask for, plus every exact model id the user's mapping rules name, in the Anthropic list
+// shape with its paging parameters.
+
+import type { ModelRule } from '../contract/index.js';
+import { GatewayError } from '../anthropic/errors.js';
+
+export interface ModelInfo {
+  type: 'model';
+  id: string;
+  display_name: string;
+  created_at: string;
+}
+
+const KNOWN_MODELS: ReadonlyArray<[id: string, name: string, created: string]> = [
+  ['claude-opus-4-6', 'Claude Opus 4.6', '2026-02-01'],
+  ['claude-sonnet-4-6', 'Claude Sonnet 4.6', '2026-02-01'],
+  ['claude-opus-4-5-20251101', 'Claude Opus 4.5', '2025-11-01'],
+  ['claude-haiku-4-5-20251001', 'Claude Haiku 4.5', '2025-10-01'],
+  ['claude-sonnet-4-5-20250929', 'Claude Sonnet 4.5', '2025-09-29'],
+  ['claude-opus-4-1-20250805', 'Claude Opus 4.1', '2025-08-05'],
+];
+
+export function listModels(rules: readonly ModelRule[]): ModelInfo[] {
+  const out: ModelInfo[] = KNOWN_MODELS.map(([id, display_name, created]) => ({
+    type: 'model',
+    id,
+    display_name,
+    created_at: `${created}T00:00:00Z`,
+  }));
+  const seen = new Set(out.map((m) => m.id));
+  for (const rule of rules) {
+    if (rule.match.includes('*') || seen.has(rule.match)) continue;
+    seen.add(rule.match);
+    out.push({ type: 'model', id: rule.match, display_name: rule.match, created_at: '2026-01-01T00:00:00Z' });
+  }
+  return out;
+}
+
+export interface ModelPage {
+  object: 'list';
+  data: ModelInfo[];
+  has_more: boolean;
+  first_id: string | null;
+  last_id: string | null;
+}
+
+/** Pages like the API: `limit` (1-1000, default 20), `after_id`, `before_id`. */
+export function pageModels(models: ModelInfo[], query: Record<string, unknown>): ModelPage {
+  const limitRaw = query.limit === undefined ? 20 : Number(query.limit);
+  if (!Number.isInteger(limitRaw) || limitRaw < 1 || limitRaw > 1000) {
+    throw new GatewayError(400, 'limit: Input should be an integer between 1 and 1000');
+  }
+  let start = 0;
+  let end = models.length;
+  if (typeof query.after_id === 'string') start = models.findIndex((m) => m.id === query.after_id) + 1;
+  if (typeof query.before_id === 'string') {
+    const i = models.findIndex((m) => m.id === query.before_id);
+    end = i < 0 ? models.length : i;
+    start = Math.max(start, end - limitRaw);
+  }
+  const data = models.slice(start, Math.min(end, start + limitRaw));
+  return {
+    object: 'list',
+    data,
+    has_more: start + data.length < end,
+    first_id: data[0]?.id ?? null,
+    last_id: data[data.length - 1]?.id ?? null,
+  };
+}

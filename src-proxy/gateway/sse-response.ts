@@ -1,0 +1,57 @@
+// Writes a stream of frames to a client: headers once, then frames as they come, honouring
+// backpressure, with `event: ping` keep-alives while the upstream is silent.
+
+import type { ServerResponse } from 'node:http';
+import { encodeEvent, type Frame } from '../anthropic/sse.js';
+import { drained } from './http.js';
+
+const PING = encodeEvent({ type: 'ping' });
+
+export class SseResponse {
+  private lastWrite = 0;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly pingIntervalMs: number,
+    private readonly onFirstByte: () => void,
+  ) {}
+
+  commit(headers: Record<string, string>): void {
+    for (const [name, value] of Object.entries(headers)) this.res.setHeader(name, value);
+    this.res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      'x-accel-buffering': 'no',
+    });
+    this.lastWrite = Date.now();
+    // Checking a timestamp from a coarse timer costs nothing per frame, unlike re-arming a timeout.
+    const check = Math.max(10, Math.min(1000, Math.floor(this.pingIntervalMs / 2)));
+    this.timer = setInterval(() => {
+      if (Date.now() - this.lastWrite >= this.pingIntervalMs) this.writeRaw(PING);
+    }, check);
+    this.timer.unref();
+  }
+
+  /** Writes one frame; resolves once the client can take more (or has gone). */
+  async write(frame: Frame): Promise<void> {
+    if (!this.writeRaw(frame.raw)) await drained(this.res);
+  }
+
+  writeRaw(chunk: string | Buffer): boolean {
+    if (this.res.destroyed) return true;
+    this.lastWrite = Date.now();
+    this.onFirstByte();
+    return this.res.write(chunk);
+  }
+
+  end(): void {
+    this.stop();
+    if (!this.res.destroyed) this.res.end();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}

@@ -1,0 +1,160 @@
+// Which account serves an attempt. Two goals pull against each other: keep a conversation on the account
+// that holds its prompt cache, and spread everything else evenly. The product we are modelled on did
+// neither well (a global "last used" lock put every session on one account, and its "round-robin" was a
+// random pick among five); here stickiness is per conversation and the rotation is a real round-robin.
+//
+// Health and cooldowns live on the accounts and are passed in on every call, so this class only keeps
+// what is its own: the session bindings and the rotation cursors.
+
+import { ALL_MODELS } from '../contract/index.js';
+import type { AccountHealth, Cooldown, ProviderKind } from '../contract/index.js';
+
+export interface Candidate {
+  id: string;
+  provider: ProviderKind;
+  enabled: boolean;
+  health: AccountHealth;
+  cooldowns: readonly Cooldown[];
+}
+
+/** Latest `until` among cooldowns for this model or ALL_MODELS that are still in the future, else null. */
+export function coolingUntil(c: Candidate, model: string, now: number): number | null {
+  let until: number | null = null;
+  for (const cd of c.cooldowns) {
+    if ((cd.model === model || cd.model === ALL_MODELS) && cd.until > now && (until === null || cd.until > until)) {
+      until = cd.until;
+    }
+  }
+  return until;
+}
+
+export interface SelectionQuery {
+  provider: ProviderKind;
+  model: string;
+  sessionKey: string | null;
+  exclude: ReadonlySet<string>;
+  allowExcluded: boolean;
+  now: number;
+}
+
+export type Selection<A> =
+  | { ok: true; account: A; sticky: boolean }
+  | { ok: false; reason: 'no_accounts' | 'all_cooling' | 'exhausted'; retryAt: number | null };
+
+export const DEFAULT_MAX_SESSIONS = 10_000;
+
+interface Cursor {
+  /** The account chosen last; its position in the current list is where the rotation resumes. */
+  lastId: string;
+  /** Its position then: if it has since been removed, its successor has moved into this slot. */
+  lastIndex: number;
+}
+
+function usable(a: Candidate, provider: ProviderKind): boolean {
+  // `forbidden` stays usable: its cooldown keeps it out for a while, then it gets another chance.
+  return a.provider === provider && a.enabled && a.health !== 'invalid';
+}
+
+export class AccountSelector {
+  private readonly maxSessions: number;
+  // Insertion order is recency order: a hit re-inserts its key, eviction takes the first key. Bindings
+  // are per provider and upstream model, so that a conversation's side requests (Claude Code sends titles
+  // and summaries to Haiku) neither drag the main model off its cached account when Haiku cools down on
+  // it, nor fight over one binding when they go to another provider.
+  private readonly sessions = new Map<string, Map<string, string>>();
+  private readonly cursors = new Map<ProviderKind, Cursor>();
+
+  constructor(opts: { maxSessions?: number /* default 10_000, least-recently-used evicted */ } = {}) {
+    const max = opts.maxSessions ?? DEFAULT_MAX_SESSIONS;
+    if (!Number.isInteger(max) || max < 0) throw new RangeError(`maxSessions must be a non-negative integer, got ${max}`);
+    this.maxSessions = max;
+  }
+
+  select<A extends Candidate>(accounts: readonly A[], q: SelectionQuery): Selection<A> {
+    const usableIdx: number[] = [];
+    for (let i = 0; i < accounts.length; i++) if (usable(accounts[i]!, q.provider)) usableIdx.push(i);
+    if (usableIdx.length === 0) return { ok: false, reason: 'no_accounts', retryAt: null };
+
+    let earliest: number | null = null;
+    const ready: number[] = [];
+    for (const i of usableIdx) {
+      const until = coolingUntil(accounts[i]!, q.model, q.now);
+      if (until === null) ready.push(i);
+      else if (earliest === null || until < earliest) earliest = until;
+    }
+
+    const eligible = ready.filter((i) => !q.exclude.has(accounts[i]!.id));
+    const pool = eligible.length > 0 ? eligible : q.allowExcluded ? ready : [];
+    if (pool.length > 0) return this.pick(accounts, pool, q);
+
+    if (ready.length === 0) return { ok: false, reason: 'all_cooling', retryAt: earliest };
+    return { ok: false, reason: 'exhausted', retryAt: null };
+  }
+
+  /** Drop the conversation's binding, e.g. when its account failed. */
+  unbind(sessionKey: string): void {
+    this.sessions.delete(sessionKey);
+  }
+
+  private pick<A extends Candidate>(accounts: readonly A[], pool: readonly number[], q: SelectionQuery): Selection<A> {
+    const bindingKey = `${q.provider}\u0000${q.model}`;
+    const bindings = q.sessionKey === null ? undefined : this.touch(q.sessionKey);
+    const boundId = bindings?.get(bindingKey);
+    if (boundId !== undefined) {
+      const bound = pool.find((i) => accounts[i]!.id === boundId);
+      if (bound !== undefined) return { ok: true, account: accounts[bound]!, sticky: true };
+    }
+
+    const chosen = this.nextInRotation(accounts, pool, q.provider);
+    const account = accounts[chosen]!;
+    if (q.sessionKey !== null) this.bind(q.sessionKey, bindings, bindingKey, account.id);
+    return { ok: true, account, sticky: false };
+  }
+
+  // The first pool member at or after the cursor, in array order. Resuming from the last chosen
+  // account's position (not from a counter modulo the pool size) keeps the spread even while the pool
+  // shrinks and grows as accounts cool down and come back.
+  private nextInRotation(accounts: readonly Candidate[], pool: readonly number[], provider: ProviderKind): number {
+    const n = accounts.length;
+    const cursor = this.cursors.get(provider);
+    let start = 0;
+    if (cursor) {
+      const last = accounts.findIndex((a) => a.id === cursor.lastId);
+      start = last >= 0 ? (last + 1) % n : cursor.lastIndex < n ? cursor.lastIndex : 0;
+    }
+    let chosen = pool[0]!;
+    let best = Infinity;
+    for (const i of pool) {
+      const distance = (i - start + n) % n;
+      if (distance < best) {
+        best = distance;
+        chosen = i;
+      }
+    }
+    this.cursors.set(provider, { lastId: accounts[chosen]!.id, lastIndex: chosen });
+    return chosen;
+  }
+
+  private touch(sessionKey: string): Map<string, string> | undefined {
+    const bindings = this.sessions.get(sessionKey);
+    if (bindings) {
+      this.sessions.delete(sessionKey);
+      this.sessions.set(sessionKey, bindings);
+    }
+    return bindings;
+  }
+
+  private bind(sessionKey: string, existing: Map<string, string> | undefined, bindingKey: string, accountId: string): void {
+    if (this.maxSessions === 0) return;
+    if (existing) {
+      existing.set(bindingKey, accountId);
+      return;
+    }
+    while (this.sessions.size >= this.maxSessions) {
+      const oldest = this.sessions.keys().next();
+      if (oldest.done) break;
+      this.sessions.delete(oldest.value);
+    }
+    this.sessions.set(sessionKey, new Map([[bindingKey, accountId]]));
+  }
+}

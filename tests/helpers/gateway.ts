@@ -1,0 +1,87 @@
+// Starts the real gateway runtime on 127.0.0.1:0 with in-memory stores, for loopback tests.
+
+import type { Account, AuthScheme, SettingsPatch } from '../../src-proxy/contract/index.js';
+import { MemoryAccountStore } from '../../src-proxy/accounts/memory-account-store.js';
+import { MemorySecretStore } from '../../src-proxy/accounts/memory-secret-store.js';
+import { createRuntime, type Runtime } from '../../src-proxy/runtime/create-runtime.js';
+import type { RetryPolicy } from '../../src-proxy/routing/retry-policy.js';
+import { DEFAULT_RETRY_POLICY } from '../../src-proxy/routing/retry-policy.js';
+import { MemorySettingsStore } from '../../src-proxy/settings/memory-settings-store.js';
+import type { RequestLogEntry } from '../../src-proxy/contract/index.js';
+
+export interface TestAccount {
+  label: string;
+  baseUrl: string;
+  key: string;
+  authScheme?: AuthScheme;
+  stripCacheControl?: boolean;
+  countTokens?: boolean;
+}
+
+export interface TestGateway {
+  url: string;
+  runtime: Runtime;
+  accounts: Account[];
+  /** Log entries as they were published, oldest first. */
+  entries: RequestLogEntry[];
+  /** Resolves with the next published log entry (bounded wait). */
+  nextEntry(timeoutMs?: number): Promise<RequestLogEntry>;
+  close(): Promise<void>;
+}
+
+/** Short waits so retry tests run fast; the decisions are the production ones. */
+export const FAST_RETRY_POLICY: RetryPolicy = { ...DEFAULT_RETRY_POLICY, overloadBaseMs: 20, overloadMaxMs: 50 };
+
+export async function startGateway(
+  opts: { accounts?: TestAccount[]; settings?: SettingsPatch; retryPolicy?: RetryPolicy; pingIntervalMs?: number } = {},
+): Promise<TestGateway> {
+  const runtime = await createRuntime({
+    settings: new MemorySettingsStore(opts.settings ?? {}),
+    accounts: new MemoryAccountStore(),
+    secrets: new MemorySecretStore(),
+    retryPolicy: opts.retryPolicy ?? FAST_RETRY_POLICY,
+    pingIntervalMs: opts.pingIntervalMs,
+    listenOverride: { host: '127.0.0.1', port: 0 },
+    onInternalError: (err) => {
+      throw err;
+    },
+  });
+  const accounts: Account[] = [];
+  for (const a of opts.accounts ?? []) {
+    accounts.push(
+      await runtime.addAccount({
+        provider: 'anthropic',
+        label: a.label,
+        api_key: a.key,
+        options: {
+          base_url: a.baseUrl,
+          auth_scheme: a.authScheme ?? 'x-api-key',
+          strip_cache_control: a.stripCacheControl ?? false,
+          count_tokens: a.countTokens ?? true,
+        },
+      }),
+    );
+  }
+  const entries: RequestLogEntry[] = [];
+  const waiters: Array<(e: RequestLogEntry) => void> = [];
+  runtime.events.on('request', (e) => {
+    entries.push(e);
+    waiters.shift()?.(e);
+  });
+  const status = await runtime.startGateway();
+  return {
+    url: status.url!,
+    runtime,
+    accounts,
+    entries,
+    nextEntry: (timeoutMs = 3000) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no log entry in time')), timeoutMs);
+        waiters.push((e) => {
+          clearTimeout(timer);
+          resolve(e);
+        });
+      }),
+    close: () => runtime.close(),
+  };
+}
