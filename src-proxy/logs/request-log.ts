@@ -40,6 +40,7 @@ export class RequestLog {
   private timer: NodeJS.Timeout | undefined;
   private historyFailing = false;
   private closed = false;
+  private closing: Promise<void> | undefined;
 
   constructor(opts: RequestLogOptions) {
     this.ring = new RingBuffer(Math.max(0, Math.floor(opts.memoryLimit)));
@@ -107,12 +108,14 @@ export class RequestLog {
   }
 
   /** Flushes pending history writes and closes the history. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.cancelFlush();
-    await this.flush();
-    if (this.history) await this.history.close();
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.closed = true;
+      this.cancelFlush();
+      await this.flush();
+      if (this.history) await this.history.close();
+    })();
+    return this.closing;
   }
 
   /** Writes everything recorded so far to history now. */

@@ -84,8 +84,10 @@ export class AccountSelector {
     }
 
     const eligible = ready.filter((i) => !q.exclude.has(accounts[i]!.id));
-    const pool = eligible.length > 0 ? eligible : q.allowExcluded ? ready : [];
-    if (pool.length > 0) return this.pick(accounts, pool, q);
+    if (eligible.length > 0) return this.pick(accounts, eligible, q, true);
+    // A retry round over accounts this request already tried: the conversation's binding is what just
+    // failed, so the rotation decides, not the binding.
+    if (q.allowExcluded && ready.length > 0) return this.pick(accounts, ready, q, false);
 
     if (ready.length === 0) return { ok: false, reason: 'all_cooling', retryAt: earliest };
     return { ok: false, reason: 'exhausted', retryAt: null };
@@ -96,10 +98,10 @@ export class AccountSelector {
     this.sessions.delete(sessionKey);
   }
 
-  private pick<A extends Candidate>(accounts: readonly A[], pool: readonly number[], q: SelectionQuery): Selection<A> {
+  private pick<A extends Candidate>(accounts: readonly A[], pool: readonly number[], q: SelectionQuery, honourBinding: boolean): Selection<A> {
     const bindingKey = `${q.provider}\u0000${q.model}`;
     const bindings = q.sessionKey === null ? undefined : this.touch(q.sessionKey);
-    const boundId = bindings?.get(bindingKey);
+    const boundId = honourBinding ? bindings?.get(bindingKey) : undefined;
     if (boundId !== undefined) {
       const bound = pool.find((i) => accounts[i]!.id === boundId);
       if (bound !== undefined) return { ok: true, account: accounts[bound]!, sticky: true };

@@ -35,6 +35,7 @@ import { GatewayServer, type ListenAddress } from './gateway-server.js';
 
 /** Entries kept in memory for the console; the on-disk history is bounded by a setting. */
 const MEMORY_LOG_LIMIT = 1000;
+const ACCOUNT_EVENT_INTERVAL_MS = 250;
 
 export interface RuntimeDeps {
   settings: SettingsStore;
@@ -124,7 +125,14 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     return status();
   };
 
-  deps.accounts.onChange((accounts) => events.emit('accounts', [...accounts]));
+  // Stats change on every request; the console needs the picture a few times a second, not per request.
+  let accountsTimer: NodeJS.Timeout | null = null;
+  deps.accounts.onChange(() => {
+    accountsTimer ??= setTimeout(() => {
+      accountsTimer = null;
+      events.emit('accounts', [...deps.accounts.list()]);
+    }, ACCOUNT_EVENT_INTERVAL_MS);
+  });
   deps.settings.onChange((settings) => events.emit('settings', settings));
 
   const requireAccount = (id: string): Account => {
@@ -201,6 +209,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     listWarnings: async () => [...warnings],
 
     async close() {
+      if (accountsTimer) clearTimeout(accountsTimer);
       await server.stop(1000);
       await log.close();
       await deps.accounts.flush();

@@ -24,8 +24,8 @@ export interface TestGateway {
   accounts: Account[];
   /** Log entries as they were published, oldest first. */
   entries: RequestLogEntry[];
-  /** Resolves with the next published log entry (bounded wait). */
-  nextEntry(timeoutMs?: number): Promise<RequestLogEntry>;
+  /** Resolves with the n-th published log entry (1-based) once it exists (bounded wait). */
+  entry(n: number, timeoutMs?: number): Promise<RequestLogEntry>;
   close(): Promise<void>;
 }
 
@@ -63,25 +63,21 @@ export async function startGateway(
     );
   }
   const entries: RequestLogEntry[] = [];
-  const waiters: Array<(e: RequestLogEntry) => void> = [];
-  runtime.events.on('request', (e) => {
-    entries.push(e);
-    waiters.shift()?.(e);
-  });
+  runtime.events.on('request', (e) => entries.push(e));
   const status = await runtime.startGateway();
   return {
     url: status.url!,
     runtime,
     accounts,
     entries,
-    nextEntry: (timeoutMs = 3000) =>
-      new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('no log entry in time')), timeoutMs);
-        waiters.push((e) => {
-          clearTimeout(timer);
-          resolve(e);
-        });
-      }),
+    async entry(n, timeoutMs = 3000) {
+      const deadline = performance.now() + timeoutMs;
+      while (entries.length < n) {
+        if (performance.now() > deadline) throw new Error(`log entry ${n} not published within ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return entries[n - 1]!;
+    },
     close: () => runtime.close(),
   };
 }

@@ -114,7 +114,7 @@ describe('RequestLog', () => {
     const log = new RequestLog({ memoryLimit: 10, history });
     log.record(makeEntry('a', 1));
     log.record(makeEntry('b', 2));
-    await log.close();
+    await Promise.all([log.close(), log.close()]);
     expect(vi.getTimerCount()).toBe(0);
     expect(ids(history.stored)).toEqual(['a', 'b']);
     expect(history.closed).toBe(true);
