@@ -45,7 +45,11 @@ export function createGatewayApp(deps: GatewayDeps): express.Express {
     });
     (res.locals as Locals).record = record;
     // A request that ends without the pipeline finishing its record (an early 4xx, a crash) is still logged.
-    res.on('close', () => record.finish(res.writableFinished ? res.statusCode : CLIENT_CLOSED));
+    res.on('close', () => {
+      if (res.writableFinished) return record.finish(res.statusCode);
+      record.entry.client_aborted = true;
+      record.finish(CLIENT_CLOSED);
+    });
     next();
   });
 
