@@ -46,9 +46,9 @@ export function createGatewayApp(deps: GatewayDeps): express.Express {
     (res.locals as Locals).record = record;
     // A request that ends without the pipeline finishing its record (an early 4xx, a crash) is still logged.
     res.on('close', () => {
-      if (res.writableFinished) return record.finish(res.statusCode);
-      record.entry.client_aborted = true;
-      record.finish(CLIENT_CLOSED);
+      if (!res.writableFinished) record.entry.client_aborted = true;
+      // A running handler finishes its own record, with the attempts it is still unwinding.
+      if (!record.busy) finishOnClose(res, record);
     });
     next();
   });
@@ -70,7 +70,14 @@ export function createGatewayApp(deps: GatewayDeps): express.Express {
   });
 
   const wrap = (handler: Handler) => (req: Request, res: Response, next: NextFunction) => {
-    handler(req, res, deps, recordOf(res)).catch(next);
+    const record = recordOf(res);
+    record.busy = true;
+    handler(req, res, deps, record)
+      .catch(next)
+      .finally(() => {
+        record.busy = false;
+        if (res.closed) finishOnClose(res, record);
+      });
   };
 
   app.get('/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' }));
@@ -115,6 +122,10 @@ export function createGatewayApp(deps: GatewayDeps): express.Express {
   });
 
   return app;
+}
+
+function finishOnClose(res: Response, record: RequestRecord): void {
+  record.finish(res.writableFinished ? res.statusCode : CLIENT_CLOSED);
 }
 
 const KNOWN_PATHS = new Set(['/v1/messages', '/v1/messages/count_tokens', '/v1/models', '/healthz']);

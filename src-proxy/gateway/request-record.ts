@@ -10,6 +10,8 @@ export class RequestRecord {
   private readonly time = Date.now();
   private ttfb: number | null = null;
   private published = false;
+  /** A handler is still working on this request. */
+  busy = false;
 
   constructor(
     readonly id: string,

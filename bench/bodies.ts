@@ -1,0 +1,100 @@
+// Request bodies and the streamed reply text, shared by the bench client and the fake upstream child.
+// Everything is deterministic so two runs send the same bytes.
+
+export const MODEL = 'claude-sonnet-4-6';
+/** text_delta events in each streamed reply. */
+export const STREAM_CHUNKS = 200;
+
+const WORDS = (
+  'the gateway forwards each request to an upstream account and streams the answer back while the ' +
+  'console shows every request live with its account model latency and tokens; a conversation grows ' +
+  'turn by turn as the agent reads files runs tools and writes code until the task is done'
+).split(' ');
+
+/** Deterministic prose of about `chars` characters (a tiny LCG picks the words). */
+function prose(chars: number, seed: number): string {
+  let x = seed >>> 0 || 1;
+  const out: string[] = [];
+  let length = 0;
+  while (length < chars) {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    const word = WORDS[x % WORDS.length]!;
+    out.push(word);
+    length += word.length + 1;
+  }
+  return out.join(' ');
+}
+
+/** Source-like text for tool results: lines, indentation, quotes and backslashes that JSON must escape. */
+function sourceFile(chars: number, seed: number): string {
+  const lines: string[] = [];
+  let length = 0;
+  for (let i = 0; length < chars; i++) {
+    const line = `  const value${i} = "${prose(40, seed + i)}".split('\\n'); // line ${i}`;
+    lines.push(line);
+    length += line.length + 1;
+  }
+  return lines.join('\n');
+}
+
+/** Claude Code names its session in metadata.user_id; the gateway keys account stickiness on it. */
+const METADATA = { user_id: 'user_5f2c0d4e9b7a4c1e8d3f6a2b9c0e1d4f_account__session_0b6f1c1e-3f1d-4a8e-9c55-2d7b8e4a9f10' };
+
+function encode(body: object): Buffer {
+  return Buffer.from(JSON.stringify(body));
+}
+
+/** A first turn of about 1 KB: a short system prompt and one user message. */
+export function smallRequest(stream = false): Buffer {
+  const base = { model: MODEL, max_tokens: 1024, metadata: METADATA, system: 'You are a concise coding assistant.' };
+  const fixed = encode({ ...base, messages: [{ role: 'user', content: '' }], ...(stream ? { stream: true } : {}) }).length;
+  const content = prose(1024 - fixed, 7).slice(0, 1024 - fixed);
+  return encode({ ...base, messages: [{ role: 'user', content }], ...(stream ? { stream: true } : {}) });
+}
+
+/**
+ * A long agent conversation of about `bytes` bytes: rounds of user text, assistant text + tool_use,
+ * user tool_result (a file), assistant text, ending with a user turn. Roles alternate and every
+ * tool_use is answered, so both the gateway (no merge, original bytes forwarded) and the fake's
+ * validator accept it as the real API would.
+ */
+export function largeRequest(bytes = 300 * 1024): Buffer {
+  const messages: object[] = [];
+  const body = {
+    model: MODEL,
+    max_tokens: 1024,
+    metadata: METADATA,
+    system: [{ type: 'text', text: prose(2000, 3), cache_control: { type: 'ephemeral' } }],
+    tools: [
+      { name: 'Read', description: 'Reads a file.', input_schema: { type: 'object', properties: { file_path: { type: 'string' } }, required: ['file_path'] } },
+      { name: 'Bash', description: 'Runs a command.', input_schema: { type: 'object', properties: { command: { type: 'string' } }, required: ['command'] } },
+    ],
+    messages,
+  };
+  const last = { role: 'user', content: [{ type: 'text', text: 'Now summarise what changed.' }] };
+  for (let i = 0; encode(body).length + 200 < bytes; i++) {
+    const id = `toolu_bench_${String(i).padStart(4, '0')}`;
+    messages.push(
+      { role: 'user', content: [{ type: 'text', text: prose(300, 100 + i) }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: prose(200, 200 + i) },
+          { type: 'tool_use', id, name: 'Read', input: { file_path: `/work/src/module-${i}.ts` } },
+        ],
+      },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: id, content: sourceFile(2500, 300 + i) }] },
+      { role: 'assistant', content: [{ type: 'text', text: prose(250, 400 + i) }] },
+    );
+  }
+  messages.push(last);
+  return encode(body);
+}
+
+/** The fake's streamed reply: long enough to split into STREAM_CHUNKS non-empty text deltas. */
+export function streamText(): string {
+  return prose(STREAM_CHUNKS * 6, 11);
+}
+
+/** The fake's non-streaming reply: short, so the measured cost is the request's, not the answer's. */
+export const SHORT_REPLY = 'Done: the change is in place.';
