@@ -24,7 +24,10 @@ runChild('pass-through', async () => {
   const agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 300_000 });
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     const abort = new AbortController();
-    res.on('close', () => abort.abort());
+    // A client that goes away cancels the upstream request, as any proxy should.
+    res.on('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
     const forward = async (): Promise<void> => {
       const up = await request(upstream + (req.url ?? '/'), {
         method: req.method as Dispatcher.HttpMethod,

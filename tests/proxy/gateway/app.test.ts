@@ -1,0 +1,174 @@
+// The gateway's HTTP surface as a client meets it: routes, bad input, body limits and auth.
+
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { AuthMode } from '../../../src-proxy/contract/index.js';
+import { startFakeAnthropic, type FakeAnthropic } from '../../fakes/anthropic-upstream.js';
+import { startGateway, type TestGateway } from '../../helpers/gateway.js';
+import { messagesBody, postJson } from '../../helpers/sse-client.js';
+
+let upstream: FakeAnthropic;
+let gateway: TestGateway;
+
+beforeAll(async () => {
+  upstream = await startFakeAnthropic();
+  gateway = await startGateway({
+    accounts: [{ label: 'a@example.com', baseUrl: upstream.url, key: 'sk-a' }],
+    settings: { max_body_bytes: 4096 },
+  });
+});
+afterAll(async () => {
+  await gateway.close();
+  await upstream.close();
+});
+beforeEach(() => upstream.reset());
+
+async function expectError(res: Response, status: number, type: string, message: string | RegExp) {
+  expect(res.status).toBe(status);
+  expect(res.headers.get('content-type')).toMatch(/application\/json/);
+  expect(res.headers.get('request-id')).toMatch(/^req_/);
+  const body = await res.json();
+  expect(body).toMatchObject({ type: 'error', error: { type } });
+  if (typeof message === 'string') expect(body.error.message).toBe(message);
+  else expect(body.error.message).toMatch(message);
+}
+
+describe('routes', () => {
+  it('answers /healthz', async () => {
+    const res = await fetch(`${gateway.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('accepts /v1/messages?beta=true as Claude Code sends it', async () => {
+    const res = await postJson(`${gateway.url}/v1/messages?beta=true`, messagesBody());
+    expect(res.status).toBe(200);
+    expect((await res.json()).type).toBe('message');
+  });
+
+  it.each(['/v1/models', '/v1/models/claude'])('lists models on %s in the Anthropic list shape', async (path) => {
+    const body = await (await fetch(`${gateway.url}${path}`)).json();
+    expect(body).toMatchObject({ has_more: false, first_id: expect.any(String), last_id: expect.any(String) });
+    expect(body.data[0]).toMatchObject({ type: 'model', id: expect.stringMatching(/^claude-/), display_name: expect.any(String), created_at: expect.any(String) });
+  });
+
+  it('gives an Anthropic 404 for unknown paths', async () => {
+    await expectError(await fetch(`${gateway.url}/v1/complete`, { method: 'POST' }), 404, 'not_found_error', 'No route POST /v1/complete.');
+  });
+
+  it('tells the user to drop /v1 from the base URL when the path doubles it', async () => {
+    await expectError(await postJson(`${gateway.url}/v1/v1/messages`, messagesBody()), 404, 'not_found_error', /without \/v1/);
+  });
+
+  it('rejects the wrong method on a known path', async () => {
+    await expectError(await fetch(`${gateway.url}/v1/messages`), 405, 'invalid_request_error', /Method GET is not allowed/);
+  });
+});
+
+describe('bad input', () => {
+  const url = () => `${gateway.url}/v1/messages`;
+
+  it.each([
+    ['malformed JSON', '{"model": "x", ', /^Request body is not valid JSON/],
+    ['an empty body', '', 'Request body is empty; expected a JSON object.'],
+    ['a JSON array', '[]', 'Request body must be a JSON object'],
+    ['a missing model', { max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }, 'model: Field required'],
+    ['a numeric model', { model: 7, max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }, 'model: Input should be a valid string'],
+    ['a missing max_tokens', { model: 'm', messages: [{ role: 'user', content: 'hi' }] }, 'max_tokens: Field required'],
+    ['a string max_tokens', { model: 'm', max_tokens: '5', messages: [{ role: 'user', content: 'hi' }] }, 'max_tokens: Input should be a valid integer'],
+    ['a zero max_tokens', { model: 'm', max_tokens: 0, messages: [{ role: 'user', content: 'hi' }] }, 'max_tokens: Input should be greater than or equal to 1'],
+    ['missing messages', { model: 'm', max_tokens: 5 }, 'messages: Field required'],
+    ['empty messages', { model: 'm', max_tokens: 5, messages: [] }, 'messages: at least one message is required'],
+    ['a bad role', { model: 'm', max_tokens: 5, messages: [{ role: 'robot', content: 'hi' }] }, "messages.0.role: Input should be 'user' or 'assistant'"],
+    ['a block without type', { model: 'm', max_tokens: 5, messages: [{ role: 'user', content: [{ text: 'hi' }] }] }, 'messages.0.content.0.type: Field required'],
+  ])('answers 400 naming the problem for %s', async (_name, body, message) => {
+    await expectError(await postJson(url(), body), 400, 'invalid_request_error', message);
+    expect(upstream.messageRequests()).toHaveLength(0);
+  });
+
+  it('answers 413 request_too_large over the body limit', async () => {
+    const big = messagesBody({ messages: [{ role: 'user', content: 'x'.repeat(5000) }] });
+    await expectError(await postJson(url(), big), 413, 'request_too_large', /exceeds the gateway's limit of 4096 bytes/);
+    expect(upstream.messageRequests()).toHaveLength(0);
+  });
+
+  it('passes fields it does not know through untouched', async () => {
+    const body = messagesBody({
+      context_management: { edits: [{ type: 'clear_tool_uses_20250919' }] },
+      output_config: { effort: 'high' },
+      thinking: { type: 'adaptive' },
+      messages: [
+        { role: 'user', content: 'first' },
+        { role: 'assistant', content: 'reply' },
+        { role: 'system', content: 'a mid-conversation system note' },
+        { role: 'user', content: [{ type: 'text', text: 'next', future_field: { a: 1 } }] },
+      ],
+    });
+    const res = await postJson(url(), body);
+    expect(res.status).toBe(200);
+    expect(upstream.messageRequests()[0]!.body).toEqual(body);
+  });
+});
+
+describe('auth', () => {
+  const modes: AuthMode[] = ['off', 'strict', 'all-except-health'];
+  const headerForms = {
+    'Authorization: Bearer': (k: string) => ({ authorization: `Bearer ${k}` }),
+    'x-api-key': (k: string) => ({ 'x-api-key': k }),
+    'x-goog-api-key': (k: string) => ({ 'x-goog-api-key': k }),
+  };
+
+  async function call(path: string, headers: Record<string, string>) {
+    return path === '/healthz'
+      ? fetch(`${gateway.url}${path}`, { headers })
+      : fetch(`${gateway.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(messagesBody()) });
+  }
+
+  const cases = modes.flatMap((mode) =>
+    Object.entries(headerForms).flatMap(([form, make]) =>
+      ['/v1/messages', '/healthz'].flatMap((path) => [
+        { mode, form, path, key: 'right', expected: 200 },
+        { mode, form, path, key: 'wrong', expected: mode === 'off' || (mode === 'all-except-health' && path === '/healthz') ? 200 : 401 },
+      ]),
+    ),
+  );
+
+  it.each(cases)('$mode: $form with the $key key on $path → $expected', async ({ mode, form, path, key, expected }) => {
+    await gateway.runtime.updateSettings({ auth_mode: mode, api_key: 'sk-gateway-secret' });
+    const headers = headerForms[form as keyof typeof headerForms](key === 'right' ? 'sk-gateway-secret' : 'sk-nope');
+    const res = await call(path, { ...headers, 'anthropic-version': '2023-06-01' });
+    expect(res.status).toBe(expected);
+    if (expected === 401) await expectError(res, 401, 'authentication_error', 'Invalid API key for this gateway.');
+  });
+
+  it.each(['strict', 'all-except-health'] as const)('%s: no key at all is a 401 naming the headers', async (mode) => {
+    await gateway.runtime.updateSettings({ auth_mode: mode, api_key: 'sk-gateway-secret' });
+    await expectError(await postJson(`${gateway.url}/v1/messages`, messagesBody(), { headers: { 'x-api-key': '' } }), 401, 'authentication_error', /x-api-key or Authorization: Bearer/);
+  });
+
+  it.each(['strict', 'all-except-health'] as const)('%s with an empty configured key refuses everything', async (mode) => {
+    await gateway.runtime.updateSettings({ auth_mode: mode, api_key: '' });
+    const res = await postJson(`${gateway.url}/v1/messages`, messagesBody(), { headers: { 'x-api-key': '' } });
+    await expectError(res, 401, 'authentication_error', /no api_key is configured/);
+    const health = await fetch(`${gateway.url}/healthz`);
+    expect(health.status).toBe(mode === 'strict' ? 401 : 200);
+    await gateway.runtime.updateSettings({ auth_mode: 'off' });
+  });
+
+  it('never forwards the client key upstream', async () => {
+    await gateway.runtime.updateSettings({ auth_mode: 'strict', api_key: 'sk-gateway-secret' });
+    await postJson(`${gateway.url}/v1/messages`, messagesBody(), { headers: { 'x-api-key': 'sk-gateway-secret' } });
+    const sent = upstream.messageRequests()[0]!;
+    expect(sent.key).toBe('sk-a');
+    expect(JSON.stringify(sent.headers)).not.toContain('sk-gateway-secret');
+    await gateway.runtime.updateSettings({ auth_mode: 'off' });
+  });
+});
+
+describe('host guard', () => {
+  it('refuses a foreign Host header while bound to loopback', async () => {
+    const { request } = await import('undici');
+    const res = await request(`${gateway.url}/healthz`, { headers: { host: 'evil.example:8045' } });
+    expect(res.statusCode).toBe(403);
+    expect(await res.body.json()).toMatchObject({ type: 'error', error: { type: 'permission_error' } });
+  });
+});
