@@ -68,24 +68,27 @@ export class MessageAccumulator {
     return this.message;
   }
 
+  /** Like the SDK, a delta applies only to a block of its own kind; a stray one changes nothing. */
   private applyDelta(index: number, delta: { type: string; [key: string]: unknown }): void {
     const block: ContentBlock | undefined = this.current().content[index];
     if (!block) return;
     switch (delta.type) {
       case 'text_delta':
-        block.text = String(block.text ?? '') + String(delta.text ?? '');
+        if (block.type === 'text') block.text = String(block.text ?? '') + String(delta.text ?? '');
         return;
       case 'thinking_delta':
-        block.thinking = String(block.thinking ?? '') + String(delta.thinking ?? '');
+        if (block.type === 'thinking') block.thinking = String(block.thinking ?? '') + String(delta.thinking ?? '');
         return;
       case 'signature_delta':
-        block.signature = delta.signature;
+        if (block.type === 'thinking') block.signature = delta.signature;
         return;
       case 'input_json_delta':
-        this.jsonBuffers.set(index, (this.jsonBuffers.get(index) ?? '') + String(delta.partial_json ?? ''));
+        if (block.type === 'tool_use' || block.type === 'server_tool_use') {
+          this.jsonBuffers.set(index, (this.jsonBuffers.get(index) ?? '') + String(delta.partial_json ?? ''));
+        }
         return;
       case 'citations_delta':
-        block.citations = [...((block.citations as unknown[] | null | undefined) ?? []), delta.citation];
+        if (block.type === 'text') block.citations = [...((block.citations as unknown[] | null | undefined) ?? []), delta.citation];
         return;
       default:
         return;
@@ -135,8 +138,13 @@ export function messageToEvents(message: Message): StreamEvent[] {
 
 function splitBlock(block: ContentBlock): { start: ContentBlock; deltas: Array<{ type: string; [key: string]: unknown }> } {
   switch (block.type) {
-    case 'text':
-      return { start: { type: 'text', text: '' }, deltas: block.text ? [{ type: 'text_delta', text: block.text }] : [] };
+    case 'text': {
+      // Citations stream as citations_delta; other fields (`citations: null`) stay on the start block.
+      const citations = Array.isArray(block.citations) ? (block.citations as unknown[]) : null;
+      const deltas: Array<{ type: string; [key: string]: unknown }> = block.text ? [{ type: 'text_delta', text: block.text }] : [];
+      for (const citation of citations ?? []) deltas.push({ type: 'citations_delta', citation });
+      return { start: { ...block, text: '', ...(citations ? { citations: [] } : {}) }, deltas };
+    }
     case 'thinking': {
       const deltas: Array<{ type: string; [key: string]: unknown }> = [];
       if (block.thinking) deltas.push({ type: 'thinking_delta', thinking: block.thinking });

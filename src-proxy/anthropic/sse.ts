@@ -118,7 +118,11 @@ export class SseSplitter {
       const i = buf.indexOf('\n\n', from);
       return i < 0 ? -1 : i + 2;
     }
-    // Slow path for CR line ends: walk line by line until an empty line.
+    // Slow path for CR line ends: walk line by line until an empty line. A CR ends its line on its own
+    // (an LF right after it belongs to the same line end). When the chunk ends on the CR of the closing
+    // blank line the block is complete and is emitted now: waiting for a possible LF would hold a
+    // CR-only stream's last event forever. Such an LF then leads the next block as an empty line, which
+    // is harmless and keeps the bytes in order. Any other block is re-scanned from its start.
     let i = from;
     let lineStart = from;
     while (i < buf.length) {
@@ -126,10 +130,7 @@ export class SseSplitter {
       if (c === LF || c === CR) {
         const empty = i === lineStart;
         let next = i + 1;
-        if (c === CR) {
-          if (next >= buf.length) return -1; // a CRLF might be split across chunks
-          if (buf[next] === LF) next++;
-        }
+        if (c === CR && next < buf.length && buf[next] === LF) next++;
         if (empty && i > from) return next;
         lineStart = next;
         i = next;

@@ -20,6 +20,8 @@ export async function serveCommand(args: string[], dataDir: string, io: CliIo): 
   }
   if (values.host !== undefined) listenOverride.host = values.host;
 
+  // Listen for the stop signal before anything starts, so an early Ctrl-C still shuts down cleanly.
+  const stopped = io.stopSignal();
   const runtime = await openFileRuntime(dataDir, {
     listenOverride,
     onInternalError: (err) => io.err(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
@@ -46,7 +48,7 @@ export async function serveCommand(args: string[], dataDir: string, io: CliIo): 
   io.out(`  point Claude Code at it: ANTHROPIC_BASE_URL=${status.url} claude`);
   if (accounts.length === 0) io.out('  no accounts yet: add one with `switchyard accounts add --provider anthropic ...`');
 
-  const signal = await io.stopSignal();
+  const signal = await stopped;
   io.out(`${signal}: stopping`);
   await runtime.close();
   return 0;

@@ -41,3 +41,9 @@ export async function postJson(url: string, body: unknown, opts: PostOptions = {
 export function messagesBody(extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { model: 'claude-sonnet-4-6', max_tokens: 64, messages: [{ role: 'user', content: 'Hello there' }], ...extra };
 }
+
+/** The JSON body of a response, untyped: tests assert its shape. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function readJson(res: Response): Promise<any> {
+  return res.json();
+}

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AuthMode } from '../../../src-proxy/contract/index.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../../fakes/anthropic-upstream.js';
 import { startGateway, type TestGateway } from '../../helpers/gateway.js';
-import { messagesBody, postJson } from '../../helpers/sse-client.js';
+import { messagesBody, postJson, readJson } from '../../helpers/sse-client.js';
 
 let upstream: FakeAnthropic;
 let gateway: TestGateway;
@@ -26,7 +26,7 @@ async function expectError(res: Response, status: number, type: string, message:
   expect(res.status).toBe(status);
   expect(res.headers.get('content-type')).toMatch(/application\/json/);
   expect(res.headers.get('request-id')).toMatch(/^req_/);
-  const body = await res.json();
+  const body = await readJson(res);
   expect(body).toMatchObject({ type: 'error', error: { type } });
   if (typeof message === 'string') expect(body.error.message).toBe(message);
   else expect(body.error.message).toMatch(message);
@@ -36,17 +36,17 @@ describe('routes', () => {
   it('answers /healthz', async () => {
     const res = await fetch(`${gateway.url}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok' });
+    expect(await readJson(res)).toEqual({ status: 'ok' });
   });
 
   it('accepts /v1/messages?beta=true as Claude Code sends it', async () => {
     const res = await postJson(`${gateway.url}/v1/messages?beta=true`, messagesBody());
     expect(res.status).toBe(200);
-    expect((await res.json()).type).toBe('message');
+    expect((await readJson(res)).type).toBe('message');
   });
 
   it.each(['/v1/models', '/v1/models/claude'])('lists models on %s in the Anthropic list shape', async (path) => {
-    const body = await (await fetch(`${gateway.url}${path}`)).json();
+    const body = await readJson(await fetch(`${gateway.url}${path}`));
     expect(body).toMatchObject({ has_more: false, first_id: expect.any(String), last_id: expect.any(String) });
     expect(body.data[0]).toMatchObject({ type: 'model', id: expect.stringMatching(/^claude-/), display_name: expect.any(String), created_at: expect.any(String) });
   });
@@ -124,7 +124,7 @@ describe('auth', () => {
   }
 
   const cases = modes.flatMap((mode) =>
-    Object.entries(headerForms).flatMap(([form, make]) =>
+    Object.keys(headerForms).flatMap((form) =>
       ['/v1/messages', '/healthz'].flatMap((path) => [
         { mode, form, path, key: 'right', expected: 200 },
         { mode, form, path, key: 'wrong', expected: mode === 'off' || (mode === 'all-except-health' && path === '/healthz') ? 200 : 401 },

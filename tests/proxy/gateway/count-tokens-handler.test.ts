@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeAnthropic, type FakeAnthropic, type FakeAnthropicOptions } from '../../fakes/anthropic-upstream.js';
 import { startGateway, type TestAccount, type TestGateway } from '../../helpers/gateway.js';
-import { postJson } from '../../helpers/sse-client.js';
+import { postJson, readJson } from '../../helpers/sse-client.js';
 
 let upstream: FakeAnthropic;
 let gateway: TestGateway;
@@ -32,7 +32,7 @@ describe('count_tokens', () => {
     await setup();
     const res = await count();
     expect(res.headers.get('x-token-count-source')).toBe('upstream');
-    expect((await res.json()).input_tokens).toBeGreaterThan(0);
+    expect((await readJson(res)).input_tokens).toBeGreaterThan(0);
     expect(upstream.requests.map((r) => r.path)).toEqual(['/v1/messages/count_tokens']);
   });
 
@@ -46,7 +46,7 @@ describe('count_tokens', () => {
     const res = await count();
     expect(res.status).toBe(200);
     expect(res.headers.get('x-token-count-source')).toBe('estimate');
-    const { input_tokens } = await res.json();
+    const { input_tokens } = await readJson(res);
     expect(input_tokens).toBeGreaterThan(20);
     expect(await gateway.entry(1)).toMatchObject({ route: 'count_tokens', local: 'estimate', input_tokens });
   });
@@ -55,6 +55,6 @@ describe('count_tokens', () => {
     await setup();
     const res = await postJson(`${gateway.url}/v1/messages/count_tokens`, { model: 'claude-sonnet-4-6', messages: [] });
     expect(res.status).toBe(400);
-    expect((await res.json()).error.message).toBe('messages: at least one message is required');
+    expect((await readJson(res)).error.message).toBe('messages: at least one message is required');
   });
 });

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SettingsPatch } from '../../../src-proxy/contract/index.js';
 import { startFakeAnthropic, type FakeAnthropic, type FakeAnthropicOptions } from '../../fakes/anthropic-upstream.js';
 import { startGateway, type TestAccount, type TestGateway } from '../../helpers/gateway.js';
-import { eventNames, messagesBody, parseSse, postJson } from '../../helpers/sse-client.js';
+import { eventNames, messagesBody, parseSse, postJson, readJson } from '../../helpers/sse-client.js';
 
 let upstream: FakeAnthropic;
 let gateway: TestGateway;
@@ -42,7 +42,7 @@ describe('warmup interception', () => {
         'message_start', 'content_block_start', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop',
       ]);
     } else {
-      expect(await res.json()).toMatchObject({ type: 'message', role: 'assistant', stop_reason: 'end_turn', content: [{ type: 'text' }] });
+      expect(await readJson(res)).toMatchObject({ type: 'message', role: 'assistant', stop_reason: 'end_turn', content: [{ type: 'text' }] });
     }
     expect(upstream.requests).toHaveLength(0);
     expect(await gateway.entry(1)).toMatchObject({ local: 'warmup', account_id: null, attempts: [], status: 200 });
@@ -118,7 +118,7 @@ describe('model mapping', () => {
     const res = await postJson(`${gateway.url}/v1/messages`, messagesBody({ model: 'gemini-2.5-pro' }));
     expect(res.status).toBe(501);
     expect(res.headers.get('x-mapped-model')).toBe('gemini-2.5-pro');
-    expect((await res.json()).error.message).toMatch(/provider "gemini"/);
+    expect((await readJson(res)).error.message).toMatch(/provider "gemini"/);
   });
 });
 

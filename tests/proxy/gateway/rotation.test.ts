@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeAnthropic, type Behaviour, type FakeAnthropic, type RecordedRequest } from '../../fakes/anthropic-upstream.js';
 import { startGateway, type TestGateway } from '../../helpers/gateway.js';
-import { eventNames, messagesBody, parseSse, postJson } from '../../helpers/sse-client.js';
+import { eventNames, messagesBody, parseSse, postJson, readJson } from '../../helpers/sse-client.js';
 
 const KEYS = ['sk-one', 'sk-two'];
 let upstream: FakeAnthropic;
@@ -84,7 +84,7 @@ describe('rotation', () => {
     // The earliest reset wins: account 2's 20 s, not account 1's 30 s.
     expect(retryAfter).toBeGreaterThanOrEqual(19);
     expect(retryAfter).toBeLessThanOrEqual(20);
-    const body = await res.json();
+    const body = await readJson(res);
     expect(body).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } });
     expect(upstream.messageRequests().length).toBe(before);
     expect(res.headers.get('x-mapped-model')).toBe('claude-sonnet-4-6');
@@ -94,7 +94,7 @@ describe('rotation', () => {
     await setup({ 'sk-one': serverError, 'sk-two': serverError });
     const res = await postJson(`${gateway.url}/v1/messages`, messagesBody());
     expect(res.status).toBe(500);
-    expect(await res.json()).toMatchObject({ type: 'error', error: { type: 'api_error', message: expect.stringContaining('Internal server error') } });
+    expect(await readJson(res)).toMatchObject({ type: 'error', error: { type: 'api_error', message: expect.stringContaining('Internal server error') } });
     expect(keysSeen()).toEqual(['sk-one', 'sk-two', 'sk-one']);
     expect(res.headers.get('x-account-email')).toBe('one@example.com');
     expect(res.headers.get('x-mapped-model')).toBe('claude-sonnet-4-6');
@@ -127,7 +127,7 @@ describe('rotation', () => {
     const res = await postJson(`${gateway.url}/v1/messages`, messagesBody());
     expect(res.status).toBe(502);
     expect(res.headers.get('x-should-retry')).toBe('false');
-    expect((await res.json()).error.message).toMatch(/API key of upstream account "two@example.com" was rejected/);
+    expect((await readJson(res)).error.message).toMatch(/API key of upstream account "two@example.com" was rejected/);
   });
 
   it('returns a 400 to the client at once, as the upstream worded it', async () => {
@@ -135,7 +135,7 @@ describe('rotation', () => {
     await setup({ 'sk-one': invalid, 'sk-two': invalid });
     const res = await postJson(`${gateway.url}/v1/messages`, messagesBody());
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: 'prompt is too long: 209601 tokens > 200000 maximum' } });
+    expect(await readJson(res)).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: 'prompt is too long: 209601 tokens > 200000 maximum' } });
     expect(upstream.messageRequests()).toHaveLength(1);
   });
 
@@ -152,7 +152,7 @@ describe('rotation', () => {
     const res = await postJson(`${gateway.url}/v1/messages`, messagesBody());
     expect(res.status).toBe(200);
     expect(res.headers.get('x-account-email')).toBe('two@example.com');
-    expect((await res.json()).type).toBe('message');
+    expect((await readJson(res)).type).toBe('message');
   });
 
   it('keeps a conversation on one account and spreads others', async () => {

@@ -1,0 +1,142 @@
+// `switchyard accounts ...` and `switchyard config ...` against a real data folder.
+
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../../src-proxy/cli/main.js';
+import { recordingIo } from './cli-io.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'switchyard-cli-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const run = (args: string[], env: NodeJS.ProcessEnv = {}, stdin = '') => {
+  const io = recordingIo(env, stdin);
+  return main([...args, '--data-dir', dir], io).then((code) => ({ code, out: io.stdout.join('\n'), err: io.stderr.join('\n') }));
+};
+
+describe('switchyard config', () => {
+  it('sets and gets each basic setting, persisting it', async () => {
+    expect((await run(['config', 'set', 'port', '9100'])).code).toBe(0);
+    expect((await run(['config', 'set', 'host', '0.0.0.0'])).code).toBe(0);
+    expect((await run(['config', 'set', 'api_key', 'sk-local-123'])).code).toBe(0);
+    expect((await run(['config', 'set', 'auth_mode', 'all-except-health'])).code).toBe(0);
+    expect((await run(['config', 'get', 'port'])).out).toBe('9100');
+    expect((await run(['config', 'get', 'auth_mode'])).out).toBe('all-except-health');
+    expect((await run(['config', 'get', 'api_key'])).out).toBe('sk-local-123');
+    const file = JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8'));
+    expect(file).toMatchObject({ port: 9100, host: '0.0.0.0', api_key: 'sk-local-123', auth_mode: 'all-except-health' });
+  });
+
+  it('masks the api_key when listing everything', async () => {
+    await run(['config', 'set', 'api_key', 'sk-local-123']);
+    const { out } = await run(['config', 'get']);
+    expect(out).toContain('port = 8045');
+    expect(out).not.toContain('sk-local-123');
+  });
+
+  it.each([
+    [['config', 'set', 'colour', 'blue'], /Unknown setting "colour". Known settings: port, host, api_key, auth_mode/],
+    [['config', 'set', 'port', '70000'], /port: .*65535/],
+    [['config', 'set', 'port', 'eighty'], /port must be a number/],
+    [['config', 'set', 'auth_mode', 'maybe'], /auth_mode: .*("off"|off)/],
+    [['config', 'set', 'session_affinity', 'perhaps'], /must be true or false/],
+    [['config', 'set', 'port'], /Usage: switchyard config set port VALUE/],
+    [['config', 'frobnicate'], /Usage: switchyard config get/],
+  ])('rejects %j with a clear message and exit code 2', async (args, message) => {
+    const { code, err } = await run(args);
+    expect(code).toBe(2);
+    expect(err).toMatch(message);
+  });
+
+  it('warns when auth is turned on without a key', async () => {
+    const { err } = await run(['config', 'set', 'auth_mode', 'strict']);
+    expect(err).toMatch(/api_key is empty/);
+  });
+
+  it('moves a corrupt settings file aside, says so, and carries on with defaults', async () => {
+    await writeFile(join(dir, 'settings.json'), '{"port": 12');
+    const { code, out, err } = await run(['config', 'get', 'port']);
+    expect(code).toBe(0);
+    expect(out).toBe('8045');
+    expect(err).toMatch(/settings file could not be read; defaults are in use. The unreadable file was kept as .*settings\.json\.corrupt-/);
+  });
+});
+
+describe('switchyard accounts', () => {
+  const add = (extra: string[] = [], env: NodeJS.ProcessEnv = { ZAI_KEY: 'sk-zai-secret-value' }) =>
+    run(['accounts', 'add', '--provider', 'anthropic', '--base-url', 'https://api.z.ai/api/anthropic/', '--key-env', 'ZAI_KEY', '--label', 'z.ai main', ...extra], env);
+
+  it('adds an account, keeping its key apart in a private file', async () => {
+    const { code, out } = await add(['--auth-scheme', 'bearer']);
+    expect(code).toBe(0);
+    expect(out).toMatch(/Added account acct_[0-9a-f]+ \(z\.ai main\)/);
+    const accounts = await readFile(join(dir, 'accounts.json'), 'utf8');
+    expect(accounts).not.toContain('sk-zai-secret-value');
+    expect(JSON.parse(accounts).accounts[0]).toMatchObject({
+      provider: 'anthropic',
+      label: 'z.ai main',
+      options: { base_url: 'https://api.z.ai/api/anthropic', auth_scheme: 'bearer' },
+    });
+    const secretsPath = join(dir, 'secrets.json');
+    expect(await readFile(secretsPath, 'utf8')).toContain('sk-zai-secret-value');
+    expect((await stat(secretsPath)).mode & 0o777).toBe(0o600);
+  });
+
+  it('lists accounts without their keys', async () => {
+    await add();
+    const { out } = await run(['accounts', 'list']);
+    expect(out).toContain('z.ai main');
+    expect(out).toContain('https://api.z.ai/api/anthropic');
+    expect(out).not.toContain('sk-zai-secret-value');
+    const json = JSON.parse((await run(['accounts', 'list', '--json'])).out);
+    expect(json).toHaveLength(1);
+  });
+
+  it('disables, enables and removes by label, key included', async () => {
+    await add();
+    expect((await run(['accounts', 'disable', 'z.ai main'])).code).toBe(0);
+    expect(JSON.parse((await run(['accounts', 'list', '--json'])).out)[0].enabled).toBe(false);
+    expect((await run(['accounts', 'enable', 'z.ai main'])).code).toBe(0);
+    const { code, out } = await run(['accounts', 'remove', 'z.ai main']);
+    expect(code).toBe(0);
+    expect(out).toMatch(/Removed account/);
+    expect(JSON.parse((await run(['accounts', 'list', '--json'])).out)).toEqual([]);
+    expect(await readFile(join(dir, 'secrets.json'), 'utf8')).not.toContain('sk-zai-secret-value');
+  });
+
+  it('takes the key from standard input', async () => {
+    const { code } = await run(['accounts', 'add', '--provider', 'anthropic', '--base-url', 'https://api.anthropic.com', '--key-stdin', '--label', 'direct'], {}, 'sk-ant-from-stdin\n');
+    expect(code).toBe(0);
+    expect(await readFile(join(dir, 'secrets.json'), 'utf8')).toContain('sk-ant-from-stdin');
+  });
+
+  it.each([
+    [['--key-env', 'MISSING_VAR'], /MISSING_VAR is not set or empty/],
+  ])('rejects a missing key (%j)', async (extra, message) => {
+    const { code, err } = await run(['accounts', 'add', '--provider', 'anthropic', '--base-url', 'https://api.anthropic.com', '--label', 'x', ...extra]);
+    expect(code).toBe(2);
+    expect(err).toMatch(message);
+  });
+
+  it.each([
+    [['accounts', 'add', '--base-url', 'https://x', '--key-env', 'K', '--label', 'x'], /--provider is required/],
+    [['accounts', 'add', '--provider', 'openai', '--base-url', 'https://x', '--key-env', 'K', '--label', 'x'], /Unsupported provider "openai"/],
+    [['accounts', 'add', '--provider', 'anthropic', '--key-env', 'K', '--label', 'x'], /--base-url is required/],
+    [['accounts', 'add', '--provider', 'anthropic', '--base-url', 'ftp://x', '--key-env', 'K', '--label', 'x'], /base_url/],
+    [['accounts', 'add', '--provider', 'anthropic', '--base-url', 'https://x', '--label', 'x'], /--key-env/],
+    [['accounts', 'remove', 'nobody'], /No account with id or label "nobody"/],
+    [['accounts', 'explode'], /Unknown accounts command "explode"/],
+    [['launch'], /Unknown command "launch"/],
+  ])('rejects %j clearly', async (args, message) => {
+    const { code, err } = await run(args, { K: 'sk-k' });
+    expect(code).toBe(2);
+    expect(err).toMatch(message);
+    expect(err).not.toContain('sk-k');
+  });
+});

@@ -1,0 +1,110 @@
+// `switchyard serve` as a user runs it: a real process, real files, a real signal to stop it.
+
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../../src-proxy/cli/main.js';
+import { openFileRuntime } from '../../../src-proxy/cli/file-runtime.js';
+import { startFakeAnthropic, type FakeAnthropic } from '../../fakes/anthropic-upstream.js';
+import { messagesBody, postJson } from '../../helpers/sse-client.js';
+import { recordingIo } from './cli-io.js';
+
+const ROOT = new URL('../../../', import.meta.url).pathname;
+
+let dir: string;
+let upstream: FakeAnthropic;
+let child: ChildProcessWithoutNullStreams | null = null;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'switchyard-serve-'));
+  upstream = await startFakeAnthropic();
+});
+afterEach(async () => {
+  child?.kill('SIGKILL');
+  child = null;
+  await upstream.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Starts `switchyard serve` from source and resolves with its URL once it says it is listening. */
+function serve(args: string[] = []): Promise<{ url: string; output: () => string; exited: Promise<number | null> }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src-proxy/cli/index.ts', 'serve', '--port', '0', '--data-dir', dir, ...args], { cwd: ROOT });
+  child = proc;
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 15_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      // The banner's last line names the URL to give Claude Code.
+      const m = /ANTHROPIC_BASE_URL=(http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ url: m[1]!, output: () => output, exited });
+      }
+    };
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', onData);
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+async function addAccount() {
+  const io = recordingIo({ UPSTREAM_KEY: 'sk-upstream' });
+  const code = await main(['accounts', 'add', '--provider', 'anthropic', '--base-url', upstream.url, '--key-env', 'UPSTREAM_KEY', '--label', 'serve@example.com', '--data-dir', dir], io);
+  expect(code).toBe(0);
+}
+
+describe('switchyard serve', () => {
+  it('serves requests, logs them, stops cleanly on SIGTERM, and keeps the history across restarts', async () => {
+    await addAccount();
+    const first = await serve();
+    expect(first.output()).toContain(`ANTHROPIC_BASE_URL=${first.url}`);
+    expect(await (await fetch(`${first.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    const res = await postJson(`${first.url}/v1/messages`, messagesBody());
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-account-email')).toBe('serve@example.com');
+    expect(upstream.messageRequests()[0]!.key).toBe('sk-upstream');
+
+    child!.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(first.output()).toMatch(/200 POST \/v1\/messages claude-sonnet-4-6 \[serve@example.com\]/);
+    expect(first.output()).toContain('SIGTERM: stopping');
+    expect(first.output()).not.toContain('sk-upstream');
+
+    // The history is on disk, bounded, and read back by the next run.
+    const lines = (await readFile(join(dir, 'request-history.jsonl'), 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const runtime = await openFileRuntime(dir);
+    const [entry] = await runtime.listRequests({});
+    await runtime.close();
+    expect(entry).toMatchObject({ path: '/v1/messages', status: 200, account_label: 'serve@example.com' });
+  });
+
+  it('stops on SIGINT too', async () => {
+    const run = await serve(['--quiet']);
+    child!.kill('SIGINT');
+    expect(await run.exited).toBe(0);
+  });
+
+  it('refuses to listen beyond loopback without authentication', async () => {
+    const io = recordingIo();
+    const code = await main(['serve', '--host', '0.0.0.0', '--port', '0', '--data-dir', dir], io);
+    expect(code).toBe(1);
+    expect(io.stderr.join('\n')).toMatch(/Refusing to listen on 0\.0\.0\.0 without authentication/);
+  });
+
+  it('says so when the port is taken', async () => {
+    const first = await serve();
+    const port = new URL(first.url).port;
+    const io = recordingIo();
+    const code = await main(['serve', '--port', port, '--data-dir', dir], io);
+    expect(code).toBe(1);
+    expect(io.stderr.join('\n')).toMatch(new RegExp(`Port ${port} on 127.0.0.1 is already in use`));
+  });
+});
