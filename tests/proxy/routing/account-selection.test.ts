@@ -195,7 +195,8 @@ describe('exclude and allowExcluded (accounts already tried by this request)', (
     ['an excluded sticky account is skipped', ['b'], false, 's', 'a'],
     ['everything ready excluded, retries not allowed: exhausted', ['a', 'b'], false, null, { ok: false, reason: 'exhausted', retryAt: null }],
     ['everything ready excluded, retries allowed: round-robin over them', ['a', 'b'], true, null, 'a'],
-    ['everything ready excluded, retries allowed: the sticky one first', ['a', 'b'], true, 's', 'b'],
+    // The binding points at what this request just failed on; the rotation picks the retry.
+    ['everything ready excluded, retries allowed: the rotation decides, not the binding', ['a', 'b'], true, 's', 'a'],
     ['allowExcluded never brings back a cooling account', ['a', 'b'], true, null, 'a'],
     ['allowExcluded is not used while something is eligible', ['a'], true, null, 'b'],
   ])('%s', (_title, exclude, allowExcluded, sessionKey, expected) => {
