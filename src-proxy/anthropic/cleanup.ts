@@ -38,6 +38,8 @@ export function mergeConsecutiveSameRole<R extends { messages: InputMessage[] }>
 
 /** A block without `cache_control`, also inside `tool_result` content; the same block when it has none. */
 function stripBlock(block: ContentBlock): ContentBlock {
+  // Nested content is not validated: a non-object there is the upstream's to reject, not ours to crash on.
+  if (typeof block !== 'object' || block === null) return block;
   let out = block;
   if ('cache_control' in block) {
     const { cache_control: _drop, ...rest } = block;
