@@ -114,7 +114,7 @@ function decide(failure: FailureFacts, attempt: number, p: RetryPolicy): RetryDe
       // again, and allow the same account back when it is the only one.
       const exponent = Math.max(0, attempt - 1);
       const backoff = Math.min(duration(p.overloadBaseMs) * 2 ** exponent, duration(p.overloadMaxMs));
-      return { account: UNTOUCHED, next: rotate(retryAfter ?? backoff, true) };
+      return { account: UNTOUCHED, next: rotate(Math.min(retryAfter ?? backoff, duration(p.overloadMaxMs)), true) };
     }
 
     case 'server':

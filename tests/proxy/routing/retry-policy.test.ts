@@ -138,6 +138,12 @@ describe('decideRetry with an upstream delay hint', () => {
       { account: untouched, next: rotate(3000, true) },
     ],
     [
+      // Holding the client for a minute inside the gateway helps nobody: wait the cap, then try again.
+      'overload waits no longer than the backoff cap, whatever the upstream says',
+      'overloaded', 1, 60_000,
+      { account: untouched, next: rotate(8000, true) },
+    ],
+    [
       'overload with a garbage hint backs off exponentially',
       'overloaded', 2, Number.POSITIVE_INFINITY,
       { account: untouched, next: rotate(2000, true) },
