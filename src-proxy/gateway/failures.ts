@@ -22,12 +22,14 @@ const KIND_BY_ERROR_TYPE: Record<string, FailureKind> = {
 /** An `event: error` the upstream sent instead of (or in the middle of) a message. */
 export function failureFromErrorEvent(error: { type?: unknown; message?: unknown }): UpstreamFailure {
   const type = typeof error.type === 'string' ? error.type : 'api_error';
+  // The type is the upstream's text: an own-property lookup, so `constructor` is not a kind.
+  const kind = Object.hasOwn(KIND_BY_ERROR_TYPE, type) ? KIND_BY_ERROR_TYPE[type]! : 'server';
   return {
-    kind: KIND_BY_ERROR_TYPE[type] ?? 'server',
+    kind,
     status: null,
     message: typeof error.message === 'string' ? error.message : type,
     retryAfterMs: null,
-    clientBody: KIND_BY_ERROR_TYPE[type] === 'invalid' ? { type: 'error', error } : undefined,
+    clientBody: kind === 'invalid' ? { type: 'error', error } : undefined,
   };
 }
 

@@ -2,6 +2,8 @@
 // to the gateway. When the gateway listens on loopback only, only loopback names are accepted in Host.
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+/** An IPv4 literal in 127.0.0.0/8; a name that merely starts with `127.` (127.0.0.1.nip.io) is not one. */
+const LOOPBACK_V4 = /^127(?:\.\d{1,3}){3}$/;
 
 export function isLoopbackBind(host: string): boolean {
   return LOOPBACK_HOSTS.has(host) || host.startsWith('127.');
@@ -18,5 +20,5 @@ export function hostAllowed(bindHost: string, hostHeader: string | undefined): b
   if (!isLoopbackBind(bindHost)) return true;
   if (!hostHeader) return false;
   const name = hostName(hostHeader);
-  return LOOPBACK_HOSTS.has(name) || name.startsWith('127.');
+  return LOOPBACK_HOSTS.has(name) || LOOPBACK_V4.test(name);
 }

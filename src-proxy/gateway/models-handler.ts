@@ -54,7 +54,9 @@ export function pageModels(models: ModelInfo[], query: Record<string, unknown>):
   let start = 0;
   let end = models.length;
   if (typeof query.after_id === 'string') start = models.findIndex((m) => m.id === query.after_id) + 1;
-  if (typeof query.before_id === 'string') {
+  const lower = start;
+  const backward = typeof query.before_id === 'string';
+  if (backward) {
     const i = models.findIndex((m) => m.id === query.before_id);
     end = i < 0 ? models.length : i;
     start = Math.max(start, end - limitRaw);
@@ -63,7 +65,8 @@ export function pageModels(models: ModelInfo[], query: Record<string, unknown>):
   return {
     object: 'list',
     data,
-    has_more: start + data.length < end,
+    // More in the direction of paging: before the page when paging back with before_id, as the SDK expects.
+    has_more: backward ? start > lower : start + data.length < end,
     first_id: data[0]?.id ?? null,
     last_id: data[data.length - 1]?.id ?? null,
   };

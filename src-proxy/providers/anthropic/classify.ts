@@ -20,8 +20,9 @@ const RATE_LIMIT_FAMILIES = ['requests', 'tokens', 'input-tokens', 'output-token
  * HTTP date), then the reset time of an exhausted `anthropic-ratelimit-*` window.
  */
 export function retryAfterMs(headers: Headers, now: number): number | null {
-  const ms = Number(header(headers, 'retry-after-ms'));
-  if (header(headers, 'retry-after-ms') !== undefined && Number.isFinite(ms) && ms >= 0) return Math.ceil(ms);
+  const msText = header(headers, 'retry-after-ms');
+  const ms = Number(msText);
+  if (msText !== undefined && msText.trim() !== '' && Number.isFinite(ms) && ms >= 0) return Math.ceil(ms);
   const ra = header(headers, 'retry-after');
   if (ra !== undefined && ra.trim() !== '') {
     const seconds = Number(ra);
@@ -53,10 +54,14 @@ export function readErrorBody(text: string): { type: string | null; message: str
 }
 
 const QUOTA_WORDING = /quota|credit balance|insufficient[_ ]balance|billing|usage limit|exceeded your current|plan limit/i;
+/** Anthropic answers an exhausted prepaid balance with 400 invalid_request_error: the account is out, not the request. */
+const CREDIT_WORDING = /credit balance is too low/i;
 
 export function kindForStatus(status: number, errorType: string | null, message: string): FailureKind {
   if (errorType === 'overloaded_error') return 'overloaded';
   switch (status) {
+    case 400:
+      return CREDIT_WORDING.test(message) ? 'quota' : 'invalid';
     case 401:
       return 'auth';
     case 402:
