@@ -21,8 +21,12 @@ runChild('gateway', async () => {
   const status = await runtime.startGateway();
   return {
     port: status.port,
-    // A summary of what the gateway logged, so the bench can show that logging was really on.
-    ops: { logged: async () => (await runtime.listRequests({ limit: 1000 })).length },
+    ops: {
+      // The gateway's own timings of its latest requests (newest first): what it measured between the
+      // request's arrival and its first and last byte, against what the client measured around it.
+      recent: async (n) =>
+        (await runtime.listRequests({ limit: Number(n) })).map((e) => ({ stream: e.stream, status: e.status, latency_ms: e.latency_ms, ttfb_ms: e.ttfb_ms })),
+    },
     close: () => runtime.close(),
   };
 });

@@ -41,7 +41,7 @@ export function createGatewayApp(deps: GatewayDeps): express.Express {
     const id = newId('req');
     res.setHeader('request-id', id);
     const record = new RequestRecord(id, req.method, req.path, routeKind(req.path), (entry) => {
-      if (entry.path !== '/healthz') deps.recordRequest(entry);
+      if (!UNLOGGED_PATHS.has(entry.path)) deps.recordRequest(entry);
     });
     (res.locals as Locals).record = record;
     // A request that ends without the pipeline finishing its record (an early 4xx, a crash) is still logged.
@@ -81,6 +81,8 @@ export function createGatewayApp(deps: GatewayDeps): express.Express {
   };
 
   app.get('/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' }));
+  // Claude Code opens its connection with `HEAD /`; a person may open the address in a browser.
+  app.get('/', (_req, res) => sendJson(res, 200, { name: 'switchyard', message: 'Anthropic Messages API gateway: set ANTHROPIC_BASE_URL to this address.' }));
   app.post('/v1/messages', wrap(handleMessages));
   app.post('/v1/messages/count_tokens', wrap(handleCountTokens));
   const models = (req: Request, res: Response) => sendJson(res, 200, pageModels(listModels(deps.settings().model_rules), req.query));
@@ -127,5 +129,8 @@ export function createGatewayApp(deps: GatewayDeps): express.Express {
 function finishOnClose(res: Response, record: RequestRecord): void {
   record.finish(res.writableFinished ? res.statusCode : CLIENT_CLOSED);
 }
+
+/** Probes and health checks: frequent, and nothing a user wants in the request log. */
+const UNLOGGED_PATHS = new Set(['/', '/healthz']);
 
 const KNOWN_PATHS = new Set(['/v1/messages', '/v1/messages/count_tokens', '/v1/models', '/healthz']);

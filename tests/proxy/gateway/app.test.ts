@@ -39,6 +39,15 @@ describe('routes', () => {
     expect(await readJson(res)).toEqual({ status: 'ok' });
   });
 
+  it('answers the HEAD / probe Claude Code opens with, and keeps probes out of the log', async () => {
+    const before = gateway.entries.length;
+    expect((await fetch(`${gateway.url}/`, { method: 'HEAD' })).status).toBe(200);
+    expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
+    await postJson(`${gateway.url}/v1/messages`, messagesBody());
+    const entry = await gateway.entry(before + 1);
+    expect(entry.path).toBe('/v1/messages');
+  });
+
   it('accepts /v1/messages?beta=true as Claude Code sends it', async () => {
     const res = await postJson(`${gateway.url}/v1/messages?beta=true`, messagesBody());
     expect(res.status).toBe(200);
