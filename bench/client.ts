@@ -39,21 +39,25 @@ export class Target {
     });
   }
 
-  /** One POST /v1/messages, read to the end. */
+  /** One POST /v1/messages, read to the end. Failures name the path they happened on. */
   async post(body: Buffer): Promise<Timing> {
     const start = performance.now();
-    const res = await this.pool.request({ path: '/v1/messages', method: 'POST', headers: HEADERS, body });
     let first = 0;
     const chunks: Buffer[] = [];
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
-      if (first === 0) first = performance.now();
-      chunks.push(chunk);
+    let status: number;
+    try {
+      const res = await this.pool.request({ path: '/v1/messages', method: 'POST', headers: HEADERS, body });
+      status = res.statusCode;
+      for await (const chunk of res.body as AsyncIterable<Buffer>) {
+        if (first === 0) first = performance.now();
+        chunks.push(chunk);
+      }
+    } catch (err) {
+      throw new Error(`${this.name}: request failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
     const end = performance.now();
     const text = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-    if (res.statusCode !== 200) {
-      throw new Error(`${this.name}: HTTP ${res.statusCode}: ${text.toString('utf8').slice(0, 300)}`);
-    }
+    if (status !== 200) throw new Error(`${this.name}: HTTP ${status}: ${text.toString('utf8').slice(0, 300)}`);
     return { ttfbMs: (first || end) - start, totalMs: end - start, body: text };
   }
 

@@ -27,6 +27,8 @@ export interface PathFigures {
   stream: StreamFigures;
   /** By concurrency. */
   rps: Map<number, { rps: number; requests: number }>;
+  /** CPU time the proxy process spent per request, in µs, by scenario ('1 KB', 'c=64' ...); none for direct. */
+  cpuUs: Map<string, number>;
 }
 
 export type Figures = Record<PathName, PathFigures>;
@@ -45,8 +47,8 @@ export interface OwnView {
 interface Row {
   label: string;
   value: (f: PathFigures) => number;
-  /** How the proxy columns relate to direct: added milliseconds, or share of its rate. */
-  versus: 'added' | 'share';
+  /** How the proxy columns relate to direct: added milliseconds, share of its rate, or not at all. */
+  versus: 'added' | 'share' | 'none';
   digits?: number;
 }
 
@@ -64,6 +66,14 @@ function rows(concurrencies: number[]): Row[] {
       versus: 'share',
       digits: 0,
     })),
+    // Req/s on a 2-core machine shared with the client and the fake moves with everything else that
+    // runs; the CPU each proxy process spends per request is its own cost, and steadier.
+    ...['1 KB', '300 KB', 'stream', ...concurrencies.map((c) => `c=${c}`)].map((scenario): Row => ({
+      label: `proxy CPU ${scenario}`.padEnd(18) + 'µs/req',
+      value: (f) => f.cpuUs.get(scenario) ?? Number.NaN,
+      versus: 'none',
+      digits: 0,
+    })),
   ];
 }
 
@@ -79,7 +89,8 @@ export function printTable(figures: Figures, concurrencies: number[]): void {
     const p = row.value(figures['pass-through']);
     const g = row.value(figures.gateway);
     const digits = row.digits ?? 2;
-    const versus = (x: number) => (row.versus === 'added' ? fmtDelta(x - d, digits) : `${fmt((100 * x) / d, 0)}%`);
+    const versus = (x: number) =>
+      row.versus === 'added' ? fmtDelta(x - d, digits) : row.versus === 'share' ? `${fmt((100 * x) / d, 0)}%` : '';
     printRow(w, [row.label, fmt(d, digits), fmt(p, digits), fmt(g, digits), versus(p), versus(g)]);
   }
   const g = figures.gateway;

@@ -9,7 +9,9 @@
 // Environment:
 //   BENCH_QUICK=1          a tenth of the samples (a smoke run; the figures are noisier)
 //   BENCH_CPU_PROF=<dir>   run the gateway child with --cpu-prof; its profile is written to <dir> at exit
+//   BENCH_GATEWAY_FLAGS    extra Node flags for the gateway child only, e.g. "--optimize-for-size"
 
+import { rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,7 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { largeRequest, smallRequest } from './bodies.js';
 import { buildChildren, killAllChildren, spawnChild, type Child } from './children.js';
 import { checkMessage, checkStream, closedLoop, sequential, streamBursts, Target, type Bounds, type Timing } from './client.js';
-import { readRss, resetPeak, sampleRss } from './memory.js';
+import { cpuSeconds, readRss, resetPeak, sampleRss } from './proc.js';
 import {
   computeChecks,
   PATHS,
@@ -38,6 +40,7 @@ import { percentile } from './stats.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : null;
+const GATEWAY_FLAGS = (process.env.BENCH_GATEWAY_FLAGS ?? '').split(/\s+/).filter((f) => f !== '');
 
 /** Sample counts shrink in quick mode; deadlines keep every loop bounded in time either way. */
 const n = (full: number) => (QUICK ? Math.max(5, Math.round(full / 10)) : full);
@@ -116,18 +119,36 @@ interface RoundsConfig {
   timeLimitMs: number;
 }
 
-/** Sequential requests on every path: a warm-up, then `rounds` interleaved slices of the samples. */
-async function interleaved(targets: Targets, body: Buffer, cfg: RoundsConfig, check: Check): Promise<Record<PathName, Timing[]>> {
+interface Sequential {
+  timings: Record<PathName, Timing[]>;
+  /** CPU time each proxy process spent per measured request, in µs. */
+  cpuUs: Record<ProxyName, number>;
+}
+
+function cpuOf(pids: Record<ProxyName, number>): Record<ProxyName, number> {
+  return { 'pass-through': cpuSeconds(pids['pass-through']), gateway: cpuSeconds(pids.gateway) };
+}
+
+/**
+ * Sequential requests on every path: a warm-up, then `rounds` interleaved slices of the samples. The
+ * proxies' CPU is read around all the rounds at once (its 10 ms resolution is too coarse per slice); a
+ * proxy whose turn it is not sits idle and spends next to nothing meanwhile.
+ */
+async function interleaved(b: Bench, body: Buffer, cfg: RoundsConfig, check: Check): Promise<Sequential> {
   const slice: Bounds = { count: Math.ceil(cfg.count / cfg.rounds), timeLimitMs: cfg.timeLimitMs / cfg.rounds };
-  const out = {} as Record<PathName, Timing[]>;
+  const timings = {} as Record<PathName, Timing[]>;
   for (const path of PATHS) {
-    await sequential(targets[path], body, { count: cfg.warmup, timeLimitMs: cfg.timeLimitMs / 2 }, check);
-    out[path] = [];
+    await sequential(b.targets[path], body, { count: cfg.warmup, timeLimitMs: cfg.timeLimitMs / 2 }, check);
+    timings[path] = [];
   }
+  const before = cpuOf(b.pids);
   for (let r = 0; r < cfg.rounds; r++) {
-    for (const path of PATHS) out[path].push(...(await sequential(targets[path], body, slice, check)));
+    for (const path of PATHS) timings[path].push(...(await sequential(b.targets[path], body, slice, check)));
   }
-  return out;
+  const after = cpuOf(b.pids);
+  const cpuUs = {} as Record<ProxyName, number>;
+  for (const proxy of PROXIES) cpuUs[proxy] = ((after[proxy] - before[proxy]) * 1e6) / timings[proxy].length;
+  return { timings, cpuUs };
 }
 
 function latencyOf(timings: Timing[]): Latency {
@@ -179,23 +200,28 @@ async function measureStreams(b: Bench, peaks: PeakTracker): Promise<number> {
 }
 
 async function measureSequential(b: Bench, figures: Figures): Promise<OwnView> {
-  const { targets, gateway } = b;
+  const { gateway } = b;
   const small = smallRequest();
   const large = largeRequest();
   progress(`sequential latency, ${small.length} B body`);
-  const smallT = await interleaved(targets, small, CONFIG.small, checkMessage);
-  const smallLog = await gatewayLog(gateway, smallT.gateway.length);
+  const smallS = await interleaved(b, small, CONFIG.small, checkMessage);
+  const smallLog = await gatewayLog(gateway, smallS.timings.gateway.length);
   progress(`sequential latency, ${large.length} B body`);
-  const largeT = await interleaved(targets, large, CONFIG.large, checkMessage);
-  const largeLog = await gatewayLog(gateway, largeT.gateway.length);
+  const largeS = await interleaved(b, large, CONFIG.large, checkMessage);
+  const largeLog = await gatewayLog(gateway, largeS.timings.gateway.length);
   progress('sequential streams, 200 deltas back to back');
-  const streamT = await interleaved(targets, smallRequest(true), CONFIG.stream, checkStream);
-  const streamLog = await gatewayLog(gateway, streamT.gateway.length);
+  const streamS = await interleaved(b, smallRequest(true), CONFIG.stream, checkStream);
+  const streamLog = await gatewayLog(gateway, streamS.timings.gateway.length);
 
   for (const path of PATHS) {
-    figures[path].small = latencyOf(smallT[path]);
-    figures[path].large = latencyOf(largeT[path]);
-    figures[path].stream = streamOf(streamT[path]);
+    figures[path].small = latencyOf(smallS.timings[path]);
+    figures[path].large = latencyOf(largeS.timings[path]);
+    figures[path].stream = streamOf(streamS.timings[path]);
+  }
+  for (const proxy of PROXIES) {
+    figures[proxy].cpuUs.set('1 KB', smallS.cpuUs[proxy]);
+    figures[proxy].cpuUs.set('300 KB', largeS.cpuUs[proxy]);
+    figures[proxy].cpuUs.set('stream', streamS.cpuUs[proxy]);
   }
   return {
     smallLatency: percentile(smallLog.map((e) => e.latency_ms), 50),
@@ -205,6 +231,11 @@ async function measureSequential(b: Bench, figures: Figures): Promise<OwnView> {
   };
 }
 
+/**
+ * Closed-loop throughput per path and concurrency, and for the proxies the CPU time they spent per
+ * request: on a 2-core machine shared with the client and the fake, req/s moves with whatever else
+ * runs, while CPU per request is the proxy's own cost.
+ */
 async function measureThroughput(b: Bench, figures: Figures): Promise<void> {
   const body = smallRequest();
   for (const c of CONFIG.throughput.concurrencies) {
@@ -212,7 +243,11 @@ async function measureThroughput(b: Bench, figures: Figures): Promise<void> {
       progress(`throughput ${path}, concurrency ${c}`);
       // The warm-up opens the pool's connections (on both hops) and lets the JIT settle at this load.
       await closedLoop(b.targets[path], body, c, CONFIG.throughput.warmup);
-      figures[path].rps.set(c, await closedLoop(b.targets[path], body, c, CONFIG.throughput.run));
+      const pid = path === 'direct' ? null : b.pids[path];
+      const cpuBefore = pid === null ? 0 : cpuSeconds(pid);
+      const result = await closedLoop(b.targets[path], body, c, CONFIG.throughput.run);
+      figures[path].rps.set(c, result);
+      if (pid !== null) figures[path].cpuUs.set(`c=${c}`, ((cpuSeconds(pid) - cpuBefore) * 1e6) / result.requests);
     }
   }
 }
@@ -233,7 +268,7 @@ async function startChildren(tmp: string, dataDir: string, children: Child[]): P
   const fake = await start('fake upstream', files.fake, []);
   const passthrough = await start('pass-through', files.passthrough, [fake.url]);
   const profile = CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : [];
-  const gateway = await start('gateway', files.gateway, [fake.url, dataDir], profile);
+  const gateway = await start('gateway', files.gateway, [fake.url, dataDir], [...profile, ...GATEWAY_FLAGS]);
   progress(`fake ${fake.url} (pid ${fake.pid}), pass-through ${passthrough.url} (pid ${passthrough.pid}), gateway ${gateway.url} (pid ${gateway.pid})`);
   return { fake, 'pass-through': passthrough, gateway };
 }
@@ -241,6 +276,7 @@ async function startChildren(tmp: string, dataDir: string, children: Child[]): P
 async function main(): Promise<void> {
   const started = performance.now();
   const tmp = await mkdtemp(join(tmpdir(), 'switchyard-bench-'));
+  tmpDirs.push(tmp);
   const dataDir = join(tmp, 'gateway-data');
   const children: Child[] = [];
   const targets: Target[] = [];
@@ -255,7 +291,7 @@ async function main(): Promise<void> {
     const b: Bench = { targets: t, fake: procs.fake, gateway: procs.gateway, pids: { 'pass-through': procs['pass-through'].pid, gateway: procs.gateway.pid } };
 
     const figures = {} as Figures;
-    for (const path of PATHS) figures[path] = { small: latencyOf([]), large: latencyOf([]), stream: streamOf([]), rps: new Map() };
+    for (const path of PATHS) figures[path] = { small: latencyOf([]), large: latencyOf([]), stream: streamOf([]), rps: new Map(), cpuUs: new Map() };
     const peaks = new PeakTracker(b.pids);
     const sampledMb = await measureStreams(b, peaks);
     const ownView = await peaks.during('sequential', () => measureSequential(b, figures));
@@ -269,7 +305,8 @@ async function main(): Promise<void> {
     const onDisk = await historyLines(dataDir);
 
     console.log('');
-    console.log(`Switchyard bench: loopback, Node ${process.version}, ${QUICK ? 'QUICK run, ' : ''}${((performance.now() - started) / 1000).toFixed(0)} s`);
+    const flags = GATEWAY_FLAGS.length > 0 ? `gateway flags ${GATEWAY_FLAGS.join(' ')}, ` : '';
+    console.log(`Switchyard bench: loopback, Node ${process.version}, ${QUICK ? 'QUICK run, ' : ''}${flags}${((performance.now() - started) / 1000).toFixed(0)} s`);
     printTable(figures, CONFIG.throughput.concurrencies);
     console.log('');
     printMemory(peaks.phases, peaks.wholeRun);
@@ -287,8 +324,14 @@ async function main(): Promise<void> {
   }
 }
 
+/** Removed on the way out even when the bench dies before its own cleanup (e.g. EPIPE on stdout). */
+const tmpDirs: string[] = [];
+
 // No orphans, however the bench ends: normal exit, a thrown error, Ctrl-C, or the watchdog.
-process.on('exit', killAllChildren);
+process.on('exit', () => {
+  killAllChildren();
+  for (const dir of tmpDirs) rmSync(dir, { recursive: true, force: true });
+});
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     killAllChildren();
@@ -304,7 +347,7 @@ setTimeout(() => {
 main().then(
   () => process.exit(0),
   (err: unknown) => {
-    console.error('bench: the harness failed:', err);
+    console.error(`bench: the harness failed: ${err instanceof Error ? err.stack : String(err)}`);
     process.exit(1);
   },
 );

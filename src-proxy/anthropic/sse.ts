@@ -91,20 +91,31 @@ export class SseSplitter {
 
   /** Feeds one chunk; returns the frames it completed (often exactly one). */
   push(chunk: Buffer): Frame[] {
+    return [...this.feed(chunk)];
+  }
+
+  /**
+   * Feeds one chunk and yields its frames one at a time, as they are found: when an upstream sends many
+   * events in one chunk, the first is on its way to the client before the rest are split. Iterate it to
+   * the end before feeding the next chunk.
+   */
+  *feed(chunk: Buffer): Generator<Frame> {
     const buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+    this.pending = null;
     if (!this.sawCR && chunk.includes(CR)) this.sawCR = true;
-    const frames: Frame[] = [];
     let start = 0;
-    for (;;) {
-      const end = this.blockEnd(buf, start);
-      if (end < 0) break;
-      const block = buf.subarray(start, end);
-      const name = blockEventName(block);
-      if (name !== null) frames.push(Frame.fromBlock(name, block));
-      start = end;
+    try {
+      for (;;) {
+        const end = this.blockEnd(buf, start);
+        if (end < 0) break;
+        const block = buf.subarray(start, end);
+        start = end;
+        const name = blockEventName(block);
+        if (name !== null) yield Frame.fromBlock(name, block);
+      }
+    } finally {
+      this.pending = start < buf.length ? buf.subarray(start) : null;
     }
-    this.pending = start < buf.length ? buf.subarray(start) : null;
-    return frames;
   }
 
   /** Bytes of an unterminated block at the end of the stream, if any. */

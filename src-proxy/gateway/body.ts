@@ -19,22 +19,49 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
     req.resume(); // drain without keeping it, so the 413 can still be read by the client
     throw tooLarge(limit);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      req.resume();
-      throw tooLarge(limit);
-    }
-    chunks.push(chunk);
-  }
-  const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-  if (size === 0) throw new GatewayError(400, 'Request body is empty; expected a JSON object.');
+  const raw = await readRaw(req, limit);
+  if (raw.length === 0) throw new GatewayError(400, 'Request body is empty; expected a JSON object.');
   try {
     return { json: JSON.parse(raw.toString('utf8')), raw };
   } catch (err) {
     const detail = err instanceof SyntaxError ? `: ${err.message}` : '';
     throw new GatewayError(400, `Request body is not valid JSON${detail}`);
   }
+}
+
+/** Plain listeners rather than an async iterator: this runs for every request and the difference shows. */
+function readRaw(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('aborted', onAborted);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        cleanup();
+        req.resume();
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    };
+    const onError = (err: Error) => {
+      cleanup();
+      reject(err);
+    };
+    const onAborted = () => onError(new Error('client aborted the request body'));
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('aborted', onAborted);
+  });
 }

@@ -10,6 +10,15 @@ const PING = encodeEvent({ type: 'ping' });
 export class SseResponse {
   private lastWrite = 0;
   private timer: NodeJS.Timeout | null = null;
+  private corked = false;
+  private started = false;
+  // Frames split from one upstream chunk arrive in one run of microtasks; corking until the next tick
+  // sends them in one write instead of one system call per event. The first frame goes out alone and at
+  // once: the client's time to first byte must not wait for the rest of the chunk.
+  private readonly uncork = () => {
+    this.corked = false;
+    this.res.uncork();
+  };
 
   constructor(
     private readonly res: ServerResponse,
@@ -42,6 +51,13 @@ export class SseResponse {
     if (this.res.destroyed) return true;
     this.lastWrite = Date.now();
     this.onFirstByte();
+    if (!this.started) {
+      this.started = true;
+    } else if (!this.corked) {
+      this.corked = true;
+      this.res.cork();
+      process.nextTick(this.uncork);
+    }
     return this.res.write(chunk);
   }
 

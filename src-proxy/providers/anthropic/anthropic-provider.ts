@@ -154,7 +154,7 @@ async function* sseFrames(body: AsyncIterable<Buffer>): AsyncGenerator<Frame> {
   const splitter = new SseSplitter();
   try {
     for await (const chunk of body) {
-      for (const frame of splitter.push(chunk)) yield frame;
+      yield* splitter.feed(chunk);
     }
   } catch (err) {
     throw new UpstreamError(streamFailure(err));

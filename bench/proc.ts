@@ -1,5 +1,6 @@
-// Resident memory of a child process, read from /proc/<pid>/status (Linux): VmRSS is the current
-// resident set, VmHWM its high-water mark since start (or since the mark was last reset).
+// What /proc says about a child process (Linux): its resident memory from /proc/<pid>/status (VmRSS
+// the current resident set, VmHWM its high-water mark since start or since the mark was last reset),
+// and the CPU time it has used from /proc/<pid>/stat.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -48,4 +49,16 @@ export function sampleRss(pid: number, everyMs = 20): { stop(): number } {
       return max;
     },
   };
+}
+
+/** USER_HZ: the unit of the times in /proc/<pid>/stat; 100 on every mainstream Linux build. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** User + system CPU seconds the process has used so far (10 ms resolution). */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may contain spaces; the fields after its closing parenthesis do not.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
