@@ -7,10 +7,22 @@ import { UsageError, type CliIo } from './io.js';
 
 const BOOLEAN_WORDS: Record<string, boolean> = { true: true, false: false, on: true, off: false, yes: true, no: false, '1': true, '0': false };
 
+/** Model rules are a list, given and shown as JSON. */
+const RULES_KEY = 'model_rules';
+const KNOWN_KEYS = [...SCALAR_SETTING_KEYS, RULES_KEY].join(', ');
+
 function requireKey(key: string | undefined): ScalarSettingKey {
-  if (key === undefined) throw new UsageError(`Name a setting: ${SCALAR_SETTING_KEYS.join(', ')}.`);
-  if (!isScalarSettingKey(key)) throw new UsageError(`Unknown setting "${key}". Known settings: ${SCALAR_SETTING_KEYS.join(', ')}.`);
+  if (key === undefined) throw new UsageError(`Name a setting: ${KNOWN_KEYS}.`);
+  if (!isScalarSettingKey(key)) throw new UsageError(`Unknown setting "${key}". Known settings: ${KNOWN_KEYS}.`);
   return key;
+}
+
+function parseRules(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UsageError(`${RULES_KEY} must be a JSON list, e.g. '[{"match":"claude-*-haiku-*","provider":"anthropic","model":"glm-4.5-air"}]'.`);
+  }
 }
 
 /** Turns the command-line text into the setting's type; the schema then checks the range. */
@@ -40,9 +52,17 @@ export async function configCommand(args: string[], runtime: Runtime, io: CliIo)
     const settings = await runtime.getSettings();
     if (key === undefined) {
       for (const k of SCALAR_SETTING_KEYS) io.out(`${k} = ${show(k, settings[k], false)}`);
+      io.out(`${RULES_KEY} = ${JSON.stringify(settings.model_rules)}`);
       return 0;
     }
-    io.out(String(settings[requireKey(key)]));
+    io.out(key === RULES_KEY ? JSON.stringify(settings.model_rules, null, 2) : String(settings[requireKey(key)]));
+    return 0;
+  }
+  if (sub === 'set' && key === RULES_KEY) {
+    if (value === undefined || extra.length > 0) throw new UsageError(`Usage: switchyard config set ${RULES_KEY} JSON`);
+    const updated = await runtime.updateSettings({ model_rules: parseRules(value) as Settings['model_rules'] });
+    io.out(`${RULES_KEY} = ${JSON.stringify(updated.model_rules)}`);
+    io.out('A running `switchyard serve` picks this up when restarted.');
     return 0;
   }
   if (sub === 'set') {

@@ -33,6 +33,16 @@ describe('switchyard config', () => {
     expect(file).toMatchObject({ port: 9100, host: '0.0.0.0', api_key: 'sk-local-123', auth_mode: 'all-except-health' });
   });
 
+  it('sets model rules as JSON and validates them', async () => {
+    const rules = [{ match: 'claude-*-haiku-*', provider: 'anthropic', model: 'glm-4.5-air' }];
+    expect((await run(['config', 'set', 'model_rules', JSON.stringify(rules)])).code).toBe(0);
+    expect(JSON.parse((await run(['config', 'get', 'model_rules'])).out)).toEqual(rules);
+    const bad = await run(['config', 'set', 'model_rules', '[{"match":"x","provider":"openai"}]']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/model_rules\.0\.provider/);
+    expect((await run(['config', 'set', 'model_rules', 'not json'])).err).toMatch(/must be a JSON list/);
+  });
+
   it('masks the api_key when listing everything', async () => {
     await run(['config', 'set', 'api_key', 'sk-local-123']);
     const { out } = await run(['config', 'get']);
