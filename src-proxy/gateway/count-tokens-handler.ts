@@ -69,10 +69,11 @@ async function countUpstream(
   if (!sel.ok) return null;
   const account = sel.account;
   const creds = deps.pool.credentials(account);
-  if (!creds || !provider.capabilities(account).countTokens) return null;
+  const capabilities = provider.capabilities(account);
+  if (!creds || !capabilities.countTokens) return null;
 
   let body: CountTokensRequest = mergeConsecutiveSameRole(request);
-  if (!provider.capabilities(account).acceptsCacheControl) body = stripCacheControl(body);
+  if (!capabilities.acceptsCacheControl) body = stripCacheControl(body);
   if (model !== request.model) body = { ...body, model };
   const abort = new AbortController();
   const startedAt = performance.now();

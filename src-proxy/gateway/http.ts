@@ -1,7 +1,8 @@
 // Small response helpers shared by the routes: every error leaves as an Anthropic error body.
 
 import type { ServerResponse } from 'node:http';
-import { errorBody, GatewayError } from '../anthropic/errors.js';
+import type { GatewayError } from '../anthropic/errors.js';
+import { errorBody } from '../anthropic/errors.js';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   sendRaw(res, status, JSON.stringify(body), headers);
@@ -50,4 +51,3 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-export { GatewayError };

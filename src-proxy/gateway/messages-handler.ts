@@ -4,7 +4,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Account } from '../contract/index.js';
-import { messageToEvents, MessageAccumulator, IncompleteStreamError, StreamErrorEvent } from '../anthropic/collector.js';
+import { collectMessage, messageToEvents, IncompleteStreamError, StreamErrorEvent } from '../anthropic/collector.js';
 import { GatewayError } from '../anthropic/errors.js';
 import { PreparedRequest } from '../anthropic/prepared-request.js';
 import { Frame } from '../anthropic/sse.js';
@@ -215,14 +215,9 @@ class Exchange {
   }
 
   private async collect(result: AttemptSuccess, account: Account, frames: AsyncIterable<Frame>): Promise<Delivery> {
-    const acc = new MessageAccumulator();
     let message: Message;
     try {
-      for await (const frame of frames) {
-        acc.apply(frame.event);
-        if (acc.done) break;
-      }
-      message = acc.result();
+      message = await collectMessage(frames);
     } catch (err) {
       return { ok: false, committed: false, failure: failureOf(err) };
     }
@@ -383,12 +378,8 @@ class Exchange {
   }
 }
 
-function* framesOf(message: Message): Generator<Frame> {
-  for (const event of messageToEvents(message)) yield Frame.of(event);
-}
-
 async function* toFrames(message: Message): AsyncGenerator<Frame> {
-  yield* framesOf(message);
+  for (const event of messageToEvents(message)) yield Frame.of(event);
 }
 
 function errorOf(frame: Frame): { type?: unknown; message?: unknown } {
