@@ -60,13 +60,16 @@ export interface Runtime extends ControlApi {
 }
 
 export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
-  const events = new EventBus<ControlEvents>();
+  // A broken console listener or a failing history write is reported to the shell, never to a client.
+  const report = deps.onInternalError ?? ((err: unknown) => console.error(err));
+  const events = new EventBus<ControlEvents>({ onListenerError: report });
   const warnings: Warning[] = [...(deps.warnings ?? [])];
   const providers: ProviderRegistry = deps.providers ?? { anthropic: new AnthropicProvider() };
   const log = new RequestLog({
     memoryLimit: MEMORY_LOG_LIMIT,
     history: deps.history,
     onEntry: (entry: RequestLogEntry) => events.emit('request', entry),
+    onError: report,
   });
   await log.load();
   const pool = new StoreAccountPool(deps.accounts, deps.secrets);
