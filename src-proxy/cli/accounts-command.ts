@@ -1,31 +1,28 @@
 // `switchyard accounts add|list|remove|enable|disable`.
 
 import { parseArgs } from 'node:util';
-import type { Account } from '../contract/index.js';
-import type { Runtime } from '../runtime/create-runtime.js';
+import type { Account, ControlApi } from '../contract/index.js';
 import { UsageError, type CliIo } from './io.js';
 import { describeAccount } from './wording.js';
 
-const RESTART_NOTE = 'A running `switchyard serve` picks this up when restarted.';
-
-export async function accountsCommand(args: string[], runtime: Runtime, io: CliIo): Promise<number> {
+export async function accountsCommand(args: string[], api: ControlApi, io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
   switch (sub) {
     case 'add':
-      return add(rest, runtime, io);
+      return add(rest, api, io);
     case 'list':
     case undefined:
-      return list(rest, runtime, io);
+      return list(rest, api, io);
     case 'remove':
     case 'enable':
     case 'disable':
-      return change(sub, rest, runtime, io);
+      return change(sub, rest, api, io);
     default:
       throw new UsageError(`Unknown accounts command "${sub}". Use add, list, remove, enable or disable.`);
   }
 }
 
-async function add(args: string[], runtime: Runtime, io: CliIo): Promise<number> {
+async function add(args: string[], api: ControlApi, io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -56,7 +53,7 @@ async function add(args: string[], runtime: Runtime, io: CliIo): Promise<number>
   } else {
     throw new UsageError('Give the API key with --key-env VAR (or --key-stdin).');
   }
-  const account = await runtime.addAccount({
+  const account = await api.addAccount({
     provider: 'anthropic',
     label: values.label,
     api_key: key,
@@ -68,13 +65,12 @@ async function add(args: string[], runtime: Runtime, io: CliIo): Promise<number>
     },
   });
   io.out(`Added account ${account.id} (${account.label}).`);
-  io.out(RESTART_NOTE);
   return 0;
 }
 
-async function list(args: string[], runtime: Runtime, io: CliIo): Promise<number> {
+async function list(args: string[], api: ControlApi, io: CliIo): Promise<number> {
   const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, strict: true });
-  const accounts = await runtime.listAccounts();
+  const accounts = await api.listAccounts();
   if (values.json) {
     io.out(JSON.stringify(accounts, null, 2));
     return 0;
@@ -87,18 +83,17 @@ async function list(args: string[], runtime: Runtime, io: CliIo): Promise<number
   return 0;
 }
 
-async function change(sub: 'remove' | 'enable' | 'disable', args: string[], runtime: Runtime, io: CliIo): Promise<number> {
+async function change(sub: 'remove' | 'enable' | 'disable', args: string[], api: ControlApi, io: CliIo): Promise<number> {
   const { positionals } = parseArgs({ args, allowPositionals: true, strict: true });
   if (positionals.length !== 1) throw new UsageError(`Usage: switchyard accounts ${sub} ID|LABEL`);
-  const account = findAccount(await runtime.listAccounts(), positionals[0]!);
+  const account = findAccount(await api.listAccounts(), positionals[0]!);
   if (sub === 'remove') {
-    await runtime.removeAccount(account.id);
+    await api.removeAccount(account.id);
     io.out(`Removed account ${account.id} (${account.label}) and its key.`);
   } else {
-    await runtime.updateAccount(account.id, { enabled: sub === 'enable' });
+    await api.updateAccount(account.id, { enabled: sub === 'enable' });
     io.out(`${sub === 'enable' ? 'Enabled' : 'Disabled'} account ${account.id} (${account.label}).`);
   }
-  io.out(RESTART_NOTE);
   return 0;
 }
 

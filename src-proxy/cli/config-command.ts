@@ -1,8 +1,7 @@
 // `switchyard config get|set KEY [VALUE]`: one setting at a time, validated by the same schema the
 // console uses.
 
-import { isScalarSettingKey, SCALAR_SETTING_KEYS, type ScalarSettingKey, type Settings } from '../contract/index.js';
-import type { Runtime } from '../runtime/create-runtime.js';
+import { isScalarSettingKey, SCALAR_SETTING_KEYS, type ControlApi, type ScalarSettingKey, type Settings } from '../contract/index.js';
 import { UsageError, type CliIo } from './io.js';
 
 const BOOLEAN_WORDS: Record<string, boolean> = { true: true, false: false, on: true, off: false, yes: true, no: false, '1': true, '0': false };
@@ -46,10 +45,10 @@ function show(key: ScalarSettingKey, value: unknown, revealSecrets: boolean): st
   return String(value);
 }
 
-export async function configCommand(args: string[], runtime: Runtime, io: CliIo): Promise<number> {
+export async function configCommand(args: string[], api: ControlApi, io: CliIo): Promise<number> {
   const [sub, key, value, ...extra] = args;
   if (sub === 'get') {
-    const settings = await runtime.getSettings();
+    const settings = await api.getSettings();
     if (key === undefined) {
       for (const k of SCALAR_SETTING_KEYS) io.out(`${k} = ${show(k, settings[k], false)}`);
       io.out(`${RULES_KEY} = ${JSON.stringify(settings.model_rules)}`);
@@ -60,20 +59,18 @@ export async function configCommand(args: string[], runtime: Runtime, io: CliIo)
   }
   if (sub === 'set' && key === RULES_KEY) {
     if (value === undefined || extra.length > 0) throw new UsageError(`Usage: switchyard config set ${RULES_KEY} JSON`);
-    const updated = await runtime.updateSettings({ model_rules: parseRules(value) as Settings['model_rules'] });
+    const updated = await api.updateSettings({ model_rules: parseRules(value) as Settings['model_rules'] });
     io.out(`${RULES_KEY} = ${JSON.stringify(updated.model_rules)}`);
-    io.out('A running `switchyard serve` picks this up when restarted.');
     return 0;
   }
   if (sub === 'set') {
     const k = requireKey(key);
     if (value === undefined || extra.length > 0) throw new UsageError(`Usage: switchyard config set ${k} VALUE`);
-    const updated = await runtime.updateSettings({ [k]: parseSettingValue(k, value, await runtime.getSettings()) });
+    const updated = await api.updateSettings({ [k]: parseSettingValue(k, value, await api.getSettings()) });
     io.out(`${k} = ${show(k, updated[k], false)}`);
     if (k === 'auth_mode' && updated.auth_mode !== 'off' && updated.api_key === '') {
       io.err('warning: authentication is on but api_key is empty, so every request will be refused. Set one: switchyard config set api_key KEY');
     }
-    io.out('A running `switchyard serve` picks this up when restarted.');
     return 0;
   }
   throw new UsageError('Usage: switchyard config get [KEY] | switchyard config set KEY VALUE');

@@ -1,6 +1,7 @@
 // `switchyard` command line: serve, accounts, config. Every command takes --data-dir.
 
-import { ControlError } from '../contract/index.js';
+import { ControlError, type ControlApi } from '../contract/index.js';
+import { connectToRunningServer } from './control-file.js';
 import { accountsCommand } from './accounts-command.js';
 import { configCommand } from './config-command.js';
 import { defaultDataDir } from './data-dir.js';
@@ -50,10 +51,14 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
     if (command === 'serve') return await serveCommand(args, dataDir, io);
     if (command !== 'accounts' && command !== 'config') throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
+    const run = (api: ControlApi) => (command === 'accounts' ? accountsCommand(args, api, io) : configCommand(args, api, io));
+    // A running server owns the folder's files: changes go through it and apply at once.
+    const running = await connectToRunningServer(dataDir);
+    if (running) return await run(running.api);
     const runtime = await openFileRuntime(dataDir);
     try {
       for (const w of await runtime.listWarnings()) io.err(describeWarning(w));
-      return command === 'accounts' ? await accountsCommand(args, runtime, io) : await configCommand(args, runtime, io);
+      return await run(runtime);
     } finally {
       await runtime.close();
     }

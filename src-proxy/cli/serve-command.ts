@@ -2,6 +2,8 @@
 
 import { parseArgs } from 'node:util';
 import { ControlError } from '../contract/index.js';
+import { startControlServer } from '../control-api/http-control-server.js';
+import { CONTROL_FILE, connectToRunningServer, newControlToken, removeControlFile, writeControlFile } from './control-file.js';
 import { openFileRuntime } from './file-runtime.js';
 import { UsageError, type CliIo } from './io.js';
 import { describeRequest, describeWarning } from './wording.js';
@@ -20,6 +22,11 @@ export async function serveCommand(args: string[], dataDir: string, io: CliIo): 
   }
   if (values.host !== undefined) listenOverride.host = values.host;
 
+  const other = await connectToRunningServer(dataDir);
+  if (other) {
+    io.err(`switchyard: another switchyard serve (pid ${other.file.pid}) is using ${dataDir}; stop it first or use another --data-dir.`);
+    return 1;
+  }
   // Listen for the stop signal before anything starts, so an early Ctrl-C still shuts down cleanly.
   const stopped = io.stopSignal();
   const runtime = await openFileRuntime(dataDir, {
@@ -40,16 +47,22 @@ export async function serveCommand(args: string[], dataDir: string, io: CliIo): 
     }
     throw err;
   }
+  const token = newControlToken();
+  const control = await startControlServer({ api: runtime, events: runtime.events, token });
+  await writeControlFile(dataDir, { pid: process.pid, url: control.url, token });
   const settings = await runtime.getSettings();
   const accounts = await runtime.listAccounts();
   io.out(`Switchyard gateway listening on ${status.url}`);
   io.out(`  data: ${dataDir}`);
+  io.out(`  control: ${control.url} (token in ${CONTROL_FILE}; \`switchyard accounts|config\` use it)`);
   io.out(`  accounts: ${accounts.filter((a) => a.enabled).length} enabled of ${accounts.length}; auth: ${settings.auth_mode}`);
   io.out(`  point Claude Code at it: ANTHROPIC_BASE_URL=${status.url} claude`);
   if (accounts.length === 0) io.out('  no accounts yet: add one with `switchyard accounts add --provider anthropic ...`');
 
   const signal = await stopped;
   io.out(`${signal}: stopping`);
+  await removeControlFile(dataDir);
+  await control.close();
   await runtime.close();
   return 0;
 }

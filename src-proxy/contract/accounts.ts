@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { patchOf } from './patch-schema.js';
 import { FailureKindSchema } from './providers.js';
 
 export const AUTH_SCHEMES = ['x-api-key', 'bearer'] as const;
@@ -86,7 +87,7 @@ export const AccountPatchSchema = z.object({
   enabled: z.boolean().optional(),
   /** Replaces the stored key and clears an `invalid` health mark. */
   api_key: z.string().trim().min(1).optional(),
-  options: AnthropicOptionsSchema.partial().optional(),
+  options: patchOf(AnthropicOptionsSchema).optional(),
   /** Forget cooldowns and health marks, e.g. after the user fixed the account upstream. */
   reset_health: z.boolean().optional(),
 });

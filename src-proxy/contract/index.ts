@@ -3,3 +3,4 @@ export * from './settings.js';
 export * from './accounts.js';
 export * from './request-log.js';
 export * from './control-api.js';
+export * from './patch-schema.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { patchOf } from './patch-schema.js';
 import { ProviderKindSchema } from './providers.js';
 
 export const AUTH_MODES = ['off', 'strict', 'all-except-health'] as const;
@@ -41,7 +42,7 @@ export const SettingsSchema = z.object({
   log_history_limit: z.number().int().min(0).max(100_000).default(2000),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
-export const SettingsPatchSchema = SettingsSchema.omit({ version: true }).partial();
+export const SettingsPatchSchema = patchOf(SettingsSchema.omit({ version: true }));
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 
 export function defaultSettings(): Settings {

@@ -102,9 +102,38 @@ describe('switchyard serve', () => {
   it('says so when the port is taken', async () => {
     const first = await serve();
     const port = new URL(first.url).port;
+    const otherDir = await mkdtemp(join(tmpdir(), 'switchyard-serve-other-'));
     const io = recordingIo();
-    const code = await main(['serve', '--port', port, '--data-dir', dir], io);
+    const code = await main(['serve', '--port', port, '--data-dir', otherDir], io);
+    await rm(otherDir, { recursive: true, force: true });
     expect(code).toBe(1);
     expect(io.stderr.join('\n')).toMatch(new RegExp(`Port ${port} on 127.0.0.1 is already in use`));
+  });
+
+  it('refuses a second server on the same data folder', async () => {
+    await serve();
+    const io = recordingIo();
+    expect(await main(['serve', '--port', '0', '--data-dir', dir], io)).toBe(1);
+    expect(io.stderr.join('\n')).toMatch(/another switchyard serve \(pid \d+\) is using/);
+  });
+
+  it('applies account and setting changes made while it runs, and loses none of them when it stops', async () => {
+    const running = await serve();
+    await addAccount(); // goes through the running server
+    const res = await postJson(`${running.url}/v1/messages`, messagesBody());
+    expect(res.headers.get('x-account-email')).toBe('serve@example.com');
+
+    const io = recordingIo();
+    expect(await main(['config', 'set', 'auth_mode', 'strict', '--data-dir', dir], io)).toBe(0);
+    expect(await main(['config', 'set', 'api_key', 'sk-live-change', '--data-dir', dir], io)).toBe(0);
+    expect((await postJson(`${running.url}/v1/messages`, messagesBody(), { headers: { 'x-api-key': 'wrong' } })).status).toBe(401);
+    expect((await postJson(`${running.url}/v1/messages`, messagesBody(), { headers: { 'x-api-key': 'sk-live-change' } })).status).toBe(200);
+
+    child!.kill('SIGTERM');
+    expect(await running.exited).toBe(0);
+    const accounts = JSON.parse(await readFile(join(dir, 'accounts.json'), 'utf8'));
+    expect(accounts.accounts).toEqual([expect.objectContaining({ label: 'serve@example.com', stats: expect.objectContaining({ requests: 2 }) })]);
+    expect(JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8'))).toMatchObject({ auth_mode: 'strict', api_key: 'sk-live-change' });
+    await expect(readFile(join(dir, 'control.json'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

@@ -1,0 +1,50 @@
+// How CLI commands find a running `switchyard serve` on the same data folder: the server writes its
+// control address and a fresh token to `control.json` (readable by the user only) and removes it when it
+// stops. Changes then go through the running server, the one writer of the folder's files.
+
+import { randomBytes } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { ControlApi } from '../contract/index.js';
+import { createHttpControlClient } from '../control-api/http-control-client.js';
+import { writeFileAtomic } from '../settings/json-file.js';
+
+export const CONTROL_FILE = 'control.json';
+
+const ControlFileSchema = z.object({ pid: z.number().int(), url: z.string().url(), token: z.string().min(16) });
+export type ControlFile = z.infer<typeof ControlFileSchema>;
+
+export function newControlToken(): string {
+  return randomBytes(24).toString('hex');
+}
+
+export async function writeControlFile(dataDir: string, file: ControlFile): Promise<void> {
+  await writeFileAtomic(join(dataDir, CONTROL_FILE), `${JSON.stringify(file)}\n`, 0o600);
+}
+
+export async function removeControlFile(dataDir: string): Promise<void> {
+  await rm(join(dataDir, CONTROL_FILE), { force: true });
+}
+
+async function readControlFile(dataDir: string): Promise<ControlFile | null> {
+  try {
+    const parsed = ControlFileSchema.safeParse(JSON.parse(await readFile(join(dataDir, CONTROL_FILE), 'utf8')));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The running server's ControlApi, or null when none answers (no file, or one left by a crash). */
+export async function connectToRunningServer(dataDir: string): Promise<{ api: ControlApi; file: ControlFile } | null> {
+  const file = await readControlFile(dataDir);
+  if (!file) return null;
+  const api = createHttpControlClient(file.url, file.token, 2000);
+  try {
+    await api.getStatus();
+    return { api, file };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+type PatchOf<T> = { [K in keyof T]?: T[K] };
+
+/**
+ * The schema of a partial update to `schema`: every field optional and no default filled in, so a
+ * patch changes exactly the fields it names. (zod's own `.partial()` keeps the defaults, and a patch
+ * that names one field would reset all the others.)
+ */
+export function patchOf<S extends z.ZodRawShape>(schema: z.ZodObject<S>): z.ZodType<PatchOf<z.output<z.ZodObject<S>>>, PatchOf<z.input<z.ZodObject<S>>>> {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [key, field] of Object.entries(schema.shape)) {
+    const inner = field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : (field as z.ZodType);
+    shape[key] = inner.optional();
+  }
+  return z.object(shape) as unknown as z.ZodType<PatchOf<z.output<z.ZodObject<S>>>, PatchOf<z.input<z.ZodObject<S>>>>;
+}

@@ -1,0 +1,128 @@
+// The ControlApi over HTTP: every method through the real server and client, and what it refuses.
+
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ControlError, type ControlApi } from '../../../src-proxy/contract/index.js';
+import { createHttpControlClient } from '../../../src-proxy/control-api/http-control-client.js';
+import { startControlServer } from '../../../src-proxy/control-api/http-control-server.js';
+import { startFakeAnthropic, type FakeAnthropic } from '../../fakes/anthropic-upstream.js';
+import { startGateway, type TestGateway } from '../../helpers/gateway.js';
+import { messagesBody, parseSse, postJson } from '../../helpers/sse-client.js';
+
+const TOKEN = 'test-control-token-0123456789';
+let upstream: FakeAnthropic;
+let gateway: TestGateway;
+let control: Awaited<ReturnType<typeof startControlServer>>;
+let api: ControlApi;
+
+beforeEach(async () => {
+  upstream = await startFakeAnthropic();
+  gateway = await startGateway();
+  control = await startControlServer({ api: gateway.runtime, events: gateway.runtime.events, token: TOKEN });
+  api = createHttpControlClient(control.url, TOKEN);
+});
+afterEach(async () => {
+  await control.close();
+  await gateway.close();
+  await upstream.close();
+});
+
+const newAccount = () => ({
+  provider: 'anthropic' as const,
+  label: 'remote@example.com',
+  api_key: 'sk-remote-secret',
+  options: { base_url: upstream.url },
+});
+
+describe('the ControlApi over HTTP', () => {
+  it('manages accounts, and the gateway uses them at once', async () => {
+    const added = await api.addAccount(newAccount());
+    expect(added).toMatchObject({ label: 'remote@example.com', enabled: true, options: { auth_scheme: 'x-api-key' } });
+    expect(JSON.stringify(added)).not.toContain('sk-remote-secret');
+    expect(await api.listAccounts()).toHaveLength(1);
+
+    const res = await postJson(`${gateway.url}/v1/messages`, messagesBody());
+    expect(res.headers.get('x-account-email')).toBe('remote@example.com');
+    expect(upstream.messageRequests()[0]!.key).toBe('sk-remote-secret');
+
+    expect(await api.updateAccount(added.id, { enabled: false })).toMatchObject({ enabled: false });
+    expect((await postJson(`${gateway.url}/v1/messages`, messagesBody())).status).toBe(503);
+    await api.removeAccount(added.id);
+    expect(await api.listAccounts()).toEqual([]);
+  });
+
+  it('changes only the settings and options a call names', async () => {
+    await api.updateSettings({ auth_mode: 'strict' });
+    await api.updateSettings({ api_key: 'sk-second-call' });
+    expect(await api.getSettings()).toMatchObject({ auth_mode: 'strict', api_key: 'sk-second-call' });
+    const added = await api.addAccount({ ...newAccount(), options: { base_url: upstream.url, auth_scheme: 'bearer' } });
+    const updated = await api.updateAccount(added.id, { options: { strip_cache_control: true } });
+    expect(updated.options).toMatchObject({ auth_scheme: 'bearer', strip_cache_control: true });
+  });
+
+  it('reads and changes settings, validated', async () => {
+    expect((await api.updateSettings({ auth_mode: 'strict', api_key: 'k' })).auth_mode).toBe('strict');
+    expect((await api.getSettings()).api_key).toBe('k');
+    await expect(api.updateSettings({ port: 0 })).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(api.updateSettings({ auth_mode: 'sometimes' as never })).rejects.toBeInstanceOf(ControlError);
+  });
+
+  it('stops and starts the gateway, and reports its status', async () => {
+    expect(await api.getStatus()).toMatchObject({ running: true, url: gateway.url });
+    expect(await api.stopGateway()).toMatchObject({ running: false, url: null });
+    await expect(fetch(`${gateway.url}/healthz`)).rejects.toThrow();
+    expect((await api.startGateway()).running).toBe(true);
+  });
+
+  it('lists and clears requests, and lists warnings', async () => {
+    await postJson(`${gateway.url}/v1/messages`, messagesBody());
+    await gateway.entry(1);
+    expect(await api.listRequests({ limit: 5 })).toHaveLength(1);
+    await api.clearRequests();
+    expect(await api.listRequests({})).toEqual([]);
+    expect(await api.listWarnings()).toEqual([]);
+  });
+
+  it('says which account it does not know', async () => {
+    await expect(api.removeAccount('acct_nope')).rejects.toMatchObject({ code: 'not_found', message: 'No account with id acct_nope.' });
+  });
+
+  it('streams live events', async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${control.url}/control/events`, { headers: { authorization: `Bearer ${TOKEN}` }, signal: controller.signal });
+    const reader = res.body!.getReader();
+    await reader.read(); // connected
+    await postJson(`${gateway.url}/v1/messages`, messagesBody());
+    let text = '';
+    const deadline = performance.now() + 3000;
+    while (!text.includes('event: request') && performance.now() < deadline) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    controller.abort();
+    const event = parseSse(text).find((e) => e.event === 'request')!;
+    expect(JSON.parse(event.data)).toMatchObject({ path: '/v1/messages', status: 503 });
+  });
+
+  it.each([
+    ['no token', {}, 401],
+    ['a wrong token', { authorization: 'Bearer nope-nope-nope-nope' }, 401],
+    ['a foreign Host', { authorization: `Bearer ${TOKEN}`, host: 'evil.example' }, 403],
+  ])('refuses %s', async (_name, headers, status) => {
+    const { request } = await import('undici');
+    const res = await request(`${control.url}/control/getSettings`, { method: 'POST', headers, body: '{"args":[]}' });
+    expect(res.statusCode).toBe(status);
+    const body = (await res.body.json()) as { ok: boolean };
+    expect(body.ok).toBe(false);
+  });
+
+  it('refuses unknown methods and bad arguments', async () => {
+    const post = (path: string, body: string) =>
+      fetch(`${control.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body });
+    expect((await post('/control/dropDatabase', '{}')).status).toBe(404);
+    const bad = await post('/control/removeAccount', '{"args":[42]}');
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ ok: false, error: { code: 'invalid_argument' } });
+    expect((await post('/control/getStatus', 'not json')).status).toBe(400);
+  });
+});
