@@ -56,7 +56,9 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
     const res = await this.post('/v1/messages', req.toBuffer(), creds, ctx);
     if ('failure' in res) return { ok: false, failure: res.failure };
     const relayHeaders = relayed(res.headers);
-    if (req.body.stream === true) {
+    // Some compatible upstreams ignore `stream: true` and answer with one JSON message; that is still an
+    // answer, and the gateway streams it to the client itself.
+    if (req.body.stream === true && !isJson(res.headers)) {
       return { ok: true, kind: 'stream', frames: sseFrames(res.body), upstreamModel, relayHeaders };
     }
     let raw: Buffer;
@@ -65,11 +67,14 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
     } catch (err) {
       return { ok: false, failure: streamFailure(err) };
     }
-    let message: Message;
+    let message: Message | null = null;
     try {
       message = JSON.parse(raw.toString('utf8')) as Message;
     } catch {
-      return { ok: false, failure: { kind: 'server', status: res.statusCode, message: 'upstream sent a body that is not JSON', retryAfterMs: null } };
+      // Reported below with the same words as any other body that is not a message.
+    }
+    if (message?.type !== 'message' || !Array.isArray(message.content)) {
+      return { ok: false, failure: { kind: 'server', status: res.statusCode, message: 'upstream answered 200 with something that is not an Anthropic message', retryAfterMs: null } };
     }
     return { ok: true, kind: 'message', message, raw, upstreamModel, relayHeaders };
   }
@@ -133,6 +138,11 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
     }
     return { failure: classifyHttpFailure(res.statusCode, res.headers, text, this.now(), secret) };
   }
+}
+
+function isJson(headers: Headers): boolean {
+  const type = headers['content-type'];
+  return typeof type === 'string' && type.toLowerCase().startsWith('application/json');
 }
 
 function relayed(headers: Headers): Record<string, string> {

@@ -1,0 +1,105 @@
+// The Anthropic-compatible provider against bare HTTP servers that misbehave in ways the fake upstream
+// does not: the provider's own contract, one attempt at a time.
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AccountSchema, type AccountOf } from '../../../../src-proxy/contract/index.js';
+import { PreparedRequest } from '../../../../src-proxy/anthropic/prepared-request.js';
+import { collectMessage } from '../../../../src-proxy/anthropic/collector.js';
+import { AnthropicProvider } from '../../../../src-proxy/providers/anthropic/anthropic-provider.js';
+import type { AttemptContext } from '../../../../src-proxy/providers/types.js';
+
+let server: Server | null = null;
+const provider = new AnthropicProvider();
+
+afterEach(async () => {
+  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  server = null;
+});
+
+async function serve(handler: (req: IncomingMessage, res: ServerResponse, body: string) => void): Promise<string> {
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => handler(req, res, body));
+  });
+  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+function account(baseUrl: string, authScheme: 'x-api-key' | 'bearer' = 'x-api-key'): AccountOf<'anthropic'> {
+  return AccountSchema.parse({ id: 'a1', provider: 'anthropic', label: 'a', options: { base_url: baseUrl, auth_scheme: authScheme }, created_at: 0 }) as AccountOf<'anthropic'>;
+}
+
+const ctx = (): AttemptContext => ({ signal: new AbortController().signal, forwardHeaders: { 'anthropic-version': '2023-06-01' }, requestId: 'req_1', timeoutMs: 5000 });
+const request = (stream: boolean) => new PreparedRequest({ model: 'm', max_tokens: 5, stream, messages: [{ role: 'user', content: 'hi' }] });
+const message = { id: 'msg_1', type: 'message', role: 'assistant', model: 'm', content: [{ type: 'text', text: 'json anyway' }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 1, output_tokens: 2 } };
+
+describe('AnthropicProvider', () => {
+  it('sends the key the way the account says, and the protocol headers', async () => {
+    let seen: IncomingMessage['headers'] = {};
+    const url = await serve((req, res) => {
+      seen = req.headers;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(message));
+    });
+    await provider.send(request(false), { account: account(url, 'bearer'), secret: 'sk-secret' }, ctx());
+    expect(seen.authorization).toBe('Bearer sk-secret');
+    expect(seen['x-api-key']).toBeUndefined();
+    expect(seen['anthropic-version']).toBe('2023-06-01');
+  });
+
+  it('takes a JSON answer to a streaming request as the message it is', async () => {
+    const url = await serve((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(message)));
+    const result = await provider.send(request(true), { account: account(url), secret: 'k' }, ctx());
+    expect(result).toMatchObject({ ok: true, kind: 'message', message: { content: [{ text: 'json anyway' }] } });
+  });
+
+  it('streams SSE frames as they come', async () => {
+    const url = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const events = [
+        { type: 'message_start', message: { ...message, content: [], stop_reason: null } },
+        { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+        { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'streamed' } },
+        { type: 'content_block_stop', index: 0 },
+        { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 3 } },
+        { type: 'message_stop' },
+      ];
+      res.end(events.map((e) => `event: ${e.type}\r\ndata: ${JSON.stringify(e)}\r\n\r\n`).join(''));
+    });
+    const result = await provider.send(request(true), { account: account(url), secret: 'k' }, ctx());
+    if (!result.ok || result.kind !== 'stream') throw new Error('expected a stream');
+    expect((await collectMessage(result.frames)).content).toEqual([{ type: 'text', text: 'streamed' }]);
+  });
+
+  it.each([
+    ['a 200 that is not a message', (res: ServerResponse) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"hello":1}'), 'server'],
+    ['a 200 that is not JSON', (res: ServerResponse) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>'), 'server'],
+    ['a 429 with retry-after', (res: ServerResponse) => res.writeHead(429, { 'retry-after': '7' }).end('{"type":"error","error":{"type":"rate_limit_error","message":"slow down"}}'), 'rate_limit'],
+    ['a 503 from a load balancer', (res: ServerResponse) => res.writeHead(503).end('upstream connect error'), 'overloaded'],
+    ['a 401 that echoes the key', (res: ServerResponse) => res.writeHead(401).end('{"error":{"type":"authentication_error","message":"bad key sk-secret"}}'), 'auth'],
+  ])('classifies %s', async (_name, answer, kind) => {
+    const url = await serve((_req, res) => answer(res));
+    const result = await provider.send(request(false), { account: account(url), secret: 'sk-secret' }, ctx());
+    expect(result).toMatchObject({ ok: false, failure: { kind } });
+    if (!result.ok) {
+      expect(result.failure.message).not.toContain('sk-secret');
+      if (kind === 'rate_limit') expect(result.failure.retryAfterMs).toBe(7000);
+    }
+  });
+
+  it('reports a refused connection as a network failure', async () => {
+    const url = await serve(() => undefined);
+    await new Promise<void>((r) => server!.close(() => r()));
+    server = null;
+    const result = await provider.send(request(false), { account: account(url), secret: 'k' }, ctx());
+    expect(result).toMatchObject({ ok: false, failure: { kind: 'network', status: null } });
+  });
+
+  it('times out an upstream that never answers', async () => {
+    const url = await serve(() => undefined);
+    const result = await provider.send(request(false), { account: account(url), secret: 'k' }, { ...ctx(), timeoutMs: 200 });
+    expect(result).toMatchObject({ ok: false, failure: { kind: 'timeout' } });
+  });
+});
