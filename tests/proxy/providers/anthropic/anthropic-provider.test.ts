@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AccountSchema, type AccountOf } from '../../../../src-proxy/contract/index.js';
 import { PreparedRequest } from '../../../../src-proxy/anthropic/prepared-request.js';
 import { collectMessage } from '../../../../src-proxy/anthropic/collector.js';
+import type { MessagesRequest } from '../../../../src-proxy/anthropic/types.js';
 import { AnthropicProvider } from '../../../../src-proxy/providers/anthropic/anthropic-provider.js';
 import type { AttemptContext } from '../../../../src-proxy/providers/types.js';
 
@@ -33,7 +34,7 @@ function account(baseUrl: string, authScheme: 'x-api-key' | 'bearer' = 'x-api-ke
 }
 
 const ctx = (): AttemptContext => ({ signal: new AbortController().signal, forwardHeaders: { 'anthropic-version': '2023-06-01' }, requestId: 'req_1', timeoutMs: 5000 });
-const request = (stream: boolean) => new PreparedRequest({ model: 'm', max_tokens: 5, stream, messages: [{ role: 'user', content: 'hi' }] });
+const request = (stream: boolean) => new PreparedRequest<MessagesRequest>({ model: 'm', max_tokens: 5, stream, messages: [{ role: 'user', content: 'hi' }] });
 const message = { id: 'msg_1', type: 'message', role: 'assistant', model: 'm', content: [{ type: 'text', text: 'json anyway' }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 1, output_tokens: 2 } };
 
 describe('AnthropicProvider', () => {
