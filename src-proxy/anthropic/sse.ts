@@ -34,6 +34,31 @@ export class Frame {
   }
 }
 
+/**
+ * The frames that arrived together, and the bytes to send for them in one write: the upstream's own
+ * bytes when they came from an SSE upstream (comments between events included, which SSE clients
+ * skip), or the frames' encodings otherwise.
+ */
+export class FrameBatch {
+  constructor(
+    readonly frames: readonly Frame[],
+    private rawBytes: Buffer | string | null = null,
+  ) {}
+
+  static of(events: readonly StreamEvent[]): FrameBatch {
+    return new FrameBatch(events.map((e) => Frame.of(e)));
+  }
+
+  get bytes(): Buffer | string {
+    return (this.rawBytes ??= this.frames.map((f) => (typeof f.raw === 'string' ? f.raw : f.raw.toString('utf8'))).join(''));
+  }
+}
+
+/** The frames of a stream of batches, one at a time (for the collector). */
+export async function* framesOf(batches: AsyncIterable<FrameBatch>): AsyncGenerator<Frame> {
+  for await (const batch of batches) yield* batch.frames;
+}
+
 const LF = 0x0a;
 const CR = 0x0d;
 
@@ -91,31 +116,29 @@ export class SseSplitter {
 
   /** Feeds one chunk; returns the frames it completed (often exactly one). */
   push(chunk: Buffer): Frame[] {
-    return [...this.feed(chunk)];
+    return this.pushBatch(chunk)?.frames.slice() ?? [];
   }
 
   /**
-   * Feeds one chunk and yields its frames one at a time, as they are found: when an upstream sends many
-   * events in one chunk, the first is on its way to the client before the rest are split. Iterate it to
-   * the end before feeding the next chunk.
+   * Feeds one chunk; returns the frames it completed together with the bytes that carry them, which are
+   * contiguous (blocks follow each other), so a pass-through writes them in one call. Null when the
+   * chunk completed no block.
    */
-  *feed(chunk: Buffer): Generator<Frame> {
+  pushBatch(chunk: Buffer): FrameBatch | null {
     const buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
-    this.pending = null;
     if (!this.sawCR && chunk.includes(CR)) this.sawCR = true;
+    const frames: Frame[] = [];
     let start = 0;
-    try {
-      for (;;) {
-        const end = this.blockEnd(buf, start);
-        if (end < 0) break;
-        const block = buf.subarray(start, end);
-        start = end;
-        const name = blockEventName(block);
-        if (name !== null) yield Frame.fromBlock(name, block);
-      }
-    } finally {
-      this.pending = start < buf.length ? buf.subarray(start) : null;
+    for (;;) {
+      const end = this.blockEnd(buf, start);
+      if (end < 0) break;
+      const block = buf.subarray(start, end);
+      start = end;
+      const name = blockEventName(block);
+      if (name !== null) frames.push(Frame.fromBlock(name, block));
     }
+    this.pending = start < buf.length ? buf.subarray(start) : null;
+    return start === 0 ? null : new FrameBatch(frames, buf.subarray(0, start));
   }
 
   /** Bytes of an unterminated block at the end of the stream, if any. */

@@ -7,7 +7,7 @@ import type { Account } from '../contract/index.js';
 import { collectMessage, messageToEvents, IncompleteStreamError, StreamErrorEvent } from '../anthropic/collector.js';
 import { GatewayError } from '../anthropic/errors.js';
 import { PreparedRequest } from '../anthropic/prepared-request.js';
-import { Frame } from '../anthropic/sse.js';
+import { Frame, FrameBatch, framesOf } from '../anthropic/sse.js';
 import { mergeConsecutiveSameRole, stripCacheControl } from '../anthropic/cleanup.js';
 import type { Message, MessagesRequest, Usage } from '../anthropic/types.js';
 import { validateMessagesRequest } from '../anthropic/validate.js';
@@ -73,7 +73,7 @@ function answerWarmup(res: ServerResponse, request: MessagesRequest, record: Req
   if (request.stream === true) {
     const sse = new SseResponse(res, DEFAULT_PING_MS, () => {});
     sse.commit(headers);
-    for (const event of warmupEvents(request.model)) sse.writeRaw(Frame.of(event).raw);
+    sse.writeRaw(FrameBatch.of(warmupEvents(request.model)).bytes);
     sse.end();
   } else {
     sendJson(res, 200, warmupMessage(request.model), headers);
@@ -209,15 +209,15 @@ class Exchange {
         sendRaw(this.res, 200, result.raw ?? JSON.stringify(result.message), this.successHeaders(account, result));
         return { ok: true };
       }
-      return this.stream(result, account, toFrames(result.message));
+      return this.stream(result, account, oneBatch(result.message));
     }
-    return wantsStream ? this.stream(result, account, result.frames) : this.collect(result, account, result.frames);
+    return wantsStream ? this.stream(result, account, result.batches) : this.collect(result, account, result.batches);
   }
 
-  private async collect(result: AttemptSuccess, account: Account, frames: AsyncIterable<Frame>): Promise<Delivery> {
+  private async collect(result: AttemptSuccess, account: Account, batches: AsyncIterable<FrameBatch>): Promise<Delivery> {
     let message: Message;
     try {
-      message = await collectMessage(frames);
+      message = await collectMessage(framesOf(batches));
     } catch (err) {
       return { ok: false, committed: false, failure: failureOf(err) };
     }
@@ -227,58 +227,49 @@ class Exchange {
     return { ok: true };
   }
 
-  private async stream(result: AttemptSuccess, account: Account, frames: AsyncIterable<Frame>): Promise<Delivery> {
-    const it = frames[Symbol.asyncIterator]();
-    let first: IteratorResult<Frame>;
+  /**
+   * Relays a stream batch by batch: each upstream chunk is one write of its own bytes, and only the type
+   * of each event is looked at (plus the two that carry usage).
+   */
+  private async stream(result: AttemptSuccess, account: Account, batches: AsyncIterable<FrameBatch>): Promise<Delivery> {
+    const it = batches[Symbol.asyncIterator]();
+    let batch: FrameBatch;
     try {
-      first = await it.next();
+      batch = await firstEventBatch(it);
     } catch (err) {
       return { ok: false, committed: false, failure: failureOf(err) };
     }
-    if (first.done) {
-      return { ok: false, committed: false, failure: { kind: 'stream', status: 200, message: 'upstream stream ended before its first event', retryAfterMs: null } };
-    }
-    if (first.value.type === 'error') {
+    if (batch.frames[0]!.type === 'error') {
       await it.return?.();
-      return { ok: false, committed: false, failure: failureFromErrorEvent(errorOf(first.value)) };
+      return { ok: false, committed: false, failure: failureFromErrorEvent(errorOf(batch.frames[0]!)) };
     }
 
     const sse = new SseResponse(this.res, this.deps.pingIntervalMs ?? DEFAULT_PING_MS, () => this.record.firstByte());
     sse.commit(this.successHeaders(account, result));
-    let frame: Frame = first.value;
-    let sawStop = false;
     try {
       for (;;) {
-        this.observeFrame(frame);
-        await sse.write(frame);
-        if (frame.type === 'message_stop') {
-          sawStop = true;
-          break;
+        const end = this.observeBatch(batch);
+        await sse.write(batch.bytes);
+        if (end === 'message_stop') {
+          await it.return?.();
+          sse.end();
+          return { ok: true };
         }
-        if (frame.type === 'error') {
+        if (end !== null) {
           // The upstream's own error event went to the client as is; the stream is over.
           sse.end();
-          return { ok: false, committed: true, failure: failureFromErrorEvent(errorOf(frame)) };
+          return { ok: false, committed: true, failure: failureFromErrorEvent(errorOf(end)) };
         }
         if (this.clientGone) break;
         const next = await it.next();
         if (next.done) break;
-        frame = next.value;
+        batch = next.value;
       }
     } catch (err) {
-      if (this.clientGone) {
-        sse.stop();
-        return { ok: false, committed: true, failure: failureOf(err) };
-      }
       const failure = failureOf(err);
-      sse.writeRaw(Frame.of(streamErrorEvent(failure)).raw);
+      if (!this.clientGone) sse.writeRaw(Frame.of(streamErrorEvent(failure)).raw);
       sse.end();
       return { ok: false, committed: true, failure };
-    }
-    if (sawStop) {
-      await it.return?.();
-      sse.end();
-      return { ok: true };
     }
     if (this.clientGone) {
       sse.stop();
@@ -290,19 +281,31 @@ class Exchange {
     return { ok: false, committed: true, failure };
   }
 
-  private successHeaders(account: Account, result: AttemptSuccess): Record<string, string> {
-    return { ...result.relayHeaders, 'x-account-email': account.label, 'x-mapped-model': result.upstreamModel };
+  /** Notes usage and the stop reason; says whether the batch ends the stream (its stop, or an error frame). */
+  private observeBatch(batch: FrameBatch): 'message_stop' | Frame | null {
+    for (const frame of batch.frames) {
+      switch (frame.type) {
+        case 'message_start': {
+          const usage = (frame.event as { message?: Message }).message?.usage;
+          if (usage) this.observeUsage(usage, null);
+          break;
+        }
+        case 'message_delta': {
+          const ev = frame.event as { usage?: Partial<Usage>; delta?: { stop_reason?: string | null } };
+          this.observeUsage(ev.usage ?? {}, ev.delta?.stop_reason ?? null);
+          break;
+        }
+        case 'message_stop':
+          return 'message_stop';
+        case 'error':
+          return frame;
+      }
+    }
+    return null;
   }
 
-  /** Reads usage and the stop reason off the few frames that carry them; deltas are never parsed. */
-  private observeFrame(frame: Frame): void {
-    if (frame.type === 'message_start') {
-      const usage = (frame.event as { message?: Message }).message?.usage;
-      if (usage) this.observeUsage(usage, null);
-    } else if (frame.type === 'message_delta') {
-      const ev = frame.event as { usage?: Partial<Usage>; delta?: { stop_reason?: string | null } };
-      this.observeUsage(ev.usage ?? {}, ev.delta?.stop_reason ?? null);
-    }
+  private successHeaders(account: Account, result: AttemptSuccess): Record<string, string> {
+    return { ...result.relayHeaders, 'x-account-email': account.label, 'x-mapped-model': result.upstreamModel };
   }
 
   private observeUsage(usage: Partial<Usage>, stopReason: string | null): void {
@@ -378,8 +381,17 @@ class Exchange {
   }
 }
 
-async function* toFrames(message: Message): AsyncGenerator<Frame> {
-  for (const event of messageToEvents(message)) yield Frame.of(event);
+async function* oneBatch(message: Message): AsyncGenerator<FrameBatch> {
+  yield FrameBatch.of(messageToEvents(message));
+}
+
+/** The first batch that carries an event; a stream that ends before one is a failed attempt. */
+async function firstEventBatch(it: AsyncIterator<FrameBatch>): Promise<FrameBatch> {
+  for (;;) {
+    const next = await it.next();
+    if (next.done) throw new IncompleteStreamError('upstream stream ended before its first event');
+    if (next.value.frames.length > 0) return next.value;
+  }
 }
 
 function errorOf(frame: Frame): { type?: unknown; message?: unknown } {

@@ -2,7 +2,7 @@
 // backpressure, with `event: ping` keep-alives while the upstream is silent.
 
 import type { ServerResponse } from 'node:http';
-import { encodeEvent, type Frame } from '../anthropic/sse.js';
+import { encodeEvent } from '../anthropic/sse.js';
 import { drained } from './http.js';
 
 const PING = encodeEvent({ type: 'ping' });
@@ -10,15 +10,6 @@ const PING = encodeEvent({ type: 'ping' });
 export class SseResponse {
   private lastWrite = 0;
   private timer: NodeJS.Timeout | null = null;
-  private corked = false;
-  private started = false;
-  // Frames split from one upstream chunk arrive in one run of microtasks; corking until the next tick
-  // sends them in one write instead of one system call per event. The first frame goes out alone and at
-  // once: the client's time to first byte must not wait for the rest of the chunk.
-  private readonly uncork = () => {
-    this.corked = false;
-    this.res.uncork();
-  };
 
   constructor(
     private readonly res: ServerResponse,
@@ -42,22 +33,15 @@ export class SseResponse {
     this.timer.unref();
   }
 
-  /** Writes one frame; resolves once the client can take more (or has gone). */
-  async write(frame: Frame): Promise<void> {
-    if (!this.writeRaw(frame.raw)) await drained(this.res);
+  /** Writes one batch of events; resolves once the client can take more (or has gone). */
+  async write(bytes: Buffer | string): Promise<void> {
+    if (!this.writeRaw(bytes)) await drained(this.res);
   }
 
   writeRaw(chunk: string | Buffer): boolean {
     if (this.res.destroyed) return true;
     this.lastWrite = Date.now();
     this.onFirstByte();
-    if (!this.started) {
-      this.started = true;
-    } else if (!this.corked) {
-      this.corked = true;
-      this.res.cork();
-      process.nextTick(this.uncork);
-    }
     return this.res.write(chunk);
   }
 

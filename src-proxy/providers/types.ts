@@ -2,7 +2,7 @@
 // translates at the edge and reports failures as classified kinds the retry policy understands.
 
 import type { Account, FailureKind, ProviderKind } from '../contract/index.js';
-import type { Frame } from '../anthropic/sse.js';
+import type { FrameBatch } from '../anthropic/sse.js';
 import type { PreparedRequest } from '../anthropic/prepared-request.js';
 import type { CountTokensRequest, Message } from '../anthropic/types.js';
 
@@ -52,8 +52,11 @@ interface AttemptSuccessBase {
 export type AttemptSuccess =
   | (AttemptSuccessBase & {
       kind: 'stream';
-      /** Anthropic stream events, `message_start` first. Throws UpstreamError if the upstream breaks. */
-      frames: AsyncIterable<Frame>;
+      /**
+       * Anthropic stream events, `message_start` first, in the batches they arrived in. Throws
+       * UpstreamError if the upstream breaks.
+       */
+      batches: AsyncIterable<FrameBatch>;
     })
   | (AttemptSuccessBase & {
       kind: 'message';

@@ -6,7 +6,7 @@
 import { Agent, request, type Dispatcher } from 'undici';
 import type { AccountOf } from '../../contract/index.js';
 import type { PreparedRequest } from '../../anthropic/prepared-request.js';
-import { SseSplitter, type Frame } from '../../anthropic/sse.js';
+import { SseSplitter, type FrameBatch } from '../../anthropic/sse.js';
 import type { CountTokensRequest, Message } from '../../anthropic/types.js';
 import {
   UpstreamError,
@@ -59,7 +59,7 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
     // Some compatible upstreams ignore `stream: true` and answer with one JSON message; that is still an
     // answer, and the gateway streams it to the client itself.
     if (req.body.stream === true && !isJson(res.headers)) {
-      return { ok: true, kind: 'stream', frames: sseFrames(res.body), upstreamModel, relayHeaders };
+      return { ok: true, kind: 'stream', batches: sseBatches(res.body), upstreamModel, relayHeaders };
     }
     let raw: Buffer;
     try {
@@ -160,11 +160,12 @@ function streamFailure(err: unknown): ReturnType<typeof classifyNetworkError> {
   return failure.kind === 'timeout' ? failure : { ...failure, kind: 'stream', message: `upstream stream broke (${failure.message})` };
 }
 
-async function* sseFrames(body: AsyncIterable<Buffer>): AsyncGenerator<Frame> {
+async function* sseBatches(body: AsyncIterable<Buffer>): AsyncGenerator<FrameBatch> {
   const splitter = new SseSplitter();
   try {
     for await (const chunk of body) {
-      yield* splitter.feed(chunk);
+      const batch = splitter.pushBatch(chunk);
+      if (batch) yield batch;
     }
   } catch (err) {
     throw new UpstreamError(streamFailure(err));

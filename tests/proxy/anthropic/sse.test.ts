@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeEvent, Frame, SseSplitter } from '../../../src-proxy/anthropic/sse.js';
+import { encodeEvent, Frame, FrameBatch, SseSplitter } from '../../../src-proxy/anthropic/sse.js';
 import type { StreamEvent } from '../../../src-proxy/anthropic/types.js';
 
 // ---------------------------------------------------------------------------------------------------
@@ -284,4 +284,23 @@ describe('SseSplitter', () => {
     });
   });
 
+});
+
+describe('SseSplitter.pushBatch', () => {
+  it('returns the frames a chunk completed with exactly the bytes that carry them, comments included', () => {
+    const splitter = new SseSplitter();
+    const first = 'event: message_start\ndata: {"type":"message_start"}\n\n: keep-alive\n\nevent: ping\ndata: {"type":"ping"}\n\nevent: content_bl';
+    const batch = splitter.pushBatch(Buffer.from(first))!;
+    expect(batch.frames.map((f) => f.type)).toEqual(['message_start', 'ping']);
+    expect(batch.bytes.toString()).toBe(first.slice(0, first.indexOf('event: content_bl')));
+    expect(splitter.pushBatch(Buffer.from('ock_stop'))).toBeNull();
+    const rest = splitter.pushBatch(Buffer.from('\ndata: {"type":"content_block_stop","index":0}\n\n'))!;
+    expect(rest.frames.map((f) => f.type)).toEqual(['content_block_stop']);
+    expect(rest.bytes.toString()).toBe('event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n');
+  });
+
+  it('encodes a batch of events as their frames, in order', () => {
+    const events = [{ type: 'ping' as const }, { type: 'message_stop' as const }];
+    expect(FrameBatch.of(events).bytes).toBe(events.map(encodeEvent).join(''));
+  });
 });

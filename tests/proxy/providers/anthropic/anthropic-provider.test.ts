@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AccountSchema, type AccountOf } from '../../../../src-proxy/contract/index.js';
 import { PreparedRequest } from '../../../../src-proxy/anthropic/prepared-request.js';
 import { collectMessage } from '../../../../src-proxy/anthropic/collector.js';
+import { framesOf } from '../../../../src-proxy/anthropic/sse.js';
 import type { MessagesRequest } from '../../../../src-proxy/anthropic/types.js';
 import { AnthropicProvider } from '../../../../src-proxy/providers/anthropic/anthropic-provider.js';
 import type { AttemptContext } from '../../../../src-proxy/providers/types.js';
@@ -71,7 +72,7 @@ describe('AnthropicProvider', () => {
     });
     const result = await provider.send(request(true), { account: account(url), secret: 'k' }, ctx());
     if (!result.ok || result.kind !== 'stream') throw new Error('expected a stream');
-    expect((await collectMessage(result.frames)).content).toEqual([{ type: 'text', text: 'streamed' }]);
+    expect((await collectMessage(framesOf(result.batches))).content).toEqual([{ type: 'text', text: 'streamed' }]);
   });
 
   it.each([
