@@ -359,7 +359,7 @@ function invalid(message: string): Rejection {
   return { status: 400, type: 'invalid_request_error', message };
 }
 
-/** `anthropic-version` first, then the credential, as the brief for this fake orders them. */
+/** `anthropic-version` first, then the credential: the order in which the real service checks them. */
 function checkHeaders(rec: RecordedRequest, keys: string[] | undefined): Rejection | null {
   if (!rec.headers['anthropic-version']) return invalid('anthropic-version: header is required');
   if (!rec.key) return { status: 401, type: 'authentication_error', message: 'x-api-key header is required' };
