@@ -6,14 +6,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Account } from '../contract/index.js';
 import { collectMessage, messageToEvents, IncompleteStreamError, StreamErrorEvent } from '../anthropic/collector.js';
 import { GatewayError } from '../anthropic/errors.js';
-import { PreparedRequest } from '../anthropic/prepared-request.js';
+import type { PreparedRequest } from '../anthropic/prepared-request.js';
 import { Frame, FrameBatch, framesOf } from '../anthropic/sse.js';
-import { mergeConsecutiveSameRole, stripCacheControl } from '../anthropic/cleanup.js';
+import { stripCacheControl } from '../anthropic/cleanup.js';
 import type { Message, MessagesRequest, Usage } from '../anthropic/types.js';
 import { validateMessagesRequest } from '../anthropic/validate.js';
 import { isWarmupRequest, warmupEvents, warmupMessage } from '../anthropic/warmup.js';
 import { providerFor, UpstreamError, type AttemptSuccess, type Provider, type UpstreamFailure } from '../providers/types.js';
-import { DEFAULT_RULES, resolveRoute, type Route } from '../routing/model-mapping.js';
+import type { Route } from '../routing/model-mapping.js';
 import { DEFAULT_RETRY_POLICY, decideRetry } from '../routing/retry-policy.js';
 import { sessionKeyOf } from '../routing/session-key.js';
 import { readJsonBody } from './body.js';
@@ -22,6 +22,7 @@ import { forwardHeaders } from './forward-headers.js';
 import { failureFromErrorEvent, failureResponse, streamErrorEvent } from './failures.js';
 import { sendError, sendJson, sendRaw, sleep } from './http.js';
 import type { RequestRecord } from './request-record.js';
+import { prepareUpstream, routeModel } from './route.js';
 import { SseResponse } from './sse-response.js';
 
 const DEFAULT_PING_MS = 15_000;
@@ -46,19 +47,13 @@ export async function handleMessages(req: IncomingMessage, res: ServerResponse, 
     return;
   }
 
-  const route = resolveRoute(request.model, settings.model_rules, DEFAULT_RULES);
-  record.entry.mapped_model = route.model;
-  record.entry.provider = route.provider;
-  res.setHeader('x-mapped-model', route.model);
+  const route = routeModel(request.model, settings, record, res);
   const provider = providerFor(deps.providers, route.provider);
   if (!provider) {
     throw new GatewayError(501, `Model "${request.model}" routes to provider "${route.provider}", which this gateway does not serve yet.`, {}, 'api_error');
   }
 
-  let cleaned: MessagesRequest = mergeConsecutiveSameRole(request);
-  if (route.model !== request.model) cleaned = { ...cleaned, model: route.model };
-  const prepared = new PreparedRequest(cleaned, cleaned === request ? body.raw : null);
-
+  const prepared = prepareUpstream(request, body.raw, route.model);
   await new Exchange(req, res, deps, record, route, provider, prepared, settings.session_affinity ? sessionKeyOf(request) : null).run();
 }
 
@@ -86,10 +81,11 @@ class Exchange {
   private readonly abort = new AbortController();
   private readonly tried = new Set<string>();
   private readonly policy;
+  private readonly forwardHeaders: Record<string, string>;
   private lastAccount: Account | null = null;
 
   constructor(
-    private readonly req: IncomingMessage,
+    req: IncomingMessage,
     private readonly res: ServerResponse,
     private readonly deps: GatewayDeps,
     private readonly record: RequestRecord,
@@ -99,6 +95,7 @@ class Exchange {
     private readonly sessionKey: string | null,
   ) {
     this.policy = deps.retryPolicy ?? DEFAULT_RETRY_POLICY;
+    this.forwardHeaders = forwardHeaders(req);
     // 'close' before the response finished means the client went away: stop the upstream at once.
     res.on('close', () => {
       if (!res.writableFinished) this.abort.abort();
@@ -138,7 +135,8 @@ class Exchange {
       const startedAt = performance.now();
       const creds = pool.credentials(account);
       let delivery: Delivery;
-      let status: number | null = null;
+      /** 200 when the upstream accepted the request, whatever happened to its answer afterwards. */
+      let accepted = false;
       if (!creds) {
         delivery = { ok: false, committed: false, failure: { kind: 'auth', status: null, message: 'no API key is stored for this account', retryAfterMs: null } };
       } else {
@@ -147,20 +145,19 @@ class Exchange {
           : (stripped ??= this.prepared.with(stripCacheControl(this.prepared.body)));
         const result = await this.provider.send(outbound, creds, {
           signal: this.abort.signal,
-          forwardHeaders: forwardHeaders(this.req),
+          forwardHeaders: this.forwardHeaders,
           requestId: this.record.id,
           timeoutMs: this.deps.settings().upstream_timeout_ms,
         });
         if (this.clientGone) return this.clientClosed(account, startedAt);
         delivery = result.ok ? await this.deliver(result, account) : { ok: false, committed: false, failure: result.failure };
-        status = result.ok ? 200 : result.failure.status;
+        accepted = result.ok;
         if (this.clientGone && !delivery.ok) return this.clientClosed(account, startedAt);
       }
 
-      const latency = Math.round(performance.now() - startedAt);
       if (delivery.ok) {
         this.setAccount(account);
-        this.record.entry.attempts.push({ account_id: account.id, account_label: account.label, status: 200, failure: null, message: null, latency_ms: latency });
+        this.record.attempt(account, startedAt, { status: 200, failure: null, message: null });
         pool.recordSuccess(account.id, { input_tokens: this.record.entry.input_tokens, output_tokens: this.record.entry.output_tokens });
         this.record.finish(200);
         return;
@@ -168,14 +165,7 @@ class Exchange {
 
       const { failure } = delivery;
       lastFailure = failure;
-      this.record.entry.attempts.push({
-        account_id: account.id,
-        account_label: account.label,
-        status: failure.status ?? status,
-        failure: failure.kind,
-        message: failure.message,
-        latency_ms: latency,
-      });
+      this.record.attempt(account, startedAt, { status: failure.status ?? (accepted ? 200 : null), failure: failure.kind, message: failure.message });
       const decision = decideRetry(failure, attempt, this.policy);
       pool.recordFailure(account.id, this.route.model, failure.kind, failure.message, decision.account);
 
@@ -188,13 +178,9 @@ class Exchange {
       }
       const next = decision.next;
       if (next.action === 'fail') return this.fail(failure, account);
-      if (next.action === 'retry_same') {
-        retrySame = account;
-        await sleep(next.delayMs, this.abort.signal);
-      } else {
-        allowExcluded = next.allowRetried;
-        await sleep(next.delayMs, this.abort.signal);
-      }
+      if (next.action === 'retry_same') retrySame = account;
+      else allowExcluded = next.allowRetried;
+      await sleep(next.delayMs, this.abort.signal);
       if (this.clientGone) return this.clientClosed(account, null);
     }
   }
@@ -367,14 +353,7 @@ class Exchange {
   private clientClosed(account: Account, startedAt: number | null): void {
     this.setAccount(account);
     if (startedAt !== null && !this.record.entry.attempts.some((a) => a.account_id === account.id && a.failure === null)) {
-      this.record.entry.attempts.push({
-        account_id: account.id,
-        account_label: account.label,
-        status: null,
-        failure: null,
-        message: 'client went away',
-        latency_ms: Math.round(performance.now() - startedAt),
-      });
+      this.record.attempt(account, startedAt, { status: null, failure: null, message: 'client went away' });
     }
     this.record.entry.client_aborted = true;
     this.record.finish(CLIENT_CLOSED);

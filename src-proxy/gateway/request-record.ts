@@ -1,6 +1,6 @@
 // The log entry of one request, filled in as the pipeline goes and published exactly once.
 
-import type { RequestLogEntry } from '../contract/index.js';
+import type { AttemptRecord, RequestLogEntry } from '../contract/index.js';
 
 export type EntryFields = Omit<RequestLogEntry, 'id' | 'time' | 'latency_ms' | 'ttfb_ms' | 'status'>;
 
@@ -41,6 +41,16 @@ export class RequestRecord {
       error_message: null,
       client_aborted: false,
     };
+  }
+
+  /** Notes one upstream attempt that started at `startedAt` (performance.now()). */
+  attempt(account: { id: string; label: string }, startedAt: number, outcome: Pick<AttemptRecord, 'status' | 'failure' | 'message'>): void {
+    this.entry.attempts.push({
+      account_id: account.id,
+      account_label: account.label,
+      ...outcome,
+      latency_ms: Math.round(performance.now() - startedAt),
+    });
   }
 
   /** Marks the first byte of the response body; later calls keep the first value. */

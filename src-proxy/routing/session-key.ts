@@ -6,7 +6,7 @@
 // did): it names a user, and pinning all of a user's conversations to one account defeats the rotation.
 
 import { createHash } from 'node:crypto';
-import type { ContentBlock, MessagesRequest } from '../anthropic/types.js';
+import type { ContentBlock, RequestBase } from '../anthropic/types.js';
 
 // The key is held in a bounded map for hours; an absurd id from a misbehaving client should not be.
 const SESSION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -38,7 +38,7 @@ function textOf(content: unknown): string {
   return parts.join('\n');
 }
 
-export function sessionKeyOf(req: MessagesRequest): string | null {
+export function sessionKeyOf(req: RequestBase): string | null {
   const userId = req.metadata?.user_id;
   if (typeof userId === 'string') {
     const id = sessionIdOf(userId);

@@ -51,6 +51,23 @@ describe('count_tokens', () => {
     expect(await gateway.entry(1)).toMatchObject({ route: 'count_tokens', local: 'estimate', input_tokens });
   });
 
+  it('strips cache_control for an upstream that rejects it, and maps the model', async () => {
+    upstream = await startFakeAnthropic({ rejectCacheControl: true });
+    gateway = await startGateway({
+      accounts: [{ label: 'c@example.com', baseUrl: upstream.url, key: 'sk-c', stripCacheControl: true }],
+      settings: { model_rules: [{ match: 'claude-*', provider: 'anthropic', model: 'glm-4.6' }] },
+    });
+    const res = await postJson(`${gateway.url}/v1/messages/count_tokens`, {
+      ...body,
+      system: [{ type: 'text', text: 'cached', cache_control: { type: 'ephemeral' } }],
+    });
+    expect(res.headers.get('x-token-count-source')).toBe('upstream');
+    expect(res.headers.get('x-mapped-model')).toBe('glm-4.6');
+    const sent = upstream.requests.find((r) => r.path === '/v1/messages/count_tokens')!;
+    expect(sent.body.model).toBe('glm-4.6');
+    expect(JSON.stringify(sent.body)).not.toContain('cache_control');
+  });
+
   it('validates like the API', async () => {
     await setup();
     const res = await postJson(`${gateway.url}/v1/messages/count_tokens`, { model: 'claude-sonnet-4-6', messages: [] });
