@@ -1,7 +1,7 @@
 // The account pool as the request pipeline sees it: the selector's choice over the store's current
 // accounts, their keys, and the consequences of each attempt written back as runtime bookkeeping.
 
-import { ALL_MODELS, type Account, type AccountHealth, type Cooldown, type FailureKind } from '../contract/index.js';
+import { ALL_MODELS, type Account, type Cooldown, type FailureKind } from '../contract/index.js';
 import type { AccountPool, PoolQuery, UsageReport } from '../gateway/deps.js';
 import type { AccountCredentials } from '../providers/types.js';
 import { AccountSelector, type Selection } from '../routing/account-selection.js';
@@ -21,6 +21,10 @@ export class StoreAccountPool implements AccountPool {
     return this.selector.select(this.store.list(), { ...q, now: this.now() });
   }
 
+  available(q: Omit<PoolQuery, 'sessionKey' | 'allowExcluded'>): number {
+    return this.selector.available(this.store.list(), { ...q, now: this.now() });
+  }
+
   get(id: string): Account | undefined {
     return this.store.get(id);
   }
@@ -32,33 +36,45 @@ export class StoreAccountPool implements AccountPool {
 
   recordSuccess(accountId: string, usage: UsageReport): void {
     const now = this.now();
-    this.store.patchRuntime(accountId, (a) => ({
-      ...a,
+    this.store.patchRuntime(accountId, (a) => {
+      const next: Account = {
+        ...a,
+        network_failures: 0,
+        stats: {
+          requests: a.stats.requests + 1,
+          failures: a.stats.failures,
+          input_tokens: a.stats.input_tokens + (usage.input_tokens ?? 0),
+          output_tokens: a.stats.output_tokens + (usage.output_tokens ?? 0),
+          last_used_at: now,
+        },
+      };
       // A success proves a 403 was passing; a wrong key (invalid) is only cleared by a new key.
-      ...(a.health === 'forbidden' ? { health: 'ok' as AccountHealth, health_message: null, health_at: now } : {}),
-      stats: {
-        ...a.stats,
-        requests: a.stats.requests + 1,
-        input_tokens: a.stats.input_tokens + (usage.input_tokens ?? 0),
-        output_tokens: a.stats.output_tokens + (usage.output_tokens ?? 0),
-        last_used_at: now,
-      },
-    }));
+      if (a.health === 'forbidden') {
+        next.health = 'ok';
+        next.health_message = null;
+        next.health_at = now;
+      }
+      return next;
+    });
   }
 
   recordFailure(accountId: string, model: string, kind: FailureKind, message: string, consequence: RetryDecision['account']): void {
     const now = this.now();
     this.store.patchRuntime(accountId, (a) => {
-      let next: Account = {
+      const next: Account = {
         ...a,
+        // Any answer from the upstream proves the connection works; only a failed connection counts.
+        network_failures: kind === 'network' ? a.network_failures + 1 : 0,
         stats: { ...a.stats, requests: a.stats.requests + 1, failures: a.stats.failures + 1, last_used_at: now },
       };
       if (consequence.cooldown) {
         const scope = consequence.cooldown.scope === 'account' ? ALL_MODELS : model;
-        next = { ...next, cooldowns: withCooldown(a.cooldowns, { model: scope, until: now + consequence.cooldown.ms, reason: kind }, now) };
+        next.cooldowns = withCooldown(a.cooldowns, { model: scope, until: now + consequence.cooldown.ms, reason: kind }, now);
       }
       if (consequence.health) {
-        next = { ...next, health: consequence.health, health_message: message.slice(0, 500), health_at: now };
+        next.health = consequence.health;
+        next.health_message = message.slice(0, 500);
+        next.health_at = now;
       }
       return next;
     });

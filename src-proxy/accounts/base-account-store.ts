@@ -3,8 +3,8 @@
 // Persisting writes the whole snapshot; a version counter lets one write cover every change before it.
 
 import { AccountSchema, type Account } from '../contract/index.js';
-import { EventBus } from '../logs/event-bus.js';
-import { SerialQueue } from '../settings/serial-queue.js';
+import { EventBus } from '../lib/event-bus.js';
+import { SerialQueue } from '../lib/serial-queue.js';
 import type { AccountStore } from './account-store.js';
 
 export const DEFAULT_RUNTIME_FLUSH_MS = 1000;
@@ -59,7 +59,10 @@ export abstract class BaseAccountStore implements AccountStore {
   patchRuntime(id: string, change: (a: Account) => Account): void {
     const current = this.get(id);
     if (!current) return;
-    this.replace(applyChange(current, change));
+    // Runtime bookkeeping is the core's own typed code and runs on every request: it is not re-parsed.
+    const next = deepFreeze(change(current));
+    if (next.id !== current.id) throw new Error(`Account ${current.id} cannot change its id`);
+    this.replace(next);
     this.schedulePersist();
   }
 
@@ -104,7 +107,9 @@ export abstract class BaseAccountStore implements AccountStore {
     return this.persistQueue.run(async () => {
       if (this.persistedVersion === this.version) return;
       const version = this.version;
-      await this.persist(this.accounts);
+      // Runtime patches skip validation on the hot path; what reaches the disk is checked here, once
+      // per write, which also strips anything the schema does not know (a secret passed by mistake).
+      await this.persist(this.accounts.map((a) => AccountSchema.parse(a)));
       this.persistedVersion = Math.max(this.persistedVersion, version);
     });
   }

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { Warning } from '../contract/index.js';
 import { readJsonFile, writeFileAtomic } from '../settings/json-file.js';
-import { SerialQueue } from '../settings/serial-queue.js';
+import { SerialQueue } from '../lib/serial-queue.js';
 import type { SecretStore } from './secret-store.js';
 
 export const SECRETS_FILE_VERSION = 1;

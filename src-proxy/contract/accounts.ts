@@ -56,6 +56,8 @@ const accountCommon = {
   health_message: z.string().nullable().default(null),
   health_at: z.number().nullable().default(null),
   cooldowns: z.array(CooldownSchema).default([]),
+  /** Connection failures in a row (refused, reset, DNS); each one cools the account longer. */
+  network_failures: z.number().int().nonnegative().default(0),
   stats: AccountStatsSchema.default({ requests: 0, failures: 0, input_tokens: 0, output_tokens: 0, last_used_at: null }),
   created_at: z.number(),
 };

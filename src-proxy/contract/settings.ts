@@ -22,7 +22,11 @@ export const ModelRuleSchema = z.object({
 });
 export type ModelRule = z.infer<typeof ModelRuleSchema>;
 
-export const SETTINGS_VERSION = 1;
+export const DEFAULT_HEADERS_TIMEOUT_MS = 120_000;
+export const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
+export const DEFAULT_REQUEST_DEADLINE_MS = 600_000;
+
+export const SETTINGS_VERSION = 2;
 
 export const SettingsSchema = z.object({
   version: z.literal(SETTINGS_VERSION).default(SETTINGS_VERSION),
@@ -36,8 +40,16 @@ export const SettingsSchema = z.object({
   session_affinity: z.boolean().default(true),
   /** Answer Claude Code's warmup requests locally instead of spending an upstream call. */
   warmup_interception: z.boolean().default(true),
-  /** How long to wait for an upstream's response headers, and then for each chunk of its body. */
-  upstream_timeout_ms: z.number().int().min(1000).max(3_600_000).default(300_000),
+  /**
+   * How long a streaming attempt waits for the upstream's response headers before the gateway gives up
+   * on that account. A non-streaming answer arrives with its headers, so its wait is bounded by
+   * `request_deadline_ms` instead.
+   */
+  upstream_headers_timeout_ms: z.number().int().min(1000).max(3_600_000).default(DEFAULT_HEADERS_TIMEOUT_MS),
+  /** How long an upstream body may stay silent between two chunks. */
+  upstream_idle_timeout_ms: z.number().int().min(1000).max(3_600_000).default(DEFAULT_IDLE_TIMEOUT_MS),
+  /** The whole request, every attempt and every wait between them included. */
+  request_deadline_ms: z.number().int().min(1000).max(24 * 3_600_000).default(DEFAULT_REQUEST_DEADLINE_MS),
   /** Request log entries kept on disk (and shown after a restart). */
   log_history_limit: z.number().int().min(0).max(100_000).default(2000),
 });
@@ -58,7 +70,9 @@ export const SCALAR_SETTING_KEYS = [
   'max_body_bytes',
   'session_affinity',
   'warmup_interception',
-  'upstream_timeout_ms',
+  'upstream_headers_timeout_ms',
+  'upstream_idle_timeout_ms',
+  'request_deadline_ms',
   'log_history_limit',
 ] as const satisfies readonly (keyof Settings)[];
 export type ScalarSettingKey = (typeof SCALAR_SETTING_KEYS)[number];

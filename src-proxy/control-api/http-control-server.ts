@@ -15,9 +15,9 @@ import {
   type ControlMethod,
   type ControlResult,
 } from '../contract/index.js';
-import { keysMatch } from '../gateway/auth.js';
+import { SecretMatcher } from '../lib/secret-compare.js';
 import { hostAllowed } from '../gateway/host-guard.js';
-import type { EventBus } from '../logs/event-bus.js';
+import type { EventBus } from '../lib/event-bus.js';
 
 export const CONTROL_PREFIX = '/control/';
 const EVENTS_PATH = '/control/events';
@@ -92,12 +92,13 @@ function streamEvents(res: ServerResponse, events: EventBus<ControlEvents>): voi
 }
 
 export function createControlHandler({ api, events, token }: ControlServerOptions) {
+  const tokenMatcher = new SecretMatcher();
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0]!;
     if (!hostAllowed('127.0.0.1', req.headers.host)) return failure(res, 403, 'invalid_argument', 'Host not allowed');
     const auth = req.headers.authorization ?? '';
     const presented = auth.startsWith('Bearer ') ? auth.slice(7) : '';
-    if (presented === '' || !keysMatch(presented, token)) return failure(res, 401, 'invalid_argument', 'missing or wrong control token');
+    if (presented === '' || !tokenMatcher.matches(presented, token)) return failure(res, 401, 'invalid_argument', 'missing or wrong control token');
 
     if (req.method === 'GET' && path === EVENTS_PATH) return streamEvents(res, events);
     const method = path.startsWith(CONTROL_PREFIX) ? path.slice(CONTROL_PREFIX.length) : '';

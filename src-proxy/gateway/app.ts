@@ -1,136 +1,148 @@
-// The gateway's HTTP surface. Order matters: request id and log record first, then the Host guard and
-// auth (before any body is read), then the routes; everything unknown is an Anthropic-shaped 404.
+// The gateway's HTTP surface, on plain node:http: a handful of fixed routes do not need a router's
+// handler chain on every request. Order matters: request id and log record first, then the Host guard
+// and auth (before any body is read), then the routes; everything unknown is an Anthropic-shaped 404.
 
-import express, { type NextFunction, type Request, type Response } from 'express';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { errorBody, GatewayError } from '../anthropic/errors.js';
 import { newId } from '../anthropic/ids.js';
 import type { RequestLogEntry } from '../contract/index.js';
 import { AUTH_MESSAGES, checkAuth } from './auth.js';
+import { ClientClosedError } from './body.js';
 import { handleCountTokens } from './count-tokens-handler.js';
 import type { GatewayDeps } from './deps.js';
 import { hostAllowed } from './host-guard.js';
-import { sendError, sendJson } from './http.js';
-import { CLIENT_CLOSED, handleMessages } from './messages-handler.js';
+import { handleMessages } from './messages-handler.js';
 import { listModels, pageModels } from './models-handler.js';
-import { RequestRecord } from './request-record.js';
+import { Reply } from './reply.js';
+import { CLIENT_CLOSED, RequestRecord } from './request-record.js';
 
-type Handler = (req: Request, res: Response, deps: GatewayDeps, record: RequestRecord) => Promise<void>;
+type Handler = (req: IncomingMessage, reply: Reply, deps: GatewayDeps, record: RequestRecord) => Promise<void>;
 
-function routeKind(path: string): RequestLogEntry['route'] {
-  if (path === '/v1/messages') return 'messages';
-  if (path === '/v1/messages/count_tokens') return 'count_tokens';
-  if (path.startsWith('/v1/models')) return 'models';
-  return 'other';
-}
-
-interface Locals {
-  record: RequestRecord;
-}
-
-function recordOf(res: Response): RequestRecord {
-  return (res.locals as Locals).record;
-}
-
-export function createGatewayApp(deps: GatewayDeps): express.Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.disable('etag');
-  app.set('query parser', 'simple');
-
-  app.use((req, res, next) => {
-    const id = newId('req');
-    res.setHeader('request-id', id);
-    const record = new RequestRecord(id, req.method, req.path, routeKind(req.path), (entry) => {
-      if (!UNLOGGED_PATHS.has(entry.path)) deps.recordRequest(entry);
-    });
-    (res.locals as Locals).record = record;
-    // A request that ends without the pipeline finishing its record (an early 4xx, a crash) is still logged.
-    res.on('close', () => {
-      if (!res.writableFinished) record.entry.client_aborted = true;
-      // A running handler finishes its own record, with the attempts it is still unwinding.
-      if (!record.busy) finishOnClose(res, record);
-    });
-    next();
-  });
-
-  app.use((req, res, next) => {
-    const settings = deps.settings();
-    if (!hostAllowed(settings.host, req.headers.host)) {
-      sendError(res, new GatewayError(403, `Host "${req.headers.host ?? ''}" is not allowed: the gateway answers loopback names only.`), recordOf(res).id);
-      return;
-    }
-    const verdict = checkAuth(settings.auth_mode, settings.api_key, req.path, req.headers);
-    if (verdict !== 'allow') {
-      recordOf(res).entry.error_type = 'authentication_error';
-      recordOf(res).entry.error_message = AUTH_MESSAGES[verdict];
-      sendError(res, new GatewayError(401, AUTH_MESSAGES[verdict]), recordOf(res).id);
-      return;
-    }
-    next();
-  });
-
-  const wrap = (handler: Handler) => (req: Request, res: Response, next: NextFunction) => {
-    const record = recordOf(res);
-    record.busy = true;
-    handler(req, res, deps, record)
-      .catch(next)
-      .finally(() => {
-        record.busy = false;
-        if (res.closed) finishOnClose(res, record);
-      });
-  };
-
-  app.get('/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' }));
-  // Claude Code opens its connection with `HEAD /`; a person may open the address in a browser.
-  app.get('/', (_req, res) => sendJson(res, 200, { name: 'switchyard', message: 'Anthropic Messages API gateway: set ANTHROPIC_BASE_URL to this address.' }));
-  app.post('/v1/messages', wrap(handleMessages));
-  app.post('/v1/messages/count_tokens', wrap(handleCountTokens));
-  const models = (req: Request, res: Response) => sendJson(res, 200, pageModels(listModels(deps.settings().model_rules), req.query));
-  app.get('/v1/models', models);
-  app.get('/v1/models/claude', models);
-  app.get('/v1/models/:id', (req, res) => {
-    const model = listModels(deps.settings().model_rules).find((m) => m.id === req.params.id);
-    if (!model) throw new GatewayError(404, `model: ${req.params.id} not found`);
-    sendJson(res, 200, model);
-  });
-
-  app.use((req, res) => {
-    const doubled = req.path.startsWith('/v1/v1/');
-    const message = doubled
-      ? `No route ${req.method} ${req.path}: the path has /v1 twice. Set ANTHROPIC_BASE_URL to the gateway's address without /v1 (e.g. http://127.0.0.1:${deps.settings().port}).`
-      : KNOWN_PATHS.has(req.path)
-        ? `Method ${req.method} is not allowed on ${req.path}.`
-        : `No route ${req.method} ${req.path}.`;
-    sendError(res, new GatewayError(KNOWN_PATHS.has(req.path) && !doubled ? 405 : 404, message, {}, KNOWN_PATHS.has(req.path) ? 'invalid_request_error' : 'not_found_error'), recordOf(res).id);
-  });
-
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const record = recordOf(res);
-    if (err instanceof GatewayError) {
-      record.entry.error_type = err.type;
-      record.entry.error_message = err.message;
-      sendError(res, err, record.id);
-      return;
-    }
-    // Express's own body-parser-style errors carry a status; anything else is a bug of ours.
-    deps.onInternalError?.(err);
-    record.entry.error_type = 'api_error';
-    record.entry.error_message = 'internal gateway error';
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    sendJson(res, 500, errorBody('api_error', `Internal gateway error while handling ${req.method} ${req.path}.`, record.id));
-  });
-
-  return app;
-}
-
-function finishOnClose(res: Response, record: RequestRecord): void {
-  record.finish(res.writableFinished ? res.statusCode : CLIENT_CLOSED);
-}
+const MESSAGES = '/v1/messages';
+const COUNT_TOKENS = '/v1/messages/count_tokens';
+const MODELS_PREFIX = '/v1/models/';
 
 /** Probes and health checks: frequent, and nothing a user wants in the request log. */
 const UNLOGGED_PATHS = new Set(['/', '/healthz']);
+const KNOWN_PATHS = new Set([MESSAGES, COUNT_TOKENS, '/v1/models', '/healthz']);
 
-const KNOWN_PATHS = new Set(['/v1/messages', '/v1/messages/count_tokens', '/v1/models', '/healthz']);
+function routeKind(path: string): RequestLogEntry['route'] {
+  if (path === MESSAGES) return 'messages';
+  if (path === COUNT_TOKENS) return 'count_tokens';
+  if (path === '/v1/models' || path.startsWith(MODELS_PREFIX)) return 'models';
+  return 'other';
+}
+
+/** The path without its query, and without one trailing slash (`/v1/messages/` is `/v1/messages`). */
+function splitUrl(url: string): { path: string; query: string } {
+  const q = url.indexOf('?');
+  let path = q < 0 ? url : url.slice(0, q);
+  if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+  return { path, query: q < 0 ? '' : url.slice(q + 1) };
+}
+
+export function createGatewayApp(deps: GatewayDeps): RequestListener {
+  const publish = (entry: RequestLogEntry) => {
+    if (!UNLOGGED_PATHS.has(entry.path)) deps.recordRequest(entry);
+  };
+
+  return (req, res) => {
+    const method = req.method ?? 'GET';
+    const { path, query } = splitUrl(req.url ?? '/');
+    const id = newId('req');
+    const reply = new Reply(res, id);
+    const record = new RequestRecord(id, method, path, routeKind(path), publish);
+    // A request that ends without the pipeline finishing its record (an early 4xx, a client that left)
+    // is still logged; a running handler finishes its own record, with the attempts it is unwinding.
+    res.once('close', () => {
+      if (!res.writableFinished) record.clientGone();
+      if (!record.busy) finishOnClose(res, record);
+    });
+
+    const settings = deps.settings();
+    if (!hostAllowed(settings.host, req.headers.host)) {
+      return refuse(reply, record, new GatewayError(403, `Host "${req.headers.host ?? ''}" is not allowed: the gateway answers loopback names only.`));
+    }
+    const verdict = checkAuth(settings.auth_mode, settings.api_key, path, req.headers);
+    if (verdict !== 'allow') return refuse(reply, record, new GatewayError(401, AUTH_MESSAGES[verdict]));
+
+    const get = method === 'GET' || method === 'HEAD';
+    if (method === 'POST' && path === MESSAGES) return run(handleMessages, req, reply, deps, record);
+    if (method === 'POST' && path === COUNT_TOKENS) return run(handleCountTokens, req, reply, deps, record);
+    try {
+      if (get && path === '/healthz') return reply.json(200, { status: 'ok' });
+      // Claude Code opens its connection with `HEAD /`; a person may open the address in a browser.
+      if (get && path === '/') {
+        return reply.json(200, { name: 'switchyard', message: 'Anthropic Messages API gateway: set ANTHROPIC_BASE_URL to this address.' });
+      }
+      if (get && (path === '/v1/models' || path === '/v1/models/claude')) {
+        return reply.json(200, pageModels(listModels(deps.settings().model_rules), Object.fromEntries(new URLSearchParams(query))));
+      }
+      if (get && path.startsWith(MODELS_PREFIX)) return answerModel(reply, deps, path.slice(MODELS_PREFIX.length));
+      notFound(reply, record, method, path, settings.port);
+    } catch (err) {
+      failed(err, reply, record, deps, method, path);
+    }
+  };
+}
+
+function run(handler: Handler, req: IncomingMessage, reply: Reply, deps: GatewayDeps, record: RequestRecord): void {
+  record.busy = true;
+  handler(req, reply, deps, record)
+    .catch((err: unknown) => failed(err, reply, record, deps, req.method ?? 'POST', record.path))
+    .finally(() => {
+      record.busy = false;
+      if (reply.res.closed) finishOnClose(reply.res, record);
+    });
+}
+
+function answerModel(reply: Reply, deps: GatewayDeps, encoded: string): void {
+  let id: string;
+  try {
+    id = decodeURIComponent(encoded);
+  } catch {
+    id = encoded;
+  }
+  const model = listModels(deps.settings().model_rules).find((m) => m.id === id);
+  if (!model) throw new GatewayError(404, `model: ${id} not found`);
+  reply.json(200, model);
+}
+
+function notFound(reply: Reply, record: RequestRecord, method: string, path: string, port: number): void {
+  const doubled = path.startsWith('/v1/v1/');
+  const known = KNOWN_PATHS.has(path);
+  const message = doubled
+    ? `No route ${method} ${path}: the path has /v1 twice. Set ANTHROPIC_BASE_URL to the gateway's address without /v1 (e.g. http://127.0.0.1:${port}).`
+    : known
+      ? `Method ${method} is not allowed on ${path}.`
+      : `No route ${method} ${path}.`;
+  refuse(reply, record, new GatewayError(known && !doubled ? 405 : 404, message, {}, known ? 'invalid_request_error' : 'not_found_error'));
+}
+
+function refuse(reply: Reply, record: RequestRecord, err: GatewayError): void {
+  record.failed(err.type, err.message);
+  reply.error(err);
+}
+
+function failed(err: unknown, reply: Reply, record: RequestRecord, deps: GatewayDeps, method: string, path: string): void {
+  if (err instanceof GatewayError) return refuse(reply, record, err);
+  if (err instanceof ClientClosedError) {
+    // Nobody is left to answer; the log says the client closed, which is what happened.
+    record.clientGone();
+    record.finish(CLIENT_CLOSED);
+    reply.res.destroy();
+    return;
+  }
+  // Anything else is a bug of ours: reported to the shell, never detailed to the client.
+  deps.onInternalError?.(err);
+  record.failed('api_error', 'internal gateway error');
+  if (reply.sent) {
+    reply.res.destroy();
+    return;
+  }
+  reply.json(500, errorBody('api_error', `Internal gateway error while handling ${method} ${path}.`, record.id));
+}
+
+function finishOnClose(res: ServerResponse, record: RequestRecord): void {
+  record.finish(res.writableFinished ? res.statusCode : CLIENT_CLOSED);
+}

@@ -2,9 +2,9 @@
 // (Claude Code sends x-api-key or Authorization: Bearer; Google SDKs send x-goog-api-key). Comparison
 // is constant-time. Auth turned on with no key configured denies everything rather than allowing it.
 
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AuthMode } from '../contract/index.js';
+import { SecretMatcher } from '../lib/secret-compare.js';
 
 export function presentedKey(headers: IncomingHttpHeaders): string | null {
   const auth = headers.authorization;
@@ -19,16 +19,9 @@ export function presentedKey(headers: IncomingHttpHeaders): string | null {
   return null;
 }
 
-function digest(s: string): Buffer {
-  return createHash('sha256').update(s).digest();
-}
-
-/** Constant-time equality that does not leak the configured key's length either. */
-export function keysMatch(presented: string, configured: string): boolean {
-  return timingSafeEqual(digest(presented), digest(configured));
-}
-
 export type AuthVerdict = 'allow' | 'missing_key' | 'wrong_key' | 'no_key_configured';
+
+const configured = new SecretMatcher();
 
 export function checkAuth(mode: AuthMode, configuredKey: string, path: string, headers: IncomingHttpHeaders): AuthVerdict {
   if (mode === 'off') return 'allow';
@@ -36,7 +29,7 @@ export function checkAuth(mode: AuthMode, configuredKey: string, path: string, h
   if (configuredKey === '') return 'no_key_configured';
   const key = presentedKey(headers);
   if (key === null) return 'missing_key';
-  return keysMatch(key, configuredKey) ? 'allow' : 'wrong_key';
+  return configured.matches(key, configuredKey) ? 'allow' : 'wrong_key';
 }
 
 export const AUTH_MESSAGES: Record<Exclude<AuthVerdict, 'allow'>, string> = {

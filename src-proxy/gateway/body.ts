@@ -4,6 +4,14 @@
 import type { IncomingMessage } from 'node:http';
 import { GatewayError } from '../anthropic/errors.js';
 
+/** The client went away before its request body was complete: nobody is left to answer. */
+export class ClientClosedError extends Error {
+  constructor() {
+    super('client closed the connection during its upload');
+    this.name = 'ClientClosedError';
+  }
+}
+
 export interface JsonBody {
   json: unknown;
   raw: Buffer;
@@ -38,7 +46,7 @@ function readRaw(req: IncomingMessage, limit: number): Promise<Buffer> {
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
-      req.off('aborted', onAborted);
+      req.off('close', onClose);
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
@@ -54,14 +62,18 @@ function readRaw(req: IncomingMessage, limit: number): Promise<Buffer> {
       cleanup();
       resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     };
-    const onError = (err: Error) => {
+    // A socket error on the way in (a reset, mostly) means the same for us as the client leaving.
+    const onError = () => {
       cleanup();
-      reject(err);
+      reject(new ClientClosedError());
     };
-    const onAborted = () => onError(new Error('client aborted the request body'));
+    const onClose = () => {
+      if (!req.readableEnded) onError();
+    };
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);
-    req.on('aborted', onAborted);
+    req.on('close', onClose);
+    if (req.destroyed && !req.readableEnded) onError();
   });
 }

@@ -2,83 +2,101 @@
 // Never the placeholder 0: Claude Code sizes its context (and decides when to compact) from this.
 // The answer says where the number came from in `x-token-count-source`.
 
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { PreparedRequest } from '../anthropic/prepared-request.js';
 import { stripCacheControl } from '../anthropic/cleanup.js';
 import { estimateInputTokens } from '../anthropic/token-estimate.js';
 import type { CountTokensRequest } from '../anthropic/types.js';
 import { validateCountTokensRequest } from '../anthropic/validate.js';
+import type { Settings } from '../contract/index.js';
 import { providerFor, type Provider } from '../providers/types.js';
+import type { Route } from '../routing/model-mapping.js';
+import type { RetryDecision } from '../routing/retry-policy.js';
 import { sessionKeyOf } from '../routing/session-key.js';
+import { runAttempts } from './attempt-runner.js';
 import { readJsonBody } from './body.js';
 import type { GatewayDeps } from './deps.js';
 import { forwardHeaders } from './forward-headers.js';
-import { sendJson } from './http.js';
-import type { RequestRecord } from './request-record.js';
+import type { Reply } from './reply.js';
+import { CLIENT_CLOSED, type RequestRecord } from './request-record.js';
+import { RequestScope } from './request-scope.js';
 import { prepareUpstream, routeModel } from './route.js';
 
 export const TOKEN_COUNT_SOURCE = 'x-token-count-source';
+/** A count is quick or not worth waiting for. */
+const COUNT_DEADLINE_MS = 30_000;
 
-export async function handleCountTokens(req: IncomingMessage, res: ServerResponse, deps: GatewayDeps, record: RequestRecord): Promise<void> {
+/** A token count is advice, never worth an error, a retry storm or a cooldown: one try, then the estimate. */
+const ONE_TRY: RetryDecision = { account: { cooldown: null, health: null }, next: { action: 'fail' } };
+
+export async function handleCountTokens(req: IncomingMessage, reply: Reply, deps: GatewayDeps, record: RequestRecord): Promise<void> {
   const settings = deps.settings();
   const body = await readJsonBody(req, settings.max_body_bytes);
   const request = validateCountTokensRequest(body.json);
-  record.entry.inbound_model = request.model;
-  const route = routeModel(request.model, settings, record, res);
+  record.received(request.model, false);
+  const route = routeModel(request.model, settings, record, reply);
   const provider = providerFor(deps.providers, route.provider);
   const prepared = prepareUpstream(request, body.raw, route.model);
-  const counted = provider ? await countUpstream(req, res, prepared, provider, deps, record) : null;
+  const counted = provider ? await countUpstream(req, reply, prepared, provider, route, settings, deps, record) : null;
+  if (counted === 'client_gone') {
+    record.clientGone();
+    record.finish(CLIENT_CLOSED);
+    return;
+  }
 
   const inputTokens = counted ?? estimateInputTokens(request);
-  if (counted === null) record.entry.local = 'estimate';
-  record.entry.input_tokens = inputTokens;
+  if (counted === null) record.answeredLocally('estimate');
+  record.usage({ input_tokens: inputTokens });
   record.firstByte();
-  sendJson(res, 200, { input_tokens: inputTokens }, { [TOKEN_COUNT_SOURCE]: counted === null ? 'estimate' : 'upstream' });
+  reply.json(200, { input_tokens: inputTokens }, { [TOKEN_COUNT_SOURCE]: counted === null ? 'estimate' : 'upstream' });
   record.finish(200);
 }
 
-/**
- * One try on the conversation's account (or the next in turn) if it can count. Any failure falls back
- * to the estimate: a token count is advice, never worth an error, a retry storm or a cooldown.
- */
+/** The conversation's account (or the next in turn), if it can count; null when the estimate must do. */
 async function countUpstream(
   req: IncomingMessage,
-  res: ServerResponse,
+  reply: Reply,
   prepared: PreparedRequest<CountTokensRequest>,
   provider: Provider,
+  route: Route,
+  settings: Settings,
   deps: GatewayDeps,
   record: RequestRecord,
-): Promise<number | null> {
-  const sel = deps.pool.select({
-    provider: provider.kind,
-    model: prepared.body.model,
-    sessionKey: deps.settings().session_affinity ? sessionKeyOf(prepared.body) : null,
-    exclude: new Set(),
-    allowExcluded: false,
-  });
-  if (!sel.ok) return null;
-  const account = sel.account;
-  const creds = deps.pool.credentials(account);
-  const capabilities = provider.capabilities(account);
-  if (!creds || !capabilities.countTokens) return null;
-
-  const abort = new AbortController();
-  res.on('close', () => abort.abort());
-  const startedAt = performance.now();
-  const outbound = capabilities.acceptsCacheControl ? prepared : prepared.with(stripCacheControl(prepared.body));
-  const result = await provider.countTokens(outbound, creds, {
-    signal: abort.signal,
-    forwardHeaders: forwardHeaders(req),
-    requestId: record.id,
-    timeoutMs: Math.min(deps.settings().upstream_timeout_ms, 30_000),
-  });
-  record.attempt(
-    account,
-    startedAt,
-    result.ok ? { status: 200, failure: null, message: null } : { status: result.failure.status, failure: result.failure.kind, message: result.failure.message },
-  );
-  if (!result.ok) return null;
-  record.entry.account_id = account.id;
-  record.entry.account_label = account.label;
-  return result.inputTokens;
+): Promise<number | null | 'client_gone'> {
+  const scope = new RequestScope(reply.res, Math.min(settings.request_deadline_ms, COUNT_DEADLINE_MS));
+  const timeout = Math.min(settings.upstream_headers_timeout_ms, COUNT_DEADLINE_MS);
+  try {
+    const result = await runAttempts(
+      {
+        pool: deps.pool,
+        route,
+        sessionKey: settings.session_affinity ? sessionKeyOf(prepared.body) : null,
+        record,
+        scope,
+        decide: () => ONE_TRY,
+        bookkeeping: false,
+      },
+      async (account, creds) => {
+        const capabilities = provider.capabilities(account);
+        if (!capabilities.countTokens) return { ok: true, value: null, skipped: true };
+        const outbound = capabilities.acceptsCacheControl ? prepared : prepared.with(stripCacheControl(prepared.body));
+        const counted = await provider.countTokens(outbound, creds, {
+          signal: scope.signal,
+          forwardHeaders: forwardHeaders(req),
+          requestId: reply.requestId,
+          headersTimeoutMs: timeout,
+          idleTimeoutMs: timeout,
+        });
+        return counted.ok ? { ok: true, value: counted.inputTokens } : { ok: false, failure: counted.failure, committed: false, accepted: false };
+      },
+    );
+    if (result.ok) {
+      if (result.value === null) return null;
+      record.servedBy(result.account);
+      return result.value;
+    }
+    return result.kind === 'client_gone' ? 'client_gone' : null;
+  } finally {
+    scope.dispose();
+  }
 }

@@ -21,6 +21,8 @@ export interface UsageReport {
 /** Accounts as the request pipeline sees them: pick one, get its key, report how it went. */
 export interface AccountPool {
   select(q: PoolQuery): Selection<Account>;
+  /** How many accounts could serve now, leaving out `exclude`; chooses nothing. */
+  available(q: Omit<PoolQuery, 'sessionKey' | 'allowExcluded'>): number;
   /** Current state of one account (cooldowns and health change while a request waits). */
   get(id: string): Account | undefined;
   credentials(account: Account): AccountCredentials | null;

@@ -1,28 +1,6 @@
-// Small response helpers shared by the routes: every error leaves as an Anthropic error body.
+// Waiting on a response and on time, both cut short when the request ends.
 
 import type { ServerResponse } from 'node:http';
-import type { GatewayError } from '../anthropic/errors.js';
-import { errorBody } from '../anthropic/errors.js';
-
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  sendRaw(res, status, JSON.stringify(body), headers);
-}
-
-export function sendRaw(res: ServerResponse, status: number, body: string | Buffer, headers: Record<string, string> = {}): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-  res.setHeader('content-type', 'application/json');
-  res.setHeader('content-length', Buffer.byteLength(body));
-  res.statusCode = status;
-  res.end(body);
-}
-
-export function sendError(res: ServerResponse, err: GatewayError, requestId: string): void {
-  sendJson(res, err.status, errorBody(err.type, err.message, requestId), err.headers);
-}
 
 /** Resolves when the response can take more data, or when the client has gone. */
 export function drained(res: ServerResponse): Promise<void> {
@@ -50,4 +28,3 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', finish, { once: true });
   });
 }
-

@@ -1,65 +1,123 @@
-// The log entry of one request, filled in as the pipeline goes and published exactly once.
+// The log entry of one request, filled in as the pipeline goes and published exactly once. The pipeline
+// says what happened (routed, attempted, usage, failed, clientGone); the record decides how that reads in
+// the log, so no handler writes entry fields of its own.
 
-import type { AttemptRecord, RequestLogEntry } from '../contract/index.js';
+import type { AttemptRecord, FailureKind, ProviderKind, RequestLogEntry } from '../contract/index.js';
 
-export type EntryFields = Omit<RequestLogEntry, 'id' | 'time' | 'latency_ms' | 'ttfb_ms' | 'status'>;
+/** Status logged for a request whose client went away before the answer (nginx's convention). */
+export const CLIENT_CLOSED = 499;
+
+interface AccountRef {
+  id: string;
+  label: string;
+}
+
+export interface UsageFields {
+  input_tokens?: unknown;
+  output_tokens?: unknown;
+  cache_read_input_tokens?: unknown;
+  cache_creation_input_tokens?: unknown;
+}
 
 export class RequestRecord {
-  readonly entry: EntryFields;
   private readonly startedAt = performance.now();
   private readonly time = Date.now();
   private ttfb: number | null = null;
   private published = false;
+  private inboundModel: string | null = null;
+  private stream = false;
+  private mappedModel: string | null = null;
+  private provider: ProviderKind | null = null;
+  private account: AccountRef | null = null;
+  private readonly attempts: AttemptRecord[] = [];
+  private inputTokens: number | null = null;
+  private outputTokens: number | null = null;
+  private cacheRead: number | null = null;
+  private cacheCreation: number | null = null;
+  private stopReason: string | null = null;
+  private localAnswer: RequestLogEntry['local'] = null;
+  private errorType: string | null = null;
+  private errorMessage: string | null = null;
+  private aborted = false;
   /** A handler is still working on this request. */
   busy = false;
 
   constructor(
     readonly id: string,
-    method: string,
-    path: string,
-    route: RequestLogEntry['route'],
+    readonly method: string,
+    readonly path: string,
+    private readonly route: RequestLogEntry['route'],
     private readonly publish: (entry: RequestLogEntry) => void,
-  ) {
-    this.entry = {
-      method,
-      path,
-      route,
-      inbound_model: null,
-      mapped_model: null,
-      provider: null,
-      account_id: null,
-      account_label: null,
-      stream: false,
-      attempts: [],
-      input_tokens: null,
-      output_tokens: null,
-      cache_read_input_tokens: null,
-      cache_creation_input_tokens: null,
-      stop_reason: null,
-      local: null,
-      error_type: null,
-      error_message: null,
-      client_aborted: false,
-    };
+  ) {}
+
+  /** The validated request: which model the client asked for, and whether it wants a stream. */
+  received(model: string, stream: boolean): void {
+    this.inboundModel = model;
+    this.stream = stream;
   }
 
-  /** Notes one upstream attempt that started at `startedAt` (performance.now()). */
-  attempt(account: { id: string; label: string }, startedAt: number, outcome: Pick<AttemptRecord, 'status' | 'failure' | 'message'>): void {
-    this.entry.attempts.push({
+  routed(route: { provider: ProviderKind; model: string }): void {
+    this.provider = route.provider;
+    this.mappedModel = route.model;
+  }
+
+  /** Answered here rather than by an upstream. */
+  answeredLocally(kind: NonNullable<RequestLogEntry['local']>): void {
+    this.localAnswer = kind;
+  }
+
+  /** The account that served the request, or failed it last. */
+  servedBy(account: AccountRef): void {
+    this.account = account;
+  }
+
+  /** One upstream attempt that started at `startedAt` (performance.now()). */
+  attempted(account: AccountRef, startedAt: number, status: number | null, failure: FailureKind | null, message: string | null): void {
+    this.attempts.push({
       account_id: account.id,
       account_label: account.label,
-      ...outcome,
+      status,
+      failure,
+      message,
       latency_ms: Math.round(performance.now() - startedAt),
     });
+  }
+
+  /** Whether an attempt on this account already went through (e.g. before the client left mid-stream). */
+  succeededOn(accountId: string): boolean {
+    return this.attempts.some((a) => a.account_id === accountId && a.failure === null);
+  }
+
+  /** Token counts as the upstream reports them; a field it leaves out keeps the value seen so far. */
+  usage(u: UsageFields, stopReason: string | null = null): void {
+    if (typeof u.input_tokens === 'number') this.inputTokens = u.input_tokens;
+    if (typeof u.output_tokens === 'number') this.outputTokens = u.output_tokens;
+    if (typeof u.cache_read_input_tokens === 'number') this.cacheRead = u.cache_read_input_tokens;
+    if (typeof u.cache_creation_input_tokens === 'number') this.cacheCreation = u.cache_creation_input_tokens;
+    if (stopReason) this.stopReason = stopReason;
+  }
+
+  get tokens(): { input_tokens: number | null; output_tokens: number | null } {
+    return { input_tokens: this.inputTokens, output_tokens: this.outputTokens };
+  }
+
+  /** The error the client got (or that ended its stream). */
+  failed(type: string, message: string): void {
+    this.errorType = type;
+    this.errorMessage = message;
+  }
+
+  clientGone(): void {
+    this.aborted = true;
+  }
+
+  get clientAborted(): boolean {
+    return this.aborted;
   }
 
   /** Marks the first byte of the response body; later calls keep the first value. */
   firstByte(): void {
     this.ttfb ??= performance.now() - this.startedAt;
-  }
-
-  elapsed(): number {
-    return performance.now() - this.startedAt;
   }
 
   finish(status: number): void {
@@ -68,10 +126,28 @@ export class RequestRecord {
     this.publish({
       id: this.id,
       time: this.time,
+      method: this.method,
+      path: this.path,
+      route: this.route,
+      inbound_model: this.inboundModel,
+      mapped_model: this.mappedModel,
+      provider: this.provider,
+      account_id: this.account?.id ?? null,
+      account_label: this.account?.label ?? null,
+      stream: this.stream,
       status,
-      latency_ms: round(this.elapsed()),
+      attempts: this.attempts,
+      latency_ms: round(performance.now() - this.startedAt),
       ttfb_ms: this.ttfb === null ? null : round(this.ttfb),
-      ...this.entry,
+      input_tokens: this.inputTokens,
+      output_tokens: this.outputTokens,
+      cache_read_input_tokens: this.cacheRead,
+      cache_creation_input_tokens: this.cacheCreation,
+      stop_reason: this.stopReason,
+      local: this.localAnswer,
+      error_type: this.errorType,
+      error_message: this.errorMessage,
+      client_aborted: this.aborted,
     });
   }
 }

@@ -1,19 +1,18 @@
 // What /v1/messages and /v1/messages/count_tokens do alike before an upstream sees a request.
 
-import type { ServerResponse } from 'node:http';
 import { mergeConsecutiveSameRole } from '../anthropic/cleanup.js';
 import { PreparedRequest } from '../anthropic/prepared-request.js';
 import type { RequestBase } from '../anthropic/types.js';
 import type { Settings } from '../contract/index.js';
 import { DEFAULT_RULES, resolveRoute, type Route } from '../routing/model-mapping.js';
+import type { Reply } from './reply.js';
 import type { RequestRecord } from './request-record.js';
 
 /** Resolves where a model goes and says so, in the log and in `X-Mapped-Model` on every answer from here on. */
-export function routeModel(model: string, settings: Settings, record: RequestRecord, res: ServerResponse): Route {
+export function routeModel(model: string, settings: Settings, record: RequestRecord, reply: Reply): Route {
   const route = resolveRoute(model, settings.model_rules, DEFAULT_RULES);
-  record.entry.mapped_model = route.model;
-  record.entry.provider = route.provider;
-  res.setHeader('x-mapped-model', route.model);
+  record.routed(route);
+  reply.set('x-mapped-model', route.model);
   return route;
 }
 

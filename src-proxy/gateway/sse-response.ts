@@ -1,9 +1,9 @@
 // Writes a stream of frames to a client: headers once, then frames as they come, honouring
 // backpressure, with `event: ping` keep-alives while the upstream is silent.
 
-import type { ServerResponse } from 'node:http';
 import { encodeEvent } from '../anthropic/sse.js';
 import { drained } from './http.js';
+import type { HeaderMap, Reply } from './reply.js';
 
 const PING = encodeEvent({ type: 'ping' });
 
@@ -12,18 +12,13 @@ export class SseResponse {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly res: ServerResponse,
+    private readonly reply: Reply,
     private readonly pingIntervalMs: number,
     private readonly onFirstByte: () => void,
   ) {}
 
-  commit(headers: Record<string, string>): void {
-    for (const [name, value] of Object.entries(headers)) this.res.setHeader(name, value);
-    this.res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache',
-      'x-accel-buffering': 'no',
-    });
+  commit(headers?: HeaderMap): void {
+    this.reply.openStream(headers);
     this.lastWrite = Date.now();
     // Checking a timestamp from a coarse timer costs nothing per frame, unlike re-arming a timeout.
     const check = Math.max(10, Math.min(1000, Math.floor(this.pingIntervalMs / 2)));
@@ -35,19 +30,20 @@ export class SseResponse {
 
   /** Writes one batch of events; resolves once the client can take more (or has gone). */
   async write(bytes: Buffer | string): Promise<void> {
-    if (!this.writeRaw(bytes)) await drained(this.res);
+    if (!this.writeRaw(bytes)) await drained(this.reply.res);
   }
 
   writeRaw(chunk: string | Buffer): boolean {
-    if (this.res.destroyed) return true;
+    const res = this.reply.res;
+    if (res.destroyed) return true;
     this.lastWrite = Date.now();
     this.onFirstByte();
-    return this.res.write(chunk);
+    return res.write(chunk);
   }
 
   end(): void {
     this.stop();
-    if (!this.res.destroyed) this.res.end();
+    if (!this.reply.res.destroyed) this.reply.res.end();
   }
 
   stop(): void {

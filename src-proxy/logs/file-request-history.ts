@@ -6,7 +6,7 @@ import { appendFile, mkdir, readFile, truncate } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { RequestLogEntry, Warning } from '../contract/index.js';
 import { moveAside, writeFileAtomic } from '../settings/json-file.js';
-import { SerialQueue } from '../settings/serial-queue.js';
+import { SerialQueue } from '../lib/serial-queue.js';
 import { isUnusable, parseHistory, serializeEntries } from './history-lines.js';
 import type { RequestHistory } from './request-history.js';
 

@@ -3,7 +3,7 @@
 // request, so it only pushes to memory; the disk sees one batched append per flush interval.
 
 import type { RequestLogEntry, RequestQuery } from '../contract/index.js';
-import { SerialQueue } from '../settings/serial-queue.js';
+import { SerialQueue } from '../lib/serial-queue.js';
 import type { RequestHistory } from './request-history.js';
 import { RingBuffer } from './ring-buffer.js';
 

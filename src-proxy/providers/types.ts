@@ -12,8 +12,10 @@ export interface AttemptContext {
   /** Client headers worth forwarding (`anthropic-version`, `anthropic-beta`), lower-case names. */
   forwardHeaders: Record<string, string>;
   requestId: string;
-  /** Headers timeout and per-chunk body timeout for the upstream call. */
-  timeoutMs: number;
+  /** How long to wait for the upstream's response headers; 0 leaves the wait to `signal`. */
+  headersTimeoutMs: number;
+  /** How long the upstream's body may stay silent between chunks. */
+  idleTimeoutMs: number;
 }
 
 /** What a provider needs about the account it sends on: the stored record and its secret. */

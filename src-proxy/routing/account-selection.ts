@@ -7,7 +7,7 @@
 // what is its own: the session bindings and the rotation cursors.
 
 import { ALL_MODELS } from '../contract/index.js';
-import type { AccountHealth, Cooldown, ProviderKind } from '../contract/index.js';
+import type { AccountHealth, Cooldown, FailureKind, ProviderKind } from '../contract/index.js';
 
 export interface Candidate {
   id: string;
@@ -17,15 +17,18 @@ export interface Candidate {
   cooldowns: readonly Cooldown[];
 }
 
+/** The cooldown for this model or ALL_MODELS that lasts longest and is still running, else null. */
+export function activeCooldown(c: Candidate, model: string, now: number): Cooldown | null {
+  let found: Cooldown | null = null;
+  for (const cd of c.cooldowns) {
+    if ((cd.model === model || cd.model === ALL_MODELS) && cd.until > now && (found === null || cd.until > found.until)) found = cd;
+  }
+  return found;
+}
+
 /** Latest `until` among cooldowns for this model or ALL_MODELS that are still in the future, else null. */
 export function coolingUntil(c: Candidate, model: string, now: number): number | null {
-  let until: number | null = null;
-  for (const cd of c.cooldowns) {
-    if ((cd.model === model || cd.model === ALL_MODELS) && cd.until > now && (until === null || cd.until > until)) {
-      until = cd.until;
-    }
-  }
-  return until;
+  return activeCooldown(c, model, now)?.until ?? null;
 }
 
 export interface SelectionQuery {
@@ -39,7 +42,13 @@ export interface SelectionQuery {
 
 export type Selection<A> =
   | { ok: true; account: A; sticky: boolean }
-  | { ok: false; reason: 'no_accounts' | 'all_cooling' | 'exhausted'; retryAt: number | null };
+  | {
+      ok: false;
+      reason: 'no_accounts' | 'all_cooling' | 'exhausted';
+      /** With `all_cooling`: when the first account is back, and why it was cooling. */
+      retryAt: number | null;
+      cooldownReason?: FailureKind;
+    };
 
 export const DEFAULT_MAX_SESSIONS = 10_000;
 
@@ -75,12 +84,12 @@ export class AccountSelector {
     for (let i = 0; i < accounts.length; i++) if (usable(accounts[i]!, q.provider)) usableIdx.push(i);
     if (usableIdx.length === 0) return { ok: false, reason: 'no_accounts', retryAt: null };
 
-    let earliest: number | null = null;
+    let earliest: Cooldown | null = null;
     const ready: number[] = [];
     for (const i of usableIdx) {
-      const until = coolingUntil(accounts[i]!, q.model, q.now);
-      if (until === null) ready.push(i);
-      else if (earliest === null || until < earliest) earliest = until;
+      const cd = activeCooldown(accounts[i]!, q.model, q.now);
+      if (cd === null) ready.push(i);
+      else if (earliest === null || cd.until < earliest.until) earliest = cd;
     }
 
     const eligible = ready.filter((i) => !q.exclude.has(accounts[i]!.id));
@@ -89,13 +98,17 @@ export class AccountSelector {
     // failed, so the rotation decides, not the binding.
     if (q.allowExcluded && ready.length > 0) return this.pick(accounts, ready, q, false);
 
-    if (ready.length === 0) return { ok: false, reason: 'all_cooling', retryAt: earliest };
+    if (ready.length === 0) return { ok: false, reason: 'all_cooling', retryAt: earliest?.until ?? null, cooldownReason: earliest?.reason };
     return { ok: false, reason: 'exhausted', retryAt: null };
   }
 
-  /** Drop the conversation's binding, e.g. when its account failed. */
-  unbind(sessionKey: string): void {
-    this.sessions.delete(sessionKey);
+  /** How many accounts could serve the query now, without choosing one (no rotation, no binding). */
+  available(accounts: readonly Candidate[], q: Omit<SelectionQuery, 'sessionKey' | 'allowExcluded'>): number {
+    let n = 0;
+    for (const a of accounts) {
+      if (usable(a, q.provider) && !q.exclude.has(a.id) && activeCooldown(a, q.model, q.now) === null) n++;
+    }
+    return n;
   }
 
   private pick<A extends Candidate>(accounts: readonly A[], pool: readonly number[], q: SelectionQuery, honourBinding: boolean): Selection<A> {

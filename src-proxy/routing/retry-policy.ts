@@ -5,6 +5,11 @@
 // lockout was capped at five minutes (so exhausted quotas were hammered again and again), and 503/529
 // backoffs of up to a minute ran inside the client's request. Here a 403 cools down, a quota lockout
 // lasts as long as the upstream says, and overload backoff without an upstream hint is short and capped.
+//
+// One rule runs through every row: within one request, an attempt is never spent waiting on an account
+// that already failed while an untried account can serve the route. A conversation's stickiness yields
+// to health: waiting for the account that holds the prompt cache is right only when nothing else can
+// serve. `alternatives` tells the policy which case it is in.
 
 import type { FailureKind } from '../contract/index.js';
 
@@ -16,6 +21,9 @@ export interface RetryPolicy {
   forbiddenCooldownMs: number;
   overloadBaseMs: number;
   overloadMaxMs: number;
+  /** First cooldown of an account whose connection failed; it doubles on every failure in a row. */
+  networkCooldownBaseMs: number;
+  networkCooldownMaxMs: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
@@ -26,6 +34,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
   forbiddenCooldownMs: 600_000,
   overloadBaseMs: 1000,
   overloadMaxMs: 8000,
+  networkCooldownBaseMs: 2000,
+  networkCooldownMaxMs: 120_000,
 });
 
 export interface FailureFacts {
@@ -34,10 +44,22 @@ export interface FailureFacts {
   retryAfterMs: number | null;
 }
 
+export interface AttemptFacts {
+  /** 1-based number of the attempt that just failed. */
+  attempt: number;
+  /** An account this request has not tried yet can serve the route now (not cooling, usable). */
+  alternatives: boolean;
+  /** Connection failures of this account in a row, this one included. */
+  networkStreak: number;
+}
+
 export interface RetryDecision {
   /** What happens to the account that failed. */
   account: { cooldown: { scope: 'model' | 'account'; ms: number } | null; health: 'invalid' | 'forbidden' | null };
-  /** What the request does next. */
+  /**
+   * What the request does next. `rotate` picks another account; with `allowRetried` it may pick one this
+   * request already tried, after `delayMs`.
+   */
   next: { action: 'fail' } | { action: 'retry_same'; delayMs: number } | { action: 'rotate'; delayMs: number; allowRetried: boolean };
 }
 
@@ -67,26 +89,34 @@ function rotate(delayMs: number, allowRetried: boolean): RetryDecision['next'] {
   return { action: 'rotate', delayMs: duration(delayMs), allowRetried };
 }
 
-function decide(failure: FailureFacts, attempt: number, p: RetryPolicy): RetryDecision {
+/** The next step for a failure that says nothing against trying again: a fresh account first. */
+function tryElsewhere(facts: AttemptFacts, delayMs: number): RetryDecision['next'] {
+  return facts.alternatives ? rotate(0, false) : rotate(delayMs, true);
+}
+
+function networkCooldown(streak: number, p: RetryPolicy): AccountEffect['cooldown'] {
+  const n = Number.isFinite(streak) ? Math.max(1, Math.floor(streak)) : 1;
+  // 2^30 already exceeds any sane cap; the bound keeps the arithmetic finite.
+  const grown = duration(p.networkCooldownBaseMs) * 2 ** Math.min(n - 1, 30);
+  return cooldown('account', Math.min(grown, duration(p.networkCooldownMaxMs)));
+}
+
+function decide(failure: FailureFacts, facts: AttemptFacts, p: RetryPolicy): RetryDecision {
   const retryAfter = hint(failure.retryAfterMs);
   switch (failure.kind) {
     case 'invalid':
       // The request itself is wrong; another account would refuse it the same way.
       return { account: UNTOUCHED, next: { action: 'fail' } };
 
-    case 'rate_limit':
-      if (retryAfter !== null && retryAfter <= duration(p.shortRetryMaxMs)) {
-        // Cheaper to wait a moment than to lose the account's prompt cache. The cooldown keeps
-        // concurrent requests off the account while this one waits.
-        return {
-          account: { cooldown: cooldown('model', retryAfter), health: null },
-          next: { action: 'retry_same', delayMs: retryAfter },
-        };
+    case 'rate_limit': {
+      // The cooldown keeps concurrent requests off the account whatever this request does next.
+      const account = { cooldown: cooldown('model', retryAfter ?? p.rateLimitCooldownMs), health: null };
+      if (!facts.alternatives && retryAfter !== null && retryAfter <= duration(p.shortRetryMaxMs)) {
+        // Nothing else can serve: a short wait on the same account beats failing.
+        return { account, next: { action: 'retry_same', delayMs: retryAfter } };
       }
-      return {
-        account: { cooldown: cooldown('model', retryAfter ?? p.rateLimitCooldownMs), health: null },
-        next: rotate(0, false),
-      };
+      return { account, next: rotate(0, false) };
+    }
 
     case 'quota':
       return {
@@ -110,18 +140,26 @@ function decide(failure: FailureFacts, attempt: number, p: RetryPolicy): RetryDe
       return { account: UNTOUCHED, next: rotate(0, false) };
 
     case 'overloaded': {
-      // Overload is the upstream's, not the account's: no cooldown, but give it room before hitting it
-      // again, and allow the same account back when it is the only one.
-      const exponent = Math.max(0, attempt - 1);
+      // Overload is the upstream's, not the account's: no cooldown. A fresh account is tried at once;
+      // going back to one that failed waits first, growing with each attempt and capped.
+      const exponent = Math.max(0, facts.attempt - 1);
       const backoff = Math.min(duration(p.overloadBaseMs) * 2 ** exponent, duration(p.overloadMaxMs));
-      return { account: UNTOUCHED, next: rotate(Math.min(retryAfter ?? backoff, duration(p.overloadMaxMs)), true) };
+      return { account: UNTOUCHED, next: tryElsewhere(facts, Math.min(retryAfter ?? backoff, duration(p.overloadMaxMs))) };
     }
 
-    case 'server':
     case 'network':
+      // A refused or reset connection will likely be refused again: keep the account out briefly, longer
+      // each time in a row, so it stops costing every request an attempt. A success clears the streak.
+      // With nothing else to try, one more connection is worth it: a reset is often a stale keep-alive.
+      return {
+        account: { cooldown: networkCooldown(facts.networkStreak, p), health: null },
+        next: facts.alternatives ? rotate(0, false) : { action: 'retry_same', delayMs: 0 },
+      };
+
+    case 'server':
     case 'timeout':
     case 'stream':
-      return { account: UNTOUCHED, next: rotate(0, true) };
+      return { account: UNTOUCHED, next: tryElsewhere(facts, 0) };
 
     default: {
       const unknown: never = failure.kind;
@@ -130,16 +168,12 @@ function decide(failure: FailureFacts, attempt: number, p: RetryPolicy): RetryDe
   }
 }
 
-export function decideRetry(
-  failure: FailureFacts,
-  attempt: number /* 1-based number of the attempt that just failed */,
-  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
-): RetryDecision {
-  const n = Number.isNaN(attempt) ? 1 : Math.max(1, Math.floor(attempt));
+export function decideRetry(failure: FailureFacts, facts: AttemptFacts, policy: RetryPolicy = DEFAULT_RETRY_POLICY): RetryDecision {
+  const attempt = Number.isNaN(facts.attempt) ? 1 : Math.max(1, Math.floor(facts.attempt));
   // A bad limit must not turn the attempt loop into an endless one.
   const max = Number.isFinite(policy.maxAttempts) ? Math.max(1, Math.floor(policy.maxAttempts)) : DEFAULT_RETRY_POLICY.maxAttempts;
-  const decision = decide(failure, n, policy);
+  const decision = decide(failure, { ...facts, attempt }, policy);
   // The account's consequences stand even on the last attempt: other requests must not hit it.
-  if (n >= max) return { account: decision.account, next: { action: 'fail' } };
+  if (attempt >= max) return { account: decision.account, next: { action: 'fail' } };
   return decision;
 }

@@ -25,7 +25,7 @@ import type { AccountStore } from '../accounts/account-store.js';
 import type { SecretStore } from '../accounts/secret-store.js';
 import { createGatewayApp } from '../gateway/app.js';
 import { isLoopbackBind } from '../gateway/host-guard.js';
-import { EventBus } from '../logs/event-bus.js';
+import { EventBus } from '../lib/event-bus.js';
 import { RequestLog, type RequestHistory } from '../logs/request-log.js';
 import { AnthropicProvider } from '../providers/anthropic/anthropic-provider.js';
 import type { ProviderRegistry } from '../providers/types.js';

@@ -2,8 +2,8 @@
 // time so two concurrent patches both land, and memory only moves once the write has succeeded.
 
 import type { Settings, SettingsPatch } from '../contract/index.js';
-import { EventBus } from '../logs/event-bus.js';
-import { SerialQueue } from './serial-queue.js';
+import { EventBus } from '../lib/event-bus.js';
+import { SerialQueue } from '../lib/serial-queue.js';
 import { mergeSettings, type SettingsStore } from './settings-store.js';
 
 export abstract class BaseSettingsStore implements SettingsStore {

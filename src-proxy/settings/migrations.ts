@@ -7,8 +7,12 @@ type RawSettings = Record<string, unknown>;
 /** Turns a version-`n` object into a version-`n + 1` object. */
 export type Migration = (raw: RawSettings) => RawSettings;
 
-/** Keyed by the version a step migrates from. Version 1 is the first, so there are none yet. */
-export const SETTINGS_MIGRATIONS: Readonly<Record<number, Migration>> = {};
+/** Keyed by the version a step migrates from. */
+export const SETTINGS_MIGRATIONS: Readonly<Record<number, Migration>> = {
+  // v1 had one `upstream_timeout_ms` for both the wait for headers and the wait between body chunks.
+  1: ({ upstream_timeout_ms, ...rest }) =>
+    upstream_timeout_ms === undefined ? rest : { ...rest, upstream_headers_timeout_ms: upstream_timeout_ms, upstream_idle_timeout_ms: upstream_timeout_ms },
+};
 
 /** Versioned migrations up to SETTINGS_VERSION; unversioned files are v1. Pure: never mutates `raw`. */
 export function migrateSettings(raw: unknown): unknown {

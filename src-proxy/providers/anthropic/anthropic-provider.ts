@@ -17,7 +17,7 @@ import {
   type Provider,
   type ProviderCapabilities,
 } from '../types.js';
-import { classifyHttpFailure, classifyNetworkError, type Headers } from './classify.js';
+import { classifyHttpFailure, classifyNetworkError, type Headers, type TimeoutSettings } from './classify.js';
 
 type AnthropicAccount = AccountOf<'anthropic'>;
 
@@ -59,13 +59,13 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
     // Some compatible upstreams ignore `stream: true` and answer with one JSON message; that is still an
     // answer, and the gateway streams it to the client itself.
     if (req.body.stream === true && !isJson(res.headers)) {
-      return { ok: true, kind: 'stream', batches: sseBatches(res.body), upstreamModel, relayHeaders };
+      return { ok: true, kind: 'stream', batches: sseBatches(res.body, ctx), upstreamModel, relayHeaders };
     }
     let raw: Buffer;
     try {
       raw = await readAll(res.body);
     } catch (err) {
-      return { ok: false, failure: streamFailure(err) };
+      return { ok: false, failure: streamFailure(err, ctx) };
     }
     let message: Message | null = null;
     try {
@@ -90,7 +90,7 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
       const body = JSON.parse((await readAll(res.body)).toString('utf8')) as { input_tokens?: unknown };
       if (typeof body.input_tokens === 'number' && body.input_tokens >= 0) return { ok: true, inputTokens: body.input_tokens };
     } catch (err) {
-      return { ok: false, failure: streamFailure(err) };
+      return { ok: false, failure: streamFailure(err, ctx) };
     }
     return { ok: false, failure: { kind: 'server', status: res.statusCode, message: 'upstream count_tokens answer has no input_tokens', retryAfterMs: null } };
   }
@@ -123,11 +123,11 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
         body,
         signal: ctx.signal,
         dispatcher: this.dispatcher,
-        headersTimeout: ctx.timeoutMs,
-        bodyTimeout: ctx.timeoutMs,
+        headersTimeout: ctx.headersTimeoutMs,
+        bodyTimeout: ctx.idleTimeoutMs,
       });
     } catch (err) {
-      return { failure: classifyNetworkError(err) };
+      return { failure: classifyNetworkError(err, ctx) };
     }
     if (res.statusCode >= 200 && res.statusCode < 300) return { statusCode: res.statusCode, headers: res.headers, body: res.body };
     let text = '';
@@ -155,12 +155,12 @@ function relayed(headers: Headers): Record<string, string> {
   return out;
 }
 
-function streamFailure(err: unknown): ReturnType<typeof classifyNetworkError> {
-  const failure = classifyNetworkError(err);
+function streamFailure(err: unknown, timeouts: TimeoutSettings): ReturnType<typeof classifyNetworkError> {
+  const failure = classifyNetworkError(err, timeouts);
   return failure.kind === 'timeout' ? failure : { ...failure, kind: 'stream', message: `upstream stream broke (${failure.message})` };
 }
 
-async function* sseBatches(body: AsyncIterable<Buffer>): AsyncGenerator<FrameBatch> {
+async function* sseBatches(body: AsyncIterable<Buffer>, timeouts: TimeoutSettings): AsyncGenerator<FrameBatch> {
   const splitter = new SseSplitter();
   try {
     for await (const chunk of body) {
@@ -168,7 +168,7 @@ async function* sseBatches(body: AsyncIterable<Buffer>): AsyncGenerator<FrameBat
       if (batch) yield batch;
     }
   } catch (err) {
-    throw new UpstreamError(streamFailure(err));
+    throw new UpstreamError(streamFailure(err, timeouts));
   }
 }
 

@@ -102,11 +102,28 @@ export function classifyHttpFailure(status: number, headers: Headers, bodyText: 
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
 
-/** An exception from the HTTP client (no usable answer) as a failure. */
-export function classifyNetworkError(err: unknown): UpstreamFailure {
+export interface TimeoutSettings {
+  headersTimeoutMs: number;
+  idleTimeoutMs: number;
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
+/** An exception from the HTTP client (no usable answer) as a failure; the words name the limit that ran out. */
+export function classifyNetworkError(err: unknown, timeouts?: TimeoutSettings): UpstreamFailure {
   const code = (err as { code?: unknown } | null)?.code;
   const codeText = typeof code === 'string' ? code : 'network error';
   const kind: FailureKind = TIMEOUT_CODES.has(codeText) ? 'timeout' : 'network';
   const detail = err instanceof Error && err.message ? `${codeText}: ${err.message}` : codeText;
-  return { kind, status: null, message: kind === 'timeout' ? `upstream timed out (${detail})` : `upstream unreachable (${detail})`, retryAfterMs: null };
+  let message: string;
+  if (codeText === 'UND_ERR_HEADERS_TIMEOUT' && timeouts) {
+    message = `upstream sent no response headers within ${seconds(timeouts.headersTimeoutMs)} (setting upstream_headers_timeout_ms; ${codeText})`;
+  } else if (codeText === 'UND_ERR_BODY_TIMEOUT' && timeouts) {
+    message = `upstream went silent for ${seconds(timeouts.idleTimeoutMs)} mid-answer (setting upstream_idle_timeout_ms; ${codeText})`;
+  } else {
+    message = kind === 'timeout' ? `upstream timed out (${detail})` : `upstream unreachable (${detail})`;
+  }
+  return { kind, status: null, message, retryAfterMs: null };
 }

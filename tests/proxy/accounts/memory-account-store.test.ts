@@ -28,9 +28,16 @@ describe('MemoryAccountStore', () => {
     expect(store.list()).toEqual([]);
   });
 
-  it('rejects a runtime patch that breaks the schema, leaving the account as it was', () => {
+  it('rejects a runtime patch that changes the id, leaving the account as it was', () => {
     const store = new MemoryAccountStore([makeAccount('a')]);
-    expect(() => store.patchRuntime('a', (a) => ({ ...a, stats: { ...a.stats, requests: -1 } }))).toThrow(ZodError);
+    expect(() => store.patchRuntime('a', (a) => ({ ...a, id: 'b', stats: { ...a.stats, requests: 5 } }))).toThrow(/cannot change its id/);
     expect(store.get('a')!.stats.requests).toBe(0);
+    expect(store.get('b')).toBeUndefined();
+  });
+
+  it('freezes what a runtime patch produces', () => {
+    const store = new MemoryAccountStore([makeAccount('a')]);
+    store.patchRuntime('a', (a) => ({ ...a, stats: { ...a.stats, requests: 1 } }));
+    expect(Object.isFrozen(store.get('a')!.stats)).toBe(true);
   });
 });

@@ -1,5 +1,7 @@
 // Retry and rotation across accounts, driven through real HTTP against scripted fake upstreams.
 
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeAnthropic, type Behaviour, type FakeAnthropic, type RecordedRequest } from '../../fakes/anthropic-upstream.js';
 import { startGateway, type TestGateway } from '../../helpers/gateway.js';
@@ -32,6 +34,15 @@ afterEach(async () => {
   await upstream?.close();
 });
 
+/** A loopback address where nothing listens: connections to it are refused. */
+async function closedPortUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
+
 const keysSeen = () => upstream.messageRequests().map((r) => r.key);
 const rateLimited = (seconds: number): Behaviour => ({
   kind: 'error',
@@ -62,13 +73,72 @@ describe('rotation', () => {
     expect(keysSeen()).toEqual(['sk-one', 'sk-two', 'sk-two']);
   });
 
-  it('retries the same account after a short retry delay', async () => {
+  it('moves on to a healthy account instead of waiting on a short rate limit, and the conversation follows', async () => {
+    // Account 1 keeps answering 429 with `retry-after: 2`: waiting on it would cost seconds per request
+    // and fail anyway, while account 2 can serve at once.
+    await setup({ 'sk-one': rateLimited(2) });
+    const session = { metadata: { user_id: JSON.stringify({ device_id: 'd', account_uuid: '', session_id: '5f0c3c4e-0000-4000-8000-00000000000a' }) } };
+    const first = await postJson(`${gateway.url}/v1/messages`, messagesBody(session));
+    expect(first.status).toBe(200);
+    expect(first.headers.get('x-account-email')).toBe('two@example.com');
+    expect(gateway.entries.at(-1)!.attempts.map((a) => [a.account_label, a.failure])).toEqual([
+      ['one@example.com', 'rate_limit'],
+      ['two@example.com', null],
+    ]);
+    // The conversation's binding moved with it: its next turns go straight to account 2.
+    for (let i = 0; i < 2; i++) {
+      const next = await postJson(`${gateway.url}/v1/messages`, messagesBody(session));
+      expect(next.headers.get('x-account-email')).toBe('two@example.com');
+    }
+    expect(keysSeen()).toEqual(['sk-one', 'sk-two', 'sk-two', 'sk-two']);
+  });
+
+  it('waits on the same account after a short rate limit when it is the only one', async () => {
     let calls = 0;
-    await setup({ 'sk-one': () => (++calls === 1 ? { ...rateLimited(0), headers: { 'retry-after-ms': '40' } } : { kind: 'reply', text: 'ok' }) });
+    upstream = await startFakeAnthropic({
+      defaultBehaviour: () => (++calls === 1 ? { ...rateLimited(0), headers: { 'retry-after-ms': '40' } } : { kind: 'reply', text: 'ok' }),
+    });
+    gateway = await startGateway({ accounts: [{ label: 'only@example.com', baseUrl: upstream.url, key: 'sk-only' }] });
     const res = await postJson(`${gateway.url}/v1/messages`, messagesBody());
     expect(res.status).toBe(200);
-    expect(res.headers.get('x-account-email')).toBe('one@example.com');
-    expect(keysSeen()).toEqual(['sk-one', 'sk-one']);
+    expect(res.headers.get('x-account-email')).toBe('only@example.com');
+    expect(keysSeen()).toEqual(['sk-only', 'sk-only']);
+  });
+
+  it('cools an account whose connection is refused, so it stops costing every request an attempt', async () => {
+    upstream = await startFakeAnthropic({ keys: KEYS });
+    gateway = await startGateway({
+      accounts: [
+        { label: 'down@example.com', baseUrl: await closedPortUrl(), key: 'sk-one' },
+        { label: 'two@example.com', baseUrl: upstream.url, key: 'sk-two' },
+      ],
+    });
+    const first = await postJson(`${gateway.url}/v1/messages`, messagesBody());
+    expect(first.headers.get('x-account-email')).toBe('two@example.com');
+    expect(gateway.entries.at(-1)!.attempts.map((a) => [a.account_label, a.failure])).toEqual([
+      ['down@example.com', 'network'],
+      ['two@example.com', null],
+    ]);
+    const [down] = await gateway.runtime.listAccounts();
+    expect(down).toMatchObject({ network_failures: 1, cooldowns: [expect.objectContaining({ model: '*', reason: 'network' })] });
+    // The next requests do not try the refused account while it cools.
+    for (let i = 0; i < 3; i++) await postJson(`${gateway.url}/v1/messages`, messagesBody());
+    expect(gateway.entries.slice(1).map((e) => e.attempts.map((a) => a.account_label))).toEqual([
+      ['two@example.com'],
+      ['two@example.com'],
+      ['two@example.com'],
+    ]);
+  });
+
+  it('answers 503 with retry-after, naming the unreachable upstream, while the only account cools after a refused connection', async () => {
+    gateway = await startGateway({ accounts: [{ label: 'down@example.com', baseUrl: await closedPortUrl(), key: 'sk-one' }] });
+    const first = await postJson(`${gateway.url}/v1/messages`, messagesBody());
+    expect(first.status).toBe(502);
+    expect((await readJson(first)).error.message).toContain('ECONNREFUSED');
+    const second = await postJson(`${gateway.url}/v1/messages`, messagesBody());
+    expect(second.status).toBe(503);
+    expect(Number(second.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await readJson(second)).error).toMatchObject({ type: 'overloaded_error', message: expect.stringContaining('could not be reached') });
   });
 
   it('answers 429 with retry-after, without calling upstream, when every account is cooling', async () => {
@@ -199,28 +269,27 @@ describe('after the 200', () => {
 });
 
 describe('client disconnect', () => {
-  it('aborts the upstream request within 1 s when the client goes away before the answer', async () => {
+  it('aborts the upstream request when the client goes away before the answer', async () => {
     await setup({ 'sk-one': { kind: 'hang' } });
     const controller = new AbortController();
     const pending = postJson(`${gateway.url}/v1/messages`, messagesBody({ stream: true }), { signal: controller.signal }).catch(() => null);
     await upstream.waitFor(() => upstream.messageRequests().length === 1);
-    const abortedAt = performance.now();
     controller.abort();
     await pending;
-    await upstream.waitFor(() => upstream.messageRequests()[0]!.aborted, 1000);
-    expect(upstream.messageRequests()[0]!.abortedAt! - abortedAt).toBeLessThan(1000);
+    await upstream.waitFor(() => upstream.messageRequests()[0]!.aborted);
     const entry = await gateway.entry(1);
     expect(entry).toMatchObject({ status: 499, client_aborted: true });
   });
 
-  it('aborts the upstream request within 1 s when the client goes away mid-stream', async () => {
+  it('aborts the upstream request when the client goes away mid-stream', async () => {
     await setup({ 'sk-one': { kind: 'silent', afterEvents: 2, ms: 5000, then: 'finish' } });
     const controller = new AbortController();
     const res = await postJson(`${gateway.url}/v1/messages`, messagesBody({ stream: true }), { signal: controller.signal });
     const reader = res.body!.getReader();
     await reader.read(); // the stream is live: headers and the first events are out
     controller.abort();
-    await upstream.waitFor(() => upstream.messageRequests()[0]!.aborted, 1000);
+    // The fake would stay silent for 5 s more: the abort is what ends its request.
+    await upstream.waitFor(() => upstream.messageRequests()[0]!.aborted);
     expect(upstream.messageRequests()).toHaveLength(1);
   });
 });

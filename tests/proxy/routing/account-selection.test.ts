@@ -172,19 +172,6 @@ describe('stickiness per session', () => {
     expect(selector.select(accounts, sonnet)).toMatchObject({ sticky: true, account: { id: 'a' } });
   });
 
-  it('unbind drops the binding: the next request rotates and binds anew', () => {
-    const selector = new AccountSelector();
-    const accounts = [acct('a'), acct('b')];
-    const s = query({ sessionKey: 'session:1' });
-    expect(idOf(selector.select(accounts, s))).toBe('a');
-    selector.unbind('session:1');
-    expect(selector.select(accounts, s)).toMatchObject({ sticky: false, account: { id: 'b' } });
-    expect(selector.select(accounts, s)).toMatchObject({ sticky: true, account: { id: 'b' } });
-  });
-
-  it('unbinding an unknown session is harmless', () => {
-    expect(() => new AccountSelector().unbind('nope')).not.toThrow();
-  });
 });
 
 describe('exclude and allowExcluded (accounts already tried by this request)', () => {
@@ -233,15 +220,15 @@ describe('when no account can serve', () => {
       { ok: false, reason: 'no_accounts', retryAt: null },
     ],
     [
-      'every usable account cooling: retryAt is the earliest end',
+      'every usable account cooling: retryAt is the earliest end, with the reason of that cooldown',
       [
         acct('a', { cooldowns: [cool(NOW + 30_000)] }),
         acct('b', { cooldowns: [cool(NOW + 5_000), cool(NOW + 90_000, ALL_MODELS)] }),
-        acct('c', { cooldowns: [cool(NOW + 20_000, ALL_MODELS)] }),
+        acct('c', { cooldowns: [cool(NOW + 20_000, ALL_MODELS, 'network')] }),
         acct('d', { enabled: false }),
         acct('e', { health: 'invalid' }),
       ],
-      { ok: false, reason: 'all_cooling', retryAt: NOW + 20_000 },
+      { ok: false, reason: 'all_cooling', retryAt: NOW + 20_000, cooldownReason: 'network' },
     ],
   ])('%s', (_title, accounts, expected) => {
     const s = new AccountSelector().select(accounts, query({ exclude: new Set(['a']), allowExcluded: true }));
@@ -314,5 +301,32 @@ describe('select returns the caller’s own account objects', () => {
     const s = new AccountSelector().select(accounts, query());
     expect(s.ok && s.account).toBe(accounts[0]);
     expect(s.ok && s.account.label).toBe('a@example.com');
+  });
+});
+
+describe('available (how many accounts could serve, choosing none)', () => {
+  const accounts = [
+    acct('a'),
+    acct('b', { cooldowns: [cool(NOW + 1000)] }),
+    acct('c', { cooldowns: [cool(NOW + 1000, 'claude-haiku-4-5')] }),
+    acct('d', { health: 'invalid' }),
+    acct('e', { enabled: false }),
+    acct('f', { health: 'forbidden' }),
+    acct('g', { provider: 'gemini' }),
+  ];
+
+  it.each<[string, string[], number]>([
+    ['counts the ready accounts of the provider, cooling for another model or not', [], 3],
+    ['leaves out the accounts already tried', ['a', 'f'], 1],
+    ['is 0 when every ready account was tried', ['a', 'c', 'f'], 0],
+  ])('%s', (_title, exclude, expected) => {
+    expect(new AccountSelector().available(accounts, { provider: 'anthropic', model: MODEL, exclude: new Set(exclude), now: NOW })).toBe(expected);
+  });
+
+  it('moves neither the rotation nor a binding', () => {
+    const selector = new AccountSelector();
+    const two = [acct('a'), acct('b')];
+    selector.available(two, { provider: 'anthropic', model: MODEL, exclude: new Set(), now: NOW });
+    expect(idOf(selector.select(two, query({ sessionKey: 's' })))).toBe('a');
   });
 });

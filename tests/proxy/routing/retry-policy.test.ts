@@ -3,6 +3,7 @@ import { FAILURE_KINDS, type FailureKind } from '../../../src-proxy/contract/ind
 import {
   DEFAULT_RETRY_POLICY,
   decideRetry,
+  type AttemptFacts,
   type FailureFacts,
   type RetryDecision,
   type RetryPolicy,
@@ -22,6 +23,11 @@ const facts = (kind: FailureKind, retryAfterMs: number | null = null, status: nu
   retryAfterMs,
 });
 
+/** The facts of attempt `attempt`; by default the account was the only one that could serve. */
+const at = (attempt: number, alternatives = false, networkStreak = 1): AttemptFacts => ({ attempt, alternatives, networkStreak });
+const retrySame = (delayMs: number): Next => ({ action: 'retry_same', delayMs });
+const networkCooldown = (ms: number): Account => ({ cooldown: { scope: 'account', ms }, health: null });
+
 describe('DEFAULT_RETRY_POLICY', () => {
   it('has the documented values', () => {
     expect(DEFAULT_RETRY_POLICY).toEqual({
@@ -32,11 +38,14 @@ describe('DEFAULT_RETRY_POLICY', () => {
       forbiddenCooldownMs: 600_000,
       overloadBaseMs: 1000,
       overloadMaxMs: 8000,
+      networkCooldownBaseMs: 2000,
+      networkCooldownMaxMs: 120_000,
     });
   });
 });
 
-// Every failure kind with no upstream delay hint, after attempts 1, 2 and 3 of 3.
+// Every failure kind with no upstream delay hint, after attempts 1, 2 and 3 of 3, when no account this
+// request has not tried yet can serve the route.
 const table: [FailureKind, number, Account, Next][] = [
   ['invalid', 1, untouched, fail],
   ['invalid', 2, untouched, fail],
@@ -62,9 +71,9 @@ const table: [FailureKind, number, Account, Next][] = [
   ['server', 1, untouched, rotate(0, true)],
   ['server', 2, untouched, rotate(0, true)],
   ['server', 3, untouched, fail],
-  ['network', 1, untouched, rotate(0, true)],
-  ['network', 2, untouched, rotate(0, true)],
-  ['network', 3, untouched, fail],
+  ['network', 1, networkCooldown(2000), retrySame(0)],
+  ['network', 2, networkCooldown(2000), retrySame(0)],
+  ['network', 3, networkCooldown(2000), fail],
   ['timeout', 1, untouched, rotate(0, true)],
   ['timeout', 2, untouched, rotate(0, true)],
   ['timeout', 3, untouched, fail],
@@ -73,7 +82,7 @@ const table: [FailureKind, number, Account, Next][] = [
   ['stream', 3, untouched, fail],
 ];
 
-describe('decideRetry without a delay hint', () => {
+describe('decideRetry without a delay hint, with nothing else to try', () => {
   it('covers every failure kind at attempts 1, 2 and 3', () => {
     for (const kind of FAILURE_KINDS) {
       expect(table.filter(([k]) => k === kind).map(([, attempt]) => attempt)).toEqual([1, 2, 3]);
@@ -81,14 +90,68 @@ describe('decideRetry without a delay hint', () => {
   });
 
   it.each(table)('%s after attempt %i', (kind, attempt, account, next) => {
-    expect(decideRetry(facts(kind), attempt)).toEqual({ account, next });
+    expect(decideRetry(facts(kind), at(attempt))).toEqual({ account, next });
   });
 });
 
-describe('decideRetry with an upstream delay hint', () => {
+// The same failures when an account this request has not tried yet can serve the route: nothing waits
+// on the account that just failed; the request moves on at once.
+const withAlternatives: [string, FailureKind, number | null, Account, Next][] = [
+  ['invalid', 'invalid', null, untouched, fail],
+  ['a short rate limit moves on instead of waiting', 'rate_limit', 2000, modelCooldown(2000), rotate(0, false)],
+  ['a zero rate limit moves on too', 'rate_limit', 0, untouched, rotate(0, false)],
+  ['a long rate limit', 'rate_limit', 30_000, modelCooldown(30_000), rotate(0, false)],
+  ['quota', 'quota', null, modelCooldown(3_600_000), rotate(0, false)],
+  ['auth', 'auth', null, { cooldown: null, health: 'invalid' }, rotate(0, false)],
+  ['forbidden', 'forbidden', null, { cooldown: { scope: 'account', ms: 600_000 }, health: 'forbidden' }, rotate(0, false)],
+  ['not_found', 'not_found', null, untouched, rotate(0, false)],
+  ['overload goes to a fresh account without backing off', 'overloaded', 3000, untouched, rotate(0, false)],
+  ['server', 'server', null, untouched, rotate(0, false)],
+  ['a refused connection cools the account and moves on', 'network', null, networkCooldown(2000), rotate(0, false)],
+  ['timeout', 'timeout', null, untouched, rotate(0, false)],
+  ['stream', 'stream', null, untouched, rotate(0, false)],
+];
+
+describe('decideRetry when another account can serve', () => {
+  it('covers every failure kind', () => {
+    expect(new Set(withAlternatives.map(([, kind]) => kind))).toEqual(new Set(FAILURE_KINDS));
+  });
+
+  it.each(withAlternatives)('%s', (_title, kind, retryAfterMs, account, next) => {
+    expect(decideRetry(facts(kind, retryAfterMs), at(1, true))).toEqual({ account, next });
+  });
+
+  it('never answers retry_same, whatever the failure, hint or attempt', () => {
+    for (const kind of FAILURE_KINDS) {
+      for (const hint of [null, 0, 1, 1500, 2000, 60_000]) {
+        for (const attempt of [1, 2]) expect(decideRetry(facts(kind, hint), at(attempt, true)).next.action).not.toBe('retry_same');
+      }
+    }
+  });
+});
+
+describe('decideRetry for connection failures in a row', () => {
+  it.each([
+    [1, 2000],
+    [2, 4000],
+    [3, 8000],
+    [6, 64_000],
+    [7, 120_000],
+    [40, 120_000],
+  ])('the %i-th failure in a row cools the account for %i ms', (streak, ms) => {
+    expect(decideRetry(facts('network'), at(1, true, streak)).account).toEqual(networkCooldown(ms));
+  });
+
+  it('a nonsense streak reads as the first', () => {
+    expect(decideRetry(facts('network'), at(1, true, Number.NaN)).account).toEqual(networkCooldown(2000));
+    expect(decideRetry(facts('network'), at(1, true, -3)).account).toEqual(networkCooldown(2000));
+  });
+});
+
+describe('decideRetry with an upstream delay hint, with nothing else to try', () => {
   it.each<[string, FailureKind, number, number | null, RetryDecision]>([
     [
-      'a short rate limit waits on the same account, which cools meanwhile',
+      'with no other account, a short rate limit waits on the same one, which cools meanwhile',
       'rate_limit', 1, 1500,
       { account: modelCooldown(1500), next: { action: 'retry_same', delayMs: 1500 } },
     ],
@@ -164,7 +227,7 @@ describe('decideRetry with an upstream delay hint', () => {
       { account: untouched, next: rotate(0, true) },
     ],
   ])('%s', (_title, kind, attempt, retryAfterMs, expected) => {
-    expect(decideRetry(facts(kind, retryAfterMs, 429), attempt)).toEqual(expected);
+    expect(decideRetry(facts(kind, retryAfterMs, 429), at(attempt))).toEqual(expected);
   });
 });
 
@@ -178,7 +241,7 @@ describe('decideRetry overload backoff', () => {
     [5, 8000],
     [9, 8000],
   ])('after attempt %i waits %i ms, capped at overloadMaxMs', (attempt, delayMs) => {
-    expect(decideRetry(facts('overloaded'), attempt, generous).next).toEqual(rotate(delayMs, true));
+    expect(decideRetry(facts('overloaded'), at(attempt), generous).next).toEqual(rotate(delayMs, true));
   });
 });
 
@@ -195,7 +258,7 @@ describe('decideRetry with odd inputs never loops forever nor waits a negative o
     ['negative backoff settings give no wait', facts('overloaded'), 1, { ...DEFAULT_RETRY_POLICY, overloadBaseMs: -1, overloadMaxMs: -1 }, rotate(0, true)],
     ['NaN backoff settings give no wait', facts('overloaded'), 2, { ...DEFAULT_RETRY_POLICY, overloadBaseMs: Number.NaN }, rotate(0, true)],
   ])('%s', (_title, failure, attempt, policy, next) => {
-    const decision = decideRetry(failure, attempt, policy);
+    const decision = decideRetry(failure, at(attempt), policy);
     expect(decision.next).toEqual(next);
     const delay = delayOf(decision);
     if (delay !== null) expect(delay).toBeGreaterThanOrEqual(0);
@@ -206,14 +269,14 @@ describe('decideRetry with odd inputs never loops forever nor waits a negative o
     ['quota', { ...DEFAULT_RETRY_POLICY, quotaCooldownMs: Number.NaN }],
     ['forbidden', { ...DEFAULT_RETRY_POLICY, forbiddenCooldownMs: -10 }],
   ] as const)('a broken %s cooldown setting writes no cooldown', (kind, policy) => {
-    expect(decideRetry(facts(kind), 1, policy).account.cooldown).toBeNull();
+    expect(decideRetry(facts(kind), at(1), policy).account.cooldown).toBeNull();
   });
 
   it('gives every kind and attempt a finite, non-negative delay', () => {
     for (const kind of FAILURE_KINDS) {
       for (const hint of [null, -1, 0, 1, 2000, 2001, Number.NaN, Number.POSITIVE_INFINITY]) {
         for (const attempt of [1, 2, 3, 4, 50, 2000]) {
-          const d = decideRetry(facts(kind, hint), attempt, { ...DEFAULT_RETRY_POLICY, maxAttempts: 5000 });
+          const d = decideRetry(facts(kind, hint), at(attempt), { ...DEFAULT_RETRY_POLICY, maxAttempts: 5000 });
           const delay = delayOf(d);
           if (delay !== null) expect(Number.isFinite(delay) && delay >= 0).toBe(true);
           if (d.account.cooldown) expect(Number.isFinite(d.account.cooldown.ms) && d.account.cooldown.ms > 0).toBe(true);

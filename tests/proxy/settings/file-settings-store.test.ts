@@ -26,7 +26,7 @@ describe('FileSettingsStore', () => {
   it('persists an update and reads it back after a restart', async () => {
     const { store } = await open();
     const updated = await store.update({ port: 9100, auth_mode: 'strict', api_key: 'k' });
-    expect(updated).toMatchObject({ port: 9100, auth_mode: 'strict', api_key: 'k', version: 1 });
+    expect(updated).toMatchObject({ port: 9100, auth_mode: 'strict', api_key: 'k', version: 2 });
     expect(store.get()).toEqual(updated);
 
     const { store: reopened } = await open();
@@ -44,7 +44,7 @@ describe('FileSettingsStore', () => {
     { port: 70_000 },
     { port: 1.5 },
     { host: '  ' },
-    { upstream_timeout_ms: 10 },
+    { upstream_idle_timeout_ms: 10 },
     { model_rules: [{ match: '', provider: 'anthropic' as const }] },
     { auth_mode: 'sometimes' as never },
   ])('rejects %j with a ZodError and changes nothing', async (patch) => {
@@ -64,7 +64,7 @@ describe('FileSettingsStore', () => {
     const { store } = await open();
     await store.update({ port: 9100 });
     const next = await store.update({ port: undefined, host: '0.0.0.0', version: 7 } as never);
-    expect(next).toMatchObject({ port: 9100, host: '0.0.0.0', version: 1 });
+    expect(next).toMatchObject({ port: 9100, host: '0.0.0.0', version: 2 });
   });
 
   it('applies concurrent updates one after another', async () => {

@@ -3,14 +3,20 @@ import { SETTINGS_VERSION, SettingsSchema } from '../../../src-proxy/contract/in
 import { applyMigrations, migrateSettings, type Migration } from '../../../src-proxy/settings/migrations.js';
 
 describe('migrateSettings', () => {
-  it('treats an unversioned file as version 1', () => {
-    expect(SETTINGS_VERSION).toBe(1);
-    expect(migrateSettings({ port: 9000 })).toEqual({ port: 9000, version: 1 });
+  it('treats an unversioned file as version 1 and brings it to the current version', () => {
+    expect(SETTINGS_VERSION).toBe(2);
+    expect(migrateSettings({ port: 9000 })).toEqual({ port: 9000, version: 2 });
   });
 
   it('leaves a current file as it is', () => {
-    const raw = { version: 1, port: 9000, host: '0.0.0.0' };
+    const raw = { version: 2, port: 9000, host: '0.0.0.0' };
     expect(migrateSettings(raw)).toEqual(raw);
+  });
+
+  it('v1 -> v2: the one upstream timeout becomes both the headers and the idle timeout', () => {
+    const migrated = migrateSettings({ version: 1, port: 9000, upstream_timeout_ms: 45_000 });
+    expect(migrated).toEqual({ version: 2, port: 9000, upstream_headers_timeout_ms: 45_000, upstream_idle_timeout_ms: 45_000 });
+    expect(SettingsSchema.parse(migrated)).toMatchObject({ upstream_headers_timeout_ms: 45_000, upstream_idle_timeout_ms: 45_000, request_deadline_ms: 600_000 });
   });
 
   it('does not mutate its input', () => {

@@ -34,7 +34,7 @@ function account(baseUrl: string, authScheme: 'x-api-key' | 'bearer' = 'x-api-ke
   return AccountSchema.parse({ id: 'a1', provider: 'anthropic', label: 'a', options: { base_url: baseUrl, auth_scheme: authScheme }, created_at: 0 }) as AccountOf<'anthropic'>;
 }
 
-const ctx = (): AttemptContext => ({ signal: new AbortController().signal, forwardHeaders: { 'anthropic-version': '2023-06-01' }, requestId: 'req_1', timeoutMs: 5000 });
+const ctx = (): AttemptContext => ({ signal: new AbortController().signal, forwardHeaders: { 'anthropic-version': '2023-06-01' }, requestId: 'req_1', headersTimeoutMs: 5000, idleTimeoutMs: 5000 });
 const request = (stream: boolean) => new PreparedRequest<MessagesRequest>({ model: 'm', max_tokens: 5, stream, messages: [{ role: 'user', content: 'hi' }] });
 const message = { id: 'msg_1', type: 'message', role: 'assistant', model: 'm', content: [{ type: 'text', text: 'json anyway' }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 1, output_tokens: 2 } };
 
@@ -101,7 +101,7 @@ describe('AnthropicProvider', () => {
 
   it('times out an upstream that never answers', async () => {
     const url = await serve(() => undefined);
-    const result = await provider.send(request(false), { account: account(url), secret: 'k' }, { ...ctx(), timeoutMs: 200 });
+    const result = await provider.send(request(false), { account: account(url), secret: 'k' }, { ...ctx(), headersTimeoutMs: 200, idleTimeoutMs: 200 });
     expect(result).toMatchObject({ ok: false, failure: { kind: 'timeout' } });
   });
 });

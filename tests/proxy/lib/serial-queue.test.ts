@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SerialQueue } from '../../../src-proxy/settings/serial-queue.js';
+import { SerialQueue } from '../../../src-proxy/lib/serial-queue.js';
 
 describe('SerialQueue', () => {
   it('runs tasks one at a time in call order', async () => {

@@ -2,9 +2,12 @@
 // failure the gateway gives up on becomes the Anthropic error a client expects (right status, right
 // type, `retry-after` when a wait is known, `x-should-retry: false` when retrying cannot help).
 
-import type { FailureKind } from '../contract/index.js';
+import type { FailureKind, ProviderKind } from '../contract/index.js';
 import { GatewayError } from '../anthropic/errors.js';
 import type { UpstreamFailure } from '../providers/types.js';
+import type { RunResult } from './attempt-runner.js';
+import type { Reply } from './reply.js';
+import type { RequestRecord } from './request-record.js';
 
 const KIND_BY_ERROR_TYPE: Record<string, FailureKind> = {
   overloaded_error: 'overloaded',
@@ -76,4 +79,70 @@ export function streamErrorEvent(failure: UpstreamFailure): { type: 'error'; err
 
 function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** Why no account could take an attempt (see AccountSelector.select). */
+export interface NoAccount {
+  reason: 'no_accounts' | 'all_cooling' | 'exhausted';
+  retryAt: number | null;
+  cooldownReason?: FailureKind;
+}
+
+/** The answer when the pool has nothing to offer before any attempt was made. */
+export function noAccountResponse(n: NoAccount, route: { provider: ProviderKind; model: string }, now: number): GatewayError {
+  if (n.reason !== 'all_cooling') {
+    return new GatewayError(
+      503,
+      `No enabled ${route.provider} account can serve ${route.model}. Add one (switchyard accounts add) or re-enable one in the console.`,
+      { 'x-should-retry': 'false' },
+      'api_error',
+    );
+  }
+  const waitMs = Math.max(0, (n.retryAt ?? now) - now);
+  const at = new Date(now + waitMs).toISOString();
+  const wait = { 'retry-after': seconds(waitMs) };
+  if (n.cooldownReason === 'rate_limit' || n.cooldownReason === 'quota' || n.cooldownReason === undefined) {
+    return new GatewayError(429, `Every ${route.provider} account that can serve ${route.model} is cooling down after rate limits; the first is available again at ${at}.`, wait);
+  }
+  const why = n.cooldownReason === 'network' ? 'could not be reached' : n.cooldownReason === 'forbidden' ? 'was refused access' : `failed (${n.cooldownReason})`;
+  return new GatewayError(
+    503,
+    `Every ${route.provider} account that can serve ${route.model} is resting after its upstream ${why}; the first is tried again at ${at}.`,
+    wait,
+    'overloaded_error',
+  );
+}
+
+/** Answers a request the runner gave up on, and notes in the log what the client was told. */
+export function answerFailure(
+  result: Extract<RunResult<unknown>, { kind: 'failed' | 'no_account' }>,
+  reply: Reply,
+  record: RequestRecord,
+  route: { provider: ProviderKind; model: string },
+): void {
+  if (result.kind === 'no_account') {
+    const err = noAccountResponse(result, route, Date.now());
+    if (result.account) {
+      record.servedBy(result.account);
+      reply.set('x-account-email', result.account.label);
+    }
+    record.failed(err.type, err.message);
+    reply.error(err);
+    record.finish(err.status);
+    return;
+  }
+  const { failure, account } = result;
+  record.servedBy(account);
+  if (result.committed) {
+    // The 200 is out; the stream already carries the error.
+    record.failed(streamErrorEvent(failure).error.type, failure.message);
+    record.finish(200);
+    return;
+  }
+  const err = failureResponse(failure, account.label);
+  record.failed(err.type, err.message);
+  reply.set('x-account-email', account.label);
+  if (failure.kind === 'invalid' && failure.clientBody !== undefined) reply.json(err.status, failure.clientBody);
+  else reply.error(err);
+  record.finish(err.status);
 }

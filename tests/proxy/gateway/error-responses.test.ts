@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../../src-proxy/anthropic/errors.js';
 import { FAILURE_KINDS, type FailureKind } from '../../../src-proxy/contract/index.js';
-import { failureFromErrorEvent, failureResponse, streamErrorEvent } from '../../../src-proxy/gateway/failures.js';
+import { failureFromErrorEvent, failureResponse, streamErrorEvent } from '../../../src-proxy/gateway/error-responses.js';
 import type { UpstreamFailure } from '../../../src-proxy/providers/types.js';
 
 const LABEL = 'work@example.com';

@@ -1,5 +1,5 @@
 import { describe, expect, expectTypeOf, it, vi } from 'vitest';
-import { EventBus } from '../../../src-proxy/logs/event-bus.js';
+import { EventBus } from '../../../src-proxy/lib/event-bus.js';
 
 interface Events {
   count: number;

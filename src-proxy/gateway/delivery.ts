@@ -1,0 +1,174 @@
+// Sends a successful upstream answer in the shape the client asked for: a stream relayed batch by batch,
+// a stream collected into one message, or a complete message sent as JSON or turned into a stream.
+// Nothing is committed to the client until the first event is in hand, so a failure before it is still
+// an attempt the runner can retry elsewhere.
+
+import { collectMessage, IncompleteStreamError, messageToEvents, StreamErrorEvent } from '../anthropic/collector.js';
+import { Frame, FrameBatch, framesOf } from '../anthropic/sse.js';
+import type { Message } from '../anthropic/types.js';
+import { UpstreamError, type AttemptSuccess, type UpstreamFailure } from '../providers/types.js';
+import type { AttemptOutcome } from './attempt-runner.js';
+import { failureFromErrorEvent, streamErrorEvent } from './error-responses.js';
+import type { HeaderMap, Reply } from './reply.js';
+import type { RequestRecord } from './request-record.js';
+import type { RequestScope } from './request-scope.js';
+import { SseResponse } from './sse-response.js';
+
+export interface DeliveryTarget {
+  reply: Reply;
+  record: RequestRecord;
+  scope: RequestScope;
+  wantsStream: boolean;
+  pingIntervalMs: number;
+}
+
+type Delivered = AttemptOutcome<void>;
+
+const DELIVERED: Delivered = { ok: true, value: undefined };
+
+function notCommitted(failure: UpstreamFailure): Delivered {
+  return { ok: false, failure, committed: false, accepted: true };
+}
+
+function committed(failure: UpstreamFailure): Delivered {
+  return { ok: false, failure, committed: true, accepted: true };
+}
+
+/** `headers` are what the answer carries besides the request's own (relayed upstream headers). */
+export async function deliver(t: DeliveryTarget, result: AttemptSuccess, headers: HeaderMap): Promise<Delivered> {
+  if (result.kind === 'message') {
+    t.record.usage(result.message.usage, result.message.stop_reason);
+    if (t.wantsStream) return relay(t, oneBatch(result.message), headers);
+    t.record.firstByte();
+    t.reply.raw(200, result.raw ?? JSON.stringify(result.message), headers);
+    return DELIVERED;
+  }
+  return t.wantsStream ? relay(t, result.batches, headers) : collect(t, result.batches, headers);
+}
+
+async function collect(t: DeliveryTarget, batches: AsyncIterable<FrameBatch>, headers: HeaderMap): Promise<Delivered> {
+  let message: Message;
+  try {
+    message = await collectMessage(framesOf(batches));
+  } catch (err) {
+    return notCommitted(failureOf(err));
+  }
+  t.record.usage(message.usage, message.stop_reason);
+  t.record.firstByte();
+  t.reply.json(200, message, headers);
+  return DELIVERED;
+}
+
+/**
+ * Relays a stream batch by batch: each upstream chunk is one write of its own bytes, and only the type
+ * of each event is looked at (plus the two that carry usage).
+ */
+async function relay(t: DeliveryTarget, batches: AsyncIterable<FrameBatch>, headers: HeaderMap): Promise<Delivered> {
+  const it = batches[Symbol.asyncIterator]();
+  let batch: FrameBatch;
+  try {
+    batch = await firstEventBatch(it);
+  } catch (err) {
+    return notCommitted(failureOf(err));
+  }
+  if (batch.frames[0]!.type === 'error') {
+    await it.return?.();
+    return notCommitted(failureFromErrorEvent(errorOf(batch.frames[0]!)));
+  }
+
+  const sse = new SseResponse(t.reply, t.pingIntervalMs, () => t.record.firstByte());
+  sse.commit(headers);
+  try {
+    for (;;) {
+      const end = observe(t.record, batch);
+      await sse.write(batch.bytes);
+      if (end === 'message_stop') {
+        await it.return?.();
+        sse.end();
+        return DELIVERED;
+      }
+      if (end !== null) {
+        // The upstream's own error event went to the client as is; the stream is over.
+        sse.end();
+        return committed(failureFromErrorEvent(errorOf(end)));
+      }
+      if (t.scope.ended) break;
+      const next = await it.next();
+      if (next.done) break;
+      batch = next.value;
+    }
+  } catch (err) {
+    const failure = t.scope.deadlinePassed ? deadlineStreamFailure(t.scope) : failureOf(err);
+    if (!t.scope.clientGone) sse.writeRaw(Frame.of(streamErrorEvent(failure)).raw);
+    sse.end();
+    return committed(failure);
+  }
+  if (t.scope.clientGone) {
+    sse.stop();
+    return committed({ kind: 'stream', status: 200, message: 'client went away', retryAfterMs: null });
+  }
+  const failure: UpstreamFailure = t.scope.deadlinePassed
+    ? deadlineStreamFailure(t.scope)
+    : { kind: 'stream', status: 200, message: 'upstream stream ended before message_stop', retryAfterMs: null };
+  sse.writeRaw(Frame.of(streamErrorEvent(failure)).raw);
+  sse.end();
+  return committed(failure);
+}
+
+function deadlineStreamFailure(scope: RequestScope): UpstreamFailure {
+  return {
+    kind: 'timeout',
+    status: 200,
+    message: `the stream outlasted the request deadline of ${Math.round(scope.deadlineMs / 100) / 10} s (setting request_deadline_ms)`,
+    retryAfterMs: null,
+  };
+}
+
+/** Notes usage and the stop reason; says whether the batch ends the stream (its stop, or an error frame). */
+function observe(record: RequestRecord, batch: FrameBatch): 'message_stop' | Frame | null {
+  for (const frame of batch.frames) {
+    switch (frame.type) {
+      case 'message_start': {
+        const usage = (frame.event as { message?: Message }).message?.usage;
+        if (usage) record.usage(usage);
+        break;
+      }
+      case 'message_delta': {
+        const ev = frame.event as { usage?: Record<string, unknown>; delta?: { stop_reason?: string | null } };
+        record.usage(ev.usage ?? {}, ev.delta?.stop_reason ?? null);
+        break;
+      }
+      case 'message_stop':
+        return 'message_stop';
+      case 'error':
+        return frame;
+    }
+  }
+  return null;
+}
+
+async function* oneBatch(message: Message): AsyncGenerator<FrameBatch> {
+  yield FrameBatch.of(messageToEvents(message));
+}
+
+/** The first batch that carries an event; a stream that ends before one is a failed attempt. */
+async function firstEventBatch(it: AsyncIterator<FrameBatch>): Promise<FrameBatch> {
+  for (;;) {
+    const next = await it.next();
+    if (next.done) throw new IncompleteStreamError('upstream stream ended before its first event');
+    if (next.value.frames.length > 0) return next.value;
+  }
+}
+
+function errorOf(frame: Frame): { type?: unknown; message?: unknown } {
+  const ev = frame.event as { error?: { type?: unknown; message?: unknown } };
+  return ev.error ?? {};
+}
+
+function failureOf(err: unknown): UpstreamFailure {
+  if (err instanceof UpstreamError) return err.failure;
+  if (err instanceof StreamErrorEvent) return failureFromErrorEvent(err.error);
+  if (err instanceof IncompleteStreamError) return { kind: 'stream', status: 200, message: err.message, retryAfterMs: null };
+  if (err instanceof SyntaxError) return { kind: 'stream', status: 200, message: `upstream sent malformed event data (${err.message})`, retryAfterMs: null };
+  return { kind: 'stream', status: null, message: err instanceof Error ? err.message : String(err), retryAfterMs: null };
+}
