@@ -3,6 +3,7 @@
 // gateway relies on are checked; everything else is the upstream's business and passes through as is.
 
 import { GatewayError } from './errors.js';
+import { MAX_MODEL_ID_LENGTH, MODEL_ID_PATTERN } from './model-id.js';
 import type { CountTokensRequest, MessagesRequest } from './types.js';
 
 type Json = Record<string, unknown>;
@@ -17,10 +18,18 @@ function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function requireString(body: Json, field: string): void {
-  if (!(field in body) || body[field] === undefined) throw invalid(`${field}: Field required`);
-  if (typeof body[field] !== 'string') throw invalid(`${field}: Input should be a valid string`);
-  if (body[field] === '') throw invalid(`${field}: String should have at least 1 character`);
+function requireString(body: Json, field: string): string {
+  const v = body[field];
+  if (v === undefined) throw invalid(`${field}: Field required`);
+  if (typeof v !== 'string') throw invalid(`${field}: Input should be a valid string`);
+  if (v === '') throw invalid(`${field}: String should have at least 1 character`);
+  return v;
+}
+
+function checkModel(body: Json): void {
+  const model = requireString(body, 'model');
+  if (model.length > MAX_MODEL_ID_LENGTH) throw invalid(`model: String should have at most ${MAX_MODEL_ID_LENGTH} characters`);
+  if (!MODEL_ID_PATTERN.test(model)) throw invalid(`model: String should match pattern '${MODEL_ID_PATTERN.source}'`);
 }
 
 function checkBlocks(blocks: unknown[], path: string): void {
@@ -60,7 +69,7 @@ function checkMessages(body: Json): void {
 }
 
 function checkCommon(body: Json): void {
-  requireString(body, 'model');
+  checkModel(body);
   checkMessages(body);
   if (body.system !== undefined && typeof body.system !== 'string') {
     if (!Array.isArray(body.system)) throw invalid('system: Input should be a valid list or string');

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../../src-proxy/anthropic/errors.js';
+import { isValidModelId } from '../../../src-proxy/anthropic/model-id.js';
 import { validateCountTokensRequest, validateMessagesRequest } from '../../../src-proxy/anthropic/validate.js';
 
 type Body = Record<string, unknown>;
+
+const MODEL_PATTERN = "model: String should match pattern '^[a-zA-Z0-9._:/@[\\]-]+$'";
 
 const valid = (): Body => ({
   model: 'claude-sonnet-4-5',
@@ -43,6 +46,20 @@ const rejections: Array<[string, unknown, string]> = [
   ['model null', withField('model', null), 'model: Input should be a valid string'],
   ['model as an object', withField('model', { id: 'x' }), 'model: Input should be a valid string'],
   ['empty model', withField('model', ''), 'model: String should have at least 1 character'],
+  // model: it is echoed in response headers and logs, so only what provider ids use
+  ['model with CR LF (a header injection)', withField('model', 'claude-sonnet-4-5\r\nX-Evil: 1'), MODEL_PATTERN],
+  ['model with a bare LF', withField('model', 'claude\nsonnet'), MODEL_PATTERN],
+  ['model with a NUL', withField('model', 'claude\u0000'), MODEL_PATTERN],
+  ['model with a tab', withField('model', 'claude\tsonnet'), MODEL_PATTERN],
+  ['model with a DEL', withField('model', 'claude\u007f'), MODEL_PATTERN],
+  ['model with a space', withField('model', 'claude sonnet'), MODEL_PATTERN],
+  ['model with a Latin-1 letter', withField('model', 'claudé'), MODEL_PATTERN],
+  ['model with a character above U+00FF', withField('model', 'claude-\u4e2d'), MODEL_PATTERN],
+  ['model with an emoji', withField('model', 'claude-\u{1f600}'), MODEL_PATTERN],
+  ['model with a quote', withField('model', 'claude"x'), MODEL_PATTERN],
+  ['model with a comma', withField('model', 'claude,x'), MODEL_PATTERN],
+  ['model of 257 characters', withField('model', 'a'.repeat(257)), 'model: String should have at most 256 characters'],
+  ['model of 20 KB', withField('model', 'claude-'.repeat(3000)), 'model: String should have at most 256 characters'],
   // max_tokens
   ['missing max_tokens', without('max_tokens'), 'max_tokens: Field required'],
   ['max_tokens a float', withField('max_tokens', 10.5), 'max_tokens: Input should be a valid integer'],
@@ -156,12 +173,46 @@ describe('validateMessagesRequest: what Claude Code sends today passes, untouche
     ['metadata with a JSON-encoded user_id', withField('metadata', { user_id: '{"device_id":"d","session_id":"s"}' })],
     ['metadata null', withField('metadata', null)],
     ['a huge max_tokens', withField('max_tokens', 128_000)],
+    ...[
+      'claude-opus-4-8[1m]',
+      'claude-sonnet-5',
+      'claude-haiku-4-5-20251001',
+      'anthropic/claude-sonnet-4.5',
+      'gemini-2.5-pro',
+      'accounts/fireworks/models/x',
+      'glm-4.6',
+      'claude-3-5-sonnet@20240620',
+      'qwen3-coder:480b',
+      'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      'Kimi_K2',
+      'a'.repeat(256),
+    ].map((model): [string, Body] => [`model ${model.length > 40 ? `of ${model.length} characters` : model}`, withField('model', model)]),
   ];
 
   it.each(accepted)('%s: returns the very same object', (_name, body) => {
     const before = structuredClone(body);
     expect(validateMessagesRequest(body)).toBe(body);
     expect(body).toEqual(before);
+  });
+});
+
+describe('isValidModelId: what may be echoed in a response header', () => {
+  it.each([
+    ['claude-opus-4-8[1m]', true],
+    ['anthropic/claude-sonnet-4.5', true],
+    ['claude-3-5-sonnet@20240620', true],
+    ['accounts/fireworks/models/x', true],
+    ['a'.repeat(256), true],
+    ['a'.repeat(257), false],
+    ['', false],
+    ['claude\r\nx', false],
+    ['claude sonnet', false],
+    ['claudé', false],
+    ['claude-\u4e2d', false],
+    [42, false],
+    [null, false],
+  ])('%j: %s', (id, ok) => {
+    expect(isValidModelId(id)).toBe(ok);
   });
 });
 
