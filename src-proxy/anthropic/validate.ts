@@ -1,13 +1,36 @@
 // Request validation with the API's own wording (`max_tokens: Field required`,
-// `messages.3.content.0.type: ...`), so clients see the errors they already know. Only the fields the
-// gateway relies on are checked; everything else is the upstream's business and passes through as is.
+// `messages.3.content.0.type: ...`), so clients see the errors they already know. The fields the API
+// defines are checked for type and range as the API checks them; everything else (fields and block
+// types added after this was written) is the upstream's business and passes through as is. A null
+// optional knob counts as absent.
 
 import { GatewayError } from './errors.js';
+import { MAX_MODEL_ID_LENGTH, MODEL_ID_PATTERN } from './model-id.js';
 import type { CountTokensRequest, MessagesRequest } from './types.js';
 
 type Json = Record<string, unknown>;
 
 const ROLES = new Set(['user', 'assistant', 'system']);
+
+/** The largest integer any token count may be: the API's counts are 32-bit, and 1e30 is an integer in JS. */
+export const MAX_INTEGER = 2 ** 31 - 1;
+
+/** The minimum budget of `thinking: {type: "enabled"}`. */
+export const MIN_THINKING_BUDGET = 1024;
+
+const BUDGET_ABOVE_MAX_TOKENS =
+  '`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at ' +
+  'https://docs.claude.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size';
+
+/** What the validator needs to know about the request beyond its body. */
+export interface ValidateOptions {
+  /**
+   * The `anthropic-beta` header as received (absent: undefined). With `interleaved-thinking-*` the API
+   * lets `thinking.budget_tokens` reach or exceed `max_tokens`, so that bound is checked only when the
+   * caller passes the header and the beta is not in it.
+   */
+  anthropicBeta: string | string[] | undefined;
+}
 
 function invalid(message: string): GatewayError {
   return new GatewayError(400, message);
@@ -17,20 +40,62 @@ function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function requireString(body: Json, field: string): void {
-  if (!(field in body) || body[field] === undefined) throw invalid(`${field}: Field required`);
-  if (typeof body[field] !== 'string') throw invalid(`${field}: Input should be a valid string`);
-  if (body[field] === '') throw invalid(`${field}: String should have at least 1 character`);
+/** The value of an optional field, with null meaning absent. */
+function optional(body: Json, field: string): unknown {
+  const v = body[field];
+  return v === null ? undefined : v;
 }
 
-function checkBlocks(blocks: unknown[], path: string): void {
+function requireString(body: Json, field: string): string {
+  const v = body[field];
+  if (v === undefined) throw invalid(`${field}: Field required`);
+  if (typeof v !== 'string') throw invalid(`${field}: Input should be a valid string`);
+  if (v === '') throw invalid(`${field}: String should have at least 1 character`);
+  return v;
+}
+
+function checkInteger(value: unknown, path: string, min: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw invalid(`${path}: Input should be a valid integer`);
+  if (value < min) throw invalid(`${path}: Input should be greater than or equal to ${min}`);
+  if (value > MAX_INTEGER) throw invalid(`${path}: Input should be less than or equal to ${MAX_INTEGER}`);
+  return value;
+}
+
+/** `temperature` and `top_p`: a number from 0 to 1. */
+function checkUnitInterval(body: Json, field: string): void {
+  const v = optional(body, field);
+  if (v === undefined) return;
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw invalid(`${field}: Input should be a valid number`);
+  if (v < 0) throw invalid(`${field}: Input should be greater than or equal to 0`);
+  if (v > 1) throw invalid(`${field}: Input should be less than or equal to 1`);
+}
+
+function checkOptionalString(body: Json, field: string): void {
+  const v = optional(body, field);
+  if (v !== undefined && typeof v !== 'string') throw invalid(`${field}: Input should be a valid string`);
+}
+
+/** A `type` field that must be a string; returns it. */
+function requireType(obj: Json, path: string): string {
+  if (typeof obj.type !== 'string') {
+    throw invalid(obj.type === undefined ? `${path}.type: Field required` : `${path}.type: Input should be a valid string`);
+  }
+  return obj.type;
+}
+
+function checkModel(body: Json): void {
+  const model = requireString(body, 'model');
+  if (model.length > MAX_MODEL_ID_LENGTH) throw invalid(`model: String should have at most ${MAX_MODEL_ID_LENGTH} characters`);
+  if (!MODEL_ID_PATTERN.test(model)) throw invalid(`model: String should match pattern '${MODEL_ID_PATTERN.source}'`);
+}
+
+function checkBlocks(blocks: unknown[], path: string, onlyText = false): void {
   for (let i = 0; i < blocks.length; i++) {
     const block = blocks[i];
     if (!isObject(block)) throw invalid(`${path}.${i}: Input should be a valid dictionary`);
-    if (typeof block.type !== 'string') {
-      throw invalid(block.type === undefined ? `${path}.${i}.type: Field required` : `${path}.${i}.type: Input should be a valid string`);
-    }
-    if (block.type === 'text' && typeof block.text !== 'string') {
+    const type = requireType(block, `${path}.${i}`);
+    if (onlyText && type !== 'text') throw invalid(`${path}.${i}.type: Input should be 'text'`);
+    if (type === 'text' && typeof block.text !== 'string') {
       throw invalid(`${path}.${i}.text: ${block.text === undefined ? 'Field required' : 'Input should be a valid string'}`);
     }
   }
@@ -52,6 +117,7 @@ function checkMessages(body: Json): void {
     const m = messages[i];
     if (!isObject(m)) throw invalid(`messages.${i}: Input should be a valid dictionary`);
     if (m.role === undefined) throw invalid(`messages.${i}.role: Field required`);
+    // 'system' too: newer API versions take system-role messages mid-conversation, and Claude Code sends them.
     if (typeof m.role !== 'string' || !ROLES.has(m.role)) {
       throw invalid(`messages.${i}.role: Input should be 'user' or 'assistant'`);
     }
@@ -59,22 +125,61 @@ function checkMessages(body: Json): void {
   }
 }
 
-function checkCommon(body: Json): void {
-  requireString(body, 'model');
+function checkSystem(body: Json): void {
+  if (body.system === undefined || typeof body.system === 'string') return;
+  if (!Array.isArray(body.system)) throw invalid('system: Input should be a valid list or string');
+  checkBlocks(body.system, 'system', true);
+}
+
+function checkTools(body: Json): void {
+  if (body.tools === undefined) return;
+  if (!Array.isArray(body.tools)) throw invalid('tools: Input should be a valid list');
+  body.tools.forEach((t, i) => {
+    if (!isObject(t)) throw invalid(`tools.${i}: Input should be a valid dictionary`);
+  });
+}
+
+function checkToolChoice(body: Json): void {
+  const choice = optional(body, 'tool_choice');
+  if (choice === undefined) return;
+  if (!isObject(choice)) throw invalid('tool_choice: Input should be a valid dictionary');
+  if (requireType(choice, 'tool_choice') === 'tool') {
+    if (choice.name === undefined) throw invalid('tool_choice.tool.name: Field required');
+    if (typeof choice.name !== 'string') throw invalid('tool_choice.tool.name: Input should be a valid string');
+  }
+}
+
+/** Returns the budget of `{type: "enabled"}` thinking, or null. Unknown thinking types pass. */
+function checkThinking(body: Json): number | null {
+  const thinking = optional(body, 'thinking');
+  if (thinking === undefined) return null;
+  if (!isObject(thinking)) throw invalid('thinking: Input should be a valid dictionary');
+  if (requireType(thinking, 'thinking') !== 'enabled') return null;
+  const path = 'thinking.enabled.budget_tokens';
+  if (thinking.budget_tokens === undefined) throw invalid(`${path}: Field required`);
+  return checkInteger(thinking.budget_tokens, path, MIN_THINKING_BUDGET);
+}
+
+function checkMetadata(body: Json): void {
+  const metadata = optional(body, 'metadata');
+  if (metadata === undefined) return;
+  if (!isObject(metadata)) throw invalid('metadata: Input should be a valid dictionary');
+  const userId = metadata.user_id;
+  if (userId !== undefined && userId !== null && typeof userId !== 'string') {
+    throw invalid('metadata.user_id: Input should be a valid string');
+  }
+}
+
+/** What both endpoints check; returns the thinking budget for the messages endpoint's bound. */
+function checkCommon(body: Json): number | null {
+  checkModel(body);
   checkMessages(body);
-  if (body.system !== undefined && typeof body.system !== 'string') {
-    if (!Array.isArray(body.system)) throw invalid('system: Input should be a valid list or string');
-    checkBlocks(body.system, 'system');
-  }
-  if (body.tools !== undefined) {
-    if (!Array.isArray(body.tools)) throw invalid('tools: Input should be a valid list');
-    body.tools.forEach((t, i) => {
-      if (!isObject(t)) throw invalid(`tools.${i}: Input should be a valid dictionary`);
-    });
-  }
-  if (body.metadata !== undefined && body.metadata !== null && !isObject(body.metadata)) {
-    throw invalid('metadata: Input should be a valid dictionary');
-  }
+  checkSystem(body);
+  checkTools(body);
+  checkToolChoice(body);
+  const budget = checkThinking(body);
+  checkMetadata(body);
+  return budget;
 }
 
 function requireObject(body: unknown): Json {
@@ -82,21 +187,42 @@ function requireObject(body: unknown): Json {
   return body;
 }
 
-export function validateMessagesRequest(raw: unknown): MessagesRequest {
+function hasInterleavedThinking(anthropicBeta: string | string[] | undefined): boolean {
+  const values = Array.isArray(anthropicBeta) ? anthropicBeta : [anthropicBeta ?? ''];
+  return values.some((v) => v.split(',').some((beta) => beta.trim().startsWith('interleaved-thinking-')));
+}
+
+/**
+ * Validates a `/v1/messages` body and returns the very same object. Pass `options` (the request's
+ * `anthropic-beta` header) to have the thinking budget held below `max_tokens` the way the API does.
+ */
+export function validateMessagesRequest(raw: unknown, options?: ValidateOptions): MessagesRequest {
   const body = requireObject(raw);
-  checkCommon(body);
-  const maxTokens = body.max_tokens;
-  if (maxTokens === undefined) throw invalid('max_tokens: Field required');
-  if (typeof maxTokens !== 'number' || !Number.isInteger(maxTokens)) {
-    throw invalid('max_tokens: Input should be a valid integer');
-  }
-  if (maxTokens < 1) throw invalid('max_tokens: Input should be greater than or equal to 1');
+  const budget = checkCommon(body);
+  if (body.max_tokens === undefined) throw invalid('max_tokens: Field required');
+  const maxTokens = checkInteger(body.max_tokens, 'max_tokens', 1);
   if (body.stream !== undefined && body.stream !== null && typeof body.stream !== 'boolean') {
     throw invalid('stream: Input should be a valid boolean');
+  }
+  checkUnitInterval(body, 'temperature');
+  checkUnitInterval(body, 'top_p');
+  const topK = optional(body, 'top_k');
+  if (topK !== undefined) checkInteger(topK, 'top_k', 0);
+  const stops = optional(body, 'stop_sequences');
+  if (stops !== undefined) {
+    if (!Array.isArray(stops)) throw invalid('stop_sequences: Input should be a valid list');
+    stops.forEach((s, i) => {
+      if (typeof s !== 'string') throw invalid(`stop_sequences.${i}: Input should be a valid string`);
+    });
+  }
+  checkOptionalString(body, 'service_tier');
+  if (budget !== null && budget >= maxTokens && options && !hasInterleavedThinking(options.anthropicBeta)) {
+    throw invalid(BUDGET_ABOVE_MAX_TOKENS);
   }
   return body as MessagesRequest;
 }
 
+/** Validates a `/v1/messages/count_tokens` body: the messages body without the generation knobs. */
 export function validateCountTokensRequest(raw: unknown): CountTokensRequest {
   const body = requireObject(raw);
   checkCommon(body);

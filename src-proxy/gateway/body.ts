@@ -3,6 +3,7 @@
 
 import type { IncomingMessage } from 'node:http';
 import { GatewayError } from '../anthropic/errors.js';
+import { parseJsonBody } from '../anthropic/parse-json-body.js';
 
 /** The client went away before its request body was complete: nobody is left to answer. */
 export class ClientClosedError extends Error {
@@ -29,12 +30,7 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   }
   const raw = await readRaw(req, limit);
   if (raw.length === 0) throw new GatewayError(400, 'Request body is empty; expected a JSON object.');
-  try {
-    return { json: JSON.parse(raw.toString('utf8')), raw };
-  } catch (err) {
-    const detail = err instanceof SyntaxError ? `: ${err.message}` : '';
-    throw new GatewayError(400, `Request body is not valid JSON${detail}`);
-  }
+  return { json: parseJsonBody(raw), raw };
 }
 
 /** Plain listeners rather than an async iterator: this runs for every request and the difference shows. */
