@@ -10,8 +10,9 @@ export function headerValue(value: string): string {
   if (value.length <= MAX_HEADER_VALUE && SAFE.test(value)) return value;
   let out = '';
   for (const byte of Buffer.from(value.slice(0, MAX_HEADER_VALUE), 'utf8')) {
-    out += byte >= 0x20 && byte < 0x7f && byte !== 0x25 ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-    if (out.length >= MAX_HEADER_VALUE) break;
+    const piece = byte >= 0x20 && byte < 0x7f && byte !== 0x25 ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    if (out.length + piece.length > MAX_HEADER_VALUE) break;
+    out += piece;
   }
   return out;
 }

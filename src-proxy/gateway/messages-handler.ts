@@ -30,7 +30,7 @@ const DEFAULT_PING_MS = 15_000;
 export async function handleMessages(req: IncomingMessage, reply: Reply, deps: GatewayDeps, record: RequestRecord): Promise<void> {
   const settings = deps.settings();
   const body = await readJsonBody(req, settings.max_body_bytes);
-  const request = validateMessagesRequest(body.json);
+  const request = validateMessagesRequest(body.json, { anthropicBeta: req.headers['anthropic-beta'] });
   const wantsStream = request.stream === true;
   record.received(request.model, wantsStream);
 

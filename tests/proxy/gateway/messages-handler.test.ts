@@ -113,6 +113,20 @@ describe('model mapping', () => {
     expect(res.headers.get('x-account-email')).toBe('main@example.com');
   });
 
+  it('puts only header-safe values in X-Account-Email and X-Mapped-Model, whatever the label and rules say', async () => {
+    await setup({
+      account: { label: 'Zoë 中文 team' },
+      settings: { model_rules: [{ match: 'claude-sonnet-4-6', provider: 'anthropic', model: 'modèle\u4e2d' }] },
+    });
+    const res = await postJson(`${gateway.url}/v1/messages`, messagesBody({ model: 'claude-sonnet-4-6' }));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-account-email')).toBe('Zo%C3%AB %E4%B8%AD%E6%96%87 team');
+    expect(res.headers.get('x-mapped-model')).toBe('mod%C3%A8le%E4%B8%AD');
+    expect(decodeURIComponent(res.headers.get('x-account-email')!)).toBe('Zoë 中文 team');
+    // The log keeps the real values.
+    expect(await gateway.entry(1)).toMatchObject({ account_label: 'Zoë 中文 team', mapped_model: 'modèle\u4e2d' });
+  });
+
   it('answers clearly when the route names a provider this gateway does not serve', async () => {
     await setup({ settings: { model_rules: rules } });
     const res = await postJson(`${gateway.url}/v1/messages`, messagesBody({ model: 'gemini-2.5-pro' }));
