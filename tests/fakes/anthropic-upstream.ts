@@ -80,6 +80,8 @@ export interface RecordedRequest {
   aborted: boolean;
   /** performance.now() when the client abort was seen. */
   abortedAt: number | null;
+  /** The response body bytes this fake wrote, in order. */
+  sent: Buffer[];
 }
 
 export interface FakeAnthropic {
@@ -271,7 +273,9 @@ class FakeAnthropicServer implements FakeAnthropic {
       finished: false,
       aborted: false,
       abortedAt: null,
+      sent: [],
     };
+    captureBody(res, rec.sent);
     const gone = new AbortController();
     const ex: Exchange = { rec, res, requestId: newId('req_'), gone: gone.signal, cutByFake: false };
     res.setHeader('request-id', ex.requestId);
@@ -888,4 +892,22 @@ function newId(prefix: string): string {
   let id = `${prefix}01`;
   for (const b of bytes) id += BASE62[b % 62];
   return id;
+}
+
+/** Keeps a copy of every body chunk written to `res`, so tests can compare what a client received. */
+function captureBody(res: ServerResponse, into: Buffer[]): void {
+  const keep = (chunk: unknown) => {
+    if (typeof chunk === 'string') into.push(Buffer.from(chunk));
+    else if (chunk instanceof Uint8Array) into.push(Buffer.from(chunk));
+  };
+  const write = res.write;
+  const end = res.end;
+  res.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
+    keep(chunk);
+    return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
+  } as typeof res.write;
+  res.end = function (this: ServerResponse, chunk?: unknown, ...rest: unknown[]) {
+    if (typeof chunk !== 'function') keep(chunk);
+    return (end as (...args: unknown[]) => ServerResponse).call(this, chunk, ...rest);
+  } as typeof res.end;
 }

@@ -1,5 +1,6 @@
 // The gateway's HTTP surface as a client meets it: routes, bad input, body limits and auth.
 
+import { connect } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AuthMode } from '../../../src-proxy/contract/index.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../../fakes/anthropic-upstream.js';
@@ -105,6 +106,19 @@ describe('bad input', () => {
     const bytes = Buffer.concat([Buffer.from('{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"caf'), Buffer.from([0xe9]), Buffer.from('"}]}')]);
     const res = await fetch(url(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: bytes });
     await expectError(res, 400, 'invalid_request_error', 'Request body is not valid UTF-8; JSON must be encoded as UTF-8.');
+    expect(upstream.messageRequests()).toHaveLength(0);
+  });
+
+  it('logs a client that leaves during its upload as a client that closed, not as a gateway error', async () => {
+    const before = gateway.entries.length;
+    const { port } = new URL(gateway.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    socket.write(`POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\ncontent-type: application/json\r\ncontent-length: 2000\r\n\r\n{"model":"claude-`);
+    await new Promise((r) => setTimeout(r, 20));
+    socket.destroy();
+    // The gateway's onInternalError throws in tests: reaching this entry means no bug was reported.
+    expect(await gateway.entry(before + 1)).toMatchObject({ path: '/v1/messages', status: 499, client_aborted: true, error_type: null });
     expect(upstream.messageRequests()).toHaveLength(0);
   });
 
