@@ -6,6 +6,7 @@ import { startControlServer } from '../control-api/http-control-server.js';
 import { CONTROL_FILE, connectToRunningServer, newControlToken, removeControlFile, writeControlFile } from './control-file.js';
 import { openFileRuntime } from './file-runtime.js';
 import { UsageError, type CliIo } from './io.js';
+import { LineBatcher } from './line-batcher.js';
 import { describeRequest, describeWarning } from './wording.js';
 
 export async function serveCommand(args: string[], dataDir: string, io: CliIo): Promise<number> {
@@ -34,7 +35,8 @@ export async function serveCommand(args: string[], dataDir: string, io: CliIo): 
     onInternalError: (err) => io.err(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
   });
   for (const w of await runtime.listWarnings()) io.err(describeWarning(w));
-  if (!values.quiet) runtime.events.on('request', (e) => io.out(describeRequest(e)));
+  const requestLines = new LineBatcher((text) => io.out(text));
+  if (!values.quiet) runtime.events.on('request', (e) => requestLines.push(describeRequest(e)));
 
   let status;
   try {
@@ -60,9 +62,12 @@ export async function serveCommand(args: string[], dataDir: string, io: CliIo): 
   if (accounts.length === 0) io.out('  no accounts yet: add one with `switchyard accounts add --provider anthropic ...`');
 
   const signal = await stopped;
+  requestLines.flush();
   io.out(`${signal}: stopping`);
   await removeControlFile(dataDir);
   await control.close();
   await runtime.close();
+  // Requests that finished while stopping are printed too.
+  requestLines.flush();
   return 0;
 }

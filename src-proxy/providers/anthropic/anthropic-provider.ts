@@ -3,7 +3,7 @@
 // byte. Streams are split into frames without being re-encoded so the gateway can still see the first
 // event, the usage and the stop reason.
 
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import type { AccountOf } from '../../contract/index.js';
 import type { PreparedRequest } from '../../anthropic/prepared-request.js';
 import { SseSplitter, type FrameBatch } from '../../anthropic/sse.js';
@@ -16,7 +16,9 @@ import {
   type CountTokensResult,
   type Provider,
   type ProviderCapabilities,
+  type UpstreamFailure,
 } from '../types.js';
+import { callUpstream, type UpstreamAnswer, type UpstreamCall } from '../shared/upstream-call.js';
 import { classifyHttpFailure, classifyNetworkError, type Headers, type TimeoutSettings } from './classify.js';
 
 type AnthropicAccount = AccountOf<'anthropic'>;
@@ -39,6 +41,7 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
   private readonly ownsDispatcher: boolean;
   private readonly userAgent: string;
   private readonly now: () => number;
+  private readonly bases = new Map<string, { origin: string; path: string }>();
 
   constructor(opts: AnthropicProviderOptions = {}) {
     this.ownsDispatcher = !opts.dispatcher;
@@ -53,30 +56,23 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
 
   async send(req: PreparedRequest, creds: AccountCredentials<AnthropicAccount>, ctx: AttemptContext): Promise<AttemptResult> {
     const upstreamModel = req.body.model;
-    const res = await this.post('/v1/messages', req.toBuffer(), creds, ctx);
+    // Some compatible upstreams ignore `stream: true` and answer with one JSON message; that is still an
+    // answer, gathered here and streamed to the client by the gateway itself.
+    const wantsStream = req.body.stream === true;
+    const res = await this.post('/v1/messages', req.toBuffer(), creds, ctx, (status, headers) => wantsStream && isSuccess(status) && !isJson(headers));
     if ('failure' in res) return { ok: false, failure: res.failure };
     const relayHeaders = relayed(res.headers);
-    // Some compatible upstreams ignore `stream: true` and answer with one JSON message; that is still an
-    // answer, and the gateway streams it to the client itself.
-    if (req.body.stream === true && !isJson(res.headers)) {
-      return { ok: true, kind: 'stream', batches: sseBatches(res.body, ctx), upstreamModel, relayHeaders };
-    }
-    let raw: Buffer;
-    try {
-      raw = await readAll(res.body);
-    } catch (err) {
-      return { ok: false, failure: streamFailure(err, ctx) };
-    }
+    if (res.streamed) return { ok: true, kind: 'stream', batches: sseBatches(res.body, ctx), upstreamModel, relayHeaders };
     let message: Message | null = null;
     try {
-      message = JSON.parse(raw.toString('utf8')) as Message;
+      message = JSON.parse(res.body.toString('utf8')) as Message;
     } catch {
       // Reported below with the same words as any other body that is not a message.
     }
     if (message?.type !== 'message' || !Array.isArray(message.content)) {
-      return { ok: false, failure: { kind: 'server', status: res.statusCode, message: 'upstream answered 200 with something that is not an Anthropic message', retryAfterMs: null } };
+      return { ok: false, failure: { kind: 'server', status: res.status, message: 'upstream answered 200 with something that is not an Anthropic message', retryAfterMs: null } };
     }
-    return { ok: true, kind: 'message', message, raw, upstreamModel, relayHeaders };
+    return { ok: true, kind: 'message', message, raw: res.body, upstreamModel, relayHeaders };
   }
 
   async countTokens(
@@ -84,15 +80,15 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
     creds: AccountCredentials<AnthropicAccount>,
     ctx: AttemptContext,
   ): Promise<CountTokensResult> {
-    const res = await this.post('/v1/messages/count_tokens', req.toBuffer(), creds, ctx);
+    const res = await this.post('/v1/messages/count_tokens', req.toBuffer(), creds, ctx, () => false);
     if ('failure' in res) return { ok: false, failure: res.failure };
     try {
-      const body = JSON.parse((await readAll(res.body)).toString('utf8')) as { input_tokens?: unknown };
+      const body = JSON.parse(res.body.toString('utf8')) as { input_tokens?: unknown };
       if (typeof body.input_tokens === 'number' && body.input_tokens >= 0) return { ok: true, inputTokens: body.input_tokens };
-    } catch (err) {
-      return { ok: false, failure: streamFailure(err, ctx) };
+    } catch {
+      // Reported below.
     }
-    return { ok: false, failure: { kind: 'server', status: res.statusCode, message: 'upstream count_tokens answer has no input_tokens', retryAfterMs: null } };
+    return { ok: false, failure: { kind: 'server', status: res.status, message: 'upstream count_tokens answer has no input_tokens', retryAfterMs: null } };
   }
 
   async close(): Promise<void> {
@@ -104,7 +100,8 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
     body: Buffer,
     { account, secret }: AccountCredentials<AnthropicAccount>,
     ctx: AttemptContext,
-  ): Promise<{ statusCode: number; headers: Headers; body: Dispatcher.ResponseData['body'] } | { failure: ReturnType<typeof classifyNetworkError> }> {
+    streams: UpstreamCall['streams'],
+  ): Promise<UpstreamAnswer | { failure: UpstreamFailure }> {
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       'anthropic-version': ctx.forwardHeaders['anthropic-version'] ?? DEFAULT_VERSION,
@@ -115,29 +112,48 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
     if (account.options.auth_scheme === 'bearer') headers.authorization = `Bearer ${secret}`;
     else headers['x-api-key'] = secret;
 
-    let res: Dispatcher.ResponseData;
+    const base = this.base(account.options.base_url);
+    let res: UpstreamAnswer;
     try {
-      res = await request(account.options.base_url + path, {
-        method: 'POST',
+      res = await callUpstream(this.dispatcher, {
+        origin: base.origin,
+        path: base.path + path,
         headers,
         body,
         signal: ctx.signal,
-        dispatcher: this.dispatcher,
-        headersTimeout: ctx.headersTimeoutMs,
-        bodyTimeout: ctx.idleTimeoutMs,
+        headersTimeoutMs: ctx.headersTimeoutMs,
+        idleTimeoutMs: ctx.idleTimeoutMs,
+        streams,
+        errorBodyLimit: MAX_ERROR_BODY,
       });
     } catch (err) {
-      return { failure: classifyNetworkError(err, ctx) };
+      return { failure: isSuccessLike(err) ? streamFailure(err, ctx) : classifyNetworkError(err, ctx) };
     }
-    if (res.statusCode >= 200 && res.statusCode < 300) return { statusCode: res.statusCode, headers: res.headers, body: res.body };
-    let text = '';
-    try {
-      text = (await readAll(res.body, MAX_ERROR_BODY)).toString('utf8');
-    } catch {
-      // The status alone still classifies the failure.
-    }
-    return { failure: classifyHttpFailure(res.statusCode, res.headers, text, this.now(), secret) };
+    if (isSuccess(res.status)) return res;
+    const text = res.streamed ? '' : res.body.toString('utf8');
+    return { failure: classifyHttpFailure(res.status, res.headers, text, this.now(), secret) };
   }
+
+  /** The origin and path prefix of a base URL, parsed once per URL rather than once per request. */
+  private base(url: string): { origin: string; path: string } {
+    let parsed = this.bases.get(url);
+    if (!parsed) {
+      const u = new URL(url);
+      parsed = { origin: u.origin, path: u.pathname.replace(/\/+$/, '') };
+      if (this.bases.size >= 1000) this.bases.clear();
+      this.bases.set(url, parsed);
+    }
+    return parsed;
+  }
+}
+
+function isSuccess(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
+/** An error after the headers arrived (the body broke): a stream failure, not an unreachable upstream. */
+function isSuccessLike(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === 'UND_ERR_BODY_TIMEOUT' || (err as { code?: unknown } | null)?.code === 'UND_ERR_SOCKET';
 }
 
 function isJson(headers: Headers): boolean {
@@ -170,18 +186,4 @@ async function* sseBatches(body: AsyncIterable<Buffer>, timeouts: TimeoutSetting
   } catch (err) {
     throw new UpstreamError(streamFailure(err, timeouts));
   }
-}
-
-async function readAll(body: AsyncIterable<Buffer> & { destroy?: () => void }, limit = Infinity): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > limit) {
-      body.destroy?.();
-      break;
-    }
-    chunks.push(chunk);
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }

@@ -1,0 +1,200 @@
+// One HTTP call to an upstream on undici's dispatcher, without `request()`'s per-call stream machinery:
+// an answer the caller wants whole (a small JSON message, an error body) is gathered into one Buffer,
+// and a stream is handed over as an async iterable of chunks with backpressure. This runs once per
+// attempt, so it is where a gateway's per-request overhead either is or is not.
+
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Dispatcher } from 'undici';
+
+export type Headers = IncomingHttpHeaders;
+
+export interface UpstreamCall {
+  origin: string;
+  path: string;
+  headers: Record<string, string>;
+  body: Buffer;
+  signal: AbortSignal;
+  /** 0: no limit of its own (the signal bounds the wait). */
+  headersTimeoutMs: number;
+  idleTimeoutMs: number;
+  /** Whether a response with this status and headers is read as a stream rather than gathered. */
+  streams(status: number, headers: Headers): boolean;
+  /** Bytes gathered at most from a response that is not streamed and not 2xx; the rest is dropped. */
+  errorBodyLimit: number;
+}
+
+export type UpstreamAnswer =
+  | { status: number; headers: Headers; streamed: false; body: Buffer }
+  | { status: number; headers: Headers; streamed: true; body: AsyncIterable<Buffer> };
+
+/** Resolves at the response headers (streams) or at its end (everything else); rejects with undici's error. */
+export function callUpstream(dispatcher: Dispatcher, call: UpstreamCall): Promise<UpstreamAnswer> {
+  return new Promise((resolve, reject) => {
+    const { signal } = call;
+    if (signal.aborted) {
+      reject(abortError(signal));
+      return;
+    }
+    let controller: Dispatcher.DispatchController | null = null;
+    let status = 0;
+    let headers: Headers = {};
+    let stream: ChunkStream | null = null;
+    let chunks: Buffer[] = [];
+    let size = 0;
+    let limit = Infinity;
+
+    const onAbort = () => controller?.abort(abortError(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    const done = () => signal.removeEventListener('abort', onAbort);
+
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart(c) {
+        controller = c;
+      },
+      onResponseStart(c, statusCode, responseHeaders) {
+        if (statusCode < 200) return; // 1xx: the real answer follows
+        status = statusCode;
+        headers = responseHeaders;
+        if (call.streams(statusCode, responseHeaders)) {
+          stream = new ChunkStream(c, done);
+          resolve({ status, headers, streamed: true, body: stream });
+        } else if (statusCode < 200 || statusCode >= 300) {
+          limit = call.errorBodyLimit;
+        }
+      },
+      onResponseData(c, chunk) {
+        if (stream) {
+          stream.push(chunk);
+          return;
+        }
+        if (size >= limit) return;
+        size += chunk.length;
+        chunks.push(chunk);
+        // An error body longer than the limit is not worth reading further.
+        if (size >= limit) c.abort(new BodyLimitReached());
+      },
+      onResponseEnd() {
+        if (stream) {
+          stream.end();
+          return;
+        }
+        done();
+        const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+        chunks = [];
+        resolve({ status, headers, streamed: false, body });
+      },
+      onResponseError(_c, err) {
+        if (stream) {
+          stream.fail(err);
+          return;
+        }
+        done();
+        if (err instanceof BodyLimitReached) resolve({ status, headers, streamed: false, body: Buffer.concat(chunks, size) });
+        else reject(err);
+      },
+    };
+
+    try {
+      dispatcher.dispatch(
+        {
+          origin: call.origin,
+          path: call.path,
+          method: 'POST',
+          headers: call.headers,
+          body: call.body,
+          headersTimeout: call.headersTimeoutMs,
+          bodyTimeout: call.idleTimeoutMs,
+        },
+        handler,
+      );
+    } catch (err) {
+      done();
+      reject(err);
+    }
+  });
+}
+
+class BodyLimitReached extends Error {}
+
+function abortError(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error) return reason;
+  return Object.assign(new Error('the request was aborted'), { name: 'AbortError', code: 'ABORT_ERR' });
+}
+
+/** Chunks queued beyond this pause the upstream socket until the consumer catches up. */
+const HIGH_WATER_CHUNKS = 16;
+
+/**
+ * The body of a streamed response as an async iterable. The consumer that stops early (return) or the
+ * upstream that fails ends it; either way the other side learns at once.
+ */
+class ChunkStream implements AsyncIterable<Buffer>, AsyncIterator<Buffer> {
+  private queue: Buffer[] = [];
+  private ended = false;
+  private error: Error | null = null;
+  private waiting: { resolve: (r: IteratorResult<Buffer>) => void; reject: (e: Error) => void } | null = null;
+
+  constructor(
+    private readonly controller: Dispatcher.DispatchController,
+    private readonly onDone: () => void,
+  ) {}
+
+  [Symbol.asyncIterator](): AsyncIterator<Buffer> {
+    return this;
+  }
+
+  push(chunk: Buffer): void {
+    const waiter = this.waiting;
+    if (waiter) {
+      this.waiting = null;
+      waiter.resolve({ value: chunk, done: false });
+      return;
+    }
+    this.queue.push(chunk);
+    if (this.queue.length >= HIGH_WATER_CHUNKS && !this.controller.paused) this.controller.pause();
+  }
+
+  end(): void {
+    this.ended = true;
+    this.onDone();
+    this.settleWaiter();
+  }
+
+  fail(err: Error): void {
+    this.error = err;
+    this.onDone();
+    this.settleWaiter();
+  }
+
+  next(): Promise<IteratorResult<Buffer>> {
+    const chunk = this.queue.shift();
+    if (chunk !== undefined) {
+      if (this.queue.length === 0 && this.controller.paused) this.controller.resume();
+      return Promise.resolve({ value: chunk, done: false });
+    }
+    if (this.error) return Promise.reject(this.error);
+    if (this.ended) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve, reject) => {
+      this.waiting = { resolve, reject };
+    });
+  }
+
+  async return(): Promise<IteratorResult<Buffer>> {
+    if (!this.ended && !this.error) {
+      this.error = new Error('the stream was closed by its reader');
+      this.controller.abort(this.error);
+      this.onDone();
+    }
+    this.queue = [];
+    return { value: undefined, done: true };
+  }
+
+  private settleWaiter(): void {
+    const waiter = this.waiting;
+    if (!waiter) return;
+    this.waiting = null;
+    if (this.error) waiter.reject(this.error);
+    else waiter.resolve({ value: undefined, done: true });
+  }
+}
