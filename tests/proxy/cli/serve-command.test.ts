@@ -96,7 +96,36 @@ describe('switchyard serve', () => {
     const io = recordingIo();
     const code = await main(['serve', '--host', '0.0.0.0', '--port', '0', '--data-dir', dir], io);
     expect(code).toBe(1);
-    expect(io.stderr.join('\n')).toMatch(/Refusing to listen on 0\.0\.0\.0 without authentication/);
+    expect(io.stderr.join('\n')).toMatch(/Refusing to listen on 0\.0\.0\.0 \(all interfaces, from serve --host\) without authentication: .* or run serve with --host 127\.0\.0\.1\./);
+  });
+
+  it('refuses, through the running server, to turn authentication off while it listens on 0.0.0.0', async () => {
+    await addAccount();
+    const setup = recordingIo();
+    expect(await main(['config', 'set', 'api_key', 'sk-lan-key', '--data-dir', dir], setup)).toBe(0);
+    expect(await main(['config', 'set', 'auth_mode', 'strict', '--data-dir', dir], setup)).toBe(0);
+    // Bound to all interfaces; the test talks to it on 127.0.0.1 only.
+    const running = await serve(['--host', '0.0.0.0']);
+    const onDisk = await readFile(join(dir, 'settings.json'), 'utf8');
+
+    const off = recordingIo();
+    expect(await main(['config', 'set', 'auth_mode', 'off', '--data-dir', dir], off)).toBe(2);
+    expect(off.stdout).toEqual([]);
+    // "from serve --host": the running server judged it, with the address it really listens on.
+    expect(off.stderr).toEqual([
+      "switchyard: Refusing to turn authentication off: the gateway's listen address is 0.0.0.0 (all interfaces, from serve --host), so anyone on the network could use your upstream accounts without a key. " +
+        'Keep authentication on, or first restart serve with --host 127.0.0.1.',
+    ]);
+    const clear = recordingIo();
+    expect(await main(['config', 'set', 'api_key', '', '--data-dir', dir], clear)).toBe(2);
+    expect(clear.stderr.join('\n')).toMatch(/^switchyard: Refusing to clear api_key: the gateway's listen address is 0\.0\.0\.0/);
+
+    expect(await readFile(join(dir, 'settings.json'), 'utf8')).toBe(onDisk);
+    const get = recordingIo();
+    expect(await main(['config', 'get', 'auth_mode', '--data-dir', dir], get)).toBe(0);
+    expect(get.stdout).toEqual(['strict']);
+    expect((await postJson(`${running.url}/v1/messages`, messagesBody(), { headers: { 'x-api-key': '' } })).status).toBe(401);
+    expect((await postJson(`${running.url}/v1/messages`, messagesBody(), { headers: { 'x-api-key': 'sk-lan-key' } })).status).toBe(200);
   });
 
   it('says so when the port is taken', async () => {
