@@ -64,7 +64,10 @@ describe('switchyard serve', () => {
   it('serves requests, logs them, stops cleanly on SIGTERM, and keeps the history across restarts', async () => {
     await addAccount();
     const first = await serve();
-    expect(first.output()).toContain(`ANTHROPIC_BASE_URL=${first.url}`);
+    const port = new URL(first.url).port;
+    expect(first.output()).toContain(`Switchyard gateway listening on 127.0.0.1:${port} (loopback only; auth off)\n`);
+    expect(first.output()).toContain(`ANTHROPIC_BASE_URL=${first.url} claude\n`);
+    expect(first.output()).not.toContain('from other machines');
     expect(await (await fetch(`${first.url}/healthz`)).json()).toEqual({ status: 'ok' });
     const res = await postJson(`${first.url}/v1/messages`, messagesBody());
     expect(res.status).toBe(200);
@@ -126,6 +129,18 @@ describe('switchyard serve', () => {
     expect(get.stdout).toEqual(['strict']);
     expect((await postJson(`${running.url}/v1/messages`, messagesBody(), { headers: { 'x-api-key': '' } })).status).toBe(401);
     expect((await postJson(`${running.url}/v1/messages`, messagesBody(), { headers: { 'x-api-key': 'sk-lan-key' } })).status).toBe(200);
+  });
+
+  it('names the address it really listens on when bound to all interfaces, and the URL for Claude Code apart', async () => {
+    const setup = recordingIo();
+    expect(await main(['config', 'set', 'api_key', 'sk-lan-key', '--data-dir', dir], setup)).toBe(0);
+    expect(await main(['config', 'set', 'auth_mode', 'strict', '--data-dir', dir], setup)).toBe(0);
+    const running = await serve(['--host', '0.0.0.0']);
+    const port = new URL(running.url).port;
+    const lines = running.output().split('\n');
+    expect(lines[0]).toBe(`Switchyard gateway listening on 0.0.0.0:${port} (all interfaces; auth strict)`);
+    expect(running.output()).toContain(`  point Claude Code at it: ANTHROPIC_BASE_URL=http://127.0.0.1:${port} ANTHROPIC_API_KEY=<api_key> claude\n`);
+    expect(running.output()).not.toContain('sk-lan-key');
   });
 
   it('says so when the port is taken', async () => {
