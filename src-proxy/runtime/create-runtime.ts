@@ -74,8 +74,20 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   });
   await log.load();
   const pool = new StoreAccountPool(deps.accounts, deps.secrets);
+  // The Host guard judges by the host the listener really uses: `serve --host` wins over the host
+  // setting here as it does for the listener. One object per settings change, not one per request.
+  let stored: Settings | null = null;
+  let asListening: Settings = deps.settings.get();
+  const gatewaySettings = (): Settings => {
+    const s = deps.settings.get();
+    if (s !== stored) {
+      stored = s;
+      asListening = deps.listenOverride?.host === undefined ? s : { ...s, host: deps.listenOverride.host };
+    }
+    return asListening;
+  };
   const app = createGatewayApp({
-    settings: () => deps.settings.get(),
+    settings: gatewaySettings,
     pool,
     providers,
     recordRequest: (entry) => log.record(entry),
