@@ -1,5 +1,6 @@
 // `switchyard serve`: the gateway without a desktop shell, for servers, containers and CI.
 
+import { networkInterfaces } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ControlError } from '../contract/index.js';
 import { startControlServer } from '../control-api/http-control-server.js';
@@ -7,7 +8,7 @@ import { CONTROL_FILE, connectToRunningServer, newControlToken, removeControlFil
 import { openFileRuntime } from './file-runtime.js';
 import { UsageError, type CliIo } from './io.js';
 import { LineBatcher } from './line-batcher.js';
-import { describeRequest, describeWarning } from './wording.js';
+import { describeListening, describeRequest, describeWarning, remoteBaseUrls } from './wording.js';
 
 export async function serveCommand(args: string[], dataDir: string, io: CliIo): Promise<number> {
   const { values } = parseArgs({
@@ -54,11 +55,15 @@ export async function serveCommand(args: string[], dataDir: string, io: CliIo): 
   await writeControlFile(dataDir, { pid: process.pid, url: control.url, token });
   const settings = await runtime.getSettings();
   const accounts = await runtime.listAccounts();
-  io.out(`Switchyard gateway listening on ${status.url}`);
+  // The address really bound (status.url names a loopback address even when bound to 0.0.0.0).
+  io.out(`Switchyard gateway listening on ${describeListening(status.host, status.port, settings.auth_mode)}`);
   io.out(`  data: ${dataDir}`);
   io.out(`  control: ${control.url} (token in ${CONTROL_FILE}; \`switchyard accounts|config\` use it)`);
-  io.out(`  accounts: ${accounts.filter((a) => a.enabled).length} enabled of ${accounts.length}; auth: ${settings.auth_mode}`);
-  io.out(`  point Claude Code at it: ANTHROPIC_BASE_URL=${status.url} claude`);
+  io.out(`  accounts: ${accounts.filter((a) => a.enabled).length} enabled of ${accounts.length}`);
+  const key = settings.auth_mode === 'off' ? '' : ' ANTHROPIC_API_KEY=<api_key>';
+  io.out(`  point Claude Code at it: ANTHROPIC_BASE_URL=${status.url}${key} claude`);
+  const remote = remoteBaseUrls(status.host, status.port, externalAddresses(status.host));
+  if (remote.length > 0) io.out(`  from other machines: ${remote.join(', ')}`);
   if (accounts.length === 0) io.out('  no accounts yet: add one with `switchyard accounts add --provider anthropic ...`');
 
   const signal = await stopped;
@@ -70,4 +75,12 @@ export async function serveCommand(args: string[], dataDir: string, io: CliIo): 
   // Requests that finished while stopping are printed too.
   requestLines.flush();
   return 0;
+}
+
+/** This machine's non-loopback addresses a listener on `host` answers on, IPv4 first. */
+function externalAddresses(host: string): string[] {
+  const all = Object.values(networkInterfaces()).flatMap((list) => list ?? []);
+  // 0.0.0.0 is IPv4 only; link-local IPv6 addresses need a zone and are no use in a URL.
+  const external = all.filter((a) => !a.internal && !a.address.startsWith('fe80:') && (host !== '0.0.0.0' || a.family === 'IPv4'));
+  return [...external.filter((a) => a.family === 'IPv4'), ...external.filter((a) => a.family !== 'IPv4')].map((a) => a.address);
 }

@@ -1,6 +1,7 @@
 // The CLI's words for what the core reports as codes and records.
 
-import type { Account, RequestLogEntry, Warning } from '../contract/index.js';
+import type { Account, AuthMode, RequestLogEntry, Warning } from '../contract/index.js';
+import { isLoopbackBind } from '../gateway/host-guard.js';
 
 const WARNING_TEXT: Record<Warning['code'], string> = {
   settings_corrupt: 'The settings file could not be read; defaults are in use.',
@@ -34,4 +35,27 @@ export function describeAccount(a: Account): string[] {
     ...(cooling.length ? [`    cooling: ${cooling.join('; ')}`] : []),
     `    ${a.stats.requests} requests, ${a.stats.failures} failures, ${a.stats.input_tokens}/${a.stats.output_tokens} tokens in/out`,
   ];
+}
+
+const ALL_INTERFACES = new Set(['0.0.0.0', '::', '[::]']);
+
+/** `host:port`, with an IPv6 literal in brackets. */
+export function hostPort(host: string, port: number): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** Where the listener really is and who can reach it, e.g. `0.0.0.0:8045 (all interfaces; auth strict)`. */
+export function describeListening(host: string, port: number, authMode: AuthMode): string {
+  const reach = isLoopbackBind(host) ? 'loopback only' : ALL_INTERFACES.has(host) ? 'all interfaces' : 'reachable from the network';
+  return `${hostPort(host, port)} (${reach}; auth ${authMode})`;
+}
+
+/**
+ * The base URLs other machines would use: the addresses given (this machine's, found by the caller) when
+ * listening on all interfaces, the bind address itself when it is one, nothing on loopback.
+ */
+export function remoteBaseUrls(host: string, port: number, interfaceAddresses: string[]): string[] {
+  if (isLoopbackBind(host)) return [];
+  const hosts = !ALL_INTERFACES.has(host) ? [host] : interfaceAddresses.length > 0 ? interfaceAddresses : ["<this machine's address>"];
+  return hosts.map((h) => `http://${hostPort(h, port)}`);
 }

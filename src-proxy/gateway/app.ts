@@ -7,6 +7,7 @@ import { errorBody, GatewayError } from '../anthropic/errors.js';
 import { newId } from '../anthropic/ids.js';
 import type { RequestLogEntry } from '../contract/index.js';
 import { AUTH_MESSAGES, checkAuth } from './auth.js';
+import { browserRefusal, checkBrowserRequest } from './browser-guard.js';
 import { ClientClosedError } from './body.js';
 import { handleCountTokens } from './count-tokens-handler.js';
 import type { GatewayDeps } from './deps.js';
@@ -63,6 +64,12 @@ export function createGatewayApp(deps: GatewayDeps): RequestListener {
     if (!hostAllowed(settings.host, req.headers.host)) {
       return refuse(reply, record, new GatewayError(403, `Host "${req.headers.host ?? ''}" is not allowed: the gateway answers loopback names only.`));
     }
+    // Browser rules after the Host check (a DNS-rebinding page also fails them, but the Host refusal names
+    // the real problem) and before auth: they read headers only, and with auth off, the default on
+    // loopback, auth would let a page through. Refused here, a page's request is logged as what it is,
+    // not as a key problem that would send the user looking at Claude Code's settings.
+    const browser = checkBrowserRequest(method, path, req.headers);
+    if (browser !== null) return refuse(reply, record, browserRefusal(browser));
     const verdict = checkAuth(settings.auth_mode, settings.api_key, path, req.headers);
     if (verdict !== 'allow') return refuse(reply, record, new GatewayError(401, AUTH_MESSAGES[verdict]));
 

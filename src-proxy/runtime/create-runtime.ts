@@ -24,13 +24,14 @@ import { StoreAccountPool } from '../accounts/account-pool.js';
 import type { AccountStore } from '../accounts/account-store.js';
 import type { SecretStore } from '../accounts/secret-store.js';
 import { createGatewayApp } from '../gateway/app.js';
-import { isLoopbackBind } from '../gateway/host-guard.js';
 import { EventBus } from '../lib/event-bus.js';
+import { SerialQueue } from '../lib/serial-queue.js';
 import { RequestLog, type RequestHistory } from '../logs/request-log.js';
 import { AnthropicProvider } from '../providers/anthropic/anthropic-provider.js';
 import type { ProviderRegistry } from '../providers/types.js';
 import type { RetryPolicy } from '../routing/retry-policy.js';
-import type { SettingsStore } from '../settings/settings-store.js';
+import { mergeSettings, type SettingsStore } from '../settings/settings-store.js';
+import { changeRefusal, startRefusal, type BindPlan } from './bind-policy.js';
 import { GatewayServer, type ListenAddress } from './gateway-server.js';
 
 /** Entries kept in memory for the console; the on-disk history is bounded by a setting. */
@@ -73,8 +74,20 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   });
   await log.load();
   const pool = new StoreAccountPool(deps.accounts, deps.secrets);
+  // The Host guard judges by the host the listener really uses: `serve --host` wins over the host
+  // setting here as it does for the listener. One object per settings change, not one per request.
+  let stored: Settings | null = null;
+  let asListening: Settings = deps.settings.get();
+  const gatewaySettings = (): Settings => {
+    const s = deps.settings.get();
+    if (s !== stored) {
+      stored = s;
+      asListening = deps.listenOverride?.host === undefined ? s : { ...s, host: deps.listenOverride.host };
+    }
+    return asListening;
+  };
   const app = createGatewayApp({
-    settings: () => deps.settings.get(),
+    settings: gatewaySettings,
     pool,
     providers,
     recordRequest: (entry) => log.record(entry),
@@ -88,6 +101,13 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const address = (s: Settings): ListenAddress => ({
     host: deps.listenOverride?.host ?? s.host,
     port: deps.listenOverride?.port ?? s.port,
+  });
+
+  const bindPlan = (s: Settings): BindPlan => ({
+    host: address(s).host,
+    fromOverride: deps.listenOverride?.host !== undefined,
+    auth_mode: s.auth_mode,
+    api_key: s.api_key,
   });
 
   const status = (): GatewayStatus => {
@@ -106,9 +126,10 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const start = async (): Promise<GatewayStatus> => {
     const settings = deps.settings.get();
     const at = address(settings);
-    if (!isLoopbackBind(at.host) && (settings.auth_mode === 'off' || settings.api_key === '')) {
+    const refusal = startRefusal(bindPlan(settings));
+    if (refusal !== null) {
       lastError = 'insecure_bind';
-      throw new ControlError('insecure_bind', `Refusing to listen on ${at.host} without authentication: set auth_mode and api_key first.`);
+      throw new ControlError('insecure_bind', refusal);
     }
     try {
       await server.start(at);
@@ -138,6 +159,10 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   });
   deps.settings.onChange((settings) => events.emit('settings', settings));
 
+  // Settings changes run one at a time, so each is checked against the settings it will replace: two
+  // changes that are each safe alone (host 0.0.0.0, auth_mode off) cannot both pass.
+  const settingsQueue = new SerialQueue();
+
   const requireAccount = (id: string): Account => {
     const account = deps.accounts.get(id);
     if (!account) throw new ControlError('not_found', `No account with id ${id}.`);
@@ -151,17 +176,28 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     stopGateway: stop,
     getSettings: async () => deps.settings.get(),
 
-    async updateSettings(patch: SettingsPatch) {
-      const before = address(deps.settings.get());
-      const settings = await deps.settings.update(patch).catch(rethrowInvalid);
-      const after = address(settings);
-      // A new address takes effect at once: the listener moves.
-      if (server.listening && (before.host !== after.host || before.port !== after.port)) {
-        await server.stop();
-        await start();
-      }
-      return settings;
-    },
+    updateSettings: (patch: SettingsPatch) =>
+      settingsQueue.run(async () => {
+        const current = deps.settings.get();
+        let next: Settings;
+        try {
+          next = mergeSettings(current, patch);
+        } catch (err) {
+          rethrowInvalid(err);
+        }
+        // The same rule as at start, checked before anything is written.
+        const refusal = changeRefusal(bindPlan(current), bindPlan(next), server.listening !== null);
+        if (refusal !== null) throw new ControlError('insecure_bind', refusal);
+        const before = address(current);
+        const settings = await deps.settings.update(patch).catch(rethrowInvalid);
+        const after = address(settings);
+        // A new address takes effect at once: the listener moves.
+        if (server.listening && (before.host !== after.host || before.port !== after.port)) {
+          await server.stop();
+          await start();
+        }
+        return settings;
+      }),
 
     listAccounts: async () => [...deps.accounts.list()],
 

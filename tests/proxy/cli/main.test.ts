@@ -23,9 +23,10 @@ const run = (args: string[], env: NodeJS.ProcessEnv = {}, stdin = '') => {
 describe('switchyard config', () => {
   it('sets and gets each basic setting, persisting it', async () => {
     expect((await run(['config', 'set', 'port', '9100'])).code).toBe(0);
-    expect((await run(['config', 'set', 'host', '0.0.0.0'])).code).toBe(0);
     expect((await run(['config', 'set', 'api_key', 'sk-local-123'])).code).toBe(0);
     expect((await run(['config', 'set', 'auth_mode', 'all-except-health'])).code).toBe(0);
+    // Beyond loopback only once authentication is on.
+    expect((await run(['config', 'set', 'host', '0.0.0.0'])).code).toBe(0);
     expect((await run(['config', 'get', 'port'])).out).toBe('9100');
     expect((await run(['config', 'get', 'auth_mode'])).out).toBe('all-except-health');
     expect((await run(['config', 'get', 'api_key'])).out).toBe('sk-local-123');
@@ -62,6 +63,16 @@ describe('switchyard config', () => {
     const { code, err } = await run(args);
     expect(code).toBe(2);
     expect(err).toMatch(message);
+  });
+
+  it('refuses host 0.0.0.0 while authentication is off, saying what to do, and writes nothing', async () => {
+    const { code, err } = await run(['config', 'set', 'host', '0.0.0.0']);
+    expect(code).toBe(2);
+    expect(err).toBe(
+      'switchyard: Refusing to listen on 0.0.0.0 (all interfaces) without authentication: anyone on the network could use your upstream accounts without a key. ' +
+        'First set api_key, then auth_mode strict (or all-except-health), then change host.',
+    );
+    expect((await run(['config', 'get', 'host'])).out).toBe('127.0.0.1');
   });
 
   it('warns when auth is turned on without a key', async () => {

@@ -64,7 +64,10 @@ describe('switchyard serve', () => {
   it('serves requests, logs them, stops cleanly on SIGTERM, and keeps the history across restarts', async () => {
     await addAccount();
     const first = await serve();
-    expect(first.output()).toContain(`ANTHROPIC_BASE_URL=${first.url}`);
+    const port = new URL(first.url).port;
+    expect(first.output()).toContain(`Switchyard gateway listening on 127.0.0.1:${port} (loopback only; auth off)\n`);
+    expect(first.output()).toContain(`ANTHROPIC_BASE_URL=${first.url} claude\n`);
+    expect(first.output()).not.toContain('from other machines');
     expect(await (await fetch(`${first.url}/healthz`)).json()).toEqual({ status: 'ok' });
     const res = await postJson(`${first.url}/v1/messages`, messagesBody());
     expect(res.status).toBe(200);
@@ -96,7 +99,48 @@ describe('switchyard serve', () => {
     const io = recordingIo();
     const code = await main(['serve', '--host', '0.0.0.0', '--port', '0', '--data-dir', dir], io);
     expect(code).toBe(1);
-    expect(io.stderr.join('\n')).toMatch(/Refusing to listen on 0\.0\.0\.0 without authentication/);
+    expect(io.stderr.join('\n')).toMatch(/Refusing to listen on 0\.0\.0\.0 \(all interfaces, from serve --host\) without authentication: .* or run serve with --host 127\.0\.0\.1\./);
+  });
+
+  it('refuses, through the running server, to turn authentication off while it listens on 0.0.0.0', async () => {
+    await addAccount();
+    const setup = recordingIo();
+    expect(await main(['config', 'set', 'api_key', 'sk-lan-key', '--data-dir', dir], setup)).toBe(0);
+    expect(await main(['config', 'set', 'auth_mode', 'strict', '--data-dir', dir], setup)).toBe(0);
+    // Bound to all interfaces; the test talks to it on 127.0.0.1 only.
+    const running = await serve(['--host', '0.0.0.0']);
+    const onDisk = await readFile(join(dir, 'settings.json'), 'utf8');
+
+    const off = recordingIo();
+    expect(await main(['config', 'set', 'auth_mode', 'off', '--data-dir', dir], off)).toBe(2);
+    expect(off.stdout).toEqual([]);
+    // "from serve --host": the running server judged it, with the address it really listens on.
+    expect(off.stderr).toEqual([
+      "switchyard: Refusing to turn authentication off: the gateway's listen address is 0.0.0.0 (all interfaces, from serve --host), so anyone on the network could use your upstream accounts without a key. " +
+        'Keep authentication on, or first restart serve with --host 127.0.0.1.',
+    ]);
+    const clear = recordingIo();
+    expect(await main(['config', 'set', 'api_key', '', '--data-dir', dir], clear)).toBe(2);
+    expect(clear.stderr.join('\n')).toMatch(/^switchyard: Refusing to clear api_key: the gateway's listen address is 0\.0\.0\.0/);
+
+    expect(await readFile(join(dir, 'settings.json'), 'utf8')).toBe(onDisk);
+    const get = recordingIo();
+    expect(await main(['config', 'get', 'auth_mode', '--data-dir', dir], get)).toBe(0);
+    expect(get.stdout).toEqual(['strict']);
+    expect((await postJson(`${running.url}/v1/messages`, messagesBody(), { headers: { 'x-api-key': '' } })).status).toBe(401);
+    expect((await postJson(`${running.url}/v1/messages`, messagesBody(), { headers: { 'x-api-key': 'sk-lan-key' } })).status).toBe(200);
+  });
+
+  it('names the address it really listens on when bound to all interfaces, and the URL for Claude Code apart', async () => {
+    const setup = recordingIo();
+    expect(await main(['config', 'set', 'api_key', 'sk-lan-key', '--data-dir', dir], setup)).toBe(0);
+    expect(await main(['config', 'set', 'auth_mode', 'strict', '--data-dir', dir], setup)).toBe(0);
+    const running = await serve(['--host', '0.0.0.0']);
+    const port = new URL(running.url).port;
+    const lines = running.output().split('\n');
+    expect(lines[0]).toBe(`Switchyard gateway listening on 0.0.0.0:${port} (all interfaces; auth strict)`);
+    expect(running.output()).toContain(`  point Claude Code at it: ANTHROPIC_BASE_URL=http://127.0.0.1:${port} ANTHROPIC_API_KEY=<api_key> claude\n`);
+    expect(running.output()).not.toContain('sk-lan-key');
   });
 
   it('says so when the port is taken', async () => {
