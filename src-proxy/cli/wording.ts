@@ -15,14 +15,19 @@ export function describeWarning(w: Warning): string {
   return `warning: ${WARNING_TEXT[w.code]}${where}`;
 }
 
+/** One line per request, as `serve` prints it: printed for every request, so built without a regex pass. */
 export function describeRequest(e: RequestLogEntry): string {
-  const time = new Date(e.time).toISOString().slice(11, 19);
-  const model = e.mapped_model && e.mapped_model !== e.inbound_model ? `${e.inbound_model} -> ${e.mapped_model}` : (e.inbound_model ?? '');
-  const who = e.local === 'warmup' ? '[warmup, answered locally]' : e.account_label ? `[${e.account_label}]` : '';
-  const tokens = e.input_tokens !== null || e.output_tokens !== null ? ` ${e.input_tokens ?? '-'}/${e.output_tokens ?? '-'} tok` : '';
-  const tries = e.attempts.length > 1 ? ` after ${e.attempts.length} attempts` : '';
-  const err = e.error_message ? ` ${e.error_message}` : '';
-  return `${time} ${e.status} ${e.method} ${e.path} ${model} ${who} ${Math.round(e.latency_ms)}ms${tokens}${tries}${err}`.replace(/\s+/g, ' ').trim();
+  let line = `${new Date(e.time).toISOString().slice(11, 19)} ${e.status} ${e.method} ${e.path}`;
+  const model = e.mapped_model && e.mapped_model !== e.inbound_model ? `${e.inbound_model} -> ${e.mapped_model}` : e.inbound_model;
+  if (model) line += ` ${model}`;
+  if (e.local === 'warmup') line += ' [warmup, answered locally]';
+  else if (e.account_label) line += ` [${e.account_label}]`;
+  line += ` ${Math.round(e.latency_ms)}ms`;
+  if (e.input_tokens !== null || e.output_tokens !== null) line += ` ${e.input_tokens ?? '-'}/${e.output_tokens ?? '-'} tok`;
+  if (e.attempts.length > 1) line += ` after ${e.attempts.length} attempts`;
+  // Upstream messages may span lines; the request's line must stay one line.
+  if (e.error_message) line += ` ${e.error_message.replace(/\s+/g, ' ').trim()}`;
+  return line;
 }
 
 export function describeAccount(a: Account): string[] {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { AuthMode } from '../../../src-proxy/contract/index.js';
-import { describeListening, remoteBaseUrls } from '../../../src-proxy/cli/wording.js';
+import type { AuthMode, RequestLogEntry } from '../../../src-proxy/contract/index.js';
+import { describeListening, describeRequest, remoteBaseUrls } from '../../../src-proxy/cli/wording.js';
+import { makeEntry } from '../logs/entry-fixture.js';
 
 describe('describeListening: the address really bound, and who can reach it', () => {
   it.each<[string, number, AuthMode, string]>([
@@ -26,5 +27,28 @@ describe('remoteBaseUrls: what other machines would use', () => {
     ['192.168.1.20', ['10.0.0.5'], ['http://192.168.1.20:8045']],
   ])('bound to %s with interfaces %j -> %j', (host, interfaces, urls) => {
     expect(remoteBaseUrls(host, 8045, interfaces)).toEqual(urls);
+  });
+});
+
+describe('describeRequest: the one line serve prints per request', () => {
+  const at = Date.parse('2026-12-01T10:20:30.400Z');
+  it.each<[string, Partial<RequestLogEntry>, string]>([
+    ['a served request', {}, '10:20:30 200 POST /v1/messages claude-sonnet-4-5 [a@example.com] 40ms 100/50 tok'],
+    ['a mapped model', { mapped_model: 'glm-4.6' }, '10:20:30 200 POST /v1/messages claude-sonnet-4-5 -> glm-4.6 [a@example.com] 40ms 100/50 tok'],
+    ['a warmup', { local: 'warmup', account_label: null }, '10:20:30 200 POST /v1/messages claude-sonnet-4-5 [warmup, answered locally] 40ms 100/50 tok'],
+    [
+      'a failure after retries, its message kept on one line',
+      {
+        status: 502,
+        input_tokens: null,
+        output_tokens: null,
+        attempts: [makeEntry('x', at).attempts[0]!, makeEntry('x', at).attempts[0]!],
+        error_message: 'upstream said:\n  bad\tgateway ',
+      },
+      '10:20:30 502 POST /v1/messages claude-sonnet-4-5 [a@example.com] 40ms after 2 attempts upstream said: bad gateway',
+    ],
+    ['a request without a model', { path: '/v1/models', method: 'GET', inbound_model: null, mapped_model: null, account_label: null, input_tokens: null, output_tokens: null }, '10:20:30 200 GET /v1/models 40ms'],
+  ])('%s', (_title, overrides, expected) => {
+    expect(describeRequest(makeEntry('req_1', at, { output_tokens: 50, ...overrides }))).toBe(expected);
   });
 });
