@@ -32,6 +32,12 @@ export default tseslint.config(
     },
   },
   {
+    // The core reports through its shell's hooks; only the command line writes to the terminal.
+    files: ['src-proxy/**/*.ts'],
+    ignores: ['src-proxy/cli/**'],
+    rules: { 'no-console': 'error' },
+  },
+  {
     files: ['src-proxy/contract/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {

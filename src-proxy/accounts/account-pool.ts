@@ -82,7 +82,7 @@ export class StoreAccountPool implements AccountPool {
 }
 
 /** Replaces any cooldown for the same scope and drops the expired ones, so the list stays short. */
-export function withCooldown(cooldowns: readonly Cooldown[], added: Cooldown, now: number): Cooldown[] {
+function withCooldown(cooldowns: readonly Cooldown[], added: Cooldown, now: number): Cooldown[] {
   const kept = cooldowns.filter((c) => c.model !== added.model && c.until > now);
   return [...kept, added];
 }

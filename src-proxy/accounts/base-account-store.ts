@@ -7,7 +7,7 @@ import { EventBus } from '../lib/event-bus.js';
 import { SerialQueue } from '../lib/serial-queue.js';
 import type { AccountStore } from './account-store.js';
 
-export const DEFAULT_RUNTIME_FLUSH_MS = 1000;
+const DEFAULT_RUNTIME_FLUSH_MS = 1000;
 
 export abstract class BaseAccountStore implements AccountStore {
   private accounts: readonly Account[];

@@ -6,7 +6,7 @@ import { AccountSchema, type Account, type Warning } from '../contract/index.js'
 import { readJsonFile, writeFileAtomic } from '../settings/json-file.js';
 import { BaseAccountStore } from './base-account-store.js';
 
-export const ACCOUNTS_FILE_VERSION = 1;
+const ACCOUNTS_FILE_VERSION = 1;
 
 const AccountsFileSchema = z
   .object({
@@ -48,7 +48,7 @@ export class FileAccountStore extends BaseAccountStore {
 }
 
 /** Expired cooldowns are noise on disk; memory keeps them until the router clears them itself. */
-export function withoutExpiredCooldowns(accounts: readonly Account[], now: number): Account[] {
+function withoutExpiredCooldowns(accounts: readonly Account[], now: number): Account[] {
   return accounts.map((a) =>
     a.cooldowns.some((c) => c.until <= now) ? { ...a, cooldowns: a.cooldowns.filter((c) => c.until > now) } : a,
   );

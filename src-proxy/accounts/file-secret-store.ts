@@ -7,8 +7,8 @@ import { readJsonFile, writeFileAtomic } from '../settings/json-file.js';
 import { SerialQueue } from '../lib/serial-queue.js';
 import type { SecretStore } from './secret-store.js';
 
-export const SECRETS_FILE_VERSION = 1;
-export const SECRETS_FILE_MODE = 0o600;
+const SECRETS_FILE_VERSION = 1;
+const SECRETS_FILE_MODE = 0o600;
 
 const SecretsFileSchema = z.object({
   version: z.literal(SECRETS_FILE_VERSION),

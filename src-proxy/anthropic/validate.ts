@@ -13,10 +13,10 @@ type Json = Record<string, unknown>;
 const ROLES = new Set(['user', 'assistant', 'system']);
 
 /** The largest integer any token count may be: the API's counts are 32-bit, and 1e30 is an integer in JS. */
-export const MAX_INTEGER = 2 ** 31 - 1;
+const MAX_INTEGER = 2 ** 31 - 1;
 
 /** The minimum budget of `thinking: {type: "enabled"}`. */
-export const MIN_THINKING_BUDGET = 1024;
+const MIN_THINKING_BUDGET = 1024;
 
 const BUDGET_ABOVE_MAX_TOKENS =
   '`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at ' +

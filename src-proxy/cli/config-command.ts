@@ -25,7 +25,7 @@ function parseRules(text: string): unknown {
 }
 
 /** Turns the command-line text into the setting's type; the schema then checks the range. */
-export function parseSettingValue(key: ScalarSettingKey, text: string, current: Settings): Settings[ScalarSettingKey] {
+function parseSettingValue(key: ScalarSettingKey, text: string, current: Settings): Settings[ScalarSettingKey] {
   const sample = current[key];
   if (typeof sample === 'number') {
     const n = Number(text);

@@ -8,7 +8,7 @@ import { FileRequestHistory } from '../logs/request-log.js';
 import { createRuntime, type Runtime, type RuntimeDeps } from '../runtime/create-runtime.js';
 import { FileSettingsStore } from '../settings/file-settings-store.js';
 
-export const DATA_FILES = {
+const DATA_FILES = {
   settings: 'settings.json',
   accounts: 'accounts.json',
   secrets: 'secrets.json',

@@ -2,7 +2,7 @@
 // one write per request costs a system call on the request path; lines are gathered and written
 // together a few times a second instead.
 
-export const DEFAULT_LINE_FLUSH_MS = 100;
+const DEFAULT_LINE_FLUSH_MS = 100;
 
 export class LineBatcher {
   private lines: string[] = [];

@@ -10,7 +10,7 @@ import { UsageError, type CliIo } from './io.js';
 import { serveCommand } from './serve-command.js';
 import { describeWarning } from './wording.js';
 
-export const USAGE = `Usage: switchyard <command> [options]
+const USAGE = `Usage: switchyard <command> [options]
 
 Commands:
   serve [--port 8045] [--host 127.0.0.1] [--quiet]   run the gateway (Ctrl-C stops it)

@@ -45,7 +45,7 @@ export function describeAccount(a: Account): string[] {
 const ALL_INTERFACES = new Set(['0.0.0.0', '::', '[::]']);
 
 /** `host:port`, with an IPv6 literal in brackets. */
-export function hostPort(host: string, port: number): string {
+function hostPort(host: string, port: number): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 

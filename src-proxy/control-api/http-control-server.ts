@@ -91,7 +91,7 @@ function streamEvents(res: ServerResponse, events: EventBus<ControlEvents>): voi
   });
 }
 
-export function createControlHandler({ api, events, token }: ControlServerOptions) {
+function createControlHandler({ api, events, token }: ControlServerOptions) {
   const tokenMatcher = new SecretMatcher();
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0]!;

@@ -111,7 +111,7 @@ export async function runAttempts<T>(o: RunnerOptions, attempt: Attempt<T>): Pro
   }
 }
 
-export function deadlineFailure(deadlineMs: number): UpstreamFailure {
+function deadlineFailure(deadlineMs: number): UpstreamFailure {
   return {
     kind: 'timeout',
     status: null,

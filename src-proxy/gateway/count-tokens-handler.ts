@@ -22,7 +22,7 @@ import { CLIENT_CLOSED, type RequestRecord } from './request-record.js';
 import { RequestScope } from './request-scope.js';
 import { prepareUpstream, routeModel } from './route.js';
 
-export const TOKEN_COUNT_SOURCE = 'x-token-count-source';
+const TOKEN_COUNT_SOURCE = 'x-token-count-source';
 /** A count is quick or not worth waiting for. */
 const COUNT_DEADLINE_MS = 30_000;
 

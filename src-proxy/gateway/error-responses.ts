@@ -89,7 +89,7 @@ export interface NoAccount {
 }
 
 /** The answer when the pool has nothing to offer before any attempt was made. */
-export function noAccountResponse(n: NoAccount, route: { provider: ProviderKind; model: string }, now: number): GatewayError {
+function noAccountResponse(n: NoAccount, route: { provider: ProviderKind; model: string }, now: number): GatewayError {
   if (n.reason !== 'all_cooling') {
     return new GatewayError(
       503,

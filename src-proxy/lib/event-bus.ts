@@ -1,10 +1,12 @@
 // A typed publish/subscribe hub. Publishers sit on the request path, so one broken subscriber (a closed
 // console socket, a bug in a view) must neither throw into the publisher nor starve the others.
 
+import { reportUnhandled } from './report.js';
+
 export type ListenerErrorHandler = (error: unknown, event: string) => void;
 
 export interface EventBusOptions {
-  /** Where a throwing listener's error goes; by default it is printed to stderr. */
+  /** Where a throwing listener's error goes; by default a process warning. */
   onListenerError?: ListenerErrorHandler;
 }
 
@@ -13,7 +15,7 @@ export class EventBus<E extends object> {
   private readonly onListenerError: ListenerErrorHandler;
 
   constructor(opts: EventBusOptions = {}) {
-    this.onListenerError = opts.onListenerError ?? ((error, event) => console.error(`Listener for "${event}" threw:`, error));
+    this.onListenerError = opts.onListenerError ?? ((error, event) => reportUnhandled(`listener for "${event}"`, error));
   }
 
   on<K extends keyof E>(name: K, fn: (payload: E[K]) => void): () => void {

@@ -3,6 +3,7 @@
 // request, so it only pushes to memory; the disk sees one batched append per flush interval.
 
 import type { RequestLogEntry, RequestQuery } from '../contract/index.js';
+import { reportUnhandled } from '../lib/report.js';
 import { SerialQueue } from '../lib/serial-queue.js';
 import type { RequestHistory } from './request-history.js';
 import { RingBuffer } from './ring-buffer.js';
@@ -10,13 +11,13 @@ import { RingBuffer } from './ring-buffer.js';
 export type { RequestHistory } from './request-history.js';
 export { FileRequestHistory, type FileRequestHistoryOptions } from './file-request-history.js';
 
-export const DEFAULT_FLUSH_INTERVAL_MS = 250;
-export const DEFAULT_LIST_LIMIT = 100;
+const DEFAULT_FLUSH_INTERVAL_MS = 250;
+const DEFAULT_LIST_LIMIT = 100;
 /**
  * Entries waiting for a stalled disk. Past this the oldest are dropped: history keeps only the newest
  * entries anyway (log_history_limit is at most 100 000), and memory must stay bounded.
  */
-export const MAX_PENDING_ENTRIES = 100_000;
+const MAX_PENDING_ENTRIES = 100_000;
 
 export interface RequestLogOptions {
   /** Entries kept in memory for `list`. */
@@ -25,7 +26,7 @@ export interface RequestLogOptions {
   /** Live feed, called synchronously from `record`. */
   onEntry?: (e: RequestLogEntry) => void;
   flushIntervalMs?: number;
-  /** A throwing `onEntry` or a failing history; by default printed to stderr. History failures are reported once per streak. */
+  /** A throwing `onEntry` or a failing history; by default a process warning. History failures are reported once per streak. */
   onError?: (error: unknown) => void;
 }
 
@@ -46,7 +47,7 @@ export class RequestLog {
     this.ring = new RingBuffer(Math.max(0, Math.floor(opts.memoryLimit)));
     this.history = opts.history;
     this.onEntry = opts.onEntry;
-    this.onError = opts.onError ?? ((error) => console.error('Request log:', error));
+    this.onError = opts.onError ?? ((error) => reportUnhandled('request log', error));
     this.flushIntervalMs = opts.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
   }
 

@@ -18,7 +18,7 @@ export interface Candidate {
 }
 
 /** The cooldown for this model or ALL_MODELS that lasts longest and is still running, else null. */
-export function activeCooldown(c: Candidate, model: string, now: number): Cooldown | null {
+function activeCooldown(c: Candidate, model: string, now: number): Cooldown | null {
   let found: Cooldown | null = null;
   for (const cd of c.cooldowns) {
     if ((cd.model === model || cd.model === ALL_MODELS) && cd.until > now && (found === null || cd.until > found.until)) found = cd;
@@ -50,7 +50,7 @@ export type Selection<A> =
       cooldownReason?: FailureKind;
     };
 
-export const DEFAULT_MAX_SESSIONS = 10_000;
+const DEFAULT_MAX_SESSIONS = 10_000;
 
 interface Cursor {
   /** The account chosen last; its position in the current list is where the rotation resumes. */

@@ -25,6 +25,7 @@ import type { AccountStore } from '../accounts/account-store.js';
 import type { SecretStore } from '../accounts/secret-store.js';
 import { createGatewayApp } from '../gateway/app.js';
 import { EventBus } from '../lib/event-bus.js';
+import { reportUnhandled } from '../lib/report.js';
 import { SerialQueue } from '../lib/serial-queue.js';
 import { RequestLog, type RequestHistory } from '../logs/request-log.js';
 import { AnthropicProvider } from '../providers/anthropic/anthropic-provider.js';
@@ -62,7 +63,7 @@ export interface Runtime extends ControlApi {
 
 export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   // A broken console listener or a failing history write is reported to the shell, never to a client.
-  const report = deps.onInternalError ?? ((err: unknown) => console.error(err));
+  const report = deps.onInternalError ?? ((err: unknown) => reportUnhandled('internal error', err));
   const events = new EventBus<ControlEvents>({ onListenerError: report });
   const warnings: Warning[] = [...(deps.warnings ?? [])];
   const providers: ProviderRegistry = deps.providers ?? { anthropic: new AnthropicProvider() };

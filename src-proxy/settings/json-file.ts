@@ -11,7 +11,7 @@ const queues = new Map<string, SerialQueue>();
 const pendingPerPath = new Map<string, number>();
 
 /** Runs `task` after every earlier task on the same path; used to keep reads and writes of one file in order. */
-export function withFileLock<T>(path: string, task: () => Promise<T>): Promise<T> {
+function withFileLock<T>(path: string, task: () => Promise<T>): Promise<T> {
   const key = resolve(path);
   let queue = queues.get(key);
   if (!queue) {

@@ -8,7 +8,7 @@ type RawSettings = Record<string, unknown>;
 export type Migration = (raw: RawSettings) => RawSettings;
 
 /** Keyed by the version a step migrates from. */
-export const SETTINGS_MIGRATIONS: Readonly<Record<number, Migration>> = {
+const SETTINGS_MIGRATIONS: Readonly<Record<number, Migration>> = {
   // v1 had one `upstream_timeout_ms` for both the wait for headers and the wait between body chunks.
   1: ({ upstream_timeout_ms, ...rest }) =>
     upstream_timeout_ms === undefined ? rest : { ...rest, upstream_headers_timeout_ms: upstream_timeout_ms, upstream_idle_timeout_ms: upstream_timeout_ms },

@@ -30,7 +30,7 @@ export interface TestGateway {
 }
 
 /** Short waits so retry tests run fast; the decisions are the production ones. */
-export const FAST_RETRY_POLICY: RetryPolicy = { ...DEFAULT_RETRY_POLICY, overloadBaseMs: 20, overloadMaxMs: 50 };
+const FAST_RETRY_POLICY: RetryPolicy = { ...DEFAULT_RETRY_POLICY, overloadBaseMs: 20, overloadMaxMs: 50 };
 
 export async function startGateway(
   opts: { accounts?: TestAccount[]; settings?: SettingsPatch; retryPolicy?: RetryPolicy; pingIntervalMs?: number } = {},
