@@ -81,7 +81,10 @@ async function countUpstream(
         if (!capabilities.countTokens) return { ok: true, value: null, skipped: true };
         const outbound = capabilities.acceptsCacheControl ? prepared : prepared.with(stripCacheControl(prepared.body));
         const counted = await provider.countTokens(outbound, creds, {
-          signal: scope.signal,
+          get signal() {
+            return scope.signal;
+          },
+          onAbort: (listener) => scope.onEnd(listener),
           forwardHeaders: forwardHeaders(req),
           requestId: reply.requestId,
           headersTimeoutMs: timeout,

@@ -46,7 +46,10 @@ export async function handleMessages(req: IncomingMessage, reply: Reply, deps: G
   let stripped: PreparedRequest | null = null;
   const scope = new RequestScope(reply.res, settings.request_deadline_ms);
   const ctx: AttemptContext = {
-    signal: scope.signal,
+    get signal() {
+      return scope.signal;
+    },
+    onAbort: (listener) => scope.onEnd(listener),
     forwardHeaders: forwardHeaders(req),
     requestId: reply.requestId,
     // A non-streaming answer comes with its headers: its wait is bounded by the deadline alone.

@@ -5,7 +5,7 @@
 // A bare `user_id` without a session is deliberately not used as a key (the product we are modelled on
 // did): it names a user, and pinning all of a user's conversations to one account defeats the rotation.
 
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ContentBlock, RequestBase } from '../anthropic/types.js';
 
 // The key is held in a bounded map for hours; an absurd id from a misbehaving client should not be.
@@ -51,7 +51,7 @@ export function sessionKeyOf(req: RequestBase): string | null {
     if (message?.role !== 'user') continue;
     const text = textOf(message.content);
     if (!/\S/.test(text)) continue;
-    return `first:${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
+    return `first:${hash('sha256', text, 'hex').slice(0, 16)}`;
   }
   return null;
 }

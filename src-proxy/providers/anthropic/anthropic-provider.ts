@@ -120,7 +120,7 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
         path: base.path + path,
         headers,
         body,
-        signal: ctx.signal,
+        onAbort: ctx.onAbort,
         headersTimeoutMs: ctx.headersTimeoutMs,
         idleTimeoutMs: ctx.idleTimeoutMs,
         streams,

@@ -13,8 +13,9 @@ export interface UpstreamCall {
   path: string;
   headers: Record<string, string>;
   body: Buffer;
-  signal: AbortSignal;
-  /** 0: no limit of its own (the signal bounds the wait). */
+  /** Registers what to do when the attempt is abandoned; returns an unsubscribe (AttemptContext.onAbort). */
+  onAbort(listener: () => void): () => void;
+  /** 0: no limit of its own (the abort bounds the wait). */
   headersTimeoutMs: number;
   idleTimeoutMs: number;
   /** Whether a response with this status and headers is read as a stream rather than gathered. */
@@ -30,11 +31,6 @@ export type UpstreamAnswer =
 /** Resolves at the response headers (streams) or at its end (everything else); rejects with undici's error. */
 export function callUpstream(dispatcher: Dispatcher, call: UpstreamCall): Promise<UpstreamAnswer> {
   return new Promise((resolve, reject) => {
-    const { signal } = call;
-    if (signal.aborted) {
-      reject(abortError(signal));
-      return;
-    }
     let controller: Dispatcher.DispatchController | null = null;
     let status = 0;
     let headers: Headers = {};
@@ -43,13 +39,20 @@ export function callUpstream(dispatcher: Dispatcher, call: UpstreamCall): Promis
     let size = 0;
     let limit = Infinity;
 
-    const onAbort = () => controller?.abort(abortError(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    const done = () => signal.removeEventListener('abort', onAbort);
+    let abandoned = false;
+    let dispatched = false;
+    const done = call.onAbort(() => {
+      abandoned = true;
+      if (controller) controller.abort(abortError());
+      else if (dispatched) return; // onRequestStart sees `abandoned`
+      else reject(abortError());
+    });
+    if (abandoned) return;
 
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart(c) {
         controller = c;
+        if (abandoned) c.abort(abortError());
       },
       onResponseStart(c, statusCode, responseHeaders) {
         if (statusCode < 200) return; // 1xx: the real answer follows
@@ -95,6 +98,7 @@ export function callUpstream(dispatcher: Dispatcher, call: UpstreamCall): Promis
     };
 
     try {
+      dispatched = true;
       dispatcher.dispatch(
         {
           origin: call.origin,
@@ -116,9 +120,7 @@ export function callUpstream(dispatcher: Dispatcher, call: UpstreamCall): Promis
 
 class BodyLimitReached extends Error {}
 
-function abortError(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  if (reason instanceof Error) return reason;
+function abortError(): Error {
   return Object.assign(new Error('the request was aborted'), { name: 'AbortError', code: 'ABORT_ERR' });
 }
 

@@ -34,7 +34,23 @@ function account(baseUrl: string, authScheme: 'x-api-key' | 'bearer' = 'x-api-ke
   return AccountSchema.parse({ id: 'a1', provider: 'anthropic', label: 'a', options: { base_url: baseUrl, auth_scheme: authScheme }, created_at: 0 }) as AccountOf<'anthropic'>;
 }
 
-const ctx = (): AttemptContext => ({ signal: new AbortController().signal, forwardHeaders: { 'anthropic-version': '2023-06-01' }, requestId: 'req_1', headersTimeoutMs: 5000, idleTimeoutMs: 5000 });
+function ctx(signal = new AbortController().signal): AttemptContext {
+  return {
+    signal,
+    onAbort(listener) {
+      if (signal.aborted) {
+        listener();
+        return () => {};
+      }
+      signal.addEventListener('abort', listener, { once: true });
+      return () => signal.removeEventListener('abort', listener);
+    },
+    forwardHeaders: { 'anthropic-version': '2023-06-01' },
+    requestId: 'req_1',
+    headersTimeoutMs: 5000,
+    idleTimeoutMs: 5000,
+  };
+}
 const request = (stream: boolean) => new PreparedRequest<MessagesRequest>({ model: 'm', max_tokens: 5, stream, messages: [{ role: 'user', content: 'hi' }] });
 const message = { id: 'msg_1', type: 'message', role: 'assistant', model: 'm', content: [{ type: 'text', text: 'json anyway' }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 1, output_tokens: 2 } };
 
@@ -97,6 +113,56 @@ describe('AnthropicProvider', () => {
     server = null;
     const result = await provider.send(request(false), { account: account(url), secret: 'k' }, ctx());
     expect(result).toMatchObject({ ok: false, failure: { kind: 'network', status: null } });
+  });
+
+  it('stops the upstream call when the attempt is abandoned before the answer', async () => {
+    let closed!: () => void;
+    const upstreamGone = new Promise<void>((r) => (closed = r));
+    const url = await serve((req) => req.socket.on('close', closed));
+    const abandon = new AbortController();
+    const pending = provider.send(request(false), { account: account(url), secret: 'k' }, ctx(abandon.signal));
+    await new Promise((r) => setTimeout(r, 50));
+    abandon.abort();
+    expect(await pending).toMatchObject({ ok: false });
+    await upstreamGone;
+  });
+
+  it('stops reading a stream, and closes the upstream connection, when the reader stops early', async () => {
+    let closed!: () => void;
+    const upstreamGone = new Promise<void>((r) => (closed = r));
+    const url = await serve((req, res) => {
+      req.socket.on('close', closed);
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(`event: message_start\ndata: ${JSON.stringify({ type: 'message_start', message: { ...message, content: [] } })}\n\n`);
+      // ...and never more: only the reader can end this.
+    });
+    const result = await provider.send(request(true), { account: account(url), secret: 'k' }, ctx());
+    if (!result.ok || result.kind !== 'stream') throw new Error('expected a stream');
+    const it = result.batches[Symbol.asyncIterator]();
+    expect((await it.next()).value.frames[0].type).toBe('message_start');
+    await it.return!();
+    await upstreamGone;
+  });
+
+  it('pauses a fast upstream while the reader is slow, and loses nothing', async () => {
+    const deltas = 2000;
+    const url = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(`event: message_start\ndata: ${JSON.stringify({ type: 'message_start', message: { ...message, content: [], stop_reason: null } })}\n\n`);
+      res.write(`event: content_block_start\ndata: ${JSON.stringify({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } })}\n\n`);
+      for (let i = 0; i < deltas; i++) res.write(`event: content_block_delta\ndata: ${JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'x'.repeat(100) } })}\n\n`);
+      res.write(`event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n`);
+      res.write(`event: message_delta\ndata: ${JSON.stringify({ type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 3 } })}\n\n`);
+      res.end(`event: message_stop\ndata: {"type":"message_stop"}\n\n`);
+    });
+    const result = await provider.send(request(true), { account: account(url), secret: 'k' }, ctx());
+    if (!result.ok || result.kind !== 'stream') throw new Error('expected a stream');
+    let text = 0;
+    for await (const batch of result.batches) {
+      await new Promise((r) => setImmediate(r)); // a slow reader
+      for (const f of batch.frames) if (f.type === 'content_block_delta') text += 100;
+    }
+    expect(text).toBe(deltas * 100);
   });
 
   it('times out an upstream that never answers', async () => {
