@@ -2,6 +2,14 @@
 // Everything is deterministic so two runs send the same bytes.
 
 export const MODEL = 'claude-sonnet-4-6';
+/** The gateway runs with auth_mode strict; every request carries this key, the pipe's included. */
+export const GATEWAY_KEY = 'sk-bench-gateway-key';
+export const REQUEST_HEADERS = {
+  'content-type': 'application/json',
+  'anthropic-version': '2023-06-01',
+  'x-api-key': GATEWAY_KEY,
+};
+export const MESSAGES_PATH = '/v1/messages';
 /** text_delta events in each streamed reply. */
 export const STREAM_CHUNKS = 200;
 
