@@ -12,8 +12,13 @@ import { exitOf, track } from './live-processes.js';
 const READY_TIMEOUT_MS = 20_000;
 /** Long enough for a gateway run with --cpu-prof to close and write its profile. */
 const STOP_TIMEOUT_MS = 15_000;
-/** The first loopback URL the server prints is where it listens (serve prints its console's after). */
-const LISTEN_URL = /http:\/\/127\.0\.0\.1:(\d+)/;
+/**
+ * Where the server says it listens; failing that wording, the first loopback URL it prints (serve
+ * prints its console's after). The URL must be followed by whitespace, so a line read half-written
+ * cannot yield a truncated port.
+ */
+const LISTENING_ON = /listening on http:\/\/127\.0\.0\.1:(\d+)\s/;
+const ANY_URL = /http:\/\/127\.0\.0\.1:(\d+)\s/;
 
 export interface LoggedServer {
   readonly name: string;
@@ -55,7 +60,8 @@ export async function startLoggedServer(name: string, nodeArgs: string[], logDir
       proc.kill('SIGKILL');
       throw await died(`printed no listening URL within ${READY_TIMEOUT_MS} ms`);
     }
-    port = LISTEN_URL.exec(await readFile(outFile, 'utf8'))?.[1];
+    const printed = await readFile(outFile, 'utf8');
+    port = (LISTENING_ON.exec(printed) ?? ANY_URL.exec(printed))?.[1];
     if (port === undefined) await delay(25);
   }
 

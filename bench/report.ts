@@ -48,8 +48,8 @@ export interface Figures {
   wholeRunPeakMb: Record<ServerName, number>;
 }
 
-export const rps = (f: LoadFigures) => f.requests / f.seconds;
-export const cpuUsPerRequest = (f: LoadFigures, seconds = f.cpuSeconds) => (seconds * 1e6) / f.requests;
+const rps = (f: LoadFigures) => f.requests / f.seconds;
+const cpuUsPerRequest = (f: LoadFigures, seconds = f.cpuSeconds) => (seconds * 1e6) / f.requests;
 
 /** CPU per request over every measured throughput request, all concurrencies together. */
 function pooledCpuUs(figures: Figures, server: ServerName): number {
