@@ -28,6 +28,8 @@ export interface LoggedServer {
   readonly errFile: string;
   /** Throws, with the end of the server's stderr, if the process has exited. */
   assertAlive(): Promise<void>;
+  /** Whether it still runs, and the last lines it printed: what to show when the bench fails. */
+  postMortem(): Promise<string>;
   /** SIGTERM, then SIGKILL if it has not exited in time; resolves with the exit code (null: killed). */
   stop(): Promise<number | null>;
 }
@@ -73,6 +75,10 @@ export async function startLoggedServer(name: string, nodeArgs: string[], logDir
     errFile,
     async assertAlive() {
       if (gone) throw await died(`exited during the run (code ${proc.exitCode}, signal ${proc.signalCode})`);
+    },
+    async postMortem() {
+      const state = gone ? `exited (code ${proc.exitCode}, signal ${proc.signalCode})` : 'still running';
+      return `${name} (pid ${proc.pid}) ${state}; its stdout ends with:\n${await tail(outFile, 5)}\nits stderr ends with:\n${await tail(errFile)}`;
     },
     async stop() {
       if (!gone) proc.kill('SIGTERM');

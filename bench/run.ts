@@ -244,7 +244,7 @@ function describeSetup(elapsedMs: number): string[] {
   const { throughput: tp, ttfb, streams } = CONFIG;
   return [
     `Switchyard bench: Node ${process.version}, ${cpus().length} CPUs, loopback, ${QUICK ? 'QUICK run' : 'full run'}, ${(elapsedMs / 1000).toFixed(0)} s`,
-    `  gateway: node bin/switchyard.mjs serve --port 0${CPU_PROF_DIR ? ' (with --cpu-prof)' : ''}; auth strict, 2 accounts, request history and per-request stdout line on`,
+    `  gateway: node bin/switchyard.mjs --data-dir <tmp> serve --port 0${CPU_PROF_DIR ? ' (with --cpu-prof)' : ''}; auth strict, 2 accounts, request history and per-request stdout line on`,
     '  pipe:    node:http request + pipe per request, keep-alive agent, nothing else; both forward to the fake upstream',
     `  load:    autocannon in its own process, closed loop, POST /v1/messages with a ${smallRequest().length} B body, non-streaming; ` +
       `per server and concurrency ${tp.rounds} x (${tp.warmup.count} warm-up + ${tp.measured.count} measured) requests`,
@@ -258,8 +258,9 @@ async function main(): Promise<void> {
   const tmp = await mkdtemp(join(tmpdir(), 'switchyard-bench-'));
   tmpDirs.push(tmp);
   const dataDir = join(tmp, 'gateway-data');
+  let b: Bench | null = null;
   try {
-    const b = await startServers(tmp, dataDir);
+    b = await startServers(tmp, dataDir);
     const bursts = await measureBursts(b);
     const load = await measureThroughput(b);
     const stream = await measureStreamTimes(b);
@@ -284,6 +285,10 @@ async function main(): Promise<void> {
     console.log('');
     printChecks(computeChecks(figures, Math.max(...CONFIG.throughput.concurrencies)));
     if (CPU_PROF_DIR) console.log(`\ngateway CPU profile written to ${CPU_PROF_DIR}`);
+  } catch (err) {
+    // The servers' own words often say why; their log files go with the temporary folder.
+    if (b) for (const s of SERVERS) console.error(await b.servers[s].postMortem());
+    throw err;
   } finally {
     killAll();
     await rm(tmp, { recursive: true, force: true });

@@ -34,6 +34,11 @@ export function timedStream(base: URL, agent: Agent, body: Buffer, hooks: Stream
     let first = 0;
     let firstText = 0;
     const chunks: Buffer[] = [];
+    let received = 0;
+    const fail = (err: Error) => {
+      const at = `${received} bytes in, ${(performance.now() - start).toFixed(0)} ms after the request`;
+      reject(new Error(`${base.origin}: ${err.message} (${(err as { code?: string }).code ?? 'no code'}; ${at})`, { cause: err }));
+    };
     const req = request(
       {
         host: base.hostname,
@@ -55,6 +60,7 @@ export function timedStream(base: URL, agent: Agent, body: Buffer, hooks: Stream
           if (first === 0) first = performance.now();
           if (firstText === 0 && chunk.includes('text_delta')) firstText = performance.now();
           chunks.push(chunk);
+          received += chunk.length;
         });
         res.on('end', () => {
           const end = performance.now();
@@ -63,14 +69,14 @@ export function timedStream(base: URL, agent: Agent, body: Buffer, hooks: Stream
             checkStream(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'));
             resolve({ ttfbMs: (first || end) - start, firstTextMs: (firstText || end) - start, totalMs: end - start });
           } catch (err) {
-            reject(err instanceof Error ? err : new Error(String(err)));
+            fail(err instanceof Error ? err : new Error(String(err)));
           }
         });
         res.on('close', close);
-        res.on('error', reject);
+        res.on('error', fail);
       },
     );
-    req.on('error', reject);
+    req.on('error', fail);
     req.end(body);
   });
 }

@@ -41,7 +41,7 @@ export async function configureDataDir(dataDir: string, upstreamUrl: string): Pr
 /** `node [--cpu-prof ...] bin/switchyard.mjs serve`: no --quiet, so every request prints its line. */
 export function serveArgs(dataDir: string, cpuProfDir: string | null): string[] {
   const profile = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
-  return [...profile, SWITCHYARD, 'serve', '--data-dir', dataDir, '--port', '0'];
+  return [...profile, SWITCHYARD, '--data-dir', dataDir, 'serve', '--port', '0'];
 }
 
 export interface RequestLines {
