@@ -61,10 +61,10 @@ const CONFIG = {
     // Rounds alternate which server goes first, so neither always runs on a machine the other warmed.
     rounds: QUICK ? 1 : 2,
     warmup: { count: n(3000), timeLimitMs: 15_000 },
-    measured: { count: n(10_000), timeLimitMs: 30_000 },
+    measured: { count: n(15_000), timeLimitMs: 30_000 },
   },
   // The fake sends its 200 deltas back to back: the stream costs what relaying costs.
-  ttfb: { warmup: n(50), count: n(300), timeLimitMs: 40_000 },
+  ttfb: { warmup: n(50), count: n(500), timeLimitMs: 40_000 },
   // 200 deltas 5 ms apart: a stream lasts over a second, so the 64 of a burst are all open at once.
   // First thing after start-up and a warm-up burst, so the peak is what the streams cost and not the
   // heap that the c=64 load phase leaves behind (the whole-run peak, also printed, includes that).
