@@ -13,11 +13,11 @@ const READY_TIMEOUT_MS = 20_000;
 /** Long enough for a gateway run with --cpu-prof to close and write its profile. */
 const STOP_TIMEOUT_MS = 15_000;
 /**
- * Where the server says it listens; failing that wording, the first loopback URL it prints (serve
- * prints its console's after). The URL must be followed by whitespace, so a line read half-written
- * cannot yield a truncated port.
+ * Where the server says it listens ("listening on [http://]127.0.0.1:PORT"); failing that wording, the
+ * first loopback URL it prints. The port must be followed by whitespace, so a line read half-written
+ * cannot yield a truncated port. A wrong guess fails loudly: the first answers are checked.
  */
-const LISTENING_ON = /listening on http:\/\/127\.0\.0\.1:(\d+)\s/;
+const LISTENING_ON = /listening on (?:http:\/\/)?127\.0\.0\.1:(\d+)\s/;
 const ANY_URL = /http:\/\/127\.0\.0\.1:(\d+)\s/;
 
 export interface LoggedServer {
