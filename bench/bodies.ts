@@ -1,7 +1,15 @@
-// Request bodies and the streamed reply text, shared by the bench client and the fake upstream child.
-// Everything is deterministic so two runs send the same bytes.
+// What the clients send and what the fake answers, shared by the client processes, the fake upstream
+// and the bench itself. Everything is deterministic so two runs send the same bytes.
 
 export const MODEL = 'claude-sonnet-4-6';
+/** The gateway runs with auth_mode strict; every request carries this key, the pipe's included. */
+export const GATEWAY_KEY = 'sk-bench-gateway-key';
+export const REQUEST_HEADERS = {
+  'content-type': 'application/json',
+  'anthropic-version': '2023-06-01',
+  'x-api-key': GATEWAY_KEY,
+};
+export const MESSAGES_PATH = '/v1/messages';
 /** text_delta events in each streamed reply. */
 export const STREAM_CHUNKS = 200;
 
@@ -25,18 +33,6 @@ function prose(chars: number, seed: number): string {
   return out.join(' ');
 }
 
-/** Source-like text for tool results: lines, indentation, quotes and backslashes that JSON must escape. */
-function sourceFile(chars: number, seed: number): string {
-  const lines: string[] = [];
-  let length = 0;
-  for (let i = 0; length < chars; i++) {
-    const line = `  const value${i} = "${prose(40, seed + i)}".split('\\n'); // line ${i}`;
-    lines.push(line);
-    length += line.length + 1;
-  }
-  return lines.join('\n');
-}
-
 /** Claude Code names its session in metadata.user_id; the gateway keys account stickiness on it. */
 const METADATA = { user_id: 'user_5f2c0d4e9b7a4c1e8d3f6a2b9c0e1d4f_account__session_0b6f1c1e-3f1d-4a8e-9c55-2d7b8e4a9f10' };
 
@@ -50,45 +46,6 @@ export function smallRequest(stream = false): Buffer {
   const fixed = encode({ ...base, messages: [{ role: 'user', content: '' }], ...(stream ? { stream: true } : {}) }).length;
   const content = prose(1024 - fixed, 7).slice(0, 1024 - fixed);
   return encode({ ...base, messages: [{ role: 'user', content }], ...(stream ? { stream: true } : {}) });
-}
-
-/**
- * A long agent conversation of about `bytes` bytes: rounds of user text, assistant text + tool_use,
- * user tool_result (a file), assistant text, ending with a user turn. Roles alternate and every
- * tool_use is answered, so both the gateway (no merge, original bytes forwarded) and the fake's
- * validator accept it as the real API would.
- */
-export function largeRequest(bytes = 300 * 1024): Buffer {
-  const messages: object[] = [];
-  const body = {
-    model: MODEL,
-    max_tokens: 1024,
-    metadata: METADATA,
-    system: [{ type: 'text', text: prose(2000, 3), cache_control: { type: 'ephemeral' } }],
-    tools: [
-      { name: 'Read', description: 'Reads a file.', input_schema: { type: 'object', properties: { file_path: { type: 'string' } }, required: ['file_path'] } },
-      { name: 'Bash', description: 'Runs a command.', input_schema: { type: 'object', properties: { command: { type: 'string' } }, required: ['command'] } },
-    ],
-    messages,
-  };
-  const last = { role: 'user', content: [{ type: 'text', text: 'Now summarise what changed.' }] };
-  for (let i = 0; encode(body).length + 200 < bytes; i++) {
-    const id = `toolu_bench_${String(i).padStart(4, '0')}`;
-    messages.push(
-      { role: 'user', content: [{ type: 'text', text: prose(300, 100 + i) }] },
-      {
-        role: 'assistant',
-        content: [
-          { type: 'text', text: prose(200, 200 + i) },
-          { type: 'tool_use', id, name: 'Read', input: { file_path: `/work/src/module-${i}.ts` } },
-        ],
-      },
-      { role: 'user', content: [{ type: 'tool_result', tool_use_id: id, content: sourceFile(2500, 300 + i) }] },
-      { role: 'assistant', content: [{ type: 'text', text: prose(250, 400 + i) }] },
-    );
-  }
-  messages.push(last);
-  return encode(body);
 }
 
 /** The fake's streamed reply: long enough to split into STREAM_CHUNKS non-empty text deltas. */

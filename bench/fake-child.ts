@@ -1,4 +1,4 @@
-// Child process: the fake Anthropic upstream from tests/fakes, shared by all three paths.
+// Child process: the fake Anthropic upstream from tests/fakes, behind both the pipe and the gateway.
 // Non-streaming requests get a short reply; streaming ones STREAM_CHUNKS text deltas, spaced by a
 // delay the parent sets per phase (`streamDelay`).
 

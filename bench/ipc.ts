@@ -1,9 +1,7 @@
-// The small protocol between the bench and the servers it forks, and the child side of it.
-//
-// Each server runs in its own process so that its CPU and memory are its own: the gateway's RSS read
-// from /proc is the gateway's alone, and no server steals event-loop time from the client or another
-// server. A child reports its port once it listens, answers a few named calls (to reconfigure the fake
-// between phases, or to read its heap), and stops when asked or when the parent goes away.
+// The small protocol between the bench and a server it forks with an IPC channel (the fake upstream,
+// which the bench reconfigures between phases), and the server's side of it. The server reports its
+// port once it listens, answers a few named calls, and stops when asked or when the bench goes away.
+// The measured servers (pipe, gateway) have no such channel: they run as users run them.
 
 /** Parent -> child. */
 export type ToChild = { type: 'call'; id: number; op: string; arg?: unknown } | { type: 'stop' };

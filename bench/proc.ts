@@ -1,7 +1,8 @@
-// What /proc says about a child process (Linux): its resident memory from /proc/<pid>/status (VmRSS
+// What /proc says about a server process (Linux): its resident memory from /proc/<pid>/status (VmRSS
 // the current resident set, VmHWM its high-water mark since start or since the mark was last reset),
 // and the CPU time it has used from /proc/<pid>/stat.
 
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 
 export interface Rss {
@@ -40,7 +41,7 @@ export function sampleRss(pid: number, everyMs = 20): { stop(): number } {
     try {
       max = Math.max(max, readRss(pid).rssMb);
     } catch {
-      // The process is gone; the caller will find out from its own requests.
+      // The process is gone; the bench finds out from the requests that fail.
     }
   }, everyMs);
   return {
@@ -51,14 +52,27 @@ export function sampleRss(pid: number, everyMs = 20): { stop(): number } {
   };
 }
 
-/** USER_HZ: the unit of the times in /proc/<pid>/stat; 100 on every mainstream Linux build. */
-const CLOCK_TICKS_PER_SECOND = 100;
+let ticksPerSecond: number | null = null;
 
-/** User + system CPU seconds the process has used so far (10 ms resolution). */
+/** USER_HZ, the unit of the times in /proc/<pid>/stat: 100 on mainstream builds, but asked, not assumed. */
+export function clockTicksPerSecond(): number {
+  if (ticksPerSecond === null) {
+    let asked = Number.NaN;
+    try {
+      asked = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+    } catch {
+      // No getconf: fall back to the usual value below.
+    }
+    ticksPerSecond = Number.isInteger(asked) && asked > 0 ? asked : 100;
+  }
+  return ticksPerSecond;
+}
+
+/** User + system CPU seconds the process has used so far (one clock tick of resolution). */
 export function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // The command name (field 2) may contain spaces; the fields after its closing parenthesis do not.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond();
 }

@@ -1,0 +1,20 @@
+// What a complete, correct answer looks like. A fast error would look like a fast proxy, so every
+// client process checks what it got and the bench stops at the first wrong answer.
+
+import { SHORT_REPLY, STREAM_CHUNKS } from './bodies.js';
+
+/** A non-streaming answer must be one assistant message carrying the fake's reply. */
+export function checkMessage(status: number, body: string): void {
+  if (status !== 200) throw new Error(`HTTP ${status}: ${body.slice(0, 300)}`);
+  const msg = JSON.parse(body) as { type?: unknown; content?: Array<{ text?: unknown }> };
+  if (msg.type !== 'message' || msg.content?.[0]?.text !== SHORT_REPLY) throw new Error(`the answer is not the fake's message: ${body.slice(0, 300)}`);
+}
+
+/** A streamed answer must carry every text delta, then message_stop. */
+export function checkStream(status: number, body: string): void {
+  if (status !== 200) throw new Error(`HTTP ${status}: ${body.slice(0, 300)}`);
+  const deltas = body.split('"type":"text_delta"').length - 1;
+  if (deltas !== STREAM_CHUNKS || !body.includes('event: message_stop')) {
+    throw new Error(`the stream had ${deltas} text deltas (expected ${STREAM_CHUNKS}) or no message_stop`);
+  }
+}

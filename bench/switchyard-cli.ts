@@ -1,0 +1,64 @@
+// The gateway as users set it up and run it: a data folder configured with the `switchyard` CLI
+// (strict auth with an API key, two Anthropic accounts on the fake upstream), then `switchyard serve`
+// with its request log and its per-request line on stdout, both left on.
+
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { GATEWAY_KEY } from './bodies.js';
+import { REPO_DIR } from './bundle.js';
+
+const SWITCHYARD = join(REPO_DIR, 'bin', 'switchyard.mjs');
+const CLI_TIMEOUT_MS = 20_000;
+/** The upstream keys reach the CLI through the environment, as `accounts add --key-env` asks. */
+const KEY_ENV = { BENCH_UPSTREAM_KEY_A: 'sk-ant-bench-upstream-a', BENCH_UPSTREAM_KEY_B: 'sk-ant-bench-upstream-b' };
+
+async function switchyard(dataDir: string, args: string[]): Promise<void> {
+  try {
+    await promisify(execFile)(process.execPath, [SWITCHYARD, ...args, '--data-dir', dataDir], {
+      cwd: REPO_DIR,
+      env: { ...process.env, ...KEY_ENV },
+      timeout: CLI_TIMEOUT_MS,
+    });
+  } catch (err) {
+    const e = err as Error & { stderr?: string };
+    throw new Error(`switchyard ${args.slice(0, 2).join(' ')} failed: ${e.stderr?.trim() || e.message}`, { cause: err });
+  }
+}
+
+export async function configureDataDir(dataDir: string, upstreamUrl: string): Promise<void> {
+  await switchyard(dataDir, ['config', 'set', 'api_key', GATEWAY_KEY]);
+  await switchyard(dataDir, ['config', 'set', 'auth_mode', 'strict']);
+  for (const [label, env] of [
+    ['a@example.com', 'BENCH_UPSTREAM_KEY_A'],
+    ['b@example.com', 'BENCH_UPSTREAM_KEY_B'],
+  ] as const) {
+    await switchyard(dataDir, ['accounts', 'add', '--provider', 'anthropic', '--base-url', upstreamUrl, '--label', label, '--key-env', env]);
+  }
+}
+
+/** `node [--cpu-prof ...] bin/switchyard.mjs serve`: no --quiet, so every request prints its line. */
+export function serveArgs(dataDir: string, cpuProfDir: string | null): string[] {
+  const profile = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
+  return [...profile, SWITCHYARD, '--data-dir', dataDir, 'serve', '--port', '0'];
+}
+
+export interface RequestLines {
+  total: number;
+  /** Lines whose status is 200. */
+  ok: number;
+}
+
+/** Serve's per-request lines (`HH:MM:SS STATUS METHOD PATH ...`) in its stdout file. */
+export async function requestLines(outFile: string): Promise<RequestLines> {
+  const lines = (await readFile(outFile, 'utf8')).split('\n');
+  const requests = lines.filter((l) => /^\d\d:\d\d:\d\d \d{3} [A-Z]+ \//.test(l));
+  return { total: requests.length, ok: requests.filter((l) => l.slice(9, 12) === '200').length };
+}
+
+/** Entries in the data folder's request history file. */
+export async function historyEntries(dataDir: string): Promise<number> {
+  const text = await readFile(join(dataDir, 'request-history.jsonl'), 'utf8').catch(() => '');
+  return text.split('\n').filter((l) => l !== '').length;
+}
