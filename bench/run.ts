@@ -280,7 +280,7 @@ async function main(): Promise<void> {
     printSpread(figures);
     console.log(
       `request log: serve's stdout file has ${lines.total} request lines (${lines.ok} with status 200) for the ${b.gatewayRequests} requests answered to the clients; ` +
-        `request-history.jsonl holds ${history} entries (log_history_limit 2000, compacted at twice that)`,
+        `the request history holds ${history} entries (log_history_limit 2000, in two files of up to that many each)`,
     );
     console.log('');
     printChecks(computeChecks(figures, Math.max(...CONFIG.throughput.concurrencies)));

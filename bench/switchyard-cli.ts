@@ -57,8 +57,12 @@ export async function requestLines(outFile: string): Promise<RequestLines> {
   return { total: requests.length, ok: requests.filter((l) => l.slice(9, 12) === '200').length };
 }
 
-/** Entries in the data folder's request history file. */
+/** Entries in the data folder's request history (the current file and the previous one). */
 export async function historyEntries(dataDir: string): Promise<number> {
-  const text = await readFile(join(dataDir, 'request-history.jsonl'), 'utf8').catch(() => '');
-  return text.split('\n').filter((l) => l !== '').length;
+  let n = 0;
+  for (const file of ['request-history.1.jsonl', 'request-history.jsonl']) {
+    const text = await readFile(join(dataDir, file), 'utf8').catch(() => '');
+    n += text.split('\n').filter((l) => l !== '').length;
+  }
+  return n;
 }

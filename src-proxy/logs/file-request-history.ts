@@ -1,9 +1,10 @@
-// Request history as a JSON-lines file. Appends are cheap (one write per batch) and the file is bounded:
-// once it holds more than twice the limit it is rewritten, atomically, with the newest `limit` entries,
-// which keeps rewrites rare (amortised O(1) per entry) and the file at most ~2x the limit.
+// Request history as JSON-lines files. Appends are cheap (one write per batch) and the history is bounded
+// without ever rewriting it: once the current file holds `limit` entries it is renamed to the previous
+// file (replacing the one before) and a new one starts. Loading reads both and keeps the newest `limit`;
+// the disk holds at most about twice the limit, and the request path's process never copies the history.
 
-import { appendFile, mkdir, readFile, truncate } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { appendFile, mkdir, readFile, rename, rm, truncate } from 'node:fs/promises';
+import { dirname, extname } from 'node:path';
 import type { RequestLogEntry, Warning } from '../contract/index.js';
 import { moveAside, writeFileAtomic } from '../settings/json-file.js';
 import { SerialQueue } from '../lib/serial-queue.js';
@@ -24,12 +25,20 @@ export class FileRequestHistory implements RequestHistory {
   private readonly queue = new SerialQueue();
   /** Newline-terminated lines in the file, valid or not. */
   private lines = 0;
+  /** Until the previous file is known to be gone (it may be left from an earlier run). */
+  private mayHavePrevious = true;
   private closed = false;
+
+  /** The file before the current one, e.g. `request-history.1.jsonl`. */
+  private readonly previousPath: string;
 
   private constructor(
     private readonly path: string,
     private readonly opts: FileRequestHistoryOptions,
-  ) {}
+  ) {
+    const ext = extname(path);
+    this.previousPath = `${path.slice(0, path.length - ext.length)}.1${ext}`;
+  }
 
   static async open(path: string, opts: FileRequestHistoryOptions): Promise<FileRequestHistory> {
     const history = new FileRequestHistory(path, opts);
@@ -40,8 +49,11 @@ export class FileRequestHistory implements RequestHistory {
   load(limit: number): Promise<RequestLogEntry[]> {
     return this.queue.run(async () => {
       if (limit <= 0) return [];
-      const text = await this.readText();
-      return parseHistory(text).entries.slice(-limit);
+      const current = parseHistory(await this.readText(this.path)).entries;
+      if (current.length >= limit) return current.slice(-limit);
+      // The previous file is only read: a problem in it costs its entries, never the current file.
+      const previous = parseHistory(await this.readText(this.previousPath).catch(() => '')).entries;
+      return previous.concat(current).slice(-limit);
     });
   }
 
@@ -55,15 +67,12 @@ export class FileRequestHistory implements RequestHistory {
         await appendFile(this.path, serializeEntries(kept), { mode: HISTORY_FILE_MODE });
         this.lines += kept.length;
       }
-      if (this.lines > 2 * limit) await this.compact(limit);
+      await this.bound(limit);
     });
   }
 
   clear(): Promise<void> {
-    return this.queue.run(async () => {
-      await writeFileAtomic(this.path, '', HISTORY_FILE_MODE);
-      this.lines = 0;
-    });
+    return this.queue.run(() => this.empty());
   }
 
   close(): Promise<void> {
@@ -77,13 +86,13 @@ export class FileRequestHistory implements RequestHistory {
     return Number.isFinite(limit) && limit > 0 ? Math.floor(limit) : 0;
   }
 
-  private async readText(): Promise<string> {
-    return (await this.readBytes()).toString('utf8');
+  private async readText(path: string): Promise<string> {
+    return (await this.readBytes(path)).toString('utf8');
   }
 
-  private async readBytes(): Promise<Buffer> {
+  private async readBytes(path = this.path): Promise<Buffer> {
     try {
-      return await readFile(this.path);
+      return await readFile(path);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return Buffer.alloc(0);
       throw err;
@@ -115,17 +124,26 @@ export class FileRequestHistory implements RequestHistory {
         await truncate(this.path, bytes.lastIndexOf(0x0a) + 1);
       }
     }
-    const limit = this.currentLimit();
-    if (this.lines > 2 * limit) await this.compact(limit);
+    await this.bound(this.currentLimit());
   }
 
-  private async compact(limit: number): Promise<void> {
-    // The lines are ours and were checked when the file was opened: keeping the newest is a text cut,
-    // not a parse of thousands of entries on the request path's thread.
-    const lines = limit === 0 ? [] : (await this.readText()).split('\n').filter((l) => l !== '');
-    const kept = lines.slice(-limit);
-    await writeFileAtomic(this.path, kept.length ? `${kept.join('\n')}\n` : '', HISTORY_FILE_MODE);
-    this.lines = kept.length;
+  /** Starts a new current file once this one holds `limit` entries; with no history wanted, keeps none. */
+  private async bound(limit: number): Promise<void> {
+    if (limit === 0) {
+      if (this.lines > 0 || this.mayHavePrevious) await this.empty();
+      return;
+    }
+    if (this.lines < limit) return;
+    await rename(this.path, this.previousPath);
+    this.mayHavePrevious = true;
+    this.lines = 0;
+  }
+
+  private async empty(): Promise<void> {
+    await writeFileAtomic(this.path, '', HISTORY_FILE_MODE);
+    await rm(this.previousPath, { force: true });
+    this.mayHavePrevious = false;
+    this.lines = 0;
   }
 
   private async setAside(): Promise<void> {

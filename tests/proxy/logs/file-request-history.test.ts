@@ -19,9 +19,13 @@ describe('FileRequestHistory', () => {
     return { history, warnings };
   }
 
-  async function fileLines(): Promise<string[]> {
-    return (await readFile(historyPath(), 'utf8')).split('\n').filter((l) => l !== '');
+  const previousPath = () => join(dir(), 'logs', 'requests.1.jsonl');
+
+  async function linesOf(path: string): Promise<string[]> {
+    return (await readFile(path, 'utf8')).split('\n').filter((l) => l !== '');
   }
+
+  const fileLines = () => linesOf(historyPath());
 
   it('survives a restart: record, close, reopen, load, list', async () => {
     const first = await open();
@@ -54,16 +58,30 @@ describe('FileRequestHistory', () => {
     expect((await stat(historyPath())).mode & 0o777).toBe(0o600);
   });
 
-  it('compacts to the newest `limit` entries once the file passes twice the limit', async () => {
+  it('starts a new file once the current one holds `limit` entries, keeping one previous file, never rewriting', async () => {
     const { history } = await open(5);
-    await history.append(makeEntries(5));
-    await history.append(makeEntries(5, 5));
-    expect(await fileLines()).toHaveLength(10);
-    await history.append(makeEntries(1, 10));
-    expect(ids((await fileLines()).map((l) => JSON.parse(l)))).toEqual(['e6', 'e7', 'e8', 'e9', 'e10']);
-    await history.append(makeEntries(3, 11));
-    expect(await fileLines()).toHaveLength(8);
-    expect(await readdir(join(dir(), 'logs'))).toEqual(['requests.jsonl']);
+    await history.append(makeEntries(3));
+    expect(await fileLines()).toHaveLength(3);
+    await history.append(makeEntries(3, 3));
+    // Six lines reached the limit: the file became the previous one, and a new one starts empty.
+    expect(await linesOf(previousPath())).toHaveLength(6);
+    await history.append(makeEntries(2, 6));
+    expect(ids((await fileLines()).map((l) => JSON.parse(l)))).toEqual(['e6', 'e7']);
+    expect(ids(await history.load(5))).toEqual(['e3', 'e4', 'e5', 'e6', 'e7']);
+    await history.append(makeEntries(4, 8));
+    // The next turn replaces the previous file: at most about twice the limit is ever on disk.
+    expect(ids((await linesOf(previousPath())).map((l) => JSON.parse(l)))).toEqual(['e6', 'e7', 'e8', 'e9', 'e10', 'e11']);
+    // The new current file appears with its first entry.
+    expect(await readdir(join(dir(), 'logs'))).toEqual(['requests.1.jsonl']);
+    expect(ids(await history.load(100))).toEqual(['e6', 'e7', 'e8', 'e9', 'e10', 'e11']);
+  });
+
+  it('loads the newest entries across both files, whatever their count', async () => {
+    const { history } = await open(4);
+    await history.append(makeEntries(4));
+    await history.append(makeEntries(1, 4));
+    expect(ids(await history.load(2))).toEqual(['e3', 'e4']);
+    expect(ids(await history.load(4))).toEqual(['e1', 'e2', 'e3', 'e4']);
   });
 
   it('writes at most `limit` entries of an oversized batch', async () => {
@@ -72,12 +90,13 @@ describe('FileRequestHistory', () => {
     expect(ids(await history.load(100))).toEqual(['e47', 'e48', 'e49']);
   });
 
-  it('compacts on open when the limit shrank', async () => {
+  it('starts a new file on open when the limit shrank below what the current one holds', async () => {
     const big = await open(100);
     await big.history.append(makeEntries(30));
     await big.history.close();
-    await open(10);
-    expect(await fileLines()).toHaveLength(10);
+    const small = await open(10);
+    expect(await linesOf(previousPath())).toHaveLength(30);
+    expect(ids(await small.history.load(10))).toEqual(makeEntries(10, 20).map((e) => e.id));
   });
 
   it('reads the limit on every append and writes nothing when it is 0', async () => {
@@ -88,6 +107,7 @@ describe('FileRequestHistory', () => {
     await history.append(makeEntries(2, 3));
     expect(await history.load(100)).toEqual([]);
     expect(await readFile(historyPath(), 'utf8')).toBe('');
+    expect(await readdir(join(dir(), 'logs'))).toEqual(['requests.jsonl']);
   });
 
   it('skips a torn last line and cuts it off, so later appends stay readable', async () => {
