@@ -9,6 +9,7 @@ import type { RequestLogEntry, Warning } from '../contract/index.js';
 import { moveAside, writeFileAtomic } from '../settings/json-file.js';
 import { SerialQueue } from '../lib/serial-queue.js';
 import { isUnusable, parseHistory, serializeEntries } from './history-lines.js';
+import type { LoggedEntry } from './logged-entry.js';
 import type { RequestHistory } from './request-history.js';
 
 // Entries name accounts (often e-mail addresses) and upstream error messages: private to the user.
@@ -57,7 +58,7 @@ export class FileRequestHistory implements RequestHistory {
     });
   }
 
-  append(entries: RequestLogEntry[]): Promise<void> {
+  append(entries: readonly LoggedEntry[]): Promise<void> {
     return this.queue.run(async () => {
       if (this.closed) throw new Error('Request history is closed');
       const limit = this.currentLimit();

@@ -2,6 +2,7 @@
 // some filesystems, padded with NUL bytes); that tail is expected and is not a reason to drop the file.
 
 import { RequestLogEntrySchema, type RequestLogEntry } from '../contract/index.js';
+import type { LoggedEntry } from './logged-entry.js';
 
 export interface ParsedHistory {
   /** Valid entries in file order, oldest first, including a valid unterminated last line. */
@@ -40,9 +41,10 @@ export function isUnusable(parsed: ParsedHistory): boolean {
   return parsed.invalidLines > 0 || (tail !== '' && !tail.startsWith('{'));
 }
 
-export function serializeEntries(entries: readonly RequestLogEntry[]): string {
+/** Entries as file lines: each one's JSON, already made when it was logged. */
+export function serializeEntries(entries: readonly LoggedEntry[]): string {
   let out = '';
-  for (const entry of entries) out += `${JSON.stringify(entry)}\n`;
+  for (const entry of entries) out += `${entry.json}\n`;
   return out;
 }
 

@@ -6,6 +6,7 @@ import type { RequestLogEntry, RequestQuery } from '../contract/index.js';
 import { reportUnhandled } from '../lib/report.js';
 import { SerialQueue } from '../lib/serial-queue.js';
 import type { RequestHistory } from './request-history.js';
+import { logged, type LoggedEntry } from './logged-entry.js';
 import { RingBuffer } from './ring-buffer.js';
 
 export type { RequestHistory } from './request-history.js';
@@ -31,13 +32,13 @@ export interface RequestLogOptions {
 }
 
 export class RequestLog {
-  private readonly ring: RingBuffer<RequestLogEntry>;
+  private readonly ring: RingBuffer<LoggedEntry>;
   private readonly history: RequestHistory | undefined;
   private readonly onEntry: ((e: RequestLogEntry) => void) | undefined;
   private readonly onError: (error: unknown) => void;
   private readonly flushIntervalMs: number;
   private readonly writes = new SerialQueue();
-  private pending: RequestLogEntry[] = [];
+  private pending: LoggedEntry[] = [];
   private timer: NodeJS.Timeout | undefined;
   private historyFailing = false;
   private closed = false;
@@ -65,13 +66,14 @@ export class RequestLog {
     const current = this.ring.oldestFirst();
     const seen = new Set(current.map((e) => e.id));
     this.ring.clear();
-    for (const entry of stored) if (!seen.has(entry.id)) this.ring.push(entry);
+    for (const entry of stored) if (!seen.has(entry.id)) this.ring.push(logged(entry));
     for (const entry of current) this.ring.push(entry);
   }
 
   /** O(1), never blocks, never throws. */
   record(entry: RequestLogEntry): void {
-    this.ring.push(entry);
+    const kept = logged(entry);
+    this.ring.push(kept);
     if (this.onEntry) {
       try {
         this.onEntry(entry);
@@ -80,7 +82,7 @@ export class RequestLog {
       }
     }
     if (!this.history || this.closed) return;
-    this.pending.push(entry);
+    this.pending.push(kept);
     // Amortised O(1): halve the backlog only when it reaches twice the cap.
     if (this.pending.length >= 2 * MAX_PENDING_ENTRIES) this.pending.splice(0, this.pending.length - MAX_PENDING_ENTRIES);
     this.scheduleFlush();
@@ -97,7 +99,8 @@ export class RequestLog {
     if (before !== undefined) entries = entries.filter((e) => e.time < before);
     // Stable: entries with the same time keep newest-recorded first.
     entries.sort((a, b) => b.time - a.time);
-    return entries.slice(0, limit);
+    // Only the page asked for is turned back into objects.
+    return entries.slice(0, limit).map((e) => JSON.parse(e.json) as RequestLogEntry);
   }
 
   async clear(): Promise<void> {

@@ -163,7 +163,8 @@ function isJson(headers: Headers): boolean {
 
 function relayed(headers: Headers): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (typeof value !== 'string') continue;
     if (name.startsWith(RELAYED_PREFIX)) out[name] = value;
     else if (name === 'request-id') out['x-upstream-request-id'] = value;

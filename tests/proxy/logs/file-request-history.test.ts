@@ -5,6 +5,7 @@ import type { RequestLogEntry, Warning } from '../../../src-proxy/contract/index
 import { FileRequestHistory, RequestLog } from '../../../src-proxy/logs/request-log.js';
 import { useTempDir } from '../settings/temp-dir.js';
 import { makeEntries, makeEntry } from './entry-fixture.js';
+import { loggedAll } from '../../../src-proxy/logs/logged-entry.js';
 
 const ids = (entries: RequestLogEntry[]) => entries.map((e) => e.id);
 const lineOf = (e: RequestLogEntry) => `${JSON.stringify(e)}\n`;
@@ -45,8 +46,8 @@ describe('FileRequestHistory', () => {
 
   it('appends one JSON line per entry and loads the newest, oldest first', async () => {
     const { history } = await open();
-    await history.append(makeEntries(3));
-    await history.append(makeEntries(2, 3));
+    await history.append(loggedAll(makeEntries(3)));
+    await history.append(loggedAll(makeEntries(2, 3)));
     expect(await fileLines()).toHaveLength(5);
     expect(ids(await history.load(2))).toEqual(['e3', 'e4']);
     expect(await history.load(0)).toEqual([]);
@@ -54,21 +55,21 @@ describe('FileRequestHistory', () => {
 
   it.skipIf(process.platform === 'win32')('creates the file with mode 0600', async () => {
     const { history } = await open();
-    await history.append(makeEntries(1));
+    await history.append(loggedAll(makeEntries(1)));
     expect((await stat(historyPath())).mode & 0o777).toBe(0o600);
   });
 
   it('starts a new file once the current one holds `limit` entries, keeping one previous file, never rewriting', async () => {
     const { history } = await open(5);
-    await history.append(makeEntries(3));
+    await history.append(loggedAll(makeEntries(3)));
     expect(await fileLines()).toHaveLength(3);
-    await history.append(makeEntries(3, 3));
+    await history.append(loggedAll(makeEntries(3, 3)));
     // Six lines reached the limit: the file became the previous one, and a new one starts empty.
     expect(await linesOf(previousPath())).toHaveLength(6);
-    await history.append(makeEntries(2, 6));
+    await history.append(loggedAll(makeEntries(2, 6)));
     expect(ids((await fileLines()).map((l) => JSON.parse(l)))).toEqual(['e6', 'e7']);
     expect(ids(await history.load(5))).toEqual(['e3', 'e4', 'e5', 'e6', 'e7']);
-    await history.append(makeEntries(4, 8));
+    await history.append(loggedAll(makeEntries(4, 8)));
     // The next turn replaces the previous file: at most about twice the limit is ever on disk.
     expect(ids((await linesOf(previousPath())).map((l) => JSON.parse(l)))).toEqual(['e6', 'e7', 'e8', 'e9', 'e10', 'e11']);
     // The new current file appears with its first entry.
@@ -78,21 +79,21 @@ describe('FileRequestHistory', () => {
 
   it('loads the newest entries across both files, whatever their count', async () => {
     const { history } = await open(4);
-    await history.append(makeEntries(4));
-    await history.append(makeEntries(1, 4));
+    await history.append(loggedAll(makeEntries(4)));
+    await history.append(loggedAll(makeEntries(1, 4)));
     expect(ids(await history.load(2))).toEqual(['e3', 'e4']);
     expect(ids(await history.load(4))).toEqual(['e1', 'e2', 'e3', 'e4']);
   });
 
   it('writes at most `limit` entries of an oversized batch', async () => {
     const { history } = await open(3);
-    await history.append(makeEntries(50));
+    await history.append(loggedAll(makeEntries(50)));
     expect(ids(await history.load(100))).toEqual(['e47', 'e48', 'e49']);
   });
 
   it('starts a new file on open when the limit shrank below what the current one holds', async () => {
     const big = await open(100);
-    await big.history.append(makeEntries(30));
+    await big.history.append(loggedAll(makeEntries(30)));
     await big.history.close();
     const small = await open(10);
     expect(await linesOf(previousPath())).toHaveLength(30);
@@ -102,9 +103,9 @@ describe('FileRequestHistory', () => {
   it('reads the limit on every append and writes nothing when it is 0', async () => {
     let limit = 100;
     const history = await FileRequestHistory.open(historyPath(), { limit: () => limit, onWarning: () => undefined });
-    await history.append(makeEntries(3));
+    await history.append(loggedAll(makeEntries(3)));
     limit = 0;
-    await history.append(makeEntries(2, 3));
+    await history.append(loggedAll(makeEntries(2, 3)));
     expect(await history.load(100)).toEqual([]);
     expect(await readFile(historyPath(), 'utf8')).toBe('');
     expect(await readdir(join(dir(), 'logs'))).toEqual(['requests.jsonl']);
@@ -117,7 +118,7 @@ describe('FileRequestHistory', () => {
     const { history, warnings } = await open();
     expect(warnings).toEqual([]);
     expect(ids(await history.load(10))).toEqual(['a', 'b']);
-    await history.append([makeEntry('c', 4)]);
+    await history.append(loggedAll([makeEntry('c', 4)]));
     expect(ids(await history.load(10))).toEqual(['a', 'b', 'c']);
     expect(await fileLines()).toHaveLength(3);
   });
@@ -127,7 +128,7 @@ describe('FileRequestHistory', () => {
     await writeFile(historyPath(), lineOf(makeEntry('a', 1)) + '\0'.repeat(64));
     const { history, warnings } = await open();
     expect(warnings).toEqual([]);
-    await history.append([makeEntry('b', 2)]);
+    await history.append(loggedAll([makeEntry('b', 2)]));
     expect(ids(await history.load(10))).toEqual(['a', 'b']);
   });
 
@@ -135,7 +136,7 @@ describe('FileRequestHistory', () => {
     await mkdir(join(dir(), 'logs'));
     await writeFile(historyPath(), lineOf(makeEntry('a', 1)) + JSON.stringify(makeEntry('b', 2)));
     const { history } = await open();
-    await history.append([makeEntry('c', 3)]);
+    await history.append(loggedAll([makeEntry('c', 3)]));
     expect(ids(await history.load(10))).toEqual(['a', 'b', 'c']);
   });
 
@@ -167,7 +168,7 @@ describe('FileRequestHistory', () => {
     expect(warnings[0]).toMatchObject({ code: 'history_corrupt', file: historyPath() });
     expect(await readFile(warnings[0]!.backup!, 'utf8')).toBe(content);
     expect(await history.load(10)).toEqual([]);
-    await history.append([makeEntry('a', 1)]);
+    await history.append(loggedAll([makeEntry('a', 1)]));
     expect(ids(await history.load(10))).toEqual(['a']);
   });
 
@@ -177,19 +178,19 @@ describe('FileRequestHistory', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]!.code).toBe('history_corrupt');
     expect((await stat(warnings[0]!.backup!)).isDirectory()).toBe(true);
-    await history.append([makeEntry('a', 1)]);
+    await history.append(loggedAll([makeEntry('a', 1)]));
     expect(ids(await history.load(10))).toEqual(['a']);
   });
 
   it('clear() empties the file and close() refuses later appends', async () => {
     const { history } = await open();
-    await history.append(makeEntries(3));
+    await history.append(loggedAll(makeEntries(3)));
     await history.clear();
     expect(await history.load(10)).toEqual([]);
-    await history.append(makeEntries(1, 3));
+    await history.append(loggedAll(makeEntries(1, 3)));
     expect(ids(await history.load(10))).toEqual(['e3']);
     await history.close();
-    await expect(history.append(makeEntries(1, 4))).rejects.toThrow(/closed/);
+    await expect(history.append(loggedAll(makeEntries(1, 4)))).rejects.toThrow(/closed/);
   });
 
   it('RequestLog.clear() clears the file too', async () => {
@@ -206,9 +207,9 @@ describe('FileRequestHistory', () => {
 
   it('appends after a concurrent external append without losing lines', async () => {
     const { history } = await open();
-    await history.append([makeEntry('a', 1)]);
+    await history.append(loggedAll([makeEntry('a', 1)]));
     await appendFile(historyPath(), lineOf(makeEntry('outside', 2)));
-    await history.append([makeEntry('b', 3)]);
+    await history.append(loggedAll([makeEntry('b', 3)]));
     expect(ids(await history.load(10))).toEqual(['a', 'outside', 'b']);
   });
 });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RequestLogEntry } from '../../../src-proxy/contract/index.js';
+import type { LoggedEntry } from '../../../src-proxy/logs/logged-entry.js';
 import { RequestLog, type RequestHistory } from '../../../src-proxy/logs/request-log.js';
 import { makeEntries, makeEntry } from './entry-fixture.js';
 
@@ -13,8 +14,9 @@ class FakeHistory implements RequestHistory {
   async load(limit: number): Promise<RequestLogEntry[]> {
     return this.stored.slice(-limit);
   }
-  async append(entries: RequestLogEntry[]): Promise<void> {
+  async append(logged: readonly LoggedEntry[]): Promise<void> {
     if (this.failAppends) throw new Error('disk full');
+    const entries = logged.map((e) => JSON.parse(e.json) as RequestLogEntry);
     this.appends.push(entries);
     this.stored.push(...entries);
   }
