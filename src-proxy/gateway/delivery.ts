@@ -72,18 +72,29 @@ async function relay(t: DeliveryTarget, batches: AsyncIterable<FrameBatch>, head
     return notCommitted(failureOf(err));
   }
   if (batch.frames[0]!.type === 'error') {
-    await it.return?.();
+    release(it);
     return notCommitted(failureFromErrorEvent(errorOf(batch.frames[0]!)));
   }
 
   const sse = new SseResponse(t.reply, t.pingIntervalMs, () => t.record.firstByte());
   sse.commit(headers);
   try {
+    return await pump(t, it, batch, sse);
+  } finally {
+    // However the relay ended, the upstream body is let go: what is left of it drains (the connection
+    // stays in the pool) or the connection is cut.
+    release(it);
+  }
+}
+
+/** Writes batches to the committed stream until its end, an error, or the end of the request. */
+async function pump(t: DeliveryTarget, it: AsyncIterator<FrameBatch>, first: FrameBatch, sse: SseResponse): Promise<Delivered> {
+  let batch = first;
+  try {
     for (;;) {
       const end = observe(t.record, batch);
       await sse.write(batch.bytes);
       if (end === 'message_stop') {
-        await it.return?.();
         sse.end();
         return DELIVERED;
       }
@@ -113,6 +124,12 @@ async function relay(t: DeliveryTarget, batches: AsyncIterable<FrameBatch>, head
   sse.writeRaw(Frame.of(streamErrorEvent(failure)).raw);
   sse.end();
   return committed(failure);
+}
+
+function release(it: AsyncIterator<FrameBatch>): void {
+  it.return?.().catch(() => {
+    // A body that fails while being let go has nothing left to tell anyone.
+  });
 }
 
 function deadlineStreamFailure(scope: RequestScope): UpstreamFailure {

@@ -126,15 +126,24 @@ function abortError(): Error {
 
 /** Chunks queued beyond this pause the upstream socket until the consumer catches up. */
 const HIGH_WATER_CHUNKS = 16;
+/**
+ * What a reader that stopped early lets the upstream still send, read and dropped, so the connection
+ * can be kept. A stream usually has only its last bytes left after `message_stop`; more than this is not
+ * worth reading, and the connection is cut instead.
+ */
+const DRAIN_LIMIT_BYTES = 64 * 1024;
 
 /**
- * The body of a streamed response as an async iterable. The consumer that stops early (return) or the
- * upstream that fails ends it; either way the other side learns at once.
+ * The body of a streamed response as an async iterable. The upstream that fails ends it for the reader;
+ * a reader that stops early (return) lets the rest drain, so the keep-alive connection survives, or cuts
+ * it when too much is left. Abandoning the attempt (onAbort) cuts it at once.
  */
 class ChunkStream implements AsyncIterable<Buffer>, AsyncIterator<Buffer> {
   private queue: Buffer[] = [];
   private ended = false;
   private error: Error | null = null;
+  /** Bytes left to drop after the reader stopped; null while it reads. */
+  private draining: number | null = null;
   private waiting: { resolve: (r: IteratorResult<Buffer>) => void; reject: (e: Error) => void } | null = null;
 
   constructor(
@@ -147,6 +156,11 @@ class ChunkStream implements AsyncIterable<Buffer>, AsyncIterator<Buffer> {
   }
 
   push(chunk: Buffer): void {
+    if (this.draining !== null) {
+      this.draining -= chunk.length;
+      if (this.draining < 0) this.controller.abort(new Error('the reader stopped and the upstream kept sending'));
+      return;
+    }
     const waiter = this.waiting;
     if (waiter) {
       this.waiting = null;
@@ -183,12 +197,11 @@ class ChunkStream implements AsyncIterable<Buffer>, AsyncIterator<Buffer> {
   }
 
   async return(): Promise<IteratorResult<Buffer>> {
-    if (!this.ended && !this.error) {
-      this.error = new Error('the stream was closed by its reader');
-      this.controller.abort(this.error);
-      this.onDone();
-    }
     this.queue = [];
+    if (!this.ended && !this.error && this.draining === null) {
+      this.draining = DRAIN_LIMIT_BYTES;
+      if (this.controller.paused) this.controller.resume();
+    }
     return { value: undefined, done: true };
   }
 

@@ -127,20 +127,47 @@ describe('AnthropicProvider', () => {
     await upstreamGone;
   });
 
-  it('stops reading a stream, and closes the upstream connection, when the reader stops early', async () => {
+  const sse = (e: { type: string }) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`;
+  const wholeMessage = [
+    { type: 'message_start', message: { ...message, content: [], stop_reason: null } },
+    { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 1 } },
+    { type: 'message_stop' },
+  ];
+
+  it('keeps the upstream connection when the reader stops at message_stop: the rest of the body drains', async () => {
+    let connections = 0;
+    const url = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(wholeMessage.map(sse).join(''));
+      // The end of the body comes a moment after message_stop, as it may from a real upstream.
+      setTimeout(() => res.end(': done\n\n'), 20);
+    });
+    server!.on('connection', () => connections++);
+    for (let i = 0; i < 3; i++) {
+      const result = await provider.send(request(true), { account: account(url), secret: 'k' }, ctx());
+      if (!result.ok || result.kind !== 'stream') throw new Error('expected a stream');
+      for await (const batch of result.batches) if (batch.frames.some((f) => f.type === 'message_stop')) break;
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    expect(connections).toBe(1);
+  });
+
+  it('cuts the upstream connection when the reader has stopped and the upstream keeps sending', async () => {
     let closed!: () => void;
     const upstreamGone = new Promise<void>((r) => (closed = r));
     const url = await serve((req, res) => {
       req.socket.on('close', closed);
       res.writeHead(200, { 'content-type': 'text/event-stream' });
-      res.write(`event: message_start\ndata: ${JSON.stringify({ type: 'message_start', message: { ...message, content: [] } })}\n\n`);
-      // ...and never more: only the reader can end this.
+      res.write(sse(wholeMessage[0]!));
+      const more = setInterval(() => res.write(`: ${'x'.repeat(16 * 1024)}\n\n`), 5);
+      req.socket.on('close', () => clearInterval(more));
     });
     const result = await provider.send(request(true), { account: account(url), secret: 'k' }, ctx());
     if (!result.ok || result.kind !== 'stream') throw new Error('expected a stream');
     const it = result.batches[Symbol.asyncIterator]();
     expect((await it.next()).value.frames[0].type).toBe('message_start');
     await it.return!();
+    // Nothing but the drain limit ends this: the upstream never stops on its own, and no timeout is near.
     await upstreamGone;
   });
 
