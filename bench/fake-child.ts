@@ -1,6 +1,6 @@
 // Child process: the fake Anthropic upstream from tests/fakes, behind both the pipe and the gateway.
 // Non-streaming requests get a short reply; streaming ones STREAM_CHUNKS text deltas, spaced by a
-// delay the parent sets per phase (`streamDelay`).
+// delay the parent sets per phase (`streamDelay`), after a pause before the first token (`tokenDelay`).
 
 import { startFakeAnthropic, type Behaviour } from '../tests/fakes/anthropic-upstream.js';
 import { SHORT_REPLY, STREAM_CHUNKS, streamText } from './bodies.js';
@@ -10,6 +10,7 @@ runChild('fake upstream', async () => {
   const short: Behaviour = { kind: 'reply', text: SHORT_REPLY };
   const text = streamText();
   let chunkDelayMs = 0;
+  let firstTokenDelayMs = 0;
   const fake = await startFakeAnthropic({
     defaultBehaviour: (rec) => {
       // The fake records every request with its body; at thousands of 300 KB requests that record is
@@ -17,7 +18,7 @@ runChild('fake upstream', async () => {
       // (`fake` is assigned before any request can arrive: the fake listens only once created.)
       fake.reset();
       const stream = (rec.body as { stream?: unknown } | undefined)?.stream === true;
-      return stream ? { kind: 'reply', text, chunks: STREAM_CHUNKS, chunkDelayMs } : short;
+      return stream ? { kind: 'reply', text, chunks: STREAM_CHUNKS, chunkDelayMs, firstTokenDelayMs } : short;
     },
   });
 
@@ -28,6 +29,10 @@ runChild('fake upstream', async () => {
       streamDelay: (ms) => {
         chunkDelayMs = Number(ms);
         return chunkDelayMs;
+      },
+      tokenDelay: (ms) => {
+        firstTokenDelayMs = Number(ms);
+        return firstTokenDelayMs;
       },
     },
     close: () => fake.close(),

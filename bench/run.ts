@@ -63,8 +63,10 @@ const CONFIG = {
     warmup: { count: n(3000), timeLimitMs: 15_000 },
     measured: { count: n(15_000), timeLimitMs: 30_000 },
   },
-  // The fake sends its 200 deltas back to back: the stream costs what relaying costs.
-  ttfb: { warmup: n(50), count: n(500), timeLimitMs: 40_000 },
+  // The fake pauses before its first token, as a model does, then sends its 200 deltas back to back:
+  // the first byte is what each server adds before the stream starts (not how fast the client gets a
+  // core while the fake floods the machine), the last byte what relaying the burst costs.
+  ttfb: { warmup: n(50), count: n(500), firstTokenDelayMs: 10, timeLimitMs: 60_000 },
   // 200 deltas 5 ms apart: a stream lasts over a second, so the 64 of a burst are all open at once.
   // First thing after start-up and a warm-up burst, so the peak is what the streams cost and not the
   // heap that the c=64 load phase leaves behind (the whole-run peak, also printed, includes that).
@@ -157,6 +159,7 @@ async function measureStreamTimes(b: Bench): Promise<Figures['stream']> {
   const cfg = CONFIG.ttfb;
   progress(`streaming first/last byte, ${cfg.count} sequential streams each, pipe and gateway in turn`);
   await b.fake.call('streamDelay', 0);
+  await b.fake.call('tokenDelay', cfg.firstTokenDelayMs);
   const job: TtfbJob = {
     targets: SERVERS.map((s) => ({ name: s, url: b.servers[s].url })),
     warmup: cfg.warmup,
@@ -164,6 +167,7 @@ async function measureStreamTimes(b: Bench): Promise<Figures['stream']> {
     timeLimitMs: cfg.timeLimitMs,
   };
   const result = await runClientProcess<TtfbResult>('ttfb client', b.scripts.ttfb, job, { timeoutMs: cfg.timeLimitMs + CLIENT_GRACE_MS });
+  await b.fake.call('tokenDelay', 0);
   const stream = {} as Record<ServerName, StreamFigures>;
   for (const s of SERVERS) {
     const t = result[s] ?? [];
@@ -249,7 +253,7 @@ function describeSetup(elapsedMs: number): string[] {
     `  load:    autocannon in its own process, closed loop, POST /v1/messages with a ${smallRequest().length} B body, non-streaming; ` +
       `per server and concurrency ${tp.rounds} x (${tp.warmup.count} warm-up + ${tp.measured.count} measured) requests`,
     `  streams: ${streams.concurrency} at once x ${streams.rounds} (200 deltas ${streams.chunkDelayMs} ms apart) first, after a warm-up; ` +
-      `later ${ttfb.count} sequential each (200 deltas back to back), pipe and gateway in turn`,
+      `later ${ttfb.count} sequential each (first token after ${ttfb.firstTokenDelayMs} ms, then 200 deltas back to back), pipe and gateway in turn`,
   ];
 }
 

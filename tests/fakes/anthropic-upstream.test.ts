@@ -490,8 +490,8 @@ describe('scripted behaviours over raw HTTP', () => {
     expect(await failed.json()).toMatchObject({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });
   });
 
-  it('firstByteDelayMs and chunkDelayMs still produce a complete reply', async () => {
-    fake.script({ kind: 'reply', firstByteDelayMs: 30, chunkDelayMs: 5 });
+  it('firstByteDelayMs, firstTokenDelayMs and chunkDelayMs still produce a complete reply', async () => {
+    fake.script({ kind: 'reply', firstByteDelayMs: 30, firstTokenDelayMs: 20, chunkDelayMs: 5 });
     const events = parseSseStrict((await readAll(await post('/v1/messages', body({ stream: true })))).text);
     expectValidGrammar(events);
   });

@@ -45,6 +45,8 @@ export type Behaviour =
       chunks?: number;
       chunkDelayMs?: number;
       firstByteDelayMs?: number;
+      /** Streams: a pause before the first content delta, as a model takes to its first token. */
+      firstTokenDelayMs?: number;
     }
   | { kind: 'error'; status: number; type: string; message: string; headers?: Record<string, string> }
   /** 200 + SSE headers, `afterEvents` events, then the socket is destroyed. */
@@ -572,7 +574,9 @@ async function reply(ex: Exchange, b: ReplyBehaviour): Promise<void> {
   if (!wantsStream(ex)) return sendJson(ex, 200, message);
   openEventStream(ex);
   const events = streamEvents(message, b.chunks ?? DEFAULT_CHUNKS);
-  if (await writeEvents(ex, events, b.chunkDelayMs ?? 0)) ex.res.end();
+  const firstDelta = events.findIndex((e) => e.name === 'content_block_delta');
+  const gap = (i: number) => (i === firstDelta ? (b.firstTokenDelayMs ?? b.chunkDelayMs ?? 0) : (b.chunkDelayMs ?? 0));
+  if (await writeEvents(ex, events, gap)) ex.res.end();
 }
 
 /** The stream cut short: the client sees the connection reset, never `message_stop`. */
@@ -793,9 +797,9 @@ function openEventStream(ex: Exchange): void {
 }
 
 /** Writes events one `res.write` each, `gapMs` apart. Resolves false once the connection is gone. */
-async function writeEvents(ex: Exchange, events: SseEvent[], gapMs: number): Promise<boolean> {
+async function writeEvents(ex: Exchange, events: SseEvent[], gapMs: number | ((index: number) => number)): Promise<boolean> {
   for (const [i, e] of events.entries()) {
-    if (i > 0 && !(await pause(ex, gapMs))) return false;
+    if (i > 0 && !(await pause(ex, typeof gapMs === 'number' ? gapMs : gapMs(i)))) return false;
     if (!(await writeChunk(ex, `event: ${e.name}\ndata: ${JSON.stringify(e.data)}\n\n`))) return false;
   }
   return !ex.gone.aborted;
