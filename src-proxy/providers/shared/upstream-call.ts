@@ -31,74 +31,10 @@ export type UpstreamAnswer =
 /** Resolves at the response headers (streams) or at its end (everything else); rejects with undici's error. */
 export function callUpstream(dispatcher: Dispatcher, call: UpstreamCall): Promise<UpstreamAnswer> {
   return new Promise((resolve, reject) => {
-    let controller: Dispatcher.DispatchController | null = null;
-    let status = 0;
-    let headers: Headers = {};
-    let stream: ChunkStream | null = null;
-    let chunks: Buffer[] = [];
-    let size = 0;
-    let limit = Infinity;
-
-    let abandoned = false;
-    let dispatched = false;
-    const done = call.onAbort(() => {
-      abandoned = true;
-      if (controller) controller.abort(abortError());
-      else if (dispatched) return; // onRequestStart sees `abandoned`
-      else reject(abortError());
-    });
-    if (abandoned) return;
-
-    const handler: Dispatcher.DispatchHandler = {
-      onRequestStart(c) {
-        controller = c;
-        if (abandoned) c.abort(abortError());
-      },
-      onResponseStart(c, statusCode, responseHeaders) {
-        if (statusCode < 200) return; // 1xx: the real answer follows
-        status = statusCode;
-        headers = responseHeaders;
-        if (call.streams(statusCode, responseHeaders)) {
-          stream = new ChunkStream(c, done);
-          resolve({ status, headers, streamed: true, body: stream });
-        } else if (statusCode < 200 || statusCode >= 300) {
-          limit = call.errorBodyLimit;
-        }
-      },
-      onResponseData(c, chunk) {
-        if (stream) {
-          stream.push(chunk);
-          return;
-        }
-        if (size >= limit) return;
-        size += chunk.length;
-        chunks.push(chunk);
-        // An error body longer than the limit is not worth reading further.
-        if (size >= limit) c.abort(new BodyLimitReached());
-      },
-      onResponseEnd() {
-        if (stream) {
-          stream.end();
-          return;
-        }
-        done();
-        const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-        chunks = [];
-        resolve({ status, headers, streamed: false, body });
-      },
-      onResponseError(_c, err) {
-        if (stream) {
-          stream.fail(err);
-          return;
-        }
-        done();
-        if (err instanceof BodyLimitReached) resolve({ status, headers, streamed: false, body: Buffer.concat(chunks, size) });
-        else reject(err);
-      },
-    };
-
+    const handler = new CallHandler(call, resolve, reject);
+    if (handler.abandoned) return;
     try {
-      dispatched = true;
+      handler.dispatched = true;
       dispatcher.dispatch(
         {
           origin: call.origin,
@@ -112,10 +48,93 @@ export function callUpstream(dispatcher: Dispatcher, call: UpstreamCall): Promis
         handler,
       );
     } catch (err) {
-      done();
+      handler.release();
       reject(err);
     }
   });
+}
+
+/** One call's state, as one object with its methods on the prototype: no closures made per call. */
+class CallHandler implements Dispatcher.DispatchHandler {
+  abandoned = false;
+  dispatched = false;
+  private controller: Dispatcher.DispatchController | null = null;
+  private status = 0;
+  private headers: Headers = {};
+  private stream: ChunkStream | null = null;
+  private chunks: Buffer[] = [];
+  private size = 0;
+  private limit = Infinity;
+  readonly release: () => void;
+
+  constructor(
+    private readonly call: UpstreamCall,
+    private readonly resolve: (answer: UpstreamAnswer) => void,
+    private readonly reject: (err: unknown) => void,
+  ) {
+    this.release = call.onAbort(() => this.abandon());
+  }
+
+  onRequestStart(c: Dispatcher.DispatchController): void {
+    this.controller = c;
+    if (this.abandoned) c.abort(abortError());
+  }
+
+  onResponseStart(c: Dispatcher.DispatchController, statusCode: number, headers: Headers): void {
+    if (statusCode < 200) return; // 1xx: the real answer follows
+    this.status = statusCode;
+    this.headers = headers;
+    if (this.call.streams(statusCode, headers)) {
+      this.stream = new ChunkStream(c, this.release);
+      this.resolve({ status: statusCode, headers, streamed: true, body: this.stream });
+    } else if (statusCode >= 300) {
+      this.limit = this.call.errorBodyLimit;
+    }
+  }
+
+  onResponseData(c: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.stream) {
+      this.stream.push(chunk);
+      return;
+    }
+    if (this.size >= this.limit) return;
+    this.size += chunk.length;
+    this.chunks.push(chunk);
+    // An error body longer than the limit is not worth reading further.
+    if (this.size >= this.limit) c.abort(new BodyLimitReached());
+  }
+
+  onResponseEnd(): void {
+    if (this.stream) {
+      this.stream.end();
+      return;
+    }
+    this.release();
+    this.resolve({ status: this.status, headers: this.headers, streamed: false, body: this.body() });
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+    if (this.stream) {
+      this.stream.fail(err);
+      return;
+    }
+    this.release();
+    if (err instanceof BodyLimitReached) this.resolve({ status: this.status, headers: this.headers, streamed: false, body: this.body() });
+    else this.reject(err);
+  }
+
+  private body(): Buffer {
+    const chunks = this.chunks;
+    this.chunks = [];
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.size);
+  }
+
+  private abandon(): void {
+    this.abandoned = true;
+    // Before dispatch: reject now. Dispatched but not started: onRequestStart aborts it.
+    if (this.controller) this.controller.abort(abortError());
+    else if (!this.dispatched) this.reject(abortError());
+  }
 }
 
 class BodyLimitReached extends Error {}
