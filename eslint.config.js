@@ -22,13 +22,16 @@ export default tseslint.config(
   {
     files: ['src-proxy/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: electronAndUi.filter((p) => !p.includes('*')),
-        patterns: [
-          { group: ['electron/*', 'react/*'], message: 'src-proxy is plain Node.' },
-          { group: ['**/src-main/**', '**/src-renderer/**'], message: 'src-proxy must not depend on the shells.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: electronAndUi.filter((p) => !p.includes('*')),
+          patterns: [
+            { group: ['electron/*', 'react/*'], message: 'src-proxy is plain Node.' },
+            { group: ['**/src-main/**', '**/src-renderer/**'], message: 'src-proxy must not depend on the shells.' },
+          ],
+        },
+      ],
     },
   },
   {
@@ -40,36 +43,45 @@ export default tseslint.config(
   {
     files: ['src-proxy/contract/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['node:*'], message: 'The contract is shared with the renderer: no Node imports.' },
-          { group: ['../*', '!./*'], message: 'The contract imports nothing else from src-proxy.' },
-          { group: ['**/src-main/**', '**/src-renderer/**', 'electron', 'react'], message: 'The contract stays portable.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'The contract is shared with the renderer: no Node imports.' },
+            { group: ['../*', '!./*'], message: 'The contract imports nothing else from src-proxy.' },
+            { group: ['**/src-main/**', '**/src-renderer/**', 'electron', 'react'], message: 'The contract stays portable.' },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['src-renderer/**/*.{ts,tsx}'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['node:*', 'electron', 'electron/*'], message: 'The renderer runs in a browser.' },
-          { group: ['**/src-main/**'], message: 'The renderer talks to main only through the contract.' },
-          {
-            group: ['**/src-proxy/**', '!**/src-proxy/contract', '!**/src-proxy/contract/**'],
-            message: 'The renderer may import only src-proxy/contract.',
-          },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', 'electron', 'electron/*'], message: 'The renderer runs in a browser.' },
+            { group: ['**/src-main/**'], message: 'The renderer talks to main only through the contract.' },
+            {
+              group: ['**/src-proxy/**', '!**/src-proxy/contract', '!**/src-proxy/contract/**'],
+              message: 'The renderer may import only src-proxy/contract.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['src-main/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{ group: ['**/src-renderer/**'], message: 'Main never imports the renderer.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ group: ['**/src-renderer/**'], message: 'Main never imports the renderer.' }],
+        },
+      ],
     },
   },
   {

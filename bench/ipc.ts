@@ -8,9 +8,7 @@ export type ToChild = { type: 'call'; id: number; op: string; arg?: unknown } | 
 
 /** Child -> parent. */
 export type FromChild =
-  | { type: 'ready'; port: number }
-  | { type: 'reply'; id: number; ok: true; value: unknown }
-  | { type: 'reply'; id: number; ok: false; error: string };
+  { type: 'ready'; port: number } | { type: 'reply'; id: number; ok: true; value: unknown } | { type: 'reply'; id: number; ok: false; error: string };
 
 export type ChildOp = (arg: unknown) => unknown;
 

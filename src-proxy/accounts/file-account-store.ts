@@ -29,11 +29,7 @@ export class FileAccountStore extends BaseAccountStore {
     super(initial, opts.runtimeFlushMs);
   }
 
-  static async open(
-    path: string,
-    onWarning: (w: Warning) => void,
-    opts: FileAccountStoreOptions = {},
-  ): Promise<FileAccountStore> {
+  static async open(path: string, onWarning: (w: Warning) => void, opts: FileAccountStoreOptions = {}): Promise<FileAccountStore> {
     const read = await readJsonFile(path, AccountsFileSchema);
     if (read.kind === 'corrupt') {
       onWarning({ code: 'accounts_corrupt', file: path, backup: read.backup, time: Date.now() });
@@ -49,7 +45,5 @@ export class FileAccountStore extends BaseAccountStore {
 
 /** Expired cooldowns are noise on disk; memory keeps them until the router clears them itself. */
 function withoutExpiredCooldowns(accounts: readonly Account[], now: number): Account[] {
-  return accounts.map((a) =>
-    a.cooldowns.some((c) => c.until <= now) ? { ...a, cooldowns: a.cooldowns.filter((c) => c.until > now) } : a,
-  );
+  return accounts.map((a) => (a.cooldowns.some((c) => c.until <= now) ? { ...a, cooldowns: a.cooldowns.filter((c) => c.until > now) } : a));
 }

@@ -38,7 +38,9 @@ async function add(args: string[], api: ControlApi, io: CliIo): Promise<number> 
     strict: true,
   });
   if (values.provider !== 'anthropic') {
-    throw new UsageError(values.provider === undefined ? '--provider is required (anthropic).' : `Unsupported provider "${values.provider}"; supported: anthropic.`);
+    throw new UsageError(
+      values.provider === undefined ? '--provider is required (anthropic).' : `Unsupported provider "${values.provider}"; supported: anthropic.`,
+    );
   }
   if (!values['base-url']) throw new UsageError('--base-url is required, e.g. https://api.anthropic.com');
   if (!values.label) throw new UsageError('--label is required: the name shown in the console and in X-Account-Email.');

@@ -32,7 +32,9 @@ export function describeRequest(e: RequestLogEntry): string {
 
 export function describeAccount(a: Account): string[] {
   const now = Date.now();
-  const cooling = a.cooldowns.filter((c) => c.until > now).map((c) => `${c.model === '*' ? 'all models' : c.model} until ${new Date(c.until).toISOString()} (${c.reason})`);
+  const cooling = a.cooldowns
+    .filter((c) => c.until > now)
+    .map((c) => `${c.model === '*' ? 'all models' : c.model} until ${new Date(c.until).toISOString()} (${c.reason})`);
   return [
     `${a.id}  ${a.label}`,
     `    provider ${a.provider}  ${a.options.base_url}  key via ${a.options.auth_scheme}`,

@@ -15,14 +15,7 @@ export interface GatewayStatus {
 }
 
 /** Problems the core reports and the shells put into words. */
-export const CONTROL_ERROR_CODES = [
-  'invalid_argument',
-  'not_found',
-  'port_in_use',
-  'listen_failed',
-  'insecure_bind',
-  'internal',
-] as const;
+export const CONTROL_ERROR_CODES = ['invalid_argument', 'not_found', 'port_in_use', 'listen_failed', 'insecure_bind', 'internal'] as const;
 export type ControlErrorCode = (typeof CONTROL_ERROR_CODES)[number];
 
 export class ControlError extends Error {

@@ -34,7 +34,12 @@ export const SettingsSchema = z.object({
   host: z.string().trim().min(1).default(DEFAULT_HOST),
   api_key: z.string().default(''),
   auth_mode: AuthModeSchema.default('off'),
-  max_body_bytes: z.number().int().min(1024).max(1024 * 1024 * 1024).default(DEFAULT_MAX_BODY_BYTES),
+  max_body_bytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(DEFAULT_MAX_BODY_BYTES),
   model_rules: z.array(ModelRuleSchema).default([]),
   /** Keep a conversation on the account that served it while that account stays healthy. */
   session_affinity: z.boolean().default(true),
@@ -49,7 +54,12 @@ export const SettingsSchema = z.object({
   /** How long an upstream body may stay silent between two chunks. */
   upstream_idle_timeout_ms: z.number().int().min(1000).max(3_600_000).default(DEFAULT_IDLE_TIMEOUT_MS),
   /** The whole request, every attempt and every wait between them included. */
-  request_deadline_ms: z.number().int().min(1000).max(24 * 3_600_000).default(DEFAULT_REQUEST_DEADLINE_MS),
+  request_deadline_ms: z
+    .number()
+    .int()
+    .min(1000)
+    .max(24 * 3_600_000)
+    .default(DEFAULT_REQUEST_DEADLINE_MS),
   /** Request log entries kept on disk (and shown after a restart). */
   log_history_limit: z.number().int().min(0).max(100_000).default(2000),
 });

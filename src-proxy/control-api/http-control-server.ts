@@ -65,7 +65,7 @@ function isMethod(name: string): name is ControlMethod {
 async function call(api: ControlApi, method: ControlMethod, body: string): Promise<unknown> {
   let raw: unknown;
   try {
-    raw = body === '' ? [] : (JSON.parse(body) as { args?: unknown }).args ?? [];
+    raw = body === '' ? [] : ((JSON.parse(body) as { args?: unknown }).args ?? []);
   } catch {
     throw new ControlError('invalid_argument', 'request body is not JSON');
   }

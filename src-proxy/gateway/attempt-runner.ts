@@ -16,9 +16,7 @@ import type { RequestScope } from './request-scope.js';
  * How one attempt ended. `accepted`: the upstream said 200, whatever happened to its answer after.
  * `skipped`: the account turned out to have nothing to ask (no attempt is logged).
  */
-export type AttemptOutcome<T> =
-  | { ok: true; value: T; skipped?: boolean }
-  | { ok: false; failure: UpstreamFailure; committed: boolean; accepted: boolean };
+export type AttemptOutcome<T> = { ok: true; value: T; skipped?: boolean } | { ok: false; failure: UpstreamFailure; committed: boolean; accepted: boolean };
 
 export type Attempt<T> = (account: Account, creds: AccountCredentials) => Promise<AttemptOutcome<T>>;
 

@@ -53,9 +53,19 @@ export function failureResponse(failure: UpstreamFailure, label: string): Gatewa
       return new GatewayError(429, `Quota exhausted on ${via}: ${failure.message}`, { ...wait, 'x-should-retry': 'false' }, 'rate_limit_error');
     case 'auth':
       // Not 401: that would tell Claude Code its own key is wrong and send the user to /login.
-      return new GatewayError(502, `The API key of ${via} was rejected (${failure.status ?? 401}): ${failure.message}`, { 'x-should-retry': 'false' }, 'api_error');
+      return new GatewayError(
+        502,
+        `The API key of ${via} was rejected (${failure.status ?? 401}): ${failure.message}`,
+        { 'x-should-retry': 'false' },
+        'api_error',
+      );
     case 'forbidden':
-      return new GatewayError(502, `${capitalise(via)} is not allowed to do this (${failure.status ?? 403}): ${failure.message}`, { 'x-should-retry': 'false' }, 'api_error');
+      return new GatewayError(
+        502,
+        `${capitalise(via)} is not allowed to do this (${failure.status ?? 403}): ${failure.message}`,
+        { 'x-should-retry': 'false' },
+        'api_error',
+      );
     case 'not_found':
       return new GatewayError(404, `Not found on ${via}: ${failure.message}`);
     case 'overloaded':
@@ -67,7 +77,12 @@ export function failureResponse(failure: UpstreamFailure, label: string): Gatewa
     case 'stream':
       return new GatewayError(502, `The stream from ${via} broke: ${failure.message}`, {}, 'api_error');
     case 'server':
-      return new GatewayError(failure.status !== null && failure.status >= 500 ? failure.status : 500, `Upstream error (${via}): ${failure.message}`, {}, 'api_error');
+      return new GatewayError(
+        failure.status !== null && failure.status >= 500 ? failure.status : 500,
+        `Upstream error (${via}): ${failure.message}`,
+        {},
+        'api_error',
+      );
   }
 }
 
@@ -102,9 +117,14 @@ function noAccountResponse(n: NoAccount, route: { provider: ProviderKind; model:
   const at = new Date(now + waitMs).toISOString();
   const wait = { 'retry-after': seconds(waitMs) };
   if (n.cooldownReason === 'rate_limit' || n.cooldownReason === 'quota' || n.cooldownReason === undefined) {
-    return new GatewayError(429, `Every ${route.provider} account that can serve ${route.model} is cooling down after rate limits; the first is available again at ${at}.`, wait);
+    return new GatewayError(
+      429,
+      `Every ${route.provider} account that can serve ${route.model} is cooling down after rate limits; the first is available again at ${at}.`,
+      wait,
+    );
   }
-  const why = n.cooldownReason === 'network' ? 'could not be reached' : n.cooldownReason === 'forbidden' ? 'was refused access' : `failed (${n.cooldownReason})`;
+  const why =
+    n.cooldownReason === 'network' ? 'could not be reached' : n.cooldownReason === 'forbidden' ? 'was refused access' : `failed (${n.cooldownReason})`;
   return new GatewayError(
     503,
     `Every ${route.provider} account that can serve ${route.model} is resting after its upstream ${why}; the first is tried again at ${at}.`,

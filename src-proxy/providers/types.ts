@@ -74,9 +74,7 @@ export type AttemptSuccess =
 
 export type AttemptResult = AttemptSuccess | { ok: false; failure: UpstreamFailure };
 
-export type CountTokensResult =
-  | { ok: true; inputTokens: number }
-  | { ok: false; failure: UpstreamFailure };
+export type CountTokensResult = { ok: true; inputTokens: number } | { ok: false; failure: UpstreamFailure };
 
 export interface ProviderCapabilities {
   /** False when this account's upstream rejects `cache_control` fields. */

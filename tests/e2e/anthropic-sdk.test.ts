@@ -26,9 +26,7 @@ beforeEach(() => upstream.reset());
 describe('the official SDK through the gateway', () => {
   it('creates a message without streaming', async () => {
     upstream.script({ kind: 'reply', text: 'Hi there.' });
-    const { data, response } = await client.messages
-      .create({ model: MODEL, max_tokens: 64, messages: [{ role: 'user', content: 'Hello' }] })
-      .withResponse();
+    const { data, response } = await client.messages.create({ model: MODEL, max_tokens: 64, messages: [{ role: 'user', content: 'Hello' }] }).withResponse();
     expect(data.type).toBe('message');
     expect(data.content).toEqual([expect.objectContaining({ type: 'text', text: 'Hi there.' })]);
     expect(data.stop_reason).toBe('end_turn');
@@ -53,7 +51,13 @@ describe('the official SDK through the gateway', () => {
 
   it('runs a tool-use round trip', async () => {
     upstream.script(
-      { kind: 'reply', content: [{ type: 'text', text: 'Checking.' }, { type: 'tool_use', name: 'get_weather', input: { city: 'Paris', units: 'c' } }] },
+      {
+        kind: 'reply',
+        content: [
+          { type: 'text', text: 'Checking.' },
+          { type: 'tool_use', name: 'get_weather', input: { city: 'Paris', units: 'c' } },
+        ],
+      },
       { kind: 'reply', text: 'It is 18°C in Paris.' },
     );
     const tools: Anthropic.Tool[] = [
@@ -63,7 +67,9 @@ describe('the official SDK through the gateway', () => {
         input_schema: { type: 'object', properties: { city: { type: 'string' }, units: { type: 'string' } }, required: ['city'] },
       },
     ];
-    const first = await client.messages.stream({ model: MODEL, max_tokens: 256, tools, messages: [{ role: 'user', content: 'Weather in Paris?' }] }).finalMessage();
+    const first = await client.messages
+      .stream({ model: MODEL, max_tokens: 256, tools, messages: [{ role: 'user', content: 'Weather in Paris?' }] })
+      .finalMessage();
     expect(first.stop_reason).toBe('tool_use');
     const toolUse = first.content.find((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use')!;
     expect(toolUse.input).toEqual({ city: 'Paris', units: 'c' });

@@ -65,17 +65,20 @@ interface WireEvent {
 function parseSseStrict(text: string): WireEvent[] {
   if (text === '') return [];
   expect(text.endsWith('\n\n')).toBe(true);
-  return text.slice(0, -2).split('\n\n').map((block) => {
-    const lines = block.split('\n');
-    expect(lines).toHaveLength(2);
-    const [eventLine, dataLine] = lines as [string, string];
-    expect(eventLine).toMatch(/^event: [a-z_]+$/);
-    expect(dataLine.startsWith('data: ')).toBe(true);
-    const event = eventLine.slice('event: '.length);
-    const data = JSON.parse(dataLine.slice('data: '.length));
-    expect(data.type).toBe(event);
-    return { event, data };
-  });
+  return text
+    .slice(0, -2)
+    .split('\n\n')
+    .map((block) => {
+      const lines = block.split('\n');
+      expect(lines).toHaveLength(2);
+      const [eventLine, dataLine] = lines as [string, string];
+      expect(eventLine).toMatch(/^event: [a-z_]+$/);
+      expect(dataLine.startsWith('data: ')).toBe(true);
+      const event = eventLine.slice('event: '.length);
+      const data = JSON.parse(dataLine.slice('data: '.length));
+      expect(data.type).toBe(event);
+      return { event, data };
+    });
 }
 
 /** Checks the event grammar of protocols.md B.2 on a complete stream. */
@@ -137,7 +140,13 @@ describe('through the official SDK', () => {
 
   it('streams tool_use input the SDK reassembles into the original object', async () => {
     const input = { file_path: '/src/a "quoted" file.ts', lines: [1, 2, 3], opts: { unicode: 'héllo ☃ 🎉', nested: { deep: null } } };
-    fake.script({ kind: 'reply', content: [{ type: 'text', text: 'Reading it.' }, { type: 'tool_use', name: 'Read', input }] });
+    fake.script({
+      kind: 'reply',
+      content: [
+        { type: 'text', text: 'Reading it.' },
+        { type: 'tool_use', name: 'Read', input },
+      ],
+    });
     const msg = await sdk()
       .messages.stream({ model: MODEL, max_tokens: 100, messages: [{ role: 'user', content: 'Read a.ts' }] })
       .finalMessage();
@@ -292,7 +301,11 @@ describe('SSE wire format', () => {
       events.filter((e) => e.event === 'content_block_delta' && e.data.index === i).map((e) => e.data.delta);
     expect(deltas(0).map((d) => d.type)).toEqual(['thinking_delta', 'thinking_delta', 'thinking_delta', 'signature_delta']);
     expect(deltas(1).map((d) => d.type)).toEqual(['text_delta', 'text_delta', 'text_delta']);
-    expect(deltas(1).map((d) => d.text).join('')).toBe('Reading it now, then I will report.');
+    expect(
+      deltas(1)
+        .map((d) => d.text)
+        .join(''),
+    ).toBe('Reading it now, then I will report.');
 
     const fragments = deltas(2).map((d) => d.partial_json!);
     expect(deltas(2).every((d) => d.type === 'input_json_delta')).toBe(true);
@@ -372,7 +385,13 @@ describe('validation before any behaviour', () => {
     const messages = [
       { role: 'user', content: 'read a' },
       toolUse,
-      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_A', content: 'file body' }, { type: 'text', text: 'go on' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'tool_result', tool_use_id: 'toolu_A', content: 'file body' },
+          { type: 'text', text: 'go on' },
+        ],
+      },
     ];
     expect((await post('/v1/messages', body({ messages }))).status).toBe(200);
   });
@@ -396,7 +415,12 @@ describe('validation before any behaviour', () => {
     const strict = await startFakeAnthropic({ rejectCacheControl: true });
     try {
       const payload = body({ system: [{ type: 'text', text: 'sys', cache_control: { type: 'ephemeral' } }] });
-      await expectError(await post('/v1/messages', payload, HEADERS, strict.url), 400, 'invalid_request_error', 'system.0.cache_control: Extra inputs are not permitted');
+      await expectError(
+        await post('/v1/messages', payload, HEADERS, strict.url),
+        400,
+        'invalid_request_error',
+        'system.0.cache_control: Extra inputs are not permitted',
+      );
       expect((await post('/v1/messages', body(), HEADERS, strict.url)).status).toBe(200);
     } finally {
       await strict.close();
@@ -418,7 +442,13 @@ describe('validation before any behaviour', () => {
 
 describe('scripted behaviours over raw HTTP', () => {
   it('error: status, body and the script headers (429 + retry-after)', async () => {
-    fake.script({ kind: 'error', status: 429, type: 'rate_limit_error', message: 'Number of requests has exceeded your rate limit', headers: { 'retry-after': '12' } });
+    fake.script({
+      kind: 'error',
+      status: 429,
+      type: 'rate_limit_error',
+      message: 'Number of requests has exceeded your rate limit',
+      headers: { 'retry-after': '12' },
+    });
     const res = await post('/v1/messages', body({ stream: true }));
     expect(res.status).toBe(429);
     expect(res.headers.get('retry-after')).toBe('12');

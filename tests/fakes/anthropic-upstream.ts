@@ -59,9 +59,7 @@ export type Behaviour =
   | { kind: 'midStreamError'; afterEvents: number; type: string; message: string };
 
 export type ReplyBlock =
-  | { type: 'text'; text: string }
-  | { type: 'tool_use'; id?: string; name: string; input: unknown }
-  | { type: 'thinking'; thinking: string; signature?: string };
+  { type: 'text'; text: string } | { type: 'tool_use'; id?: string; name: string; input: unknown } | { type: 'thinking'; thinking: string; signature?: string };
 
 export interface RecordedRequest {
   method: string;
@@ -428,7 +426,9 @@ function validateToolPairing(messages: unknown[]): string | null {
   for (const [t, turn] of turns.entries()) {
     if (turn.role === 'assistant') {
       const answered = new Set(turns[t + 1]?.role === 'user' ? blocksOf(turns[t + 1]!, 'tool_result').map((b) => b.block.tool_use_id) : []);
-      const missing = blocksOf(turn, 'tool_use').map((b) => b.block.id).filter((id) => !answered.has(id));
+      const missing = blocksOf(turn, 'tool_use')
+        .map((b) => b.block.id)
+        .filter((id) => !answered.has(id));
       if (missing.length > 0) {
         return `messages.${turn.first}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${missing.join(', ')}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`;
       }
@@ -531,7 +531,12 @@ function modelsPage(params: URLSearchParams): ModelsPage | Rejection {
   const after = params.get('after_id');
   const before = params.get('before_id');
   const from = after ? MODELS.findIndex((m) => m.id === after) + 1 : 0;
-  const to = before ? Math.max(0, MODELS.findIndex((m) => m.id === before)) : MODELS.length;
+  const to = before
+    ? Math.max(
+        0,
+        MODELS.findIndex((m) => m.id === before),
+      )
+    : MODELS.length;
   const window = MODELS.slice(from, to);
   // Paging backwards keeps the page nearest to `before_id`.
   const data = before ? window.slice(-limit) : window.slice(0, limit);
@@ -629,9 +634,7 @@ function defaultEvents(ex: Exchange): SseEvent[] {
 // ---------------------------------------------------------------------------------------------------
 
 type OutBlock =
-  | { type: 'text'; text: string }
-  | { type: 'tool_use'; id: string; name: string; input: unknown }
-  | { type: 'thinking'; thinking: string; signature: string };
+  { type: 'text'; text: string } | { type: 'tool_use'; id: string; name: string; input: unknown } | { type: 'thinking'; thinking: string; signature: string };
 
 interface Usage {
   input_tokens: number;

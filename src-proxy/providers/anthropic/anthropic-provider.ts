@@ -70,16 +70,15 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
       // Reported below with the same words as any other body that is not a message.
     }
     if (message?.type !== 'message' || !Array.isArray(message.content)) {
-      return { ok: false, failure: { kind: 'server', status: res.status, message: 'upstream answered 200 with something that is not an Anthropic message', retryAfterMs: null } };
+      return {
+        ok: false,
+        failure: { kind: 'server', status: res.status, message: 'upstream answered 200 with something that is not an Anthropic message', retryAfterMs: null },
+      };
     }
     return { ok: true, kind: 'message', message, raw: res.body, upstreamModel, relayHeaders };
   }
 
-  async countTokens(
-    req: PreparedRequest<CountTokensRequest>,
-    creds: AccountCredentials<AnthropicAccount>,
-    ctx: AttemptContext,
-  ): Promise<CountTokensResult> {
+  async countTokens(req: PreparedRequest<CountTokensRequest>, creds: AccountCredentials<AnthropicAccount>, ctx: AttemptContext): Promise<CountTokensResult> {
     const res = await this.post('/v1/messages/count_tokens', req.toBuffer(), creds, ctx, () => false);
     if ('failure' in res) return { ok: false, failure: res.failure };
     try {

@@ -45,8 +45,7 @@ export function readErrorBody(text: string): { type: string | null; message: str
   try {
     const json = JSON.parse(text) as { error?: { type?: unknown; message?: unknown }; message?: unknown };
     const type = typeof json.error?.type === 'string' ? json.error.type : null;
-    const message =
-      typeof json.error?.message === 'string' ? json.error.message : typeof json.message === 'string' ? json.message : text.slice(0, 500);
+    const message = typeof json.error?.message === 'string' ? json.error.message : typeof json.message === 'string' ? json.message : text.slice(0, 500);
     return { type, message, json };
   } catch {
     return { type: null, message: text.slice(0, 500).trim(), json: undefined };

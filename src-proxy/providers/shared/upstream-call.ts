@@ -25,8 +25,7 @@ export interface UpstreamCall {
 }
 
 export type UpstreamAnswer =
-  | { status: number; headers: Headers; streamed: false; body: Buffer }
-  | { status: number; headers: Headers; streamed: true; body: AsyncIterable<Buffer> };
+  { status: number; headers: Headers; streamed: false; body: Buffer } | { status: number; headers: Headers; streamed: true; body: AsyncIterable<Buffer> };
 
 /** Resolves at the response headers (streams) or at its end (everything else); rejects with undici's error. */
 export function callUpstream(dispatcher: Dispatcher, call: UpstreamCall): Promise<UpstreamAnswer> {

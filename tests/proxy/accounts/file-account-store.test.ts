@@ -103,8 +103,8 @@ describe('FileAccountStore', () => {
     const { store } = await open();
     await secrets.set('a', secret);
     await store.add({ ...makeAccount('a'), api_key: secret } as Account);
-    await store.update('a', (a) => ({ ...a, secret } as Account));
-    store.patchRuntime('a', (a) => ({ ...a, token: secret } as Account));
+    await store.update('a', (a) => ({ ...a, secret }) as Account);
+    store.patchRuntime('a', (a) => ({ ...a, token: secret }) as Account);
     await store.flush();
 
     const text = await readFile(accountsPath(), 'utf8');

@@ -65,7 +65,7 @@ describe('mergeConsecutiveSameRole', () => {
     expect(input).toEqual(snapshot);
   });
 
-  it('keeps the first message\'s other fields on a merged message', () => {
+  it("keeps the first message's other fields on a merged message", () => {
     const { input } = frozen(request([{ role: 'user', content: 'a', note: 1 }, user('b')]));
     expect(mergeConsecutiveSameRole(input).messages).toEqual([{ role: 'user', content: 'a\n\nb', note: 1 }]);
   });
@@ -95,11 +95,7 @@ describe('mergeConsecutiveSameRole', () => {
 
 describe('stripCacheControl', () => {
   const cases: Array<[string, MessagesRequest, MessagesRequest]> = [
-    [
-      'top level',
-      request([user('hi')], { cache_control: EPHEMERAL }),
-      request([user('hi')]),
-    ],
+    ['top level', request([user('hi')], { cache_control: EPHEMERAL }), request([user('hi')])],
     [
       'system blocks',
       request([user('hi')], { system: [text('a', { cache_control: EPHEMERAL }), text('b'), text('c', { cache_control: { type: 'ephemeral', ttl: '1h' } })] }),
@@ -129,9 +125,7 @@ describe('stripCacheControl', () => {
       'blocks nested in tool_result content',
       request([
         assistant([toolUse]),
-        user([
-          { type: 'tool_result', tool_use_id: 'toolu_1', content: [text('x', { cache_control: EPHEMERAL }), image], cache_control: EPHEMERAL },
-        ]),
+        user([{ type: 'tool_result', tool_use_id: 'toolu_1', content: [text('x', { cache_control: EPHEMERAL }), image], cache_control: EPHEMERAL }]),
       ]),
       request([assistant([toolUse]), user([{ type: 'tool_result', tool_use_id: 'toolu_1', content: [text('x'), image] }])]),
     ],
@@ -187,7 +181,9 @@ describe('stripCacheControl', () => {
   });
 
   it('leaves a malformed nested content list for the upstream to judge instead of throwing', () => {
-    const { input } = frozen(request([user([{ type: 'tool_result', tool_use_id: 't', content: ['not a block', null, text('x', { cache_control: EPHEMERAL })] }])]));
+    const { input } = frozen(
+      request([user([{ type: 'tool_result', tool_use_id: 't', content: ['not a block', null, text('x', { cache_control: EPHEMERAL })] }])]),
+    );
     const out = stripCacheControl(input);
     expect(out.messages[0]!.content).toEqual([{ type: 'tool_result', tool_use_id: 't', content: ['not a block', null, text('x')] }]);
   });

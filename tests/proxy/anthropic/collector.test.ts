@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  collectMessage,
-  IncompleteStreamError,
-  MessageAccumulator,
-  messageToEvents,
-  StreamErrorEvent,
-} from '../../../src-proxy/anthropic/collector.js';
+import { collectMessage, IncompleteStreamError, MessageAccumulator, messageToEvents, StreamErrorEvent } from '../../../src-proxy/anthropic/collector.js';
 import { encodeEvent, Frame, SseSplitter } from '../../../src-proxy/anthropic/sse.js';
 import type { ContentBlock, Message, StreamEvent, Usage } from '../../../src-proxy/anthropic/types.js';
 
@@ -48,12 +42,7 @@ function accumulate(events: StreamEvent[]): Message {
 }
 
 /** A full stream around the given block events. */
-const wrap = (blockEvents: StreamEvent[], stopReason = 'end_turn'): StreamEvent[] => [
-  ev.start(),
-  ...blockEvents,
-  ev.end(stopReason),
-  ev.messageStop(),
-];
+const wrap = (blockEvents: StreamEvent[], stopReason = 'end_turn'): StreamEvent[] => [ev.start(), ...blockEvents, ev.end(stopReason), ev.messageStop()];
 
 async function* framesOf(events: StreamEvent[]): AsyncGenerator<Frame> {
   for (const e of events) yield Frame.of(e);
@@ -98,9 +87,7 @@ describe('MessageAccumulator: content', () => {
 
   it('tool_use: input_json_delta cut in two at every offset gives the same input', () => {
     for (let cut = 0; cut <= JSON_TEXT.length; cut++) {
-      const msg = accumulate(
-        wrap([ev.block(0, toolStart), ev.json(0, JSON_TEXT.slice(0, cut)), ev.json(0, JSON_TEXT.slice(cut)), ev.stop(0)], 'tool_use'),
-      );
+      const msg = accumulate(wrap([ev.block(0, toolStart), ev.json(0, JSON_TEXT.slice(0, cut)), ev.json(0, JSON_TEXT.slice(cut)), ev.stop(0)], 'tool_use'));
       expect(msg.content, `cut at ${cut}`).toEqual([{ ...toolStart, input: INPUT }]);
     }
   });
@@ -140,7 +127,13 @@ describe('MessageAccumulator: content', () => {
     ]);
   });
 
-  const citation = (n: number) => ({ type: 'web_search_result_location', cited_text: `c${n}`, url: `https://x/${n}`, title: `t${n}`, encrypted_index: `e${n}` });
+  const citation = (n: number) => ({
+    type: 'web_search_result_location',
+    cited_text: `c${n}`,
+    url: `https://x/${n}`,
+    title: `t${n}`,
+    encrypted_index: `e${n}`,
+  });
 
   it('citations: citations_delta appends, interleaved with text deltas', () => {
     const msg = accumulate(
@@ -226,10 +219,26 @@ describe('MessageAccumulator: message_delta and usage', () => {
   it.each<[string, Record<string, unknown>, Record<string, unknown>]>([
     ['only output_tokens', { output_tokens: 42 }, { ...START_USAGE, output_tokens: 42 }],
     ['a corrected input_tokens', { output_tokens: 42, input_tokens: 2100 }, { ...START_USAGE, output_tokens: 42, input_tokens: 2100 }],
-    ['null counters', { output_tokens: 42, input_tokens: null, cache_read_input_tokens: null, cache_creation_input_tokens: null }, { ...START_USAGE, output_tokens: 42 }],
-    ['zero counters', { output_tokens: 0, input_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 }, { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }],
-    ['cache counters', { output_tokens: 9, cache_read_input_tokens: 900, cache_creation_input_tokens: 50 }, { ...START_USAGE, output_tokens: 9, cache_read_input_tokens: 900, cache_creation_input_tokens: 50 }],
-    ['server_tool_use', { output_tokens: 9, server_tool_use: { web_search_requests: 1 } }, { ...START_USAGE, output_tokens: 9, server_tool_use: { web_search_requests: 1 } }],
+    [
+      'null counters',
+      { output_tokens: 42, input_tokens: null, cache_read_input_tokens: null, cache_creation_input_tokens: null },
+      { ...START_USAGE, output_tokens: 42 },
+    ],
+    [
+      'zero counters',
+      { output_tokens: 0, input_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 },
+      { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+    ],
+    [
+      'cache counters',
+      { output_tokens: 9, cache_read_input_tokens: 900, cache_creation_input_tokens: 50 },
+      { ...START_USAGE, output_tokens: 9, cache_read_input_tokens: 900, cache_creation_input_tokens: 50 },
+    ],
+    [
+      'server_tool_use',
+      { output_tokens: 9, server_tool_use: { web_search_requests: 1 } },
+      { ...START_USAGE, output_tokens: 9, server_tool_use: { web_search_requests: 1 } },
+    ],
     ['server_tool_use null', { output_tokens: 9, server_tool_use: null }, { ...START_USAGE, output_tokens: 9 }],
   ])('message_delta with %s', (_name, usage, expected) => {
     const msg = accumulate([ev.start({ ...START_USAGE }), ev.end('end_turn', usage as DeltaUsage), ev.messageStop()]);
@@ -377,7 +386,10 @@ describe('messageToEvents', () => {
     ['thinking with signature', message([{ type: 'thinking', thinking: 'Need the file first.', signature: 'EqQBCkYIBxgCKkA' }])],
     ['thinking omitted (empty text, signature only)', message([{ type: 'thinking', thinking: '', signature: 'EqQB' }])],
     ['redacted_thinking', message([{ type: 'redacted_thinking', data: 'EmwKAhgB' }])],
-    ['tool_use', message([{ type: 'tool_use', id: 'toolu_01', name: 'Read', input: { file_path: '/src/a.ts', n: [1, { x: null }] } }], { stop_reason: 'tool_use' })],
+    [
+      'tool_use',
+      message([{ type: 'tool_use', id: 'toolu_01', name: 'Read', input: { file_path: '/src/a.ts', n: [1, { x: null }] } }], { stop_reason: 'tool_use' }),
+    ],
     ['tool_use without arguments', message([{ type: 'tool_use', id: 'toolu_01', name: 'Now', input: {} }], { stop_reason: 'tool_use' })],
     [
       'thinking + text + tool_use',
@@ -399,7 +411,10 @@ describe('messageToEvents', () => {
       ]),
     ],
     ['a stop sequence', message([{ type: 'text', text: 'abc' }], { stop_reason: 'stop_sequence', stop_sequence: '###' })],
-    ['usage with extra fields', message([], { usage: { input_tokens: 1, output_tokens: 2, cache_creation_input_tokens: null, server_tool_use: null, service_tier: 'standard' } })],
+    [
+      'usage with extra fields',
+      message([], { usage: { input_tokens: 1, output_tokens: 2, cache_creation_input_tokens: null, server_tool_use: null, service_tier: 'standard' } }),
+    ],
   ];
 
   it.each(cases)('%s: round-trips through MessageAccumulator to an equal message', (_name, msg) => {

@@ -25,8 +25,7 @@ const withText = (text: string): Buffer =>
     `{"model":"claude-sonnet-4-5","max_tokens":8,"messages":[{"role":"user","content":[{"type":"text","text":"a"},{"type":"text","text":"${text}"}]}]}`,
   );
 
-const lone = (path: string, unit: string, what = 'String'): string =>
-  `${path}: ${what} contains a lone surrogate (${unit}), which is not valid Unicode`;
+const lone = (path: string, unit: string, what = 'String'): string => `${path}: ${what} contains a lone surrogate (${unit}), which is not valid Unicode`;
 
 describe('parseJsonBody: bytes that are not UTF-8 are refused before parsing', () => {
   it.each([

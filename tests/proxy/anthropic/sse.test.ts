@@ -80,9 +80,7 @@ function stream(eol: LineEnd, names: readonly (keyof typeof blocks)[] = ORDER): 
 
 describe('encodeEvent', () => {
   it('writes one named event: `event:` line, one-line JSON `data:`, blank line', () => {
-    expect(encodeEvent({ type: 'content_block_stop', index: 2 })).toBe(
-      'event: content_block_stop\ndata: {"type":"content_block_stop","index":2}\n\n',
-    );
+    expect(encodeEvent({ type: 'content_block_stop', index: 2 })).toBe('event: content_block_stop\ndata: {"type":"content_block_stop","index":2}\n\n');
   });
 
   it('keeps the JSON on a single line even when strings contain newlines', () => {
@@ -137,8 +135,14 @@ describe('SseSplitter', () => {
     it('cut in two at every byte offset (inside line ends, UTF-8 sequences, field names): same events', () => {
       for (const cut of everyCut(input)) {
         const { frames } = feed(input, [cut]);
-        expect(frames.map((f) => f.type), `cut at ${cut}`).toEqual(expectedTypes);
-        expect(frames.map((f) => f.event), `cut at ${cut}`).toEqual(expectedEvents);
+        expect(
+          frames.map((f) => f.type),
+          `cut at ${cut}`,
+        ).toEqual(expectedTypes);
+        expect(
+          frames.map((f) => f.event),
+          `cut at ${cut}`,
+        ).toEqual(expectedEvents);
       }
     });
 
@@ -148,7 +152,7 @@ describe('SseSplitter', () => {
       expect(frames.map((f) => f.event)).toEqual(expectedEvents);
     });
 
-    it('cut in two at every byte offset: the frames\' raw bytes followed by what is pending are the input', () => {
+    it("cut in two at every byte offset: the frames' raw bytes followed by what is pending are the input", () => {
       // A stream without dropped blocks, so pass-through must reproduce it byte for byte.
       const passThrough = stream(eol, KEPT);
       for (const cut of everyCut(passThrough)) {
@@ -159,7 +163,7 @@ describe('SseSplitter', () => {
       }
     });
 
-    it('fed one byte at a time: the frames\' raw bytes are the input, byte for byte', () => {
+    it("fed one byte at a time: the frames' raw bytes are the input, byte for byte", () => {
       const passThrough = stream(eol, KEPT);
       const { frames, splitter } = feed(passThrough, everyCut(passThrough));
       const written = Buffer.concat([...frames.map(rawBytes), passThrough.subarray(passThrough.length - splitter.leftover)]);
@@ -219,7 +223,10 @@ describe('SseSplitter', () => {
     const mixed = 'event: ping\ndata: {"type":"ping"}\n\nevent: a\r\ndata: {"type":"a"}\r\n\r\nevent: b\rdata: {"type":"b"}\r\r';
     for (const cut of everyCut(bytes(mixed))) {
       const { frames } = feed(bytes(mixed), [cut]);
-      expect(frames.map((f) => f.type), `cut at ${cut}`).toEqual(['ping', 'a', 'b']);
+      expect(
+        frames.map((f) => f.type),
+        `cut at ${cut}`,
+      ).toEqual(['ping', 'a', 'b']);
     }
   });
 
@@ -283,7 +290,6 @@ describe('SseSplitter', () => {
       expect(frame!.event).toEqual({ type: 'ping', extra: 1 });
     });
   });
-
 });
 
 describe('SseSplitter.pushBatch', () => {

@@ -57,14 +57,22 @@ describe('estimateInputTokens', () => {
   const adds: Array<[string, InputMessage[], Partial<CountTokensRequest>]> = [
     ['a string system prompt', baseline, { system: words(100) }],
     ['system blocks', baseline, { system: [{ type: 'text', text: words(100) }] }],
-    ['a tool definition', baseline, { tools: [{ name: 'Read', description: 'Reads a file', input_schema: { type: 'object', properties: { file_path: { type: 'string' } } } }] }],
+    [
+      'a tool definition',
+      baseline,
+      { tools: [{ name: 'Read', description: 'Reads a file', input_schema: { type: 'object', properties: { file_path: { type: 'string' } } } }] },
+    ],
     ['a server tool', baseline, { tools: [{ type: 'web_search_20250305', name: 'web_search' }] }],
     ['a thinking block', [...baseline, { role: 'assistant', content: [{ type: 'thinking', thinking: words(50), signature: 's' }] }], {}],
     ['a tool_use block', [...baseline, { role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'Read', input: { file_path: '/a/b/c.ts' } }] }], {}],
     ['a tool_result with string content', [...baseline, user([{ type: 'tool_result', tool_use_id: 't', content: words(50) }])], {}],
     ['a tool_result with block content', [...baseline, user([{ type: 'tool_result', tool_use_id: 't', content: [{ type: 'text', text: words(50) }] }])], {}],
     ['an empty tool_result', [...baseline, user([{ type: 'tool_result', tool_use_id: 't' }])], {}],
-    ['an unknown block type', [...baseline, user([{ type: 'search_result', source: 'https://x', title: 't', content: [{ type: 'text', text: words(20) }] }])], {}],
+    [
+      'an unknown block type',
+      [...baseline, user([{ type: 'search_result', source: 'https://x', title: 't', content: [{ type: 'text', text: words(20) }] }])],
+      {},
+    ],
   ];
 
   it.each(adds)('counts %s', (_name, messages, extra) => {

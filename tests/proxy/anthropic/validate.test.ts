@@ -127,7 +127,14 @@ const rejections: Array<[string, unknown, string]> = [
   ['system an object', withField('system', { type: 'text', text: 'x' }), 'system: Input should be a valid list or string'],
   ['a system block without type', withField('system', [{ text: 'x' }]), 'system.0.type: Field required'],
   ['a system text block without text', withField('system', [{ type: 'text' }]), 'system.0.text: Field required'],
-  ['a system block that is not text', withField('system', [{ type: 'text', text: 'a' }, { type: 'image', source: {} }]), "system.1.type: Input should be 'text'"],
+  [
+    'a system block that is not text',
+    withField('system', [
+      { type: 'text', text: 'a' },
+      { type: 'image', source: {} },
+    ]),
+    "system.1.type: Input should be 'text'",
+  ],
   ['a system text block with a number as text', withField('system', [{ type: 'text', text: 1 }]), 'system.0.text: Input should be a valid string'],
   // tools
   ['tools an object', withField('tools', { name: 'Read' }), 'tools: Input should be a valid list'],
@@ -146,10 +153,26 @@ const rejections: Array<[string, unknown, string]> = [
   ['thinking without type', withField('thinking', { budget_tokens: 2048 }), 'thinking.type: Field required'],
   ['thinking type a boolean', withField('thinking', { type: true }), 'thinking.type: Input should be a valid string'],
   ['thinking enabled without budget', withField('thinking', { type: 'enabled' }), 'thinking.enabled.budget_tokens: Field required'],
-  ['thinking budget a string', withField('thinking', { type: 'enabled', budget_tokens: '2048' }), 'thinking.enabled.budget_tokens: Input should be a valid integer'],
-  ['thinking budget a float', withField('thinking', { type: 'enabled', budget_tokens: 2048.5 }), 'thinking.enabled.budget_tokens: Input should be a valid integer'],
-  ['thinking budget below 1024', withField('thinking', { type: 'enabled', budget_tokens: 1023 }), 'thinking.enabled.budget_tokens: Input should be greater than or equal to 1024'],
-  ['thinking budget 1e30', withField('thinking', { type: 'enabled', budget_tokens: 1e30 }), 'thinking.enabled.budget_tokens: Input should be less than or equal to 2147483647'],
+  [
+    'thinking budget a string',
+    withField('thinking', { type: 'enabled', budget_tokens: '2048' }),
+    'thinking.enabled.budget_tokens: Input should be a valid integer',
+  ],
+  [
+    'thinking budget a float',
+    withField('thinking', { type: 'enabled', budget_tokens: 2048.5 }),
+    'thinking.enabled.budget_tokens: Input should be a valid integer',
+  ],
+  [
+    'thinking budget below 1024',
+    withField('thinking', { type: 'enabled', budget_tokens: 1023 }),
+    'thinking.enabled.budget_tokens: Input should be greater than or equal to 1024',
+  ],
+  [
+    'thinking budget 1e30',
+    withField('thinking', { type: 'enabled', budget_tokens: 1e30 }),
+    'thinking.enabled.budget_tokens: Input should be less than or equal to 2147483647',
+  ],
   // stream
   ['stream a string', withField('stream', 'true'), 'stream: Input should be a valid boolean'],
   ['stream a number', withField('stream', 1), 'stream: Input should be a valid boolean'],
@@ -214,7 +237,13 @@ describe('validateMessagesRequest: what Claude Code sends today passes, untouche
     ['empty block list', userContent([])],
     ['system as a string', withField('system', 'You are Claude Code.')],
     ['system as blocks with cache_control', withField('system', [{ type: 'text', text: 'x', cache_control: { type: 'ephemeral' } }])],
-    ['tools of every shape', withField('tools', [{ name: 'Read', input_schema: { type: 'object' } }, { type: 'web_search_20250305', name: 'web_search' }])],
+    [
+      'tools of every shape',
+      withField('tools', [
+        { name: 'Read', input_schema: { type: 'object' } },
+        { type: 'web_search_20250305', name: 'web_search' },
+      ]),
+    ],
     ['stream true', withField('stream', true)],
     ['stream false', withField('stream', false)],
     ['stream null', withField('stream', null)],
@@ -247,7 +276,10 @@ describe('validateMessagesRequest: what Claude Code sends today passes, untouche
     ['stop_sequences of strings', withField('stop_sequences', ['\n\nHuman:', 'END'])],
     ['service_tier auto', withField('service_tier', 'auto')],
     ['a service_tier from next year', withField('service_tier', 'priority_2027')],
-    ['null knobs, as some clients send them', { ...valid(), temperature: null, top_p: null, top_k: null, stop_sequences: null, service_tier: null, tool_choice: null, thinking: null }],
+    [
+      'null knobs, as some clients send them',
+      { ...valid(), temperature: null, top_p: null, top_k: null, stop_sequences: null, service_tier: null, tool_choice: null, thinking: null },
+    ],
     ['metadata with user_id null', withField('metadata', { user_id: null })],
     ['metadata without user_id', withField('metadata', {})],
     ['tool_choice auto', withField('tool_choice', { type: 'auto', disable_parallel_tool_use: false })],
@@ -301,7 +333,11 @@ function claudeCodeRequest(): Body {
         content: [
           { type: 'thinking', thinking: '', signature: 'sig' },
           { type: 'server_tool_use', id: 'srvtoolu_1', name: 'web_search', input: { query: 'docs' } },
-          { type: 'web_search_tool_result', tool_use_id: 'srvtoolu_1', content: [{ type: 'web_search_result', url: 'https://x', title: 't', encrypted_content: 'e' }] },
+          {
+            type: 'web_search_tool_result',
+            tool_use_id: 'srvtoolu_1',
+            content: [{ type: 'web_search_result', url: 'https://x', title: 't', encrypted_content: 'e' }],
+          },
           { type: 'advisor_tool_result', tool_use_id: 'srvtoolu_2', content: { type: 'advisor_result', text: 'ok' } },
           { type: 'text', text: 'Running them.' },
           { type: 'tool_use', id: 'toolu_1', name: 'Bash', input: { command: 'npm test' }, caller: { type: 'direct' } },
@@ -309,7 +345,13 @@ function claudeCodeRequest(): Body {
       },
       { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'ok', cache_control: { type: 'ephemeral' } }] },
       { role: 'system', content: 'The user switched to plan mode.' },
-      { role: 'user', content: [{ type: 'tool_reference', tool_name: 'mcp__docs__search' }, { type: 'text', text: 'Go on.' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'tool_reference', tool_name: 'mcp__docs__search' },
+          { type: 'text', text: 'Go on.' },
+        ],
+      },
     ],
   };
 }
@@ -345,7 +387,7 @@ describe('thinking.budget_tokens below max_tokens', () => {
     ['a budget equal to max_tokens', budgeted(2048, 2048), noBetas],
     ['a budget above max_tokens', budgeted(4096, 1024), noBetas],
     ['a budget above max_tokens with other betas', budgeted(4096, 2048), { anthropicBeta: 'claude-code-20250219,effort-2025-11-24' }],
-  ])('rejects %s, in the API\'s words', (_name, body, options) => {
+  ])("rejects %s, in the API's words", (_name, body, options) => {
     expect(rejection((b) => validateMessagesRequest(b, options), body)).toEqual({ status: 400, type: 'invalid_request_error', message: BUDGET_MESSAGE });
   });
 
@@ -380,10 +422,7 @@ describe('validateCountTokensRequest', () => {
     expect(validateCountTokensRequest(body)).toBe(body);
   });
 
-  it.each(rejections.filter(([, , message]) => !GENERATION_KNOB.test(message)))(
-    'rejects like /v1/messages: %s',
-    (_name, body, message) => {
-      expect(rejection(validateCountTokensRequest, body)).toEqual({ status: 400, type: 'invalid_request_error', message });
-    },
-  );
+  it.each(rejections.filter(([, , message]) => !GENERATION_KNOB.test(message)))('rejects like /v1/messages: %s', (_name, body, message) => {
+    expect(rejection(validateCountTokensRequest, body)).toEqual({ status: 400, type: 'invalid_request_error', message });
+  });
 });

@@ -12,15 +12,32 @@ const request = (messages: InputMessage[], extra: Partial<MessagesRequest> = {})
 });
 const user = (content: InputMessage['content']): InputMessage => ({ role: 'user', content });
 const assistant = (content: InputMessage['content']): InputMessage => ({ role: 'assistant', content });
-const REMINDER = '<system-reminder>\nAs you answer the user\'s questions, you can use the following context:\n# claudeMd\n...\n</system-reminder>';
+const REMINDER = "<system-reminder>\nAs you answer the user's questions, you can use the following context:\n# claudeMd\n...\n</system-reminder>";
 
 describe('isWarmupRequest', () => {
   const detected: Array<[string, MessagesRequest]> = [
     ['the string "Warmup"', request([user('Warmup')])],
     ['"Warmup" with surrounding whitespace', request([user('  Warmup\n')])],
     ['a text block "Warmup" with cache_control', request([user([{ type: 'text', text: 'Warmup', cache_control: { type: 'ephemeral' } }])])],
-    ['a leading <system-reminder> block, then "Warmup"', request([user([{ type: 'text', text: REMINDER }, { type: 'text', text: 'Warmup', cache_control: { type: 'ephemeral' } }])])],
-    ['two reminder blocks, then "Warmup"', request([user([{ type: 'text', text: REMINDER }, { type: 'text', text: REMINDER }, { type: 'text', text: 'Warmup' }])])],
+    [
+      'a leading <system-reminder> block, then "Warmup"',
+      request([
+        user([
+          { type: 'text', text: REMINDER },
+          { type: 'text', text: 'Warmup', cache_control: { type: 'ephemeral' } },
+        ]),
+      ]),
+    ],
+    [
+      'two reminder blocks, then "Warmup"',
+      request([
+        user([
+          { type: 'text', text: REMINDER },
+          { type: 'text', text: REMINDER },
+          { type: 'text', text: 'Warmup' },
+        ]),
+      ]),
+    ],
     [
       'a sub-agent warmup with system prompt and tools',
       request([user('Warmup')], {
@@ -45,8 +62,24 @@ describe('isWarmupRequest', () => {
     ['two user turns', request([user('Warmup'), user('Warmup')])],
     ['a conversation that ends with "Warmup"', request([user('hello'), assistant('hi'), user('Warmup')])],
     ['a tool_result', request([user([{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'Warmup' }])])],
-    ['"Warmup" next to a tool_result', request([user([{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'x' }, { type: 'text', text: 'Warmup' }])])],
-    ['"Warmup" with an image', request([user([{ type: 'text', text: 'Warmup' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'x' } }])])],
+    [
+      '"Warmup" next to a tool_result',
+      request([
+        user([
+          { type: 'tool_result', tool_use_id: 'toolu_1', content: 'x' },
+          { type: 'text', text: 'Warmup' },
+        ]),
+      ]),
+    ],
+    [
+      '"Warmup" with an image',
+      request([
+        user([
+          { type: 'text', text: 'Warmup' },
+          { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'x' } },
+        ]),
+      ]),
+    ],
     ['only a system reminder', request([user([{ type: 'text', text: REMINDER }])])],
     ['an empty message', request([user('')])],
     ['"Warmup" inside the reminder block', request([user([{ type: 'text', text: `${REMINDER}\nWarmup` }])])],

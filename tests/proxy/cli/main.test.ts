@@ -91,7 +91,10 @@ describe('switchyard config', () => {
 
 describe('switchyard accounts', () => {
   const add = (extra: string[] = [], env: NodeJS.ProcessEnv = { ZAI_KEY: 'sk-zai-secret-value' }) =>
-    run(['accounts', 'add', '--provider', 'anthropic', '--base-url', 'https://api.z.ai/api/anthropic/', '--key-env', 'ZAI_KEY', '--label', 'z.ai main', ...extra], env);
+    run(
+      ['accounts', 'add', '--provider', 'anthropic', '--base-url', 'https://api.z.ai/api/anthropic/', '--key-env', 'ZAI_KEY', '--label', 'z.ai main', ...extra],
+      env,
+    );
 
   it('adds an account, keeping its key apart in a private file', async () => {
     const { code, out } = await add(['--auth-scheme', 'bearer']);
@@ -132,14 +135,16 @@ describe('switchyard accounts', () => {
   });
 
   it('takes the key from standard input', async () => {
-    const { code } = await run(['accounts', 'add', '--provider', 'anthropic', '--base-url', 'https://api.anthropic.com', '--key-stdin', '--label', 'direct'], {}, 'sk-ant-from-stdin\n');
+    const { code } = await run(
+      ['accounts', 'add', '--provider', 'anthropic', '--base-url', 'https://api.anthropic.com', '--key-stdin', '--label', 'direct'],
+      {},
+      'sk-ant-from-stdin\n',
+    );
     expect(code).toBe(0);
     expect(await readFile(join(dir, 'secrets.json'), 'utf8')).toContain('sk-ant-from-stdin');
   });
 
-  it.each([
-    [['--key-env', 'MISSING_VAR'], /MISSING_VAR is not set or empty/],
-  ])('rejects a missing key (%j)', async (extra, message) => {
+  it.each([[['--key-env', 'MISSING_VAR'], /MISSING_VAR is not set or empty/]])('rejects a missing key (%j)', async (extra, message) => {
     const { code, err } = await run(['accounts', 'add', '--provider', 'anthropic', '--base-url', 'https://api.anthropic.com', '--label', 'x', ...extra]);
     expect(code).toBe(2);
     expect(err).toMatch(message);

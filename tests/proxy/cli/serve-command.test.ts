@@ -56,7 +56,10 @@ function serve(args: string[] = []): Promise<{ url: string; output: () => string
 
 async function addAccount() {
   const io = recordingIo({ UPSTREAM_KEY: 'sk-upstream' });
-  const code = await main(['accounts', 'add', '--provider', 'anthropic', '--base-url', upstream.url, '--key-env', 'UPSTREAM_KEY', '--label', 'serve@example.com', '--data-dir', dir], io);
+  const code = await main(
+    ['accounts', 'add', '--provider', 'anthropic', '--base-url', upstream.url, '--key-env', 'UPSTREAM_KEY', '--label', 'serve@example.com', '--data-dir', dir],
+    io,
+  );
   expect(code).toBe(0);
 }
 
@@ -99,7 +102,9 @@ describe('switchyard serve', () => {
     const io = recordingIo();
     const code = await main(['serve', '--host', '0.0.0.0', '--port', '0', '--data-dir', dir], io);
     expect(code).toBe(1);
-    expect(io.stderr.join('\n')).toMatch(/Refusing to listen on 0\.0\.0\.0 \(all interfaces, from serve --host\) without authentication: .* or run serve with --host 127\.0\.0\.1\./);
+    expect(io.stderr.join('\n')).toMatch(
+      /Refusing to listen on 0\.0\.0\.0 \(all interfaces, from serve --host\) without authentication: .* or run serve with --host 127\.0\.0\.1\./,
+    );
   });
 
   it('refuses, through the running server, to turn authentication off while it listens on 0.0.0.0', async () => {

@@ -47,7 +47,11 @@ describe('describeRequest: the one line serve prints per request', () => {
       },
       '10:20:30 502 POST /v1/messages claude-sonnet-4-5 [a@example.com] 40ms after 2 attempts upstream said: bad gateway',
     ],
-    ['a request without a model', { path: '/v1/models', method: 'GET', inbound_model: null, mapped_model: null, account_label: null, input_tokens: null, output_tokens: null }, '10:20:30 200 GET /v1/models 40ms'],
+    [
+      'a request without a model',
+      { path: '/v1/models', method: 'GET', inbound_model: null, mapped_model: null, account_label: null, input_tokens: null, output_tokens: null },
+      '10:20:30 200 GET /v1/models 40ms',
+    ],
   ])('%s', (_title, overrides, expected) => {
     expect(describeRequest(makeEntry('req_1', at, { output_tokens: 50, ...overrides }))).toBe(expected);
   });

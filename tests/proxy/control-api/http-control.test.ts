@@ -117,8 +117,7 @@ describe('the ControlApi over HTTP', () => {
   });
 
   it('refuses unknown methods and bad arguments', async () => {
-    const post = (path: string, body: string) =>
-      fetch(`${control.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body });
+    const post = (path: string, body: string) => fetch(`${control.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body });
     expect((await post('/control/dropDatabase', '{}')).status).toBe(404);
     const bad = await post('/control/removeAccount', '{"args":[42]}');
     expect(bad.status).toBe(400);

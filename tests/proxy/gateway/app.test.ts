@@ -58,7 +58,12 @@ describe('routes', () => {
   it.each(['/v1/models', '/v1/models/claude'])('lists models on %s in the Anthropic list shape', async (path) => {
     const body = await readJson(await fetch(`${gateway.url}${path}`));
     expect(body).toMatchObject({ has_more: false, first_id: expect.any(String), last_id: expect.any(String) });
-    expect(body.data[0]).toMatchObject({ type: 'model', id: expect.stringMatching(/^claude-/), display_name: expect.any(String), created_at: expect.any(String) });
+    expect(body.data[0]).toMatchObject({
+      type: 'model',
+      id: expect.stringMatching(/^claude-/),
+      display_name: expect.any(String),
+      created_at: expect.any(String),
+    });
   });
 
   it('gives an Anthropic 404 for unknown paths', async () => {
@@ -89,21 +94,33 @@ describe('bad input', () => {
     ['missing messages', { model: 'm', max_tokens: 5 }, 'messages: Field required'],
     ['empty messages', { model: 'm', max_tokens: 5, messages: [] }, 'messages: at least one message is required'],
     ['a bad role', { model: 'm', max_tokens: 5, messages: [{ role: 'robot', content: 'hi' }] }, "messages.0.role: Input should be 'user' or 'assistant'"],
-    ['a block without type', { model: 'm', max_tokens: 5, messages: [{ role: 'user', content: [{ text: 'hi' }] }] }, 'messages.0.content.0.type: Field required'],
+    [
+      'a block without type',
+      { model: 'm', max_tokens: 5, messages: [{ role: 'user', content: [{ text: 'hi' }] }] },
+      'messages.0.content.0.type: Field required',
+    ],
     // Values that once reached a response header or the upstream unchecked.
     ['a model with CR/LF', messagesBody({ model: 'claude-sonnet-4-6\r\nx-injected: 1' }), /^model: String should match pattern/],
     ['a model above U+00FF', messagesBody({ model: 'claude-sonnet-4-6-\u4e2d' }), /^model: String should match pattern/],
     ['a 3 KB model', messagesBody({ model: 'c'.repeat(3000) }), 'model: String should have at most 256 characters'],
     ['a string temperature', messagesBody({ temperature: '0.5' }), 'temperature: Input should be a valid number'],
     ['a max_tokens of 1e30', messagesBody({ max_tokens: 1e30 }), 'max_tokens: Input should be less than or equal to 2147483647'],
-    ['a lone surrogate in text', '{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"\\ud800"}]}', /^messages\.0\.content: String contains a lone surrogate/],
+    [
+      'a lone surrogate in text',
+      '{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"\\ud800"}]}',
+      /^messages\.0\.content: String contains a lone surrogate/,
+    ],
   ])('answers 400 naming the problem for %s', async (_name, body, message) => {
     await expectError(await postJson(url(), body), 400, 'invalid_request_error', message);
     expect(upstream.messageRequests()).toHaveLength(0);
   });
 
   it('answers 400 to a body that is not UTF-8 instead of forwarding its bytes', async () => {
-    const bytes = Buffer.concat([Buffer.from('{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"caf'), Buffer.from([0xe9]), Buffer.from('"}]}')]);
+    const bytes = Buffer.concat([
+      Buffer.from('{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"caf'),
+      Buffer.from([0xe9]),
+      Buffer.from('"}]}'),
+    ]);
     const res = await fetch(url(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: bytes });
     await expectError(res, 400, 'invalid_request_error', 'Request body is not valid UTF-8; JSON must be encoded as UTF-8.');
     expect(upstream.messageRequests()).toHaveLength(0);
@@ -179,7 +196,12 @@ describe('auth', () => {
 
   it.each(['strict', 'all-except-health'] as const)('%s: no key at all is a 401 naming the headers', async (mode) => {
     await gateway.runtime.updateSettings({ auth_mode: mode, api_key: 'sk-gateway-secret' });
-    await expectError(await postJson(`${gateway.url}/v1/messages`, messagesBody(), { headers: { 'x-api-key': '' } }), 401, 'authentication_error', /x-api-key or Authorization: Bearer/);
+    await expectError(
+      await postJson(`${gateway.url}/v1/messages`, messagesBody(), { headers: { 'x-api-key': '' } }),
+      401,
+      'authentication_error',
+      /x-api-key or Authorization: Bearer/,
+    );
   });
 
   it.each(['strict', 'all-except-health'] as const)('%s with an empty configured key refuses everything', async (mode) => {

@@ -15,7 +15,12 @@ import { DEFAULT_RETRY_POLICY, decideRetry, type RetryDecision } from '../../../
 import { makeAccount } from '../accounts/account-fixture.js';
 
 const MODEL = 'claude-sonnet-4-6';
-const failure = (kind: UpstreamFailure['kind'], retryAfterMs: number | null = null): UpstreamFailure => ({ kind, status: null, message: `${kind} happened`, retryAfterMs });
+const failure = (kind: UpstreamFailure['kind'], retryAfterMs: number | null = null): UpstreamFailure => ({
+  kind,
+  status: null,
+  message: `${kind} happened`,
+  retryAfterMs,
+});
 const fails = (f: UpstreamFailure, committed = false): AttemptOutcome<string> => ({ ok: false, failure: f, committed, accepted: committed });
 
 interface Harness {
@@ -174,11 +179,14 @@ describe('runAttempts', () => {
     expect(h.store.get('a')!.stats.requests).toBe(0);
   });
 
-  it('clears an account\'s run of connection failures on success', async () => {
+  it("clears an account's run of connection failures on success", async () => {
     const h = harness(['a']);
     const { attempt } = scripted(() => fails(failure('network')));
     expect(await runAttempts(h.options, attempt)).toMatchObject({ ok: true, account: { id: 'a' } });
     expect(h.store.get('a')!.network_failures).toBe(0);
-    expect(attemptsOf(h)).toEqual([['a', 'network'], ['a', null]]);
+    expect(attemptsOf(h)).toEqual([
+      ['a', 'network'],
+      ['a', null],
+    ]);
   });
 });

@@ -85,7 +85,14 @@ describe('checkAuth', () => {
     ['all-except-health guards the API', 'all-except-health', KEY, '/v1/messages', {}, 'missing_key'],
     ['auth on with an empty key denies even a presented key', 'strict', '', '/v1/messages', { 'x-api-key': 'anything' }, 'no_key_configured'],
     ['auth on with an empty key denies an empty bearer', 'strict', '', '/v1/messages', { authorization: 'Bearer ' }, 'no_key_configured'],
-    ['a wrong bearer beside a right x-api-key is wrong (Authorization wins)', 'strict', KEY, '/v1/messages', { authorization: 'Bearer nope', 'x-api-key': KEY }, 'wrong_key'],
+    [
+      'a wrong bearer beside a right x-api-key is wrong (Authorization wins)',
+      'strict',
+      KEY,
+      '/v1/messages',
+      { authorization: 'Bearer nope', 'x-api-key': KEY },
+      'wrong_key',
+    ],
     ['only /healthz exactly is exempt', 'all-except-health', KEY, '/healthz/x', {}, 'missing_key'],
   ])('%s', (_name, mode, configured, path, headers, verdict) => {
     expect(checkAuth(mode, configured, path, headers)).toBe(verdict);

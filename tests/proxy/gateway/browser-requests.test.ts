@@ -47,7 +47,11 @@ describe('requests a web page can send without a preflight', () => {
   });
 
   it('refuses a request the browser marks Sec-Fetch-Site: cross-site', async () => {
-    const res = await fetch(`${gateway.url}/v1/messages`, { method: 'POST', headers: { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors' }, body: body() });
+    const res = await fetch(`${gateway.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors' },
+      body: body(),
+    });
     await expectRefused(res, 403, 'permission_error', BROWSER_MESSAGES.cross_site_fetch);
   });
 

@@ -91,7 +91,10 @@ describe('failureResponse', () => {
   it('no headers beyond retry-after and x-should-retry', () => {
     for (const kind of FAILURE_KINDS) {
       const err = failureResponse(failure(kind, { retryAfterMs: 1000 }), LABEL);
-      expect(Object.keys(err.headers).every((h) => h === 'retry-after' || h === 'x-should-retry'), kind).toBe(true);
+      expect(
+        Object.keys(err.headers).every((h) => h === 'retry-after' || h === 'x-should-retry'),
+        kind,
+      ).toBe(true);
     }
   });
 });

@@ -39,7 +39,12 @@ describe('warmup interception', () => {
     expect(res.headers.get('x-account-email')).toBeNull();
     if (stream) {
       expect(eventNames(await res.text())).toEqual([
-        'message_start', 'content_block_start', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop',
+        'message_start',
+        'content_block_start',
+        'content_block_delta',
+        'content_block_stop',
+        'message_delta',
+        'message_stop',
       ]);
     } else {
       expect(await readJson(res)).toMatchObject({ type: 'message', role: 'assistant', stop_reason: 'end_turn', content: [{ type: 'text' }] });
@@ -80,7 +85,14 @@ describe('cleanup', () => {
     await setup();
     await postJson(
       `${gateway.url}/v1/messages`,
-      messagesBody({ messages: [{ role: 'user', content: 'one' }, { role: 'user', content: 'two' }, { role: 'assistant', content: 'ok' }, { role: 'user', content: 'three' }] }),
+      messagesBody({
+        messages: [
+          { role: 'user', content: 'one' },
+          { role: 'user', content: 'two' },
+          { role: 'assistant', content: 'ok' },
+          { role: 'user', content: 'three' },
+        ],
+      }),
     );
     expect(upstream.messageRequests()[0]!.body.messages).toEqual([
       { role: 'user', content: 'one\n\ntwo' },
@@ -106,7 +118,10 @@ describe('model mapping', () => {
   });
 
   it('says which model it mapped to on a failure too', async () => {
-    await setup({ settings: { model_rules: rules }, fake: { defaultBehaviour: { kind: 'error', status: 400, type: 'invalid_request_error', message: 'bad' } } });
+    await setup({
+      settings: { model_rules: rules },
+      fake: { defaultBehaviour: { kind: 'error', status: 400, type: 'invalid_request_error', message: 'bad' } },
+    });
     const res = await postJson(`${gateway.url}/v1/messages`, messagesBody({ model: 'claude-sonnet-4-6' }));
     expect(res.status).toBe(400);
     expect(res.headers.get('x-mapped-model')).toBe('glm-4.6');
@@ -140,7 +155,11 @@ describe('upstream request', () => {
   it('forwards anthropic-version and anthropic-beta, and nothing that identifies the client', async () => {
     await setup();
     await postJson(`${gateway.url}/v1/messages`, messagesBody(), {
-      headers: { 'anthropic-version': '2023-06-01', 'anthropic-beta': 'interleaved-thinking-2025-05-14,context-1m-2025-08-07', 'x-claude-code-session-id': 'abc' },
+      headers: {
+        'anthropic-version': '2023-06-01',
+        'anthropic-beta': 'interleaved-thinking-2025-05-14,context-1m-2025-08-07',
+        'x-claude-code-session-id': 'abc',
+      },
     });
     const headers = upstream.messageRequests()[0]!.headers;
     expect(headers['anthropic-version']).toBe('2023-06-01');

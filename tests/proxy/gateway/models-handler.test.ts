@@ -12,7 +12,12 @@ describe('listModels', () => {
   it('lists the Claude models clients ask for, in the API shape', () => {
     expect(builtIn.length).toBeGreaterThan(0);
     for (const m of builtIn) {
-      expect(m).toEqual({ type: 'model', id: expect.stringMatching(/^claude-/), display_name: expect.stringMatching(/^Claude /), created_at: expect.any(String) });
+      expect(m).toEqual({
+        type: 'model',
+        id: expect.stringMatching(/^claude-/),
+        display_name: expect.stringMatching(/^Claude /),
+        created_at: expect.any(String),
+      });
       expect(m.created_at).toMatch(/^\d{4}-\d{2}-\d{2}T00:00:00Z$/);
       expect(Number.isNaN(Date.parse(m.created_at))).toBe(false);
     }

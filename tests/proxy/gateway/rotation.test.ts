@@ -205,7 +205,10 @@ describe('rotation', () => {
     await setup({ 'sk-one': invalid, 'sk-two': invalid });
     const res = await postJson(`${gateway.url}/v1/messages`, messagesBody());
     expect(res.status).toBe(400);
-    expect(await readJson(res)).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: 'prompt is too long: 209601 tokens > 200000 maximum' } });
+    expect(await readJson(res)).toMatchObject({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: 'prompt is too long: 209601 tokens > 200000 maximum' },
+    });
     expect(upstream.messageRequests()).toHaveLength(1);
   });
 

@@ -20,7 +20,6 @@ describe('secretsMatch and SecretMatcher', () => {
   });
 });
 
-
 describe('SecretMatcher', () => {
   it('follows a configured secret that changes', () => {
     const matcher = new SecretMatcher();

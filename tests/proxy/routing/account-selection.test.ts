@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_MODELS, type Cooldown, type ProviderKind } from '../../../src-proxy/contract/index.js';
-import {
-  AccountSelector,
-  coolingUntil,
-  type Candidate,
-  type Selection,
-  type SelectionQuery,
-} from '../../../src-proxy/routing/account-selection.js';
+import { AccountSelector, coolingUntil, type Candidate, type Selection, type SelectionQuery } from '../../../src-proxy/routing/account-selection.js';
 
 const NOW = 1_000_000;
 const MODEL = 'claude-sonnet-4-6';
@@ -171,7 +165,6 @@ describe('stickiness per session', () => {
     expect(idOf(selector.select(accounts, haiku))).toBe('b');
     expect(selector.select(accounts, sonnet)).toMatchObject({ sticky: true, account: { id: 'a' } });
   });
-
 });
 
 describe('exclude and allowExcluded (accounts already tried by this request)', () => {
@@ -275,11 +268,7 @@ describe('session bindings are bounded (least recently used evicted)', () => {
     expect(pick('s1')).toEqual(['b', false]);
   });
 
-  it.each([
-    [-1],
-    [1.5],
-    [Number.NaN],
-  ])('rejects maxSessions %s', (maxSessions) => {
+  it.each([[-1], [1.5], [Number.NaN]])('rejects maxSessions %s', (maxSessions) => {
     expect(() => new AccountSelector({ maxSessions })).toThrow(RangeError);
   });
 

@@ -24,31 +24,15 @@ describe('resolveRoute with user rules', () => {
       'claude-haiku-4-5',
       { provider: 'anthropic', model: 'claude-sonnet-4-6', rule: 'claude-*' },
     ],
-    [
-      'a wildcard on both sides matches inside the id',
-      'my-haiku-model',
-      { provider: 'gemini', model: 'gemini-2.5-flash', rule: '*haiku*' },
-    ],
+    ['a wildcard on both sides matches inside the id', 'my-haiku-model', { provider: 'gemini', model: 'gemini-2.5-flash', rule: '*haiku*' }],
     [
       'exact matching ignores case, and the first exact rule for an id wins',
       'claude-opus-4-6',
       { provider: 'antigravity', model: 'claude-opus-4-6-thinking', rule: 'CLAUDE-OPUS-4-6' },
     ],
-    [
-      'wildcard matching ignores case',
-      'Claude-Sonnet-4-5',
-      { provider: 'anthropic', model: 'claude-sonnet-4-6', rule: 'claude-*' },
-    ],
-    [
-      'a rule without `model` keeps the inbound model as sent',
-      'Gemini-2.5-Flash',
-      { provider: 'gemini', model: 'Gemini-2.5-Flash', rule: 'gemini-2.5-flash' },
-    ],
-    [
-      'no user rule matches: the defaults apply',
-      'gpt-4o',
-      { provider: 'anthropic', model: 'gpt-4o', rule: '*' },
-    ],
+    ['wildcard matching ignores case', 'Claude-Sonnet-4-5', { provider: 'anthropic', model: 'claude-sonnet-4-6', rule: 'claude-*' }],
+    ['a rule without `model` keeps the inbound model as sent', 'Gemini-2.5-Flash', { provider: 'gemini', model: 'Gemini-2.5-Flash', rule: 'gemini-2.5-flash' }],
+    ['no user rule matches: the defaults apply', 'gpt-4o', { provider: 'anthropic', model: 'gpt-4o', rule: '*' }],
   ])('%s (%s)', (_title, model, expected) => {
     expect(resolveRoute(model, rules)).toEqual(expected);
   });
@@ -92,17 +76,14 @@ describe('resolveRoute with defaults', () => {
     [
       'defaults are one ordered list: an earlier wildcard default beats a later exact one',
       [],
-      [{ match: 'claude-*', provider: 'gemini' }, { match: 'claude-haiku-4-5', provider: 'antigravity' }],
+      [
+        { match: 'claude-*', provider: 'gemini' },
+        { match: 'claude-haiku-4-5', provider: 'antigravity' },
+      ],
       'claude-haiku-4-5',
       { provider: 'gemini', model: 'claude-haiku-4-5', rule: 'claude-*' },
     ],
-    [
-      'defaults apply in their own order',
-      [],
-      defaults,
-      'claude-haiku-4-5',
-      { provider: 'antigravity', model: 'claude-sonnet-4-6', rule: 'claude-haiku-4-5' },
-    ],
+    ['defaults apply in their own order', [], defaults, 'claude-haiku-4-5', { provider: 'antigravity', model: 'claude-sonnet-4-6', rule: 'claude-haiku-4-5' }],
     [
       'a user wildcard beats an exact default',
       [{ match: '*haiku*', provider: 'anthropic' }],
@@ -117,13 +98,7 @@ describe('resolveRoute with defaults', () => {
       'claude-opus-4-6',
       { provider: 'anthropic', model: 'claude-opus-4-6', rule: 'default' },
     ],
-    [
-      'nothing matches in the user rules nor the defaults',
-      [],
-      defaults,
-      'gpt-4o',
-      { provider: 'anthropic', model: 'gpt-4o', rule: 'default' },
-    ],
+    ['nothing matches in the user rules nor the defaults', [], defaults, 'gpt-4o', { provider: 'anthropic', model: 'gpt-4o', rule: 'default' }],
   ])('%s', (_title, userRules, defaultRules, model, expected) => {
     expect(resolveRoute(model, userRules, defaultRules)).toEqual(expected);
   });

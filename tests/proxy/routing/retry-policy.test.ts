@@ -152,80 +152,56 @@ describe('decideRetry with an upstream delay hint, with nothing else to try', ()
   it.each<[string, FailureKind, number, number | null, RetryDecision]>([
     [
       'with no other account, a short rate limit waits on the same one, which cools meanwhile',
-      'rate_limit', 1, 1500,
+      'rate_limit',
+      1,
+      1500,
       { account: modelCooldown(1500), next: { action: 'retry_same', delayMs: 1500 } },
     ],
     [
       'a rate limit of exactly shortRetryMaxMs still waits',
-      'rate_limit', 2, 2000,
+      'rate_limit',
+      2,
+      2000,
       { account: modelCooldown(2000), next: { action: 'retry_same', delayMs: 2000 } },
     ],
-    [
-      'a short rate limit on the last attempt fails, the cooldown stands',
-      'rate_limit', 3, 1500,
-      { account: modelCooldown(1500), next: fail },
-    ],
+    ['a short rate limit on the last attempt fails, the cooldown stands', 'rate_limit', 3, 1500, { account: modelCooldown(1500), next: fail }],
     [
       'a rate limit just over shortRetryMaxMs rotates and cools for the hinted time',
-      'rate_limit', 1, 2001,
+      'rate_limit',
+      1,
+      2001,
       { account: modelCooldown(2001), next: rotate(0, false) },
     ],
     [
       'a long rate limit cools as long as the upstream says, with no cap',
-      'rate_limit', 1, 7_200_000,
+      'rate_limit',
+      1,
+      7_200_000,
       { account: modelCooldown(7_200_000), next: rotate(0, false) },
     ],
-    [
-      'a zero rate limit retries at once and writes no empty cooldown',
-      'rate_limit', 1, 0,
-      { account: untouched, next: { action: 'retry_same', delayMs: 0 } },
-    ],
-    [
-      'a reset in the past counts as now',
-      'rate_limit', 1, -5000,
-      { account: untouched, next: { action: 'retry_same', delayMs: 0 } },
-    ],
-    [
-      'a garbage hint counts as no hint',
-      'rate_limit', 1, Number.NaN,
-      { account: modelCooldown(60_000), next: rotate(0, false) },
-    ],
-    [
-      'a quota cools as long as the upstream says',
-      'quota', 1, 86_400_000,
-      { account: modelCooldown(86_400_000), next: rotate(0, false) },
-    ],
-    [
-      'overload waits as long as the upstream says',
-      'overloaded', 1, 3000,
-      { account: untouched, next: rotate(3000, true) },
-    ],
+    ['a zero rate limit retries at once and writes no empty cooldown', 'rate_limit', 1, 0, { account: untouched, next: { action: 'retry_same', delayMs: 0 } }],
+    ['a reset in the past counts as now', 'rate_limit', 1, -5000, { account: untouched, next: { action: 'retry_same', delayMs: 0 } }],
+    ['a garbage hint counts as no hint', 'rate_limit', 1, Number.NaN, { account: modelCooldown(60_000), next: rotate(0, false) }],
+    ['a quota cools as long as the upstream says', 'quota', 1, 86_400_000, { account: modelCooldown(86_400_000), next: rotate(0, false) }],
+    ['overload waits as long as the upstream says', 'overloaded', 1, 3000, { account: untouched, next: rotate(3000, true) }],
     [
       // Holding the client for a minute inside the gateway helps nobody: wait the cap, then try again.
       'overload waits no longer than the backoff cap, whatever the upstream says',
-      'overloaded', 1, 60_000,
+      'overloaded',
+      1,
+      60_000,
       { account: untouched, next: rotate(8000, true) },
     ],
-    [
-      'overload with a garbage hint backs off exponentially',
-      'overloaded', 2, Number.POSITIVE_INFINITY,
-      { account: untouched, next: rotate(2000, true) },
-    ],
+    ['overload with a garbage hint backs off exponentially', 'overloaded', 2, Number.POSITIVE_INFINITY, { account: untouched, next: rotate(2000, true) }],
     [
       'the forbidden cooldown ignores the hint: 403s carry none worth trusting',
-      'forbidden', 1, 5,
+      'forbidden',
+      1,
+      5,
       { account: { cooldown: { scope: 'account', ms: 600_000 }, health: 'forbidden' }, next: rotate(0, false) },
     ],
-    [
-      'an invalid request fails whatever the hint',
-      'invalid', 1, 1000,
-      { account: untouched, next: fail },
-    ],
-    [
-      'a server error rotates at once whatever the hint',
-      'server', 1, 10_000,
-      { account: untouched, next: rotate(0, true) },
-    ],
+    ['an invalid request fails whatever the hint', 'invalid', 1, 1000, { account: untouched, next: fail }],
+    ['a server error rotates at once whatever the hint', 'server', 1, 10_000, { account: untouched, next: rotate(0, true) }],
   ])('%s', (_title, kind, attempt, retryAfterMs, expected) => {
     expect(decideRetry(facts(kind, retryAfterMs, 429), at(attempt))).toEqual(expected);
   });

@@ -102,9 +102,7 @@ describe('sessionKeyOf: the first user message, for other clients', () => {
   });
 
   it('differs for conversations that start differently', () => {
-    const keys = ['Refactor the parser', 'Refactor the lexer', 'refactor the parser'].map((t) =>
-      sessionKeyOf(req([{ role: 'user', content: t }])),
-    );
+    const keys = ['Refactor the parser', 'Refactor the lexer', 'refactor the parser'].map((t) => sessionKeyOf(req([{ role: 'user', content: t }])));
     expect(new Set(keys).size).toBe(3);
   });
 

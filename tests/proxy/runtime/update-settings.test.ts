@@ -50,7 +50,9 @@ describe('updateSettings and the bind rule', () => {
 
   it('refuses host 0.0.0.0 with auth off, running or not, and writes nothing', async () => {
     const { runtime, changes } = await open({ host: '127.0.0.1', auth_mode: 'off' });
-    expect((await refusal(runtime.updateSettings({ host: '0.0.0.0' }))).message).toMatch(/^Refusing to listen on 0\.0\.0\.0 \(all interfaces\) without authentication/);
+    expect((await refusal(runtime.updateSettings({ host: '0.0.0.0' }))).message).toMatch(
+      /^Refusing to listen on 0\.0\.0\.0 \(all interfaces\) without authentication/,
+    );
     await runtime.startGateway();
     await refusal(runtime.updateSettings({ host: '0.0.0.0', port: 9 }));
     expect(changes).toEqual([]);

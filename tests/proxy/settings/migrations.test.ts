@@ -16,7 +16,11 @@ describe('migrateSettings', () => {
   it('v1 -> v2: the one upstream timeout becomes both the headers and the idle timeout', () => {
     const migrated = migrateSettings({ version: 1, port: 9000, upstream_timeout_ms: 45_000 });
     expect(migrated).toEqual({ version: 2, port: 9000, upstream_headers_timeout_ms: 45_000, upstream_idle_timeout_ms: 45_000 });
-    expect(SettingsSchema.parse(migrated)).toMatchObject({ upstream_headers_timeout_ms: 45_000, upstream_idle_timeout_ms: 45_000, request_deadline_ms: 600_000 });
+    expect(SettingsSchema.parse(migrated)).toMatchObject({
+      upstream_headers_timeout_ms: 45_000,
+      upstream_idle_timeout_ms: 45_000,
+      request_deadline_ms: 600_000,
+    });
   });
 
   it('does not mutate its input', () => {

@@ -31,7 +31,13 @@ async function serve(handler: (req: IncomingMessage, res: ServerResponse, body: 
 }
 
 function account(baseUrl: string, authScheme: 'x-api-key' | 'bearer' = 'x-api-key'): AccountOf<'anthropic'> {
-  return AccountSchema.parse({ id: 'a1', provider: 'anthropic', label: 'a', options: { base_url: baseUrl, auth_scheme: authScheme }, created_at: 0 }) as AccountOf<'anthropic'>;
+  return AccountSchema.parse({
+    id: 'a1',
+    provider: 'anthropic',
+    label: 'a',
+    options: { base_url: baseUrl, auth_scheme: authScheme },
+    created_at: 0,
+  }) as AccountOf<'anthropic'>;
 }
 
 function ctx(signal = new AbortController().signal): AttemptContext {
@@ -52,7 +58,16 @@ function ctx(signal = new AbortController().signal): AttemptContext {
   };
 }
 const request = (stream: boolean) => new PreparedRequest<MessagesRequest>({ model: 'm', max_tokens: 5, stream, messages: [{ role: 'user', content: 'hi' }] });
-const message = { id: 'msg_1', type: 'message', role: 'assistant', model: 'm', content: [{ type: 'text', text: 'json anyway' }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 1, output_tokens: 2 } };
+const message = {
+  id: 'msg_1',
+  type: 'message',
+  role: 'assistant',
+  model: 'm',
+  content: [{ type: 'text', text: 'json anyway' }],
+  stop_reason: 'end_turn',
+  stop_sequence: null,
+  usage: { input_tokens: 1, output_tokens: 2 },
+};
 
 describe('AnthropicProvider', () => {
   it('sends the key the way the account says, and the protocol headers', async () => {
@@ -94,9 +109,17 @@ describe('AnthropicProvider', () => {
   it.each([
     ['a 200 that is not a message', (res: ServerResponse) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"hello":1}'), 'server'],
     ['a 200 that is not JSON', (res: ServerResponse) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>'), 'server'],
-    ['a 429 with retry-after', (res: ServerResponse) => res.writeHead(429, { 'retry-after': '7' }).end('{"type":"error","error":{"type":"rate_limit_error","message":"slow down"}}'), 'rate_limit'],
+    [
+      'a 429 with retry-after',
+      (res: ServerResponse) => res.writeHead(429, { 'retry-after': '7' }).end('{"type":"error","error":{"type":"rate_limit_error","message":"slow down"}}'),
+      'rate_limit',
+    ],
     ['a 503 from a load balancer', (res: ServerResponse) => res.writeHead(503).end('upstream connect error'), 'overloaded'],
-    ['a 401 that echoes the key', (res: ServerResponse) => res.writeHead(401).end('{"error":{"type":"authentication_error","message":"bad key sk-secret"}}'), 'auth'],
+    [
+      'a 401 that echoes the key',
+      (res: ServerResponse) => res.writeHead(401).end('{"error":{"type":"authentication_error","message":"bad key sk-secret"}}'),
+      'auth',
+    ],
   ])('classifies %s', async (_name, answer, kind) => {
     const url = await serve((_req, res) => answer(res));
     const result = await provider.send(request(false), { account: account(url), secret: 'sk-secret' }, ctx());
@@ -176,10 +199,17 @@ describe('AnthropicProvider', () => {
     const url = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write(`event: message_start\ndata: ${JSON.stringify({ type: 'message_start', message: { ...message, content: [], stop_reason: null } })}\n\n`);
-      res.write(`event: content_block_start\ndata: ${JSON.stringify({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } })}\n\n`);
-      for (let i = 0; i < deltas; i++) res.write(`event: content_block_delta\ndata: ${JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'x'.repeat(100) } })}\n\n`);
+      res.write(
+        `event: content_block_start\ndata: ${JSON.stringify({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } })}\n\n`,
+      );
+      for (let i = 0; i < deltas; i++)
+        res.write(
+          `event: content_block_delta\ndata: ${JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'x'.repeat(100) } })}\n\n`,
+        );
       res.write(`event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n`);
-      res.write(`event: message_delta\ndata: ${JSON.stringify({ type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 3 } })}\n\n`);
+      res.write(
+        `event: message_delta\ndata: ${JSON.stringify({ type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 3 } })}\n\n`,
+      );
       res.end(`event: message_stop\ndata: {"type":"message_stop"}\n\n`);
     });
     const result = await provider.send(request(true), { account: account(url), secret: 'k' }, ctx());

@@ -24,7 +24,12 @@ describe('kindForStatus', () => {
     [413, 'request_too_large', 'Request exceeds the maximum allowed number of bytes.', 'invalid'],
     [422, null, 'Unprocessable Entity', 'invalid'],
     // Anthropic answers an exhausted prepaid balance with a 400: the account is out, not the request.
-    [400, 'invalid_request_error', 'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.', 'quota'],
+    [
+      400,
+      'invalid_request_error',
+      'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.',
+      'quota',
+    ],
     // credentials and permissions
     [401, 'authentication_error', 'invalid x-api-key', 'auth'],
     [401, null, '', 'auth'],
@@ -81,11 +86,7 @@ describe('retryAfterMs', () => {
     ['retry-after unreadable', { 'retry-after': 'soon' }, null],
     ['retry-after blank', { 'retry-after': '  ' }, null],
     // anthropic-ratelimit-*: only windows with nothing remaining count
-    [
-      'an exhausted requests window',
-      { 'anthropic-ratelimit-requests-remaining': '0', 'anthropic-ratelimit-requests-reset': inSeconds(20) },
-      20_000,
-    ],
+    ['an exhausted requests window', { 'anthropic-ratelimit-requests-remaining': '0', 'anthropic-ratelimit-requests-reset': inSeconds(20) }, 20_000],
     [
       'an exhausted input-tokens window',
       { 'anthropic-ratelimit-input-tokens-remaining': '0', 'anthropic-ratelimit-input-tokens-reset': inSeconds(12) },
@@ -96,11 +97,7 @@ describe('retryAfterMs', () => {
       { 'anthropic-ratelimit-output-tokens-remaining': '0', 'anthropic-ratelimit-output-tokens-reset': inSeconds(3) },
       3000,
     ],
-    [
-      'a window with tokens remaining',
-      { 'anthropic-ratelimit-tokens-remaining': '1200', 'anthropic-ratelimit-tokens-reset': inSeconds(60) },
-      null,
-    ],
+    ['a window with tokens remaining', { 'anthropic-ratelimit-tokens-remaining': '1200', 'anthropic-ratelimit-tokens-reset': inSeconds(60) }, null],
     ['a reset without a remaining count', { 'anthropic-ratelimit-requests-reset': inSeconds(60) }, null],
     [
       'several exhausted windows: the latest reset',
@@ -114,22 +111,10 @@ describe('retryAfterMs', () => {
       },
       40_000,
     ],
-    [
-      'an exhausted window whose reset has passed',
-      { 'anthropic-ratelimit-requests-remaining': '0', 'anthropic-ratelimit-requests-reset': inSeconds(-10) },
-      0,
-    ],
-    [
-      'an exhausted window with an unreadable reset',
-      { 'anthropic-ratelimit-requests-remaining': '0', 'anthropic-ratelimit-requests-reset': 'later' },
-      null,
-    ],
+    ['an exhausted window whose reset has passed', { 'anthropic-ratelimit-requests-remaining': '0', 'anthropic-ratelimit-requests-reset': inSeconds(-10) }, 0],
+    ['an exhausted window with an unreadable reset', { 'anthropic-ratelimit-requests-remaining': '0', 'anthropic-ratelimit-requests-reset': 'later' }, null],
     // precedence
-    [
-      'retry-after-ms before retry-after',
-      { 'retry-after-ms': '250', 'retry-after': '30' },
-      250,
-    ],
+    ['retry-after-ms before retry-after', { 'retry-after-ms': '250', 'retry-after': '30' }, 250],
     [
       'retry-after before the reset headers',
       { 'retry-after': '2', 'anthropic-ratelimit-requests-remaining': '0', 'anthropic-ratelimit-requests-reset': inSeconds(50) },
