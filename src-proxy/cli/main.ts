@@ -19,7 +19,7 @@ Commands:
   accounts list [--json]
   accounts remove|enable|disable ID|LABEL
   config get [KEY]
-  config set KEY VALUE        keys: port, host, api_key, auth_mode (off|strict|all-except-health), ...
+  config set KEY VALUE        keys: port, host, api_key, auth_mode (off|strict|all-except-health), request_deadline_ms, ...
 
 Every command takes --data-dir DIR (default: ${defaultDataDir()}).`;
 
