@@ -32,7 +32,7 @@ const TYPE_BY_STATUS: Record<number, ErrorType> = {
   529: 'overloaded_error',
 };
 
-function errorTypeForStatus(status: number): ErrorType {
+export function errorTypeForStatus(status: number): ErrorType {
   return TYPE_BY_STATUS[status] ?? (status >= 500 ? 'api_error' : 'invalid_request_error');
 }
 

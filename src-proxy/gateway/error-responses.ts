@@ -4,29 +4,16 @@
 
 import type { FailureKind, ProviderKind } from '../contract/index.js';
 import { GatewayError } from '../anthropic/errors.js';
+import { clientError, FAILURE_TABLE, kindOfErrorType } from '../providers/failure-table.js';
 import type { UpstreamFailure } from '../providers/types.js';
 import type { RunResult } from './attempt-runner.js';
 import type { Reply } from './reply.js';
 import type { RequestRecord } from './request-record.js';
 
-const KIND_BY_ERROR_TYPE: Record<string, FailureKind> = {
-  overloaded_error: 'overloaded',
-  rate_limit_error: 'rate_limit',
-  api_error: 'server',
-  authentication_error: 'auth',
-  permission_error: 'forbidden',
-  not_found_error: 'not_found',
-  invalid_request_error: 'invalid',
-  request_too_large: 'invalid',
-  timeout_error: 'timeout',
-  billing_error: 'quota',
-};
-
 /** An `event: error` the upstream sent instead of (or in the middle of) a message. */
 export function failureFromErrorEvent(error: { type?: unknown; message?: unknown }): UpstreamFailure {
   const type = typeof error.type === 'string' ? error.type : 'api_error';
-  // The type is the upstream's text: an own-property lookup, so `constructor` is not a kind.
-  const kind = Object.hasOwn(KIND_BY_ERROR_TYPE, type) ? KIND_BY_ERROR_TYPE[type]! : 'server';
+  const kind = kindOfErrorType(type);
   return {
     kind,
     status: null,
@@ -40,56 +27,36 @@ function seconds(ms: number): string {
   return String(Math.max(1, Math.ceil(ms / 1000)));
 }
 
+/** What the client is told about each kind, after `via` (which account) — the words; the table gives the rest. */
+const WORDING: Readonly<Record<FailureKind, (via: string, f: UpstreamFailure) => string>> = {
+  invalid: (_via, f) => f.message,
+  rate_limit: (via, f) => `Rate limited by ${via}: ${f.message}`,
+  quota: (via, f) => `Quota exhausted on ${via}: ${f.message}`,
+  auth: (via, f) => `The API key of ${via} was rejected (${f.status ?? 401}): ${f.message}`,
+  forbidden: (via, f) => `${capitalise(via)} is not allowed to do this (${f.status ?? 403}): ${f.message}`,
+  not_found: (via, f) => `Not found on ${via}: ${f.message}`,
+  overloaded: (via, f) => `Upstream overloaded (${via}): ${f.message}`,
+  timeout: (via, f) => `Upstream timed out (${via}): ${f.message}`,
+  network: (via, f) => `Could not reach ${via}: ${f.message}`,
+  stream: (via, f) => `The stream from ${via} broke: ${f.message}`,
+  server: (via, f) => `Upstream error (${via}): ${f.message}`,
+};
+
 /** The answer to the client when the gateway stops trying. `label` names the account that failed last. */
 export function failureResponse(failure: UpstreamFailure, label: string): GatewayError {
-  const via = `upstream account "${label}"`;
-  const wait: Record<string, string> = failure.retryAfterMs !== null ? { 'retry-after': seconds(failure.retryAfterMs) } : {};
-  switch (failure.kind) {
-    case 'invalid':
-      return new GatewayError(failure.status ?? 400, failure.message);
-    case 'rate_limit':
-      return new GatewayError(429, `Rate limited by ${via}: ${failure.message}`, wait);
-    case 'quota':
-      return new GatewayError(429, `Quota exhausted on ${via}: ${failure.message}`, { ...wait, 'x-should-retry': 'false' }, 'rate_limit_error');
-    case 'auth':
-      // Not 401: that would tell Claude Code its own key is wrong and send the user to /login.
-      return new GatewayError(
-        502,
-        `The API key of ${via} was rejected (${failure.status ?? 401}): ${failure.message}`,
-        { 'x-should-retry': 'false' },
-        'api_error',
-      );
-    case 'forbidden':
-      return new GatewayError(
-        502,
-        `${capitalise(via)} is not allowed to do this (${failure.status ?? 403}): ${failure.message}`,
-        { 'x-should-retry': 'false' },
-        'api_error',
-      );
-    case 'not_found':
-      return new GatewayError(404, `Not found on ${via}: ${failure.message}`);
-    case 'overloaded':
-      return new GatewayError(529, `Upstream overloaded (${via}): ${failure.message}`, wait);
-    case 'timeout':
-      return new GatewayError(504, `Upstream timed out (${via}): ${failure.message}`);
-    case 'network':
-      return new GatewayError(502, `Could not reach ${via}: ${failure.message}`, {}, 'api_error');
-    case 'stream':
-      return new GatewayError(502, `The stream from ${via} broke: ${failure.message}`, {}, 'api_error');
-    case 'server':
-      return new GatewayError(
-        failure.status !== null && failure.status >= 500 ? failure.status : 500,
-        `Upstream error (${via}): ${failure.message}`,
-        {},
-        'api_error',
-      );
-  }
+  const row = FAILURE_TABLE[failure.kind];
+  const headers: Record<string, string> = {};
+  // A wait is worth saying only to a client that may try again.
+  if (failure.retryAfterMs !== null && (row.clientShouldRetry || failure.kind === 'quota')) headers['retry-after'] = seconds(failure.retryAfterMs);
+  if (!row.clientShouldRetry && failure.kind !== 'invalid' && failure.kind !== 'not_found') headers['x-should-retry'] = 'false';
+  const message = WORDING[failure.kind](`upstream account "${label}"`, failure);
+  const { status, type } = clientError(failure.kind, failure.status);
+  return new GatewayError(status, message, headers, type);
 }
 
 /** The `event: error` sent when a stream fails after the 200 was committed. */
 export function streamErrorEvent(failure: UpstreamFailure): { type: 'error'; error: { type: string; message: string } } {
-  const transient = failure.kind === 'overloaded' || failure.kind === 'stream' || failure.kind === 'network' || failure.kind === 'timeout';
-  return { type: 'error', error: { type: transient ? 'overloaded_error' : 'api_error', message: failure.message } };
+  return { type: 'error', error: { type: FAILURE_TABLE[failure.kind].streamErrorType, message: failure.message } };
 }
 
 function capitalise(s: string): string {
