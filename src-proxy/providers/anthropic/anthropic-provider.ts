@@ -19,7 +19,8 @@ import {
   type UpstreamFailure,
 } from '../types.js';
 import { callUpstream, type UpstreamAnswer, type UpstreamCall } from '../shared/upstream-call.js';
-import { classifyHttpFailure, classifyNetworkError, type Headers, type TimeoutSettings } from './classify.js';
+import { classifyNetworkError, streamFailure, type TimeoutSettings } from '../shared/network-errors.js';
+import { classifyHttpFailure, type Headers } from './classify.js';
 
 type AnthropicAccount = AccountOf<'anthropic'>;
 
@@ -169,11 +170,6 @@ function relayed(headers: Headers): Record<string, string> {
     else if (name === 'request-id') out['x-upstream-request-id'] = value;
   }
   return out;
-}
-
-function streamFailure(err: unknown, timeouts: TimeoutSettings): ReturnType<typeof classifyNetworkError> {
-  const failure = classifyNetworkError(err, timeouts);
-  return failure.kind === 'timeout' ? failure : { ...failure, kind: 'stream', message: `upstream stream broke (${failure.message})` };
 }
 
 async function* sseBatches(body: AsyncIterable<Buffer>, timeouts: TimeoutSettings): AsyncGenerator<FrameBatch> {

@@ -3,15 +3,10 @@
 // overloaded_error on a 5xx), the headers give the wait.
 
 import type { FailureKind } from '../../contract/index.js';
+import { header, retryAfterHeaderMs, type Headers } from '../shared/retry-hints.js';
 import type { UpstreamFailure } from '../types.js';
 
-type HeaderValue = string | string[] | undefined;
-export type Headers = Record<string, HeaderValue>;
-
-function header(headers: Headers, name: string): string | undefined {
-  const v = headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
+export type { Headers } from '../shared/retry-hints.js';
 
 const RATE_LIMIT_FAMILIES = ['requests', 'tokens', 'input-tokens', 'output-tokens'];
 
@@ -20,16 +15,8 @@ const RATE_LIMIT_FAMILIES = ['requests', 'tokens', 'input-tokens', 'output-token
  * HTTP date), then the reset time of an exhausted `anthropic-ratelimit-*` window.
  */
 export function retryAfterMs(headers: Headers, now: number): number | null {
-  const msText = header(headers, 'retry-after-ms');
-  const ms = Number(msText);
-  if (msText !== undefined && msText.trim() !== '' && Number.isFinite(ms) && ms >= 0) return Math.ceil(ms);
-  const ra = header(headers, 'retry-after');
-  if (ra !== undefined && ra.trim() !== '') {
-    const seconds = Number(ra);
-    if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000);
-    const date = Date.parse(ra);
-    if (Number.isFinite(date)) return Math.max(0, date - now);
-  }
+  const hinted = retryAfterHeaderMs(headers, now);
+  if (hinted !== null) return hinted;
   let exhausted: number | null = null;
   for (const family of RATE_LIMIT_FAMILIES) {
     const reset = header(headers, `anthropic-ratelimit-${family}-reset`);
@@ -97,32 +84,4 @@ export function classifyHttpFailure(status: number, headers: Headers, bodyText: 
   };
   if (kind === 'invalid' && body.type !== null) failure.clientBody = body.json;
   return failure;
-}
-
-const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
-
-export interface TimeoutSettings {
-  headersTimeoutMs: number;
-  idleTimeoutMs: number;
-}
-
-function seconds(ms: number): string {
-  return `${Math.round(ms / 100) / 10} s`;
-}
-
-/** An exception from the HTTP client (no usable answer) as a failure; the words name the limit that ran out. */
-export function classifyNetworkError(err: unknown, timeouts?: TimeoutSettings): UpstreamFailure {
-  const code = (err as { code?: unknown } | null)?.code;
-  const codeText = typeof code === 'string' ? code : 'network error';
-  const kind: FailureKind = TIMEOUT_CODES.has(codeText) ? 'timeout' : 'network';
-  const detail = err instanceof Error && err.message ? `${codeText}: ${err.message}` : codeText;
-  let message: string;
-  if (codeText === 'UND_ERR_HEADERS_TIMEOUT' && timeouts) {
-    message = `upstream sent no response headers within ${seconds(timeouts.headersTimeoutMs)} (setting upstream_headers_timeout_ms; ${codeText})`;
-  } else if (codeText === 'UND_ERR_BODY_TIMEOUT' && timeouts) {
-    message = `upstream went silent for ${seconds(timeouts.idleTimeoutMs)} mid-answer (setting upstream_idle_timeout_ms; ${codeText})`;
-  } else {
-    message = kind === 'timeout' ? `upstream timed out (${detail})` : `upstream unreachable (${detail})`;
-  }
-  return { kind, status: null, message, retryAfterMs: null };
 }

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FailureKind } from '../../../../src-proxy/contract/index.js';
-import {
-  classifyHttpFailure,
-  classifyNetworkError,
-  type Headers,
-  kindForStatus,
-  readErrorBody,
-  retryAfterMs,
-} from '../../../../src-proxy/providers/anthropic/classify.js';
+import { classifyHttpFailure, type Headers, kindForStatus, readErrorBody, retryAfterMs } from '../../../../src-proxy/providers/anthropic/classify.js';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 const inSeconds = (s: number) => new Date(NOW + s * 1000).toISOString();
@@ -224,46 +217,5 @@ describe('classifyHttpFailure', () => {
     it('an empty secret scrubs nothing', () => {
       expect(classifyHttpFailure(500, {}, 'boom', NOW, '').message).toBe('boom');
     });
-  });
-});
-
-describe('classifyNetworkError', () => {
-  const withCode = (code: string, message = 'socket trouble') => Object.assign(new Error(message), { code });
-
-  it.each<[string, FailureKind]>([
-    ['ECONNREFUSED', 'network'],
-    ['ECONNRESET', 'network'],
-    ['ENOTFOUND', 'network'],
-    ['EAI_AGAIN', 'network'],
-    ['EPIPE', 'network'],
-    ['UND_ERR_SOCKET', 'network'],
-    ['UND_ERR_HEADERS_TIMEOUT', 'timeout'],
-    ['UND_ERR_BODY_TIMEOUT', 'timeout'],
-    ['UND_ERR_CONNECT_TIMEOUT', 'timeout'],
-    ['ETIMEDOUT', 'timeout'],
-  ])('%s -> %s', (code, kind) => {
-    const failure = classifyNetworkError(withCode(code));
-    expect(failure).toEqual({ kind, status: null, message: expect.stringContaining(code), retryAfterMs: null });
-  });
-
-  it('says what happened in words', () => {
-    expect(classifyNetworkError(withCode('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:9')).message).toBe(
-      'upstream unreachable (ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9)',
-    );
-    expect(classifyNetworkError(withCode('UND_ERR_HEADERS_TIMEOUT', 'Headers Timeout Error')).message).toBe(
-      'upstream timed out (UND_ERR_HEADERS_TIMEOUT: Headers Timeout Error)',
-    );
-  });
-
-  it.each<[string, unknown]>([
-    ['an Error without a code', new Error('other failure')],
-    ['a thrown string', 'oops'],
-    ['null', null],
-    ['an object with a numeric code', { code: 42 }],
-  ])('%s is a network failure', (_name, err) => {
-    const failure = classifyNetworkError(err);
-    expect(failure.kind).toBe('network');
-    expect(failure.status).toBeNull();
-    expect(failure.message).toMatch(/^upstream unreachable \(network error/);
   });
 });
