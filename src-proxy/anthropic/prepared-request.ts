@@ -23,4 +23,20 @@ export class PreparedRequest<R extends object = MessagesRequest> {
   with(body: R): PreparedRequest<R> {
     return body === this.body ? this : new PreparedRequest(body);
   }
+
+  /**
+   * A variant of this request made once and kept: attempts on several accounts that need the same
+   * conversion (cache_control stripped, say) convert and serialize it once.
+   */
+  variant(key: string, make: (req: PreparedRequest<R>) => PreparedRequest<R>): PreparedRequest<R> {
+    this.variants ??= new Map();
+    let v = this.variants.get(key);
+    if (!v) {
+      v = make(this);
+      this.variants.set(key, v);
+    }
+    return v;
+  }
+
+  private variants: Map<string, PreparedRequest<R>> | null = null;
 }

@@ -4,7 +4,6 @@
 
 import type { IncomingMessage } from 'node:http';
 import type { PreparedRequest } from '../anthropic/prepared-request.js';
-import { stripCacheControl } from '../anthropic/cleanup.js';
 import { estimateInputTokens } from '../anthropic/token-estimate.js';
 import type { CountTokensRequest } from '../anthropic/types.js';
 import { validateCountTokensRequest } from '../anthropic/validate.js';
@@ -79,8 +78,7 @@ async function countUpstream(
       async (account, creds) => {
         const capabilities = provider.capabilities(account);
         if (!capabilities.countTokens) return { ok: true, value: null, skipped: true };
-        const outbound = capabilities.acceptsCacheControl ? prepared : prepared.with(stripCacheControl(prepared.body));
-        const counted = await provider.countTokens(outbound, creds, {
+        const counted = await provider.countTokens(provider.prepare(prepared, account), creds, {
           get signal() {
             return scope.signal;
           },

@@ -3,9 +3,7 @@
 
 import type { IncomingMessage } from 'node:http';
 import { GatewayError } from '../anthropic/errors.js';
-import type { PreparedRequest } from '../anthropic/prepared-request.js';
 import { FrameBatch } from '../anthropic/sse.js';
-import { stripCacheControl } from '../anthropic/cleanup.js';
 import type { MessagesRequest } from '../anthropic/types.js';
 import { validateMessagesRequest } from '../anthropic/validate.js';
 import { isWarmupRequest, warmupEvents, warmupMessage } from '../anthropic/warmup.js';
@@ -43,7 +41,6 @@ export async function handleMessages(req: IncomingMessage, reply: Reply, deps: G
   }
 
   const prepared = prepareUpstream(request, body.raw, route.model);
-  let stripped: PreparedRequest | null = null;
   const scope = new RequestScope(reply.res, settings.request_deadline_ms);
   const ctx: AttemptContext = {
     get signal() {
@@ -71,8 +68,7 @@ export async function handleMessages(req: IncomingMessage, reply: Reply, deps: G
         bookkeeping: true,
       },
       async (account, creds) => {
-        const outbound = provider.capabilities(account).acceptsCacheControl ? prepared : (stripped ??= prepared.with(stripCacheControl(prepared.body)));
-        const sent = await provider.send(outbound, creds, ctx);
+        const sent = await provider.send(provider.prepare(prepared, account), creds, ctx);
         if (!sent.ok) return { ok: false, failure: sent.failure, committed: false, accepted: false };
         const headers = sent.relayHeaders;
         headers['x-account-email'] = headerValue(account.label);

@@ -4,7 +4,7 @@
 import type { Account, FailureKind, ProviderKind } from '../contract/index.js';
 import type { FrameBatch } from '../anthropic/sse.js';
 import type { PreparedRequest } from '../anthropic/prepared-request.js';
-import type { CountTokensRequest, Message } from '../anthropic/types.js';
+import type { CountTokensRequest, Message, RequestBase } from '../anthropic/types.js';
 
 export interface AttemptContext {
   /** Aborted when the client goes away or the gateway gives up on this attempt. */
@@ -77,8 +77,6 @@ export type AttemptResult = AttemptSuccess | { ok: false; failure: UpstreamFailu
 export type CountTokensResult = { ok: true; inputTokens: number } | { ok: false; failure: UpstreamFailure };
 
 export interface ProviderCapabilities {
-  /** False when this account's upstream rejects `cache_control` fields. */
-  acceptsCacheControl: boolean;
   /** True when this account's upstream answers count_tokens. */
   countTokens: boolean;
 }
@@ -86,6 +84,12 @@ export interface ProviderCapabilities {
 export interface Provider<A extends Account = Account> {
   readonly kind: ProviderKind;
   capabilities(account: A): ProviderCapabilities;
+  /**
+   * The request as this account's upstream can take it: what it rejects is stripped or converted here
+   * (cache_control, thinking from another model family, fields and beta flags), by the provider, never
+   * by the gateway. Called once per attempt; returns `req` itself when nothing needs to change.
+   */
+  prepare<R extends RequestBase>(req: PreparedRequest<R>, account: A): PreparedRequest<R>;
   /**
    * Sends one attempt. `req.body.stream` says what the client wants; a provider may stream internally
    * either way and return frames, or return a complete message for a non-streaming client.

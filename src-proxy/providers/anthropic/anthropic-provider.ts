@@ -7,7 +7,8 @@ import { Agent, type Dispatcher } from 'undici';
 import type { AccountOf } from '../../contract/index.js';
 import type { PreparedRequest } from '../../anthropic/prepared-request.js';
 import { SseSplitter, type FrameBatch } from '../../anthropic/sse.js';
-import type { CountTokensRequest, Message } from '../../anthropic/types.js';
+import { stripCacheControl } from '../../anthropic/cleanup.js';
+import type { CountTokensRequest, Message, RequestBase } from '../../anthropic/types.js';
 import {
   UpstreamError,
   type AccountCredentials,
@@ -52,7 +53,13 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
   }
 
   capabilities(account: AnthropicAccount): ProviderCapabilities {
-    return { acceptsCacheControl: !account.options.strip_cache_control, countTokens: account.options.count_tokens };
+    return { countTokens: account.options.count_tokens };
+  }
+
+  prepare<R extends RequestBase>(req: PreparedRequest<R>, account: AnthropicAccount): PreparedRequest<R> {
+    // Some compatible upstreams answer 400 to any cache_control field; Anthropic itself takes them.
+    if (!account.options.strip_cache_control) return req;
+    return req.variant('no-cache-control', (r) => r.with(stripCacheControl(r.body)));
   }
 
   async send(req: PreparedRequest, creds: AccountCredentials<AnthropicAccount>, ctx: AttemptContext): Promise<AttemptResult> {

@@ -69,6 +69,37 @@ const message = {
   usage: { input_tokens: 1, output_tokens: 2 },
 };
 
+describe('AnthropicProvider.prepare', () => {
+  const withCache = () =>
+    new PreparedRequest<MessagesRequest>({
+      model: 'm',
+      max_tokens: 5,
+      system: [{ type: 'text', text: 's', cache_control: { type: 'ephemeral' } }],
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'hi', cache_control: { type: 'ephemeral', ttl: '1h' } }] }],
+    });
+  const strict = () =>
+    AccountSchema.parse({
+      id: 'a2',
+      provider: 'anthropic',
+      label: 'a',
+      options: { base_url: 'http://x', strip_cache_control: true },
+      created_at: 0,
+    }) as AccountOf<'anthropic'>;
+
+  it('sends the request as it is to an upstream that takes cache_control', () => {
+    const req = withCache();
+    expect(provider.prepare(req, account('http://x'))).toBe(req);
+  });
+
+  it('strips cache_control for an upstream that rejects it, once for every attempt of the request', () => {
+    const req = withCache();
+    const first = provider.prepare(req, strict());
+    expect(JSON.stringify(first.body)).not.toContain('cache_control');
+    expect(JSON.stringify(req.body)).toContain('cache_control');
+    expect(provider.prepare(req, strict())).toBe(first);
+  });
+});
+
 describe('AnthropicProvider', () => {
   it('sends the key the way the account says, and the protocol headers', async () => {
     let seen: IncomingMessage['headers'] = {};
