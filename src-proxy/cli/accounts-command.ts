@@ -1,7 +1,8 @@
 // `switchyard accounts add|list|remove|enable|disable`.
 
 import { parseArgs } from 'node:util';
-import type { Account, ControlApi } from '../contract/index.js';
+import { ACCOUNT_KIND_NAMES, isAccountKind, type Account, type ControlApi } from '../contract/index.js';
+import { allKindFlags, CLI_ACCOUNT_KINDS } from './account-kinds.js';
 import { UsageError, type CliIo } from './io.js';
 import { describeAccount } from './wording.js';
 
@@ -27,22 +28,21 @@ async function add(args: string[], api: ControlApi, io: CliIo): Promise<number> 
     args,
     options: {
       provider: { type: 'string' },
-      'base-url': { type: 'string' },
       'key-env': { type: 'string' },
       'key-stdin': { type: 'boolean', default: false },
       label: { type: 'string' },
-      'auth-scheme': { type: 'string', default: 'x-api-key' },
-      'strip-cache-control': { type: 'boolean', default: false },
-      'no-count-tokens': { type: 'boolean', default: false },
+      ...allKindFlags(),
     },
     strict: true,
   });
-  if (values.provider !== 'anthropic') {
-    throw new UsageError(
-      values.provider === undefined ? '--provider is required (anthropic).' : `Unsupported provider "${values.provider}"; supported: anthropic.`,
-    );
-  }
-  if (!values['base-url']) throw new UsageError('--base-url is required, e.g. https://api.anthropic.com');
+  const supported = ACCOUNT_KIND_NAMES.join(', ');
+  if (values.provider === undefined) throw new UsageError(`--provider is required (${supported}).`);
+  if (!isAccountKind(values.provider)) throw new UsageError(`Unsupported provider "${values.provider}"; supported: ${supported}.`);
+  const kind = CLI_ACCOUNT_KINDS[values.provider];
+  const foreign = Object.keys(values).filter((name) => !COMMON_FLAGS.has(name) && !(name in kind.flags) && values[name as keyof typeof values] !== undefined);
+  // Defaults of other kinds' flags are filled in by the parser; only flags the user gave count.
+  const given = foreign.filter((name) => args.some((a) => a === `--${name}` || a.startsWith(`--${name}=`)));
+  if (given.length > 0) throw new UsageError(`--${given[0]} does not apply to --provider ${values.provider}.`);
   if (!values.label) throw new UsageError('--label is required: the name shown in the console and in X-Account-Email.');
   let key: string;
   if (values['key-env']) {
@@ -55,20 +55,12 @@ async function add(args: string[], api: ControlApi, io: CliIo): Promise<number> 
   } else {
     throw new UsageError('Give the API key with --key-env VAR (or --key-stdin).');
   }
-  const account = await api.addAccount({
-    provider: 'anthropic',
-    label: values.label,
-    api_key: key,
-    options: {
-      base_url: values['base-url'],
-      auth_scheme: values['auth-scheme'] as 'x-api-key' | 'bearer',
-      strip_cache_control: values['strip-cache-control'],
-      count_tokens: !values['no-count-tokens'],
-    },
-  });
+  const account = await api.addAccount(kind.newAccount(values.label, key, values));
   io.out(`Added account ${account.id} (${account.label}).`);
   return 0;
 }
+
+const COMMON_FLAGS = new Set(['provider', 'key-env', 'key-stdin', 'label']);
 
 async function list(args: string[], api: ControlApi, io: CliIo): Promise<number> {
   const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, strict: true });
@@ -78,7 +70,7 @@ async function list(args: string[], api: ControlApi, io: CliIo): Promise<number>
     return 0;
   }
   if (accounts.length === 0) {
-    io.out('No accounts. Add one with: switchyard accounts add --provider anthropic --base-url URL --key-env VAR --label NAME');
+    io.out(`No accounts. Add one with: switchyard accounts add ${CLI_ACCOUNT_KINDS.anthropic.example}`);
     return 0;
   }
   for (const a of accounts) for (const line of describeAccount(a)) io.out(line);

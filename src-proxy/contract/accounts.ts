@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { patchOf } from './patch-schema.js';
 import { FailureKindSchema } from './providers.js';
 
 export const AUTH_SCHEMES = ['x-api-key', 'bearer'] as const;
@@ -23,6 +22,39 @@ export const AnthropicOptionsSchema = z.object({
   count_tokens: z.boolean().default(true),
 });
 export type AnthropicOptions = z.infer<typeof AnthropicOptionsSchema>;
+
+/** Google's public Gemini API origin; the provider adds the version path. */
+export const GEMINI_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
+
+/** Options of a Gemini API-key account. */
+export const GeminiOptionsSchema = z.object({
+  /** Origin of the Gemini API without the version path (tests and proxies point it elsewhere). */
+  base_url: z
+    .string()
+    .trim()
+    .url()
+    .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL')
+    .transform((u) => u.replace(/\/+$/, '').replace(/\/v1(beta)?$/, ''))
+    .default(GEMINI_DEFAULT_BASE_URL),
+  /** Ask the upstream's countTokens for count_tokens; when false the gateway estimates locally. */
+  count_tokens: z.boolean().default(true),
+});
+export type GeminiOptions = z.infer<typeof GeminiOptionsSchema>;
+
+/**
+ * Every account kind in one place: the options it keeps and the shape of its secret. A kind added here
+ * and to the account union below is known to the runtime, the CLI and the console alike.
+ */
+export const ACCOUNT_KINDS = {
+  anthropic: { options: AnthropicOptionsSchema, secret: 'api_key' },
+  gemini: { options: GeminiOptionsSchema, secret: 'api_key' },
+} as const;
+export type AccountKind = keyof typeof ACCOUNT_KINDS;
+export const ACCOUNT_KIND_NAMES = Object.keys(ACCOUNT_KINDS) as AccountKind[];
+
+export function isAccountKind(kind: string): kind is AccountKind {
+  return Object.hasOwn(ACCOUNT_KINDS, kind);
+}
 
 /** `ok` accounts serve traffic; `invalid` (401) waits for a new key; `forbidden` (403) cools down. */
 export const ACCOUNT_HEALTH = ['ok', 'invalid', 'forbidden'] as const;
@@ -68,18 +100,29 @@ export const AnthropicAccountSchema = z.object({
   options: AnthropicOptionsSchema,
 });
 
+export const GeminiAccountSchema = z.object({
+  ...accountCommon,
+  provider: z.literal('gemini'),
+  options: GeminiOptionsSchema,
+});
+
 /** An account as stored and shown. Secrets are kept apart, in a SecretStore. */
-export const AccountSchema = z.discriminatedUnion('provider', [AnthropicAccountSchema]);
+export const AccountSchema = z.discriminatedUnion('provider', [AnthropicAccountSchema, GeminiAccountSchema]);
 export type Account = z.infer<typeof AccountSchema>;
 export type AccountOf<K extends Account['provider']> = Extract<Account, { provider: K }>;
 
+const newAccountCommon = {
+  label: z.string().trim().min(1).max(200),
+  api_key: z.string().trim().min(1),
+  enabled: z.boolean().optional(),
+};
+
 export const NewAccountSchema = z.discriminatedUnion('provider', [
+  z.object({ ...newAccountCommon, provider: z.literal('anthropic'), options: AnthropicOptionsSchema }),
   z.object({
-    provider: z.literal('anthropic'),
-    label: z.string().trim().min(1).max(200),
-    api_key: z.string().trim().min(1),
-    options: AnthropicOptionsSchema,
-    enabled: z.boolean().optional(),
+    ...newAccountCommon,
+    provider: z.literal('gemini'),
+    options: GeminiOptionsSchema.default({ base_url: GEMINI_DEFAULT_BASE_URL, count_tokens: true }),
   }),
 ]);
 export type NewAccount = z.input<typeof NewAccountSchema>;
@@ -89,7 +132,8 @@ export const AccountPatchSchema = z.object({
   enabled: z.boolean().optional(),
   /** Replaces the stored key and clears an `invalid` health mark. */
   api_key: z.string().trim().min(1).optional(),
-  options: patchOf(AnthropicOptionsSchema).optional(),
+  /** Options of the account's own kind; checked against that kind's schema when applied. */
+  options: z.record(z.string(), z.unknown()).optional(),
   /** Forget cooldowns and health marks, e.g. after the user fixed the account upstream. */
   reset_health: z.boolean().optional(),
 });

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import {
   AccountPatchSchema,
   AccountSchema,
-  AnthropicOptionsSchema,
+  ACCOUNT_KINDS,
   ControlError,
   NewAccountSchema,
   type Account,
@@ -226,16 +226,22 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     async updateAccount(id: string, patch: AccountPatch) {
       const current = requireAccount(id);
       const p = parseOrThrow(AccountPatchSchema, patch);
-      const options = p.options ? parseOrThrow(AnthropicOptionsSchema, { ...current.options, ...definedOnly(p.options) }) : current.options;
+      const kindOptions = ACCOUNT_KINDS[current.provider].options as Parser<Account['options']>;
+      const options = p.options ? parseOrThrow(kindOptions, { ...current.options, ...definedOnly(p.options) }) : current.options;
       if (p.api_key !== undefined) await deps.secrets.set(id, p.api_key);
       const resetHealth = p.reset_health === true || p.api_key !== undefined;
-      return deps.accounts.update(id, (a) => ({
-        ...a,
-        label: p.label ?? a.label,
-        enabled: p.enabled ?? a.enabled,
-        options,
-        ...(resetHealth ? { health: 'ok' as const, health_message: null, health_at: Date.now(), cooldowns: [] } : {}),
-      }));
+      // `options` were parsed by the account's own kind's schema, so the account stays of its kind.
+      return deps.accounts.update(
+        id,
+        (a) =>
+          ({
+            ...a,
+            label: p.label ?? a.label,
+            enabled: p.enabled ?? a.enabled,
+            options,
+            ...(resetHealth ? { health: 'ok' as const, health_message: null, health_at: Date.now(), cooldowns: [] } : {}),
+          }) as Account,
+      );
     },
 
     async removeAccount(id: string) {

@@ -102,9 +102,9 @@ describe('FileAccountStore', () => {
     const secrets = await FileSecretStore.open(join(dir(), 'secrets.json'), () => undefined);
     const { store } = await open();
     await secrets.set('a', secret);
-    await store.add({ ...makeAccount('a'), api_key: secret } as Account);
-    await store.update('a', (a) => ({ ...a, secret }) as Account);
-    store.patchRuntime('a', (a) => ({ ...a, token: secret }) as Account);
+    await store.add({ ...makeAccount('a'), api_key: secret } as unknown as Account);
+    await store.update('a', (a) => ({ ...a, secret }) as unknown as Account);
+    store.patchRuntime('a', (a) => ({ ...a, token: secret }) as unknown as Account);
     await store.flush();
 
     const text = await readFile(accountsPath(), 'utf8');

@@ -134,6 +134,26 @@ describe('switchyard accounts', () => {
     expect(await readFile(join(dir, 'secrets.json'), 'utf8')).not.toContain('sk-zai-secret-value');
   });
 
+  it("adds a Gemini API-key account, on Google's endpoint unless told otherwise", async () => {
+    const { code } = await run(['accounts', 'add', '--provider', 'gemini', '--key-env', 'GEMINI_KEY', '--label', 'gemini main'], { GEMINI_KEY: 'AIza-secret' });
+    expect(code).toBe(0);
+    const local = await run(
+      ['accounts', 'add', '--provider', 'gemini', '--key-env', 'GEMINI_KEY', '--label', 'local', '--base-url', 'http://127.0.0.1:9/v1beta/'],
+      {
+        GEMINI_KEY: 'AIza-secret',
+      },
+    );
+    expect(local.code).toBe(0);
+    const accounts = JSON.parse(await readFile(join(dir, 'accounts.json'), 'utf8')).accounts;
+    expect(accounts.map((a: { provider: string; options: unknown }) => [a.provider, a.options])).toEqual([
+      ['gemini', { base_url: 'https://generativelanguage.googleapis.com', count_tokens: true }],
+      ['gemini', { base_url: 'http://127.0.0.1:9', count_tokens: true }],
+    ]);
+    const { out } = await run(['accounts', 'list']);
+    expect(out).toContain('provider gemini  https://generativelanguage.googleapis.com  key via x-goog-api-key');
+    expect(out).not.toContain('AIza-secret');
+  });
+
   it('takes the key from standard input', async () => {
     const { code } = await run(
       ['accounts', 'add', '--provider', 'anthropic', '--base-url', 'https://api.anthropic.com', '--key-stdin', '--label', 'direct'],
@@ -152,7 +172,14 @@ describe('switchyard accounts', () => {
 
   it.each([
     [['accounts', 'add', '--base-url', 'https://x', '--key-env', 'K', '--label', 'x'], /--provider is required/],
-    [['accounts', 'add', '--provider', 'openai', '--base-url', 'https://x', '--key-env', 'K', '--label', 'x'], /Unsupported provider "openai"/],
+    [
+      ['accounts', 'add', '--provider', 'openai', '--base-url', 'https://x', '--key-env', 'K', '--label', 'x'],
+      /Unsupported provider "openai"; supported: anthropic, gemini/,
+    ],
+    [
+      ['accounts', 'add', '--provider', 'gemini', '--auth-scheme', 'bearer', '--key-env', 'K', '--label', 'x'],
+      /--auth-scheme does not apply to --provider gemini/,
+    ],
     [['accounts', 'add', '--provider', 'anthropic', '--key-env', 'K', '--label', 'x'], /--base-url is required/],
     [['accounts', 'add', '--provider', 'anthropic', '--base-url', 'ftp://x', '--key-env', 'K', '--label', 'x'], /base_url/],
     [['accounts', 'add', '--provider', 'anthropic', '--base-url', 'https://x', '--label', 'x'], /--key-env/],

@@ -1,0 +1,48 @@
+// Account changes through the runtime, as the console and the CLI make them: options are checked by
+// the account's own kind.
+
+import { afterEach, describe, expect, it } from 'vitest';
+import { ControlError } from '../../../src-proxy/contract/index.js';
+import { MemoryAccountStore } from '../../../src-proxy/accounts/memory-account-store.js';
+import { MemorySecretStore } from '../../../src-proxy/accounts/memory-secret-store.js';
+import { createRuntime, type Runtime } from '../../../src-proxy/runtime/create-runtime.js';
+import { MemorySettingsStore } from '../../../src-proxy/settings/memory-settings-store.js';
+
+let runtime: Runtime;
+afterEach(async () => {
+  await runtime?.close();
+});
+
+async function open(): Promise<Runtime> {
+  runtime = await createRuntime({
+    settings: new MemorySettingsStore({}),
+    accounts: new MemoryAccountStore(),
+    secrets: new MemorySecretStore(),
+    onInternalError: () => {},
+  });
+  return runtime;
+}
+
+describe('updateAccount', () => {
+  it('applies an options patch through the account kind, transforms included, keeping the other options', async () => {
+    const rt = await open();
+    const a = await rt.addAccount({
+      provider: 'anthropic',
+      label: 'a',
+      api_key: 'k',
+      options: { base_url: 'https://api.example.com', strip_cache_control: true },
+    });
+    const updated = await rt.updateAccount(a.id, { options: { base_url: 'https://other.example.com/v1/' } });
+    expect(updated.options).toEqual({ base_url: 'https://other.example.com', auth_scheme: 'x-api-key', strip_cache_control: true, count_tokens: true });
+  });
+
+  it('refuses an option of another kind, or a bad value, naming it', async () => {
+    const rt = await open();
+    const g = await rt.addAccount({ provider: 'gemini', label: 'g', api_key: 'k' });
+    expect(g.options).toEqual({ base_url: 'https://generativelanguage.googleapis.com', count_tokens: true });
+    await expect(rt.updateAccount(g.id, { options: { base_url: 'not a url' } })).rejects.toThrow(ControlError);
+    const kept = await rt.updateAccount(g.id, { options: { auth_scheme: 'bearer' } });
+    // Unknown to the gemini kind: dropped by its schema rather than stored.
+    expect(kept.options).toEqual({ base_url: 'https://generativelanguage.googleapis.com', count_tokens: true });
+  });
+});
