@@ -3,13 +3,13 @@
 
 import { ALL_MODELS, type Account, type Cooldown, type FailureKind } from '../contract/index.js';
 import type { AccountPool, PoolQuery, UsageReport } from '../gateway/deps.js';
-import type { AccountCredentials } from '../providers/types.js';
+import type { AccountCredentials, AccountStatePort } from '../providers/types.js';
 import { AccountSelector, type Selection } from '../routing/account-selection.js';
 import type { RetryDecision } from '../routing/retry-policy.js';
 import type { AccountStore } from './account-store.js';
 import type { SecretStore } from './secret-store.js';
 
-export class StoreAccountPool implements AccountPool {
+export class StoreAccountPool implements AccountPool, AccountStatePort {
   constructor(
     private readonly store: AccountStore,
     private readonly secrets: SecretStore,
@@ -32,6 +32,11 @@ export class StoreAccountPool implements AccountPool {
   credentials(account: Account): AccountCredentials | null {
     const secret = this.secrets.get(account.id);
     return secret ? { account, secret } : null;
+  }
+
+  learned(accountId: string, patch: Parameters<AccountStatePort['learned']>[1]): void {
+    const now = this.now();
+    this.store.patchRuntime(accountId, (a) => ({ ...a, learned: { ...a.learned, ...patch, updated_at: now } }));
   }
 
   recordSuccess(accountId: string, usage: UsageReport): void {

@@ -79,6 +79,28 @@ export const AccountStatsSchema = z.object({
 });
 export type AccountStats = z.infer<typeof AccountStatsSchema>;
 
+/** Remaining quota for one upstream model, as the upstream reports it. */
+export const ModelQuotaSchema = z.object({
+  model: z.string(),
+  /** 0..1 of the quota left. */
+  remaining: z.number().min(0).max(1),
+  /** When the quota resets (epoch ms), when known. */
+  resets_at: z.number().nullable(),
+});
+export type ModelQuota = z.infer<typeof ModelQuotaSchema>;
+
+/** What a provider learned about an account while using it (recorded through AccountStatePort). */
+export const LearnedStateSchema = z.object({
+  /** An upstream project the account works in (Code Assist accounts get one on first use). */
+  project_id: z.string().nullable().default(null),
+  /** Why the upstream will not serve this account, in the upstream's words; null while it serves. */
+  disabled_reason: z.string().nullable().default(null),
+  quota: z.array(ModelQuotaSchema).default([]),
+  /** When any of the above was last learned (epoch ms). */
+  updated_at: z.number().nullable().default(null),
+});
+export type LearnedState = z.infer<typeof LearnedStateSchema>;
+
 const accountCommon = {
   id: z.string().min(1),
   label: z.string().trim().min(1).max(200),
@@ -90,6 +112,7 @@ const accountCommon = {
   cooldowns: z.array(CooldownSchema).default([]),
   /** Connection failures in a row (refused, reset, DNS); each one cools the account longer. */
   network_failures: z.number().int().nonnegative().default(0),
+  learned: LearnedStateSchema.default({ project_id: null, disabled_reason: null, quota: [], updated_at: null }),
   stats: AccountStatsSchema.default({ requests: 0, failures: 0, input_tokens: 0, output_tokens: 0, last_used_at: null }),
   created_at: z.number(),
 };

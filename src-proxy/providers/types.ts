@@ -1,7 +1,7 @@
 // The seam between the gateway and an upstream. The gateway speaks Anthropic inside; a provider
 // translates at the edge and reports failures as classified kinds the retry policy understands.
 
-import type { Account, FailureKind, ProviderKind } from '../contract/index.js';
+import type { Account, FailureKind, LearnedState, ProviderKind } from '../contract/index.js';
 import type { FrameBatch } from '../anthropic/sse.js';
 import type { PreparedRequest } from '../anthropic/prepared-request.js';
 import type { CountTokensRequest, Message, RequestBase } from '../anthropic/types.js';
@@ -108,4 +108,12 @@ export type ProviderRegistry = { readonly [K in ProviderKind]?: Provider<Extract
  */
 export function providerFor(registry: ProviderRegistry, kind: ProviderKind): Provider | undefined {
   return registry[kind] as Provider | undefined;
+}
+
+/**
+ * How a provider records what it learns about an account (a project id, quota left, a reason the
+ * upstream refuses it), without reaching into the stores. The runtime gives each provider one.
+ */
+export interface AccountStatePort {
+  learned(accountId: string, patch: Partial<Omit<LearnedState, 'updated_at'>>): void;
 }

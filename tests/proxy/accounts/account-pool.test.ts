@@ -1,0 +1,52 @@
+// The pool as providers and the attempt runner use it: what it writes back to the accounts.
+
+import { describe, expect, it } from 'vitest';
+import { StoreAccountPool } from '../../../src-proxy/accounts/account-pool.js';
+import { MemoryAccountStore } from '../../../src-proxy/accounts/memory-account-store.js';
+import { MemorySecretStore } from '../../../src-proxy/accounts/memory-secret-store.js';
+import { AccountSelector } from '../../../src-proxy/routing/account-selection.js';
+import { makeAccount } from './account-fixture.js';
+
+const NOW = 1_800_000_000_000;
+
+function pool() {
+  const store = new MemoryAccountStore([makeAccount('a')]);
+  return { store, pool: new StoreAccountPool(store, new MemorySecretStore({ a: 'k' }), new AccountSelector(), () => NOW) };
+}
+
+describe('StoreAccountPool', () => {
+  it('records what a provider learned about an account, keeping what it did not mention', () => {
+    const { store, pool: p } = pool();
+    p.learned('a', { project_id: 'proj-1' });
+    p.learned('a', { quota: [{ model: 'gemini-3-pro', remaining: 0.25, resets_at: NOW + 3_600_000 }] });
+    expect(store.get('a')!.learned).toEqual({
+      project_id: 'proj-1',
+      disabled_reason: null,
+      quota: [{ model: 'gemini-3-pro', remaining: 0.25, resets_at: NOW + 3_600_000 }],
+      updated_at: NOW,
+    });
+  });
+
+  it('counts connection failures in a row and forgets them on any answer', () => {
+    const { store, pool: p } = pool();
+    const none = { cooldown: null, health: null };
+    p.recordFailure('a', 'm', 'network', 'refused', none);
+    p.recordFailure('a', 'm', 'network', 'refused', none);
+    expect(store.get('a')!.network_failures).toBe(2);
+    p.recordFailure('a', 'm', 'rate_limit', 'slow down', none);
+    expect(store.get('a')!.network_failures).toBe(0);
+    p.recordFailure('a', 'm', 'network', 'refused', none);
+    p.recordSuccess('a', { input_tokens: 1, output_tokens: 2 });
+    expect(store.get('a')).toMatchObject({ network_failures: 0, stats: { requests: 5, failures: 4, input_tokens: 1, output_tokens: 2 } });
+  });
+
+  it('a success clears a forbidden mark but not an invalid key', () => {
+    const { store, pool: p } = pool();
+    p.recordFailure('a', 'm', 'forbidden', 'region', { cooldown: null, health: 'forbidden' });
+    p.recordSuccess('a', { input_tokens: null, output_tokens: null });
+    expect(store.get('a')!.health).toBe('ok');
+    p.recordFailure('a', 'm', 'auth', 'bad key', { cooldown: null, health: 'invalid' });
+    p.recordSuccess('a', { input_tokens: null, output_tokens: null });
+    expect(store.get('a')!.health).toBe('invalid');
+  });
+});
