@@ -81,6 +81,15 @@ export interface ProviderCapabilities {
   countTokens: boolean;
 }
 
+/**
+ * The first-yield rule. `send` resolves with a stream only once the upstream has produced its first
+ * content (for a translating provider: the first event its stream builder emits; for an Anthropic
+ * upstream: its first event), and every failure before that resolves as `{ ok: false }` with a
+ * classified failure, never as a stream that throws at once. The gateway commits the 200 only when it
+ * holds that first content, so anything that fails earlier can still be retried on another account.
+ * A failure after it surfaces as an UpstreamError thrown by the stream, and the client gets
+ * `event: error`.
+ */
 export interface Provider<A extends Account = Account> {
   readonly kind: ProviderKind;
   capabilities(account: A): ProviderCapabilities;

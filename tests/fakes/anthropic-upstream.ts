@@ -47,6 +47,8 @@ export type Behaviour =
       firstByteDelayMs?: number;
       /** Streams: a pause before the first content delta, as a model takes to its first token. */
       firstTokenDelayMs?: number;
+      /** Streams: every event holding a multi-byte character is written in two parts cut inside that character. */
+      splitUtf8?: boolean;
     }
   | { kind: 'error'; status: number; type: string; message: string; headers?: Record<string, string> }
   /** 200 + SSE headers, `afterEvents` events, then the socket is destroyed. */
@@ -581,7 +583,7 @@ async function reply(ex: Exchange, b: ReplyBehaviour): Promise<void> {
   const events = streamEvents(message, b.chunks ?? DEFAULT_CHUNKS);
   const firstDelta = events.findIndex((e) => e.name === 'content_block_delta');
   const gap = (i: number) => (i === firstDelta ? (b.firstTokenDelayMs ?? b.chunkDelayMs ?? 0) : (b.chunkDelayMs ?? 0));
-  if (await writeEvents(ex, events, gap)) ex.res.end();
+  if (await writeEvents(ex, events, gap, b.splitUtf8 === true)) ex.res.end();
 }
 
 /** The stream cut short: the client sees the connection reset, never `message_stop`. */
@@ -800,16 +802,25 @@ function openEventStream(ex: Exchange): void {
 }
 
 /** Writes events one `res.write` each, `gapMs` apart. Resolves false once the connection is gone. */
-async function writeEvents(ex: Exchange, events: SseEvent[], gapMs: number | ((index: number) => number)): Promise<boolean> {
+async function writeEvents(ex: Exchange, events: SseEvent[], gapMs: number | ((index: number) => number), splitUtf8 = false): Promise<boolean> {
   for (const [i, e] of events.entries()) {
     if (i > 0 && !(await pause(ex, typeof gapMs === 'number' ? gapMs : gapMs(i)))) return false;
-    if (!(await writeChunk(ex, `event: ${e.name}\ndata: ${JSON.stringify(e.data)}\n\n`))) return false;
+    const text = `event: ${e.name}\ndata: ${JSON.stringify(e.data)}\n\n`;
+    const bytes = Buffer.from(text);
+    // The first byte of a multi-byte character's continuation: cutting there splits the character.
+    const cut = splitUtf8 ? bytes.findIndex((b) => (b & 0xc0) === 0x80) : -1;
+    if (cut > 0) {
+      if (!(await writeChunk(ex, bytes.subarray(0, cut)))) return false;
+      // Long enough apart that the reader sees two reads, not one.
+      if (!(await pause(ex, 5))) return false;
+      if (!(await writeChunk(ex, bytes.subarray(cut)))) return false;
+    } else if (!(await writeChunk(ex, text))) return false;
   }
   return !ex.gone.aborted;
 }
 
 /** Resolves once the chunk is handed to the socket (so events leave separately), false if gone. */
-function writeChunk(ex: Exchange, chunk: string): Promise<boolean> {
+function writeChunk(ex: Exchange, chunk: string | Buffer): Promise<boolean> {
   if (ex.gone.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {
     const onGone = (): void => resolve(false);

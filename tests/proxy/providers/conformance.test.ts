@@ -1,0 +1,191 @@
+// Every provider against its fake upstream, with the same cases: whatever the upstream speaks, the
+// gateway gets the same Anthropic answers, the same failure kinds and the same behaviour on abort.
+// A provider joins by adding a harness below.
+
+import { afterEach, describe, expect, it } from 'vitest';
+import { collectMessage } from '../../../src-proxy/anthropic/collector.js';
+import { PreparedRequest } from '../../../src-proxy/anthropic/prepared-request.js';
+import { framesOf } from '../../../src-proxy/anthropic/sse.js';
+import type { Message, MessagesRequest } from '../../../src-proxy/anthropic/types.js';
+import { AccountSchema, type Account, type FailureKind } from '../../../src-proxy/contract/index.js';
+import { AnthropicProvider } from '../../../src-proxy/providers/anthropic/anthropic-provider.js';
+import type { AttemptContext, AttemptResult, Provider } from '../../../src-proxy/providers/types.js';
+import { startFakeAnthropic, type Behaviour, type FakeAnthropic } from '../../fakes/anthropic-upstream.js';
+
+/** What a case asks of the upstream, in no upstream's terms. */
+type Script =
+  | { reply: 'text'; text: string; chunks?: number; splitUtf8?: boolean }
+  | { reply: 'tool'; name: string; input: Record<string, unknown> }
+  | { reply: 'thinking'; thinking: string; text: string }
+  | { fail: Exclude<FailureKind, 'invalid' | 'network' | 'timeout' | 'stream'>; retryAfterSeconds?: number }
+  | { hang: true };
+
+interface Upstream {
+  provider: Provider;
+  account: Account;
+  secret: string;
+  script(s: Script): void;
+  /** Whether the upstream saw its last request aborted by the client. */
+  lastAborted(): boolean;
+  waitForRequest(): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface Harness {
+  name: string;
+  start(): Promise<Upstream>;
+}
+
+const ANTHROPIC_ERRORS: Record<string, { status: number; type: string }> = {
+  rate_limit: { status: 429, type: 'rate_limit_error' },
+  quota: { status: 402, type: 'billing_error' },
+  auth: { status: 401, type: 'authentication_error' },
+  forbidden: { status: 403, type: 'permission_error' },
+  not_found: { status: 404, type: 'not_found_error' },
+  overloaded: { status: 529, type: 'overloaded_error' },
+  server: { status: 500, type: 'api_error' },
+};
+
+const anthropic: Harness = {
+  name: 'anthropic',
+  async start() {
+    const fake: FakeAnthropic = await startFakeAnthropic();
+    const provider = new AnthropicProvider();
+    const account = AccountSchema.parse({ id: 'acct_a', provider: 'anthropic', label: 'a', options: { base_url: fake.url }, created_at: 0 });
+    const behaviour = (s: Script): Behaviour => {
+      if ('hang' in s) return { kind: 'hang' };
+      if ('fail' in s) {
+        const e = ANTHROPIC_ERRORS[s.fail]!;
+        return { kind: 'error', ...e, message: `${s.fail} here`, headers: s.retryAfterSeconds ? { 'retry-after': String(s.retryAfterSeconds) } : {} };
+      }
+      if (s.reply === 'text') return { kind: 'reply', text: s.text, chunks: s.chunks, splitUtf8: s.splitUtf8 };
+      if (s.reply === 'tool') return { kind: 'reply', content: [{ type: 'tool_use', name: s.name, input: s.input }], stopReason: 'tool_use' };
+      return {
+        kind: 'reply',
+        content: [
+          { type: 'thinking', thinking: s.thinking, signature: 'sig-1' },
+          { type: 'text', text: s.text },
+        ],
+      };
+    };
+    return {
+      provider: provider as unknown as Provider,
+      account,
+      secret: 'sk-conformance',
+      script: (s) => fake.script(behaviour(s)),
+      lastAborted: () => fake.messageRequests().at(-1)?.aborted ?? false,
+      waitForRequest: () => fake.waitFor(() => fake.messageRequests().length > 0),
+      close: async () => {
+        await provider.close();
+        await fake.close();
+      },
+    };
+  },
+};
+
+const HARNESSES: Harness[] = [anthropic];
+
+function ctx(signal: AbortSignal = new AbortController().signal): AttemptContext {
+  return {
+    signal,
+    onAbort(listener) {
+      if (signal.aborted) {
+        listener();
+        return () => {};
+      }
+      signal.addEventListener('abort', listener, { once: true });
+      return () => signal.removeEventListener('abort', listener);
+    },
+    forwardHeaders: { 'anthropic-version': '2023-06-01' },
+    requestId: 'req_conformance',
+    headersTimeoutMs: 10_000,
+    idleTimeoutMs: 10_000,
+  };
+}
+
+function request(stream: boolean, extra: Partial<MessagesRequest> = {}): PreparedRequest<MessagesRequest> {
+  return new PreparedRequest<MessagesRequest>({
+    model: 'claude-sonnet-4-6',
+    max_tokens: 256,
+    stream,
+    messages: [{ role: 'user', content: 'hello' }],
+    ...extra,
+  });
+}
+
+/** The Anthropic message an attempt produced, whichever way the provider delivered it. */
+async function messageOf(result: AttemptResult): Promise<Message> {
+  if (!result.ok) throw new Error(`expected an answer, got ${result.failure.kind}: ${result.failure.message}`);
+  return result.kind === 'message' ? result.message : collectMessage(framesOf(result.batches));
+}
+
+describe.each(HARNESSES)('provider conformance: $name', (harness) => {
+  let up: Upstream;
+  afterEach(async () => {
+    await up?.close();
+  });
+
+  const send = async (req: PreparedRequest<MessagesRequest>, c = ctx()) =>
+    up.provider.send(up.provider.prepare(req, up.account), { account: up.account, secret: up.secret }, c);
+
+  it.each([false, true])('answers a text reply (stream %s)', async (stream) => {
+    up = await harness.start();
+    up.script({ reply: 'text', text: 'Hello there.', chunks: 3 });
+    const message = await messageOf(await send(request(stream)));
+    expect(message).toMatchObject({ type: 'message', role: 'assistant', stop_reason: 'end_turn', content: [{ type: 'text', text: 'Hello there.' }] });
+    expect(message.usage.output_tokens).toBeGreaterThan(0);
+  });
+
+  it('keeps a multi-byte character that arrives cut in two', async () => {
+    up = await harness.start();
+    const text = 'naïve café — 你好 🌍 done';
+    up.script({ reply: 'text', text, chunks: 6, splitUtf8: true });
+    expect((await messageOf(await send(request(true)))).content).toEqual([{ type: 'text', text }]);
+  });
+
+  it('answers a tool call with its parsed input and stop_reason tool_use', async () => {
+    up = await harness.start();
+    up.script({ reply: 'tool', name: 'Bash', input: { command: 'ls -la', description: 'list files' } });
+    const message = await messageOf(await send(request(true)));
+    expect(message.stop_reason).toBe('tool_use');
+    expect(message.content).toEqual([
+      { type: 'tool_use', id: expect.stringMatching(/^toolu_/), name: 'Bash', input: { command: 'ls -la', description: 'list files' } },
+    ]);
+  });
+
+  it('answers thinking with its signature before the text', async () => {
+    up = await harness.start();
+    up.script({ reply: 'thinking', thinking: 'Let me think.', text: 'Done.' });
+    const message = await messageOf(await send(request(true)));
+    expect(message.content.map((b) => b.type)).toEqual(['thinking', 'text']);
+    expect(message.content[0]).toMatchObject({ thinking: 'Let me think.', signature: expect.any(String) });
+  });
+
+  it.each<[Exclude<FailureKind, 'invalid' | 'network' | 'timeout' | 'stream'>]>([
+    ['rate_limit'],
+    ['quota'],
+    ['auth'],
+    ['forbidden'],
+    ['not_found'],
+    ['overloaded'],
+    ['server'],
+  ])('classifies a %s failure before anything was sent to the client', async (fail) => {
+    up = await harness.start();
+    up.script({ fail, retryAfterSeconds: fail === 'rate_limit' ? 7 : undefined });
+    const result = await send(request(true));
+    expect(result).toMatchObject({ ok: false, failure: { kind: fail } });
+    if (!result.ok && fail === 'rate_limit') expect(result.failure.retryAfterMs).toBe(7000);
+    if (!result.ok) expect(result.failure.message).not.toContain(up.secret);
+  });
+
+  it('stops the upstream request when the attempt is abandoned', async () => {
+    up = await harness.start();
+    up.script({ hang: true });
+    const abandon = new AbortController();
+    const pending = send(request(true), ctx(abandon.signal));
+    await up.waitForRequest();
+    abandon.abort();
+    expect(await pending).toMatchObject({ ok: false });
+    await expect.poll(() => up.lastAborted()).toBe(true);
+  });
+});
