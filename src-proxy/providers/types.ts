@@ -82,13 +82,12 @@ export interface ProviderCapabilities {
 }
 
 /**
- * The first-yield rule. `send` resolves with a stream only once the upstream has produced its first
- * content (for a translating provider: the first event its stream builder emits; for an Anthropic
- * upstream: its first event), and every failure before that resolves as `{ ok: false }` with a
- * classified failure, never as a stream that throws at once. The gateway commits the 200 only when it
- * holds that first content, so anything that fails earlier can still be retried on another account.
- * A failure after it surfaces as an UpstreamError thrown by the stream, and the client gets
- * `event: error`.
+ * The first-yield rule. A stream a provider returns yields nothing until the upstream has produced its
+ * first content (a translating provider: the first events its stream builder emits; an Anthropic
+ * upstream: its first event), and a failure before that is a classified failure, returned as
+ * `{ ok: false }` or thrown by the stream as an UpstreamError before its first batch. The gateway
+ * commits the 200 only when it holds that first batch, so such a failure can still be retried on
+ * another account; a failure after it ends the client's stream with `event: error`.
  */
 export interface Provider<A extends Account = Account> {
   readonly kind: ProviderKind;
