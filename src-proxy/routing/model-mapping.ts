@@ -83,7 +83,11 @@ function matchInOrder(model: string, rules: readonly ModelRule[]): ModelRule | u
   return undefined;
 }
 
-export function resolveRoute(model: string, rules: readonly ModelRule[], defaults: readonly ModelRule[] = DEFAULT_RULES): Route {
+/** Claude Code's marker for the 1M-token context; no upstream knows a model by that name. */
+const CONTEXT_MARKER = /\[1m\]$/i;
+
+export function resolveRoute(requested: string, rules: readonly ModelRule[], defaults: readonly ModelRule[] = DEFAULT_RULES): Route {
+  const model = requested.replace(CONTEXT_MARKER, '');
   const rule = matchUserRules(model, rules) ?? matchInOrder(model, defaults);
   if (!rule) return { provider: 'anthropic', model, rule: 'default' };
   return { provider: rule.provider, model: rule.model ?? model, rule: rule.match };

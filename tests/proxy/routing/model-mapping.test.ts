@@ -33,6 +33,17 @@ describe('resolveRoute with user rules', () => {
     ['wildcard matching ignores case', 'Claude-Sonnet-4-5', { provider: 'anthropic', model: 'claude-sonnet-4-6', rule: 'claude-*' }],
     ['a rule without `model` keeps the inbound model as sent', 'Gemini-2.5-Flash', { provider: 'gemini', model: 'Gemini-2.5-Flash', rule: 'gemini-2.5-flash' }],
     ['no user rule matches: the defaults apply', 'gpt-4o', { provider: 'anthropic', model: 'gpt-4o', rule: '*' }],
+    [
+      "Claude Code's [1m] context marker is dropped before matching",
+      'claude-opus-4-6[1m]',
+      { provider: 'antigravity', model: 'claude-opus-4-6-thinking', rule: 'CLAUDE-OPUS-4-6' },
+    ],
+    [
+      '...and never reaches the upstream as part of the model',
+      'claude-sonnet-4-5[1M]',
+      { provider: 'anthropic', model: 'claude-sonnet-4-6', rule: 'claude-*' },
+    ],
+    ['...even where the model goes on unchanged', 'gpt-5[1m]', { provider: 'anthropic', model: 'gpt-5', rule: '*' }],
   ])('%s (%s)', (_title, model, expected) => {
     expect(resolveRoute(model, rules)).toEqual(expected);
   });
