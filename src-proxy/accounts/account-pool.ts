@@ -1,7 +1,7 @@
 // The account pool as the request pipeline sees it: the selector's choice over the store's current
 // accounts, their keys, and the consequences of each attempt written back as runtime bookkeeping.
 
-import { ALL_MODELS, type Account, type Cooldown, type FailureKind } from '../contract/index.js';
+import { ALL_MODELS, type Account, type Cooldown, type FailureKind, type ProviderKind } from '../contract/index.js';
 import type { AccountPool, PoolQuery, UsageReport } from '../gateway/deps.js';
 import type { AccountCredentials, AccountStatePort } from '../providers/types.js';
 import { AccountSelector, type Selection } from '../routing/account-selection.js';
@@ -23,6 +23,10 @@ export class StoreAccountPool implements AccountPool, AccountStatePort {
 
   available(q: Omit<PoolQuery, 'sessionKey' | 'allowExcluded'>): number {
     return this.selector.available(this.store.list(), { ...q, now: this.now() });
+  }
+
+  serves(provider: ProviderKind): boolean {
+    return this.store.list().some((a) => a.provider === provider && a.enabled && a.health !== 'invalid');
   }
 
   get(id: string): Account | undefined {

@@ -83,7 +83,7 @@ export function createGatewayApp(deps: GatewayDeps): RequestListener {
         return reply.json(200, { name: 'switchyard', message: 'Anthropic Messages API gateway: set ANTHROPIC_BASE_URL to this address.' });
       }
       if (get && (path === '/v1/models' || path === '/v1/models/claude')) {
-        return reply.json(200, pageModels(listModels(deps.settings().model_rules), Object.fromEntries(new URLSearchParams(query))));
+        return reply.json(200, pageModels(servableModels(deps), Object.fromEntries(new URLSearchParams(query))));
       }
       if (get && path.startsWith(MODELS_PREFIX)) return answerModel(reply, deps, path.slice(MODELS_PREFIX.length));
       notFound(reply, record, method, path, settings.port);
@@ -110,9 +110,13 @@ function answerModel(reply: Reply, deps: GatewayDeps, encoded: string): void {
   } catch {
     id = encoded;
   }
-  const model = listModels(deps.settings().model_rules).find((m) => m.id === id);
+  const model = servableModels(deps).find((m) => m.id === id);
   if (!model) throw new GatewayError(404, `model: ${id} not found`);
   reply.json(200, model);
+}
+
+function servableModels(deps: GatewayDeps) {
+  return listModels(deps.settings().model_rules, (provider) => deps.pool.serves(provider) && deps.providers[provider] !== undefined);
 }
 
 function notFound(reply: Reply, record: RequestRecord, method: string, path: string, port: number): void {

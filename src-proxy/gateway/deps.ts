@@ -23,6 +23,8 @@ export interface AccountPool {
   select(q: PoolQuery): Selection<Account>;
   /** How many accounts could serve now, leaving out `exclude`; chooses nothing. */
   available(q: Omit<PoolQuery, 'sessionKey' | 'allowExcluded'>): number;
+  /** Whether the provider has an enabled account with a usable key (cooling or not). */
+  serves(provider: ProviderKind): boolean;
   /** Current state of one account (cooldowns and health change while a request waits). */
   get(id: string): Account | undefined;
   credentials(account: Account): AccountCredentials | null;

@@ -2,7 +2,8 @@
 // clients may ask for, plus every exact model id the user's mapping rules name, in the Anthropic list
 // shape with its paging parameters.
 
-import type { ModelRule } from '../contract/index.js';
+import type { ModelRule, ProviderKind } from '../contract/index.js';
+import { resolveRoute } from '../routing/model-mapping.js';
 import { GatewayError } from '../anthropic/errors.js';
 
 export interface ModelInfo {
@@ -21,16 +22,18 @@ const KNOWN_MODELS: ReadonlyArray<[id: string, name: string, created: string]> =
   ['claude-opus-4-1-20250805', 'Claude Opus 4.1', '2025-08-05'],
 ];
 
-export function listModels(rules: readonly ModelRule[]): ModelInfo[] {
-  const out: ModelInfo[] = KNOWN_MODELS.map(([id, display_name, created]) => ({
-    type: 'model',
-    id,
-    display_name,
-    created_at: `${created}T00:00:00Z`,
-  }));
-  const seen = new Set(out.map((m) => m.id));
+/**
+ * The models a client may ask for here: the Claude models, and every exact id the rules name, each only
+ * when its route leads to a provider that has an account to serve it (`canServe`; everything when absent).
+ */
+export function listModels(rules: readonly ModelRule[], canServe: (provider: ProviderKind) => boolean = () => true): ModelInfo[] {
+  const out: ModelInfo[] = [];
+  for (const [id, display_name, created] of KNOWN_MODELS) {
+    if (canServe(resolveRoute(id, rules).provider)) out.push({ type: 'model', id, display_name, created_at: `${created}T00:00:00Z` });
+  }
+  const seen = new Set(KNOWN_MODELS.map(([id]) => id));
   for (const rule of rules) {
-    if (rule.match.includes('*') || seen.has(rule.match)) continue;
+    if (rule.match.includes('*') || seen.has(rule.match) || !canServe(rule.provider)) continue;
     seen.add(rule.match);
     out.push({ type: 'model', id: rule.match, display_name: rule.match, created_at: '2026-01-01T00:00:00Z' });
   }

@@ -66,6 +66,16 @@ describe('routes', () => {
     });
   });
 
+  it('lists no model while no account can serve one', async () => {
+    const empty = await startGateway({});
+    try {
+      expect(await readJson(await fetch(`${empty.url}/v1/models`))).toEqual({ object: 'list', data: [], has_more: false, first_id: null, last_id: null });
+      expect((await fetch(`${empty.url}/v1/models/claude-sonnet-4-6`)).status).toBe(404);
+    } finally {
+      await empty.close();
+    }
+  });
+
   it('gives an Anthropic 404 for unknown paths', async () => {
     await expectError(await fetch(`${gateway.url}/v1/complete`, { method: 'POST' }), 404, 'not_found_error', 'No route POST /v1/complete.');
   });

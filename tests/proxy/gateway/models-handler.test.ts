@@ -146,3 +146,20 @@ describe('pageModels', () => {
     expect(thrown).toMatchObject({ status: 400, type: 'invalid_request_error', message: 'limit: Input should be an integer between 1 and 1000' });
   });
 });
+
+describe('listModels: only what the accounts can serve', () => {
+  const rule = (match: string, provider: ModelRule['provider'], model?: string): ModelRule => ({ match, provider, ...(model ? { model } : {}) });
+
+  it('lists nothing when no provider has an account', () => {
+    expect(listModels([rule('my-alias', 'gemini')], () => false)).toEqual([]);
+  });
+
+  it('lists the Claude models whose route leads to a provider with an account, and the rules to such providers', () => {
+    const rules = [rule('claude-haiku-*', 'gemini', 'gemini-2.5-flash'), rule('glm-4.6', 'anthropic'), rule('gemini-3-pro', 'gemini')];
+    const ids = listModels(rules, (p) => p === 'anthropic').map((m) => m.id);
+    expect(ids).toContain('claude-sonnet-4-6');
+    expect(ids).not.toContain('claude-haiku-4-5-20251001');
+    expect(ids).toContain('glm-4.6');
+    expect(ids).not.toContain('gemini-3-pro');
+  });
+});
