@@ -29,6 +29,7 @@ import { reportUnhandled } from '../lib/report.js';
 import { SerialQueue } from '../lib/serial-queue.js';
 import { RequestLog, type RequestHistory } from '../logs/request-log.js';
 import { AnthropicProvider } from '../providers/anthropic/anthropic-provider.js';
+import { GeminiProvider } from '../providers/gemini/gemini-provider.js';
 import type { ProviderRegistry } from '../providers/types.js';
 import type { RetryPolicy } from '../routing/retry-policy.js';
 import { mergeSettings, type SettingsStore } from '../settings/settings-store.js';
@@ -66,7 +67,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const report = deps.onInternalError ?? ((err: unknown) => reportUnhandled('internal error', err));
   const events = new EventBus<ControlEvents>({ onListenerError: report });
   const warnings: Warning[] = [...(deps.warnings ?? [])];
-  const providers: ProviderRegistry = deps.providers ?? { anthropic: new AnthropicProvider() };
+  const providers: ProviderRegistry = deps.providers ?? { anthropic: new AnthropicProvider(), gemini: new GeminiProvider() };
   const log = new RequestLog({
     memoryLimit: MEMORY_LOG_LIMIT,
     history: deps.history,

@@ -10,6 +10,8 @@ import { MemorySettingsStore } from '../../src-proxy/settings/memory-settings-st
 import type { RequestLogEntry } from '../../src-proxy/contract/index.js';
 
 export interface TestAccount {
+  /** Default anthropic. */
+  provider?: 'anthropic' | 'gemini';
   label: string;
   baseUrl: string;
   key: string;
@@ -49,17 +51,21 @@ export async function startGateway(
   const accounts: Account[] = [];
   for (const a of opts.accounts ?? []) {
     accounts.push(
-      await runtime.addAccount({
-        provider: 'anthropic',
-        label: a.label,
-        api_key: a.key,
-        options: {
-          base_url: a.baseUrl,
-          auth_scheme: a.authScheme ?? 'x-api-key',
-          strip_cache_control: a.stripCacheControl ?? false,
-          count_tokens: a.countTokens ?? true,
-        },
-      }),
+      await runtime.addAccount(
+        a.provider === 'gemini'
+          ? { provider: 'gemini', label: a.label, api_key: a.key, options: { base_url: a.baseUrl, count_tokens: a.countTokens ?? true } }
+          : {
+              provider: 'anthropic',
+              label: a.label,
+              api_key: a.key,
+              options: {
+                base_url: a.baseUrl,
+                auth_scheme: a.authScheme ?? 'x-api-key',
+                strip_cache_control: a.stripCacheControl ?? false,
+                count_tokens: a.countTokens ?? true,
+              },
+            },
+      ),
     );
   }
   const entries: RequestLogEntry[] = [];

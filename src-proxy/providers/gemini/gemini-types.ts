@@ -2,6 +2,8 @@
 // Code Assist `v1internal` envelope wraps the same request and response). Fields the gateway never
 // sends or reads are left out; a response may always carry more than is typed here.
 
+import type { GeminiSchema } from './schema-sanitizer.js';
+
 export interface InlineData {
   mimeType: string;
   /** Base64. */
@@ -50,7 +52,7 @@ export interface Content {
 export interface FunctionDeclaration {
   name: string;
   description: string;
-  parameters?: Record<string, unknown>;
+  parameters?: GeminiSchema;
 }
 
 export interface Tool {

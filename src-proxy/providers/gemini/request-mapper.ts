@@ -7,7 +7,7 @@
 import { mergeConsecutiveSameRole } from '../../anthropic/cleanup.js';
 import type { ContentBlock, CountTokensRequest, InputMessage, MessagesRequest } from '../../anthropic/types.js';
 import type { Content, FunctionDeclaration, GenerateContentRequest, GenerationConfig, Part, Tool, ToolConfig } from './gemini-types.js';
-import { sanitizeSchema } from './schema-sanitizer.js';
+import { sanitizeSchema, type GeminiSchema } from './schema-sanitizer.js';
 import { decodeSignature, type SignatureCache, type SignatureEntry } from './signature-cache.js';
 import { geminiModelProfile, thinkingConfigFor, type GeminiModelProfile } from './thinking.js';
 import type { ToolNameMap } from './tool-names.js';
@@ -384,11 +384,10 @@ interface MappedTools {
   systemHints: string[];
 }
 
-function isEmptyObjectSchema(schema: Obj): boolean {
-  const props = schema.properties;
-  return (
-    String(schema.type ?? 'object').toLowerCase() === 'object' && (props === undefined || (isObject(props) && Object.keys(props).length === 0)) && !schema.anyOf
-  );
+function isEmptyObjectSchema(schema: GeminiSchema): boolean {
+  const s = schema as { type?: unknown; properties?: unknown; anyOf?: unknown };
+  const props = s.properties;
+  return String(s.type ?? 'object').toLowerCase() === 'object' && (props === undefined || (isObject(props) && Object.keys(props).length === 0)) && !s.anyOf;
 }
 
 function mapTools(req: MessagesRequest | CountTokensRequest, names: ToolNameMap): MappedTools {

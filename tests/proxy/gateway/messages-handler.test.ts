@@ -106,7 +106,7 @@ describe('model mapping', () => {
   const rules: SettingsPatch['model_rules'] = [
     { match: 'claude-*-haiku-*', provider: 'anthropic', model: 'glm-4.5-air' },
     { match: 'claude-sonnet-4-6', provider: 'anthropic', model: 'glm-4.6' },
-    { match: 'gemini-*', provider: 'gemini' },
+    { match: 'gemini-*', provider: 'antigravity' },
   ];
 
   it('sends the mapped model upstream and says so', async () => {
@@ -147,7 +147,7 @@ describe('model mapping', () => {
     const res = await postJson(`${gateway.url}/v1/messages`, messagesBody({ model: 'gemini-2.5-pro' }));
     expect(res.status).toBe(501);
     expect(res.headers.get('x-mapped-model')).toBe('gemini-2.5-pro');
-    expect((await readJson(res)).error.message).toMatch(/provider "gemini"/);
+    expect((await readJson(res)).error.message).toMatch(/provider "antigravity"/);
   });
 });
 

@@ -10,7 +10,9 @@ import type { Message, MessagesRequest } from '../../../src-proxy/anthropic/type
 import { AccountSchema, type Account, type FailureKind } from '../../../src-proxy/contract/index.js';
 import { AnthropicProvider } from '../../../src-proxy/providers/anthropic/anthropic-provider.js';
 import type { AttemptContext, AttemptResult, Provider } from '../../../src-proxy/providers/types.js';
+import { GeminiProvider } from '../../../src-proxy/providers/gemini/gemini-provider.js';
 import { startFakeAnthropic, type Behaviour, type FakeAnthropic } from '../../fakes/anthropic-upstream.js';
+import { startFakeGemini, type Behaviour as GeminiBehaviour, type FakeGemini } from '../../fakes/gemini-upstream.js';
 
 /** What a case asks of the upstream, in no upstream's terms. */
 type Script =
@@ -22,6 +24,8 @@ type Script =
 
 interface Upstream {
   provider: Provider;
+  /** The upstream model requests name (the gateway has mapped it by the time a provider sees it). */
+  model: string;
   account: Account;
   secret: string;
   script(s: Script): void;
@@ -70,6 +74,7 @@ const anthropic: Harness = {
     };
     return {
       provider: provider as unknown as Provider,
+      model: 'claude-sonnet-4-6',
       account,
       secret: 'sk-conformance',
       script: (s) => fake.script(behaviour(s)),
@@ -83,7 +88,46 @@ const anthropic: Harness = {
   },
 };
 
-const HARNESSES: Harness[] = [anthropic];
+const GEMINI_ERRORS: Record<string, Extract<GeminiBehaviour, { kind: 'error' }>> = {
+  rate_limit: { kind: 'error', status: 429, message: 'Quota exceeded', quotaId: 'GenerateRequestsPerMinutePerProjectPerModel', retryDelay: '7s' },
+  quota: { kind: 'error', status: 429, message: 'Quota exceeded', reason: 'QUOTA_EXHAUSTED' },
+  auth: { kind: 'error', status: 400, googleStatus: 'INVALID_ARGUMENT', message: 'API key not valid. Please pass a valid API key.', reason: 'API_KEY_INVALID' },
+  forbidden: { kind: 'error', status: 403, message: 'The caller does not have permission' },
+  not_found: { kind: 'error', status: 404, message: 'models/x is not found' },
+  overloaded: { kind: 'error', status: 503, message: 'The model is overloaded.' },
+  server: { kind: 'error', status: 500, message: 'An internal error has occurred.' },
+};
+
+const gemini: Harness = {
+  name: 'gemini',
+  async start() {
+    const fake: FakeGemini = await startFakeGemini();
+    const provider = new GeminiProvider();
+    const account = AccountSchema.parse({ id: 'acct_g', provider: 'gemini', label: 'g', options: { base_url: fake.url }, created_at: 0 });
+    const behaviour = (s: Script): GeminiBehaviour => {
+      if ('hang' in s) return { kind: 'hang' };
+      if ('fail' in s) return GEMINI_ERRORS[s.fail]!;
+      if (s.reply === 'text') return { kind: 'reply', text: s.text, chunks: s.chunks, splitUtf8: s.splitUtf8 };
+      if (s.reply === 'tool') return { kind: 'reply', parts: [{ functionCall: { name: s.name, args: s.input } }] };
+      return { kind: 'reply', parts: [{ text: s.thinking, thought: true }, { text: s.text }], forceThoughts: true };
+    };
+    return {
+      provider: provider as unknown as Provider,
+      model: 'gemini-3-pro-preview',
+      account,
+      secret: 'AIza-conformance',
+      script: (s) => fake.script(behaviour(s)),
+      lastAborted: () => fake.generateRequests().at(-1)?.aborted ?? false,
+      waitForRequest: () => fake.waitFor(() => fake.generateRequests().length > 0),
+      close: async () => {
+        await provider.close();
+        await fake.close();
+      },
+    };
+  },
+};
+
+const HARNESSES: Harness[] = [anthropic, gemini];
 
 function ctx(signal: AbortSignal = new AbortController().signal): AttemptContext {
   return {
@@ -103,10 +147,10 @@ function ctx(signal: AbortSignal = new AbortController().signal): AttemptContext
   };
 }
 
-function request(stream: boolean, extra: Partial<MessagesRequest> = {}): PreparedRequest<MessagesRequest> {
+function request(model: string, stream: boolean, extra: Partial<MessagesRequest> = {}): PreparedRequest<MessagesRequest> {
   return new PreparedRequest<MessagesRequest>({
-    model: 'claude-sonnet-4-6',
-    max_tokens: 256,
+    model,
+    max_tokens: 4096,
     stream,
     messages: [{ role: 'user', content: 'hello' }],
     ...extra,
@@ -131,7 +175,7 @@ describe.each(HARNESSES)('provider conformance: $name', (harness) => {
   it.each([false, true])('answers a text reply (stream %s)', async (stream) => {
     up = await harness.start();
     up.script({ reply: 'text', text: 'Hello there.', chunks: 3 });
-    const message = await messageOf(await send(request(stream)));
+    const message = await messageOf(await send(request(up.model, stream)));
     expect(message).toMatchObject({ type: 'message', role: 'assistant', stop_reason: 'end_turn', content: [{ type: 'text', text: 'Hello there.' }] });
     expect(message.usage.output_tokens).toBeGreaterThan(0);
   });
@@ -140,13 +184,13 @@ describe.each(HARNESSES)('provider conformance: $name', (harness) => {
     up = await harness.start();
     const text = 'naïve café — 你好 🌍 done';
     up.script({ reply: 'text', text, chunks: 6, splitUtf8: true });
-    expect((await messageOf(await send(request(true)))).content).toEqual([{ type: 'text', text }]);
+    expect((await messageOf(await send(request(up.model, true)))).content).toEqual([{ type: 'text', text }]);
   });
 
   it('answers a tool call with its parsed input and stop_reason tool_use', async () => {
     up = await harness.start();
     up.script({ reply: 'tool', name: 'Bash', input: { command: 'ls -la', description: 'list files' } });
-    const message = await messageOf(await send(request(true)));
+    const message = await messageOf(await send(request(up.model, true)));
     expect(message.stop_reason).toBe('tool_use');
     expect(message.content).toEqual([
       { type: 'tool_use', id: expect.stringMatching(/^toolu_/), name: 'Bash', input: { command: 'ls -la', description: 'list files' } },
@@ -156,7 +200,7 @@ describe.each(HARNESSES)('provider conformance: $name', (harness) => {
   it('answers thinking with its signature before the text', async () => {
     up = await harness.start();
     up.script({ reply: 'thinking', thinking: 'Let me think.', text: 'Done.' });
-    const message = await messageOf(await send(request(true)));
+    const message = await messageOf(await send(request(up.model, true, { thinking: { type: 'enabled', budget_tokens: 2048 } })));
     expect(message.content.map((b) => b.type)).toEqual(['thinking', 'text']);
     expect(message.content[0]).toMatchObject({ thinking: 'Let me think.', signature: expect.any(String) });
   });
@@ -172,7 +216,7 @@ describe.each(HARNESSES)('provider conformance: $name', (harness) => {
   ])('classifies a %s failure before anything was sent to the client', async (fail) => {
     up = await harness.start();
     up.script({ fail, retryAfterSeconds: fail === 'rate_limit' ? 7 : undefined });
-    const result = await send(request(true));
+    const result = await send(request(up.model, true));
     expect(result).toMatchObject({ ok: false, failure: { kind: fail } });
     if (!result.ok && fail === 'rate_limit') expect(result.failure.retryAfterMs).toBe(7000);
     if (!result.ok) expect(result.failure.message).not.toContain(up.secret);
@@ -182,7 +226,7 @@ describe.each(HARNESSES)('provider conformance: $name', (harness) => {
     up = await harness.start();
     up.script({ hang: true });
     const abandon = new AbortController();
-    const pending = send(request(true), ctx(abandon.signal));
+    const pending = send(request(up.model, true), ctx(abandon.signal));
     await up.waitForRequest();
     abandon.abort();
     expect(await pending).toMatchObject({ ok: false });

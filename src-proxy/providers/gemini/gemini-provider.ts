@@ -1,0 +1,260 @@
+// Gemini API-key accounts: each Claude request is translated into one streamGenerateContent call, and
+// what Gemini streams back is translated into Anthropic events as it arrives. Non-streaming clients get
+// the same stream collected by the gateway, so there is one translation path.
+
+import { Agent, type Dispatcher } from 'undici';
+import type { PreparedRequest } from '../../anthropic/prepared-request.js';
+import { FrameBatch } from '../../anthropic/sse.js';
+import type { CountTokensRequest, RequestBase, StreamEvent } from '../../anthropic/types.js';
+import type { AccountOf } from '../../contract/index.js';
+import { classifyNetworkError, streamFailure, type TimeoutSettings } from '../shared/network-errors.js';
+import { SseDataSplitter } from '../shared/sse-data.js';
+import { callUpstream, type UpstreamAnswer } from '../shared/upstream-call.js';
+import {
+  UpstreamError,
+  type AccountCredentials,
+  type AttemptContext,
+  type AttemptResult,
+  type CountTokensResult,
+  type Provider,
+  type ProviderCapabilities,
+  type UpstreamFailure,
+} from '../types.js';
+import type { GenerateContentRequest, GenerateContentResponse } from './gemini-types.js';
+import { classifyGoogleFailure } from './google-errors.js';
+import { GeminiRequestError, toGeminiRequest } from './request-mapper.js';
+import { GeminiResponseError, GeminiStreamTranslator } from './response-mapper.js';
+import { SignatureCache } from './signature-cache.js';
+import { ToolNameMap } from './tool-names.js';
+
+type GeminiAccount = AccountOf<'gemini'>;
+
+const API_VERSION = '/v1beta';
+const MAX_ERROR_BODY = 64 * 1024;
+
+export interface GeminiProviderOptions {
+  /** Injected for tests; by default one keep-alive pool per upstream origin. */
+  dispatcher?: Dispatcher;
+  /** Thought signatures by tool_use id, shared by every account of this provider. */
+  signatures?: SignatureCache;
+  now?: () => number;
+}
+
+export class GeminiProvider implements Provider<GeminiAccount> {
+  readonly kind = 'gemini' as const;
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private readonly signatures: SignatureCache;
+  private readonly now: () => number;
+
+  constructor(opts: GeminiProviderOptions = {}) {
+    this.ownsDispatcher = !opts.dispatcher;
+    this.dispatcher = opts.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 300_000 });
+    this.signatures = opts.signatures ?? new SignatureCache();
+    this.now = opts.now ?? Date.now;
+  }
+
+  capabilities(account: GeminiAccount): ProviderCapabilities {
+    return { countTokens: account.options.count_tokens };
+  }
+
+  /** Gemini gets a body of its own, built in send; nothing of the Anthropic request goes as it is. */
+  prepare<R extends RequestBase>(req: PreparedRequest<R>): PreparedRequest<R> {
+    return req;
+  }
+
+  async send(req: PreparedRequest, creds: AccountCredentials<GeminiAccount>, ctx: AttemptContext): Promise<AttemptResult> {
+    const model = req.body.model;
+    const names = new ToolNameMap(toolNames(req.body));
+    const body = this.translate(req.body, model, names);
+    if ('failure' in body) return { ok: false, failure: body.failure };
+
+    const res = await this.post(creds, `${modelPath(model)}:streamGenerateContent?alt=sse`, body.request, ctx, true);
+    if ('failure' in res) return { ok: false, failure: res.failure };
+    if (!res.streamed) return { ok: false, failure: { kind: 'server', status: res.status, message: 'upstream answered without a stream', retryAfterMs: null } };
+
+    const translator = new GeminiStreamTranslator({ model, names, signatures: this.signatures, thinking: wantsThinking(req.body) });
+    const reader = new EventReader(res.body, translator, ctx, this.now, creds.secret);
+    // The first-yield rule: nothing is handed over until Gemini produced content; a failure before
+    // that is an attempt that failed, which the gateway may retry on another account.
+    let first: StreamEvent[];
+    try {
+      first = await reader.firstEvents();
+    } catch (err) {
+      await reader.close();
+      return { ok: false, failure: failureOf(err, ctx) };
+    }
+    return { ok: true, kind: 'stream', batches: reader.batches(first), upstreamModel: model, relayHeaders: {} };
+  }
+
+  async countTokens(req: PreparedRequest<CountTokensRequest>, creds: AccountCredentials<GeminiAccount>, ctx: AttemptContext): Promise<CountTokensResult> {
+    const model = req.body.model;
+    const body = this.translate(req.body, model, new ToolNameMap(toolNames(req.body)));
+    if ('failure' in body) return { ok: false, failure: body.failure };
+    // generateContentRequest (not bare contents) so the system prompt and the tools are counted too.
+    const res = await this.post(
+      creds,
+      `${modelPath(model)}:countTokens`,
+      { generateContentRequest: { model: `models/${model}`, ...body.request } },
+      ctx,
+      false,
+    );
+    if ('failure' in res) return { ok: false, failure: res.failure };
+    if (res.streamed)
+      return { ok: false, failure: { kind: 'server', status: res.status, message: 'upstream countTokens answered a stream', retryAfterMs: null } };
+    try {
+      const answer = JSON.parse(res.body.toString('utf8')) as { totalTokens?: unknown };
+      if (typeof answer.totalTokens === 'number' && answer.totalTokens >= 0) return { ok: true, inputTokens: answer.totalTokens };
+    } catch {
+      // Reported below.
+    }
+    return { ok: false, failure: { kind: 'server', status: res.status, message: 'upstream countTokens answer has no totalTokens', retryAfterMs: null } };
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+
+  private translate(body: RequestBase, model: string, names: ToolNameMap): { request: GenerateContentRequest } | { failure: UpstreamFailure } {
+    try {
+      return { request: toGeminiRequest(body as CountTokensRequest, { model, names, signatures: this.signatures }) };
+    } catch (err) {
+      if (!(err instanceof GeminiRequestError)) throw err;
+      const message = err.message;
+      return {
+        failure: {
+          kind: 'invalid',
+          status: 400,
+          message,
+          retryAfterMs: null,
+          clientBody: { type: 'error', error: { type: 'invalid_request_error', message } },
+        },
+      };
+    }
+  }
+
+  private async post(
+    { account, secret }: AccountCredentials<GeminiAccount>,
+    path: string,
+    body: unknown,
+    ctx: AttemptContext,
+    stream: boolean,
+  ): Promise<UpstreamAnswer | { failure: UpstreamFailure }> {
+    const url = new URL(account.options.base_url);
+    let res: UpstreamAnswer;
+    try {
+      res = await callUpstream(this.dispatcher, {
+        origin: url.origin,
+        path: `${url.pathname.replace(/\/+$/, '')}${API_VERSION}${path}`,
+        headers: { 'content-type': 'application/json', 'x-goog-api-key': secret },
+        body: Buffer.from(JSON.stringify(body)),
+        onAbort: ctx.onAbort,
+        headersTimeoutMs: ctx.headersTimeoutMs,
+        idleTimeoutMs: ctx.idleTimeoutMs,
+        streams: (status) => stream && status >= 200 && status < 300,
+        errorBodyLimit: MAX_ERROR_BODY,
+      });
+    } catch (err) {
+      return { failure: classifyNetworkError(err, ctx) };
+    }
+    if (res.status >= 200 && res.status < 300) return res;
+    const text = res.streamed ? '' : res.body.toString('utf8');
+    return { failure: classifyGoogleFailure(res.status, res.headers, text, this.now(), secret) };
+  }
+}
+
+/** Gemini's SSE answer, read event by event through the translator. */
+class EventReader {
+  private readonly it: AsyncIterator<Buffer>;
+  private readonly splitter = new SseDataSplitter();
+  private done = false;
+
+  constructor(
+    body: AsyncIterable<Buffer>,
+    private readonly translator: GeminiStreamTranslator,
+    private readonly ctx: AttemptContext,
+    private readonly now: () => number,
+    private readonly secret: string,
+  ) {
+    this.it = body[Symbol.asyncIterator]();
+  }
+
+  /** The events of the first chunks that carried content (the end of the message, for an empty one). */
+  async firstEvents(): Promise<StreamEvent[]> {
+    for (;;) {
+      const events = await this.next();
+      if (events === null) return this.translator.end();
+      if (events.length > 0) return events;
+    }
+  }
+
+  async *batches(first: StreamEvent[]): AsyncGenerator<FrameBatch> {
+    try {
+      yield FrameBatch.of(first);
+      for (;;) {
+        const events = await this.next();
+        if (events === null) {
+          const last = this.translator.end();
+          if (last.length > 0) yield FrameBatch.of(last);
+          return;
+        }
+        if (events.length > 0) yield FrameBatch.of(events);
+      }
+    } catch (err) {
+      throw new UpstreamError(failureOf(err, this.ctx));
+    } finally {
+      await this.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    await this.it.return?.();
+  }
+
+  /** The events one upstream chunk gave (often none), or null at the end of the stream. */
+  private async next(): Promise<StreamEvent[] | null> {
+    if (this.done) return null;
+    const chunk = await this.it.next();
+    const datas = chunk.done ? this.splitter.end() : this.splitter.push(chunk.value);
+    if (chunk.done) this.done = true;
+    const events: StreamEvent[] = [];
+    for (const data of datas) {
+      const response = JSON.parse(data) as GenerateContentResponse & { error?: unknown };
+      if (response.error !== undefined) throw new UpstreamError(this.midStreamError(data));
+      events.push(...this.translator.push(response));
+    }
+    return chunk.done && events.length === 0 ? null : events;
+  }
+
+  private midStreamError(data: string): UpstreamFailure {
+    const code = (JSON.parse(data) as { error?: { code?: unknown } }).error?.code;
+    return classifyGoogleFailure(typeof code === 'number' ? code : 500, {}, data, this.now(), this.secret);
+  }
+}
+
+function failureOf(err: unknown, timeouts: TimeoutSettings): UpstreamFailure {
+  if (err instanceof UpstreamError) return err.failure;
+  if (err instanceof GeminiResponseError) {
+    return err.kind === 'bad_tool_call'
+      ? { kind: 'server', status: 200, message: `upstream produced a malformed tool call (${err.message})`, retryAfterMs: null }
+      : { kind: 'stream', status: 200, message: err.message, retryAfterMs: null };
+  }
+  if (err instanceof SyntaxError) return { kind: 'stream', status: 200, message: `upstream sent malformed event data (${err.message})`, retryAfterMs: null };
+  if (err instanceof RangeError) return { kind: 'stream', status: 200, message: err.message, retryAfterMs: null };
+  return streamFailure(err, timeouts);
+}
+
+function modelPath(model: string): string {
+  return `/models/${encodeURIComponent(model)}`;
+}
+
+function toolNames(body: RequestBase): string[] {
+  return (body.tools ?? []).map((t) => t.name).filter((n): n is string => typeof n === 'string');
+}
+
+function wantsThinking(body: RequestBase): boolean {
+  const thinking = (body as { thinking?: { type?: unknown } }).thinking;
+  return thinking !== undefined && thinking !== null && thinking.type !== 'disabled';
+}
