@@ -7,7 +7,7 @@
 import { mergeConsecutiveSameRole } from '../../anthropic/cleanup.js';
 import type { ContentBlock, CountTokensRequest, InputMessage, MessagesRequest } from '../../anthropic/types.js';
 import type { Content, FunctionDeclaration, GenerateContentRequest, GenerationConfig, Part, Tool, ToolConfig } from './gemini-types.js';
-import { sanitizeSchema, type GeminiSchema } from './schema-sanitizer.js';
+import { sanitizeToolParameters } from './schema-sanitizer.js';
 import { decodeSignature, type SignatureCache, type SignatureEntry } from './signature-cache.js';
 import { geminiModelProfile, thinkingConfigFor, type GeminiModelProfile } from './thinking.js';
 import type { ToolNameMap } from './tool-names.js';
@@ -384,12 +384,6 @@ interface MappedTools {
   systemHints: string[];
 }
 
-function isEmptyObjectSchema(schema: GeminiSchema): boolean {
-  const s = schema as { type?: unknown; properties?: unknown; anyOf?: unknown };
-  const props = s.properties;
-  return String(s.type ?? 'object').toLowerCase() === 'object' && (props === undefined || (isObject(props) && Object.keys(props).length === 0)) && !s.anyOf;
-}
-
 function mapTools(req: MessagesRequest | CountTokensRequest, names: ToolNameMap): MappedTools {
   const declarations: FunctionDeclaration[] = [];
   let webSearch: Obj | undefined;
@@ -399,11 +393,12 @@ function mapTools(req: MessagesRequest | CountTokensRequest, names: ToolNameMap)
     if (type?.startsWith('web_search_')) {
       webSearch = tool;
     } else if ((type === undefined || type === 'custom') && str(tool.name)) {
-      const parameters = sanitizeSchema(tool.input_schema ?? { type: 'object' });
+      // No parameters at all for a tool without arguments: Gemini refuses an OBJECT with no properties.
+      const parameters = sanitizeToolParameters(tool.input_schema ?? { type: 'object' });
       declarations.push({
         name: names.toUpstream(tool.name as string),
         description: str(tool.description) ?? '',
-        ...(isEmptyObjectSchema(parameters) ? {} : { parameters }),
+        ...(parameters ? { parameters } : {}),
       });
     }
     // Other typed tools (advisor, web_fetch, code_execution, bash, text_editor, memory, tool search …)

@@ -447,7 +447,13 @@ describe('tools', () => {
   it('custom tools → function declarations with sanitized parameters; tool-level extras are not forwarded', () => {
     const tool = { ...read, cache_control: { type: 'ephemeral' }, defer_loading: true, input_examples: [{}], strict: true, type: 'custom' };
     const out = map(request([user('q')], { tools: [tool] }));
-    expect(out.tools).toEqual([{ functionDeclarations: [{ name: 'Read', description: 'Reads a file', parameters: read.input_schema }] }]);
+    expect(out.tools).toEqual([
+      {
+        functionDeclarations: [
+          { name: 'Read', description: 'Reads a file', parameters: { type: 'OBJECT', properties: { file_path: { type: 'STRING' } }, required: ['file_path'] } },
+        ],
+      },
+    ]);
   });
 
   it('a tool without arguments has no parameters; a missing description is empty', () => {
