@@ -20,7 +20,9 @@ type Script =
   | { reply: 'tool'; name: string; input: Record<string, unknown> }
   | { reply: 'thinking'; thinking: string; text: string }
   | { fail: Exclude<FailureKind, 'invalid' | 'network' | 'timeout' | 'stream'>; retryAfterSeconds?: number }
-  | { hang: true };
+  | { hang: true }
+  /** 200, then the connection drops before any content. */
+  | { dropBeforeContent: true };
 
 interface Upstream {
   provider: Provider;
@@ -58,6 +60,7 @@ const anthropic: Harness = {
     const account = AccountSchema.parse({ id: 'acct_a', provider: 'anthropic', label: 'a', options: { base_url: fake.url }, created_at: 0 });
     const behaviour = (s: Script): Behaviour => {
       if ('hang' in s) return { kind: 'hang' };
+      if ('dropBeforeContent' in s) return { kind: 'drop', afterEvents: 0 };
       if ('fail' in s) {
         const e = ANTHROPIC_ERRORS[s.fail]!;
         return { kind: 'error', ...e, message: `${s.fail} here`, headers: s.retryAfterSeconds ? { 'retry-after': String(s.retryAfterSeconds) } : {} };
@@ -106,6 +109,7 @@ const gemini: Harness = {
     const account = AccountSchema.parse({ id: 'acct_g', provider: 'gemini', label: 'g', options: { base_url: fake.url }, created_at: 0 });
     const behaviour = (s: Script): GeminiBehaviour => {
       if ('hang' in s) return { kind: 'hang' };
+      if ('dropBeforeContent' in s) return { kind: 'drop', afterChunks: 0 };
       if ('fail' in s) return GEMINI_ERRORS[s.fail]!;
       if (s.reply === 'text') return { kind: 'reply', text: s.text, chunks: s.chunks, splitUtf8: s.splitUtf8 };
       if (s.reply === 'tool') return { kind: 'reply', parts: [{ functionCall: { name: s.name, args: s.input } }] };
@@ -220,6 +224,20 @@ describe.each(HARNESSES)('provider conformance: $name', (harness) => {
     expect(result).toMatchObject({ ok: false, failure: { kind: fail } });
     if (!result.ok && fail === 'rate_limit') expect(result.failure.retryAfterMs).toBe(7000);
     if (!result.ok) expect(result.failure.message).not.toContain(up.secret);
+  });
+
+  it('the first-yield rule: a stream that breaks before any content fails before yielding anything', async () => {
+    up = await harness.start();
+    up.script({ dropBeforeContent: true });
+    const result = await send(request(up.model, true));
+    if (!result.ok) {
+      expect(['stream', 'network']).toContain(result.failure.kind);
+      return;
+    }
+    // A stream handed over before the content: its very first step must be the classified failure.
+    if (result.kind !== 'stream') throw new Error('expected a stream or a failure');
+    const it = result.batches[Symbol.asyncIterator]();
+    await expect(it.next()).rejects.toMatchObject({ name: 'UpstreamError', failure: { kind: expect.stringMatching(/^(stream|network)$/) } });
   });
 
   it('stops the upstream request when the attempt is abandoned', async () => {
