@@ -2,15 +2,14 @@
 // Gemini API and checks what it gets the way Google does (every tool schema Claude Code sends, roles,
 // function responses, thought signatures).
 
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeGemini, type FakeGemini } from '../fakes/gemini-upstream.js';
+import { runClaude, type ClaudeRun } from '../helpers/claude-cli.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 
-const CLAUDE = new URL('../../node_modules/.bin/claude', import.meta.url).pathname;
 const GATEWAY_KEY = 'sk-switchyard-local';
 const MODEL = 'gemini-3-pro-preview';
 
@@ -27,29 +26,8 @@ afterEach(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-function claude(prompt: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: join(scratch, 'home'),
-    TMPDIR: scratch,
-    ANTHROPIC_BASE_URL: gateway.url,
-    ANTHROPIC_API_KEY: GATEWAY_KEY,
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-    CLAUDE_CODE_MAX_RETRIES: '0',
-  };
-  return new Promise((resolve, reject) => {
-    const proc = spawn(CLAUDE, ['-p', prompt, ...args], { cwd: scratch, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 60_000);
-    proc.on('error', reject);
-    proc.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function claude(prompt: string, args: string[]): Promise<ClaudeRun> {
+  return runClaude(prompt, args, { baseUrl: gateway.url, apiKey: GATEWAY_KEY, scratch });
 }
 
 describe('Claude Code on a Gemini account', () => {

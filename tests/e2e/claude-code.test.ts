@@ -1,15 +1,14 @@
 // The Claude Code CLI itself (`claude -p`) against the gateway, the gateway against the fake upstream:
 // the client this product exists for, run the way a user runs it.
 
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeAnthropic, type FakeAnthropic } from '../fakes/anthropic-upstream.js';
+import { runClaude, type ClaudeRun } from '../helpers/claude-cli.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 
-const CLAUDE = new URL('../../node_modules/.bin/claude', import.meta.url).pathname;
 const GATEWAY_KEY = 'sk-switchyard-local';
 
 let upstream: FakeAnthropic;
@@ -25,37 +24,8 @@ afterEach(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** `claude -p PROMPT` with a throwaway HOME, no stdin and no traffic beyond the gateway. */
-function claude(prompt: string, args: string[]): Promise<Run> {
-  const home = join(scratch, 'home');
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: home,
-    TMPDIR: scratch,
-    ANTHROPIC_BASE_URL: gateway.url,
-    ANTHROPIC_API_KEY: GATEWAY_KEY,
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-    CLAUDE_CODE_MAX_RETRIES: '0',
-  };
-  return new Promise((resolve, reject) => {
-    const proc = spawn(CLAUDE, ['-p', prompt, ...args], { cwd: scratch, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 60_000);
-    proc.on('error', reject);
-    proc.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function claude(prompt: string, args: string[]): Promise<ClaudeRun> {
+  return runClaude(prompt, args, { baseUrl: gateway.url, apiKey: GATEWAY_KEY, scratch });
 }
 
 /** The tool_result blocks the upstream received, as text. */

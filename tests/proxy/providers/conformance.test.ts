@@ -9,7 +9,8 @@ import { framesOf } from '../../../src-proxy/anthropic/sse.js';
 import type { Message, MessagesRequest } from '../../../src-proxy/anthropic/types.js';
 import { AccountSchema, type Account, type FailureKind } from '../../../src-proxy/contract/index.js';
 import { AnthropicProvider } from '../../../src-proxy/providers/anthropic/anthropic-provider.js';
-import type { AttemptContext, AttemptResult, Provider } from '../../../src-proxy/providers/types.js';
+import type { AttemptResult, Provider } from '../../../src-proxy/providers/types.js';
+import { attemptContext } from '../../helpers/attempt-context.js';
 import { GeminiProvider } from '../../../src-proxy/providers/gemini/gemini-provider.js';
 import { startFakeAnthropic, type Behaviour, type FakeAnthropic } from '../../fakes/anthropic-upstream.js';
 import { startFakeGemini, type Behaviour as GeminiBehaviour, type FakeGemini } from '../../fakes/gemini-upstream.js';
@@ -133,24 +134,6 @@ const gemini: Harness = {
 
 const HARNESSES: Harness[] = [anthropic, gemini];
 
-function ctx(signal: AbortSignal = new AbortController().signal): AttemptContext {
-  return {
-    signal,
-    onAbort(listener) {
-      if (signal.aborted) {
-        listener();
-        return () => {};
-      }
-      signal.addEventListener('abort', listener, { once: true });
-      return () => signal.removeEventListener('abort', listener);
-    },
-    forwardHeaders: { 'anthropic-version': '2023-06-01' },
-    requestId: 'req_conformance',
-    headersTimeoutMs: 10_000,
-    idleTimeoutMs: 10_000,
-  };
-}
-
 function request(model: string, stream: boolean, extra: Partial<MessagesRequest> = {}): PreparedRequest<MessagesRequest> {
   return new PreparedRequest<MessagesRequest>({
     model,
@@ -173,7 +156,7 @@ describe.each(HARNESSES)('provider conformance: $name', (harness) => {
     await up?.close();
   });
 
-  const send = async (req: PreparedRequest<MessagesRequest>, c = ctx()) =>
+  const send = async (req: PreparedRequest<MessagesRequest>, c = attemptContext()) =>
     up.provider.send(up.provider.prepare(req, up.account), { account: up.account, secret: up.secret }, c);
 
   it.each([false, true])('answers a text reply (stream %s)', async (stream) => {
@@ -244,7 +227,7 @@ describe.each(HARNESSES)('provider conformance: $name', (harness) => {
     up = await harness.start();
     up.script({ hang: true });
     const abandon = new AbortController();
-    const pending = send(request(up.model, true), ctx(abandon.signal));
+    const pending = send(request(up.model, true), attemptContext(abandon.signal));
     await up.waitForRequest();
     abandon.abort();
     expect(await pending).toMatchObject({ ok: false });

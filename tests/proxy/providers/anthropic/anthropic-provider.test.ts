@@ -10,7 +10,7 @@ import { collectMessage } from '../../../../src-proxy/anthropic/collector.js';
 import { framesOf } from '../../../../src-proxy/anthropic/sse.js';
 import type { MessagesRequest } from '../../../../src-proxy/anthropic/types.js';
 import { AnthropicProvider } from '../../../../src-proxy/providers/anthropic/anthropic-provider.js';
-import type { AttemptContext } from '../../../../src-proxy/providers/types.js';
+import { attemptContext } from '../../../helpers/attempt-context.js';
 
 let server: Server | null = null;
 const provider = new AnthropicProvider();
@@ -40,23 +40,6 @@ function account(baseUrl: string, authScheme: 'x-api-key' | 'bearer' = 'x-api-ke
   }) as AccountOf<'anthropic'>;
 }
 
-function ctx(signal = new AbortController().signal): AttemptContext {
-  return {
-    signal,
-    onAbort(listener) {
-      if (signal.aborted) {
-        listener();
-        return () => {};
-      }
-      signal.addEventListener('abort', listener, { once: true });
-      return () => signal.removeEventListener('abort', listener);
-    },
-    forwardHeaders: { 'anthropic-version': '2023-06-01' },
-    requestId: 'req_1',
-    headersTimeoutMs: 5000,
-    idleTimeoutMs: 5000,
-  };
-}
 const request = (stream: boolean) => new PreparedRequest<MessagesRequest>({ model: 'm', max_tokens: 5, stream, messages: [{ role: 'user', content: 'hi' }] });
 const message = {
   id: 'msg_1',
@@ -107,7 +90,7 @@ describe('AnthropicProvider', () => {
       seen = req.headers;
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(message));
     });
-    await provider.send(request(false), { account: account(url, 'bearer'), secret: 'sk-secret' }, ctx());
+    await provider.send(request(false), { account: account(url, 'bearer'), secret: 'sk-secret' }, attemptContext());
     expect(seen.authorization).toBe('Bearer sk-secret');
     expect(seen['x-api-key']).toBeUndefined();
     expect(seen['anthropic-version']).toBe('2023-06-01');
@@ -115,7 +98,7 @@ describe('AnthropicProvider', () => {
 
   it('takes a JSON answer to a streaming request as the message it is', async () => {
     const url = await serve((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(message)));
-    const result = await provider.send(request(true), { account: account(url), secret: 'k' }, ctx());
+    const result = await provider.send(request(true), { account: account(url), secret: 'k' }, attemptContext());
     expect(result).toMatchObject({ ok: true, kind: 'message', message: { content: [{ text: 'json anyway' }] } });
   });
 
@@ -132,7 +115,7 @@ describe('AnthropicProvider', () => {
       ];
       res.end(events.map((e) => `event: ${e.type}\r\ndata: ${JSON.stringify(e)}\r\n\r\n`).join(''));
     });
-    const result = await provider.send(request(true), { account: account(url), secret: 'k' }, ctx());
+    const result = await provider.send(request(true), { account: account(url), secret: 'k' }, attemptContext());
     if (!result.ok || result.kind !== 'stream') throw new Error('expected a stream');
     expect((await collectMessage(framesOf(result.batches))).content).toEqual([{ type: 'text', text: 'streamed' }]);
   });
@@ -153,7 +136,7 @@ describe('AnthropicProvider', () => {
     ],
   ])('classifies %s', async (_name, answer, kind) => {
     const url = await serve((_req, res) => answer(res));
-    const result = await provider.send(request(false), { account: account(url), secret: 'sk-secret' }, ctx());
+    const result = await provider.send(request(false), { account: account(url), secret: 'sk-secret' }, attemptContext());
     expect(result).toMatchObject({ ok: false, failure: { kind } });
     if (!result.ok) {
       expect(result.failure.message).not.toContain('sk-secret');
@@ -165,7 +148,7 @@ describe('AnthropicProvider', () => {
     const url = await serve(() => undefined);
     await new Promise<void>((r) => server!.close(() => r()));
     server = null;
-    const result = await provider.send(request(false), { account: account(url), secret: 'k' }, ctx());
+    const result = await provider.send(request(false), { account: account(url), secret: 'k' }, attemptContext());
     expect(result).toMatchObject({ ok: false, failure: { kind: 'network', status: null } });
   });
 
@@ -174,7 +157,7 @@ describe('AnthropicProvider', () => {
     const upstreamGone = new Promise<void>((r) => (closed = r));
     const url = await serve((req) => req.socket.on('close', closed));
     const abandon = new AbortController();
-    const pending = provider.send(request(false), { account: account(url), secret: 'k' }, ctx(abandon.signal));
+    const pending = provider.send(request(false), { account: account(url), secret: 'k' }, attemptContext(abandon.signal));
     await new Promise((r) => setTimeout(r, 50));
     abandon.abort();
     expect(await pending).toMatchObject({ ok: false });
@@ -198,7 +181,7 @@ describe('AnthropicProvider', () => {
     });
     server!.on('connection', () => connections++);
     for (let i = 0; i < 3; i++) {
-      const result = await provider.send(request(true), { account: account(url), secret: 'k' }, ctx());
+      const result = await provider.send(request(true), { account: account(url), secret: 'k' }, attemptContext());
       if (!result.ok || result.kind !== 'stream') throw new Error('expected a stream');
       for await (const batch of result.batches) if (batch.frames.some((f) => f.type === 'message_stop')) break;
       await new Promise((r) => setTimeout(r, 40));
@@ -216,7 +199,7 @@ describe('AnthropicProvider', () => {
       const more = setInterval(() => res.write(`: ${'x'.repeat(16 * 1024)}\n\n`), 5);
       req.socket.on('close', () => clearInterval(more));
     });
-    const result = await provider.send(request(true), { account: account(url), secret: 'k' }, ctx());
+    const result = await provider.send(request(true), { account: account(url), secret: 'k' }, attemptContext());
     if (!result.ok || result.kind !== 'stream') throw new Error('expected a stream');
     const it = result.batches[Symbol.asyncIterator]();
     expect((await it.next()).value.frames[0].type).toBe('message_start');
@@ -243,7 +226,7 @@ describe('AnthropicProvider', () => {
       );
       res.end(`event: message_stop\ndata: {"type":"message_stop"}\n\n`);
     });
-    const result = await provider.send(request(true), { account: account(url), secret: 'k' }, ctx());
+    const result = await provider.send(request(true), { account: account(url), secret: 'k' }, attemptContext());
     if (!result.ok || result.kind !== 'stream') throw new Error('expected a stream');
     let text = 0;
     for await (const batch of result.batches) {
@@ -255,7 +238,11 @@ describe('AnthropicProvider', () => {
 
   it('times out an upstream that never answers', async () => {
     const url = await serve(() => undefined);
-    const result = await provider.send(request(false), { account: account(url), secret: 'k' }, { ...ctx(), headersTimeoutMs: 200, idleTimeoutMs: 200 });
+    const result = await provider.send(
+      request(false),
+      { account: account(url), secret: 'k' },
+      { ...attemptContext(), headersTimeoutMs: 200, idleTimeoutMs: 200 },
+    );
     expect(result).toMatchObject({ ok: false, failure: { kind: 'timeout' } });
   });
 });
