@@ -2,7 +2,7 @@
 //
 // It is written from the public protocol (shared/reference/protocols.md, sections A and B) and
 // deliberately imports nothing from src-proxy/: if the gateway's SSE encoder or validator had a bug,
-// the same code here would hide it. Only node: built-ins are used.
+// the same code here would hide it. Only node: built-ins and the helpers both fakes share (fake-http.ts).
 //
 // What it emulates: the three routes Claude Code uses (messages, count_tokens, models), the request
 // validation clients see from the real service (same error bodies and wording), the exact SSE wire
@@ -16,6 +16,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
+import { captureBody, cut, firstHeader, isObject, parseJson, pause, readBody, splitOnce, writeChunk } from './fake-http.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Public API
@@ -819,37 +820,6 @@ async function writeEvents(ex: Exchange, events: SseEvent[], gapMs: number | ((i
   return !ex.gone.aborted;
 }
 
-/** Resolves once the chunk is handed to the socket (so events leave separately), false if gone. */
-function writeChunk(ex: Exchange, chunk: string | Buffer): Promise<boolean> {
-  if (ex.gone.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const onGone = (): void => resolve(false);
-    ex.gone.addEventListener('abort', onGone, { once: true });
-    ex.res.write(chunk, (err) => {
-      ex.gone.removeEventListener('abort', onGone);
-      resolve(!err && !ex.gone.aborted);
-    });
-  });
-}
-
-/** Waits `ms`, cut short when the connection goes away. Resolves false in that case. */
-async function pause(ex: Exchange, ms: number): Promise<boolean> {
-  if (ms > 0) {
-    try {
-      await delay(ms, undefined, { signal: ex.gone });
-    } catch {
-      return false;
-    }
-  }
-  return !ex.gone.aborted;
-}
-
-/** The fake resets the connection on purpose; not a client abort. */
-function cut(ex: Exchange): void {
-  ex.cutByFake = true;
-  ex.res.destroy();
-}
-
 /** A bug in the fake itself: answer 500 if still possible, so the test fails loudly rather than hangs. */
 function failInternally(res: ServerResponse, err: unknown): void {
   if (res.headersSent) {
@@ -864,40 +834,6 @@ function failInternally(res: ServerResponse, err: unknown): void {
 // Small helpers
 // ---------------------------------------------------------------------------------------------------
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-    req.on('close', () => {
-      if (!req.complete) reject(new Error('client aborted while sending the body'));
-    });
-  });
-}
-
-function parseJson(raw: Buffer): unknown {
-  if (raw.length === 0) return undefined;
-  try {
-    return JSON.parse(raw.toString('utf8')) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function firstHeader(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v;
-}
-
-function splitOnce(s: string, sep: string): [string, string] {
-  const i = s.indexOf(sep);
-  return i < 0 ? [s, ''] : [s.slice(0, i), s.slice(i + sep.length)];
-}
-
 function joinPath(path: string, key: string): string {
   return path ? `${path}.${key}` : key;
 }
@@ -910,22 +846,4 @@ function newId(prefix: string): string {
   let id = `${prefix}01`;
   for (const b of bytes) id += BASE62[b % 62];
   return id;
-}
-
-/** Keeps a copy of every body chunk written to `res`, so tests can compare what a client received. */
-function captureBody(res: ServerResponse, into: Buffer[]): void {
-  const keep = (chunk: unknown) => {
-    if (typeof chunk === 'string') into.push(Buffer.from(chunk));
-    else if (chunk instanceof Uint8Array) into.push(Buffer.from(chunk));
-  };
-  const write = res.write;
-  const end = res.end;
-  res.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
-    keep(chunk);
-    return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
-  } as typeof res.write;
-  res.end = function (this: ServerResponse, chunk?: unknown, ...rest: unknown[]) {
-    if (typeof chunk !== 'function') keep(chunk);
-    return (end as (...args: unknown[]) => ServerResponse).call(this, chunk, ...rest);
-  } as typeof res.end;
 }

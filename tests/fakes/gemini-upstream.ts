@@ -3,7 +3,7 @@
 // It is written from the public protocol (shared/reference/protocols.md, section D) and the error
 // bodies users have captured from the real service, and deliberately imports nothing from src-proxy/:
 // if the gateway's mapper or sanitizer had a bug, the same code here would hide it. Only node:
-// built-ins are used.
+// built-ins and the helpers both fakes share (fake-http.ts) are used.
 //
 // What it emulates: the four routes (generateContent, streamGenerateContent with and without
 // alt=sse, countTokens, models), API-key checks with Google's error bodies, the proto-level parsing
@@ -20,6 +20,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
+import { captureBody, cut, firstHeader, isObject, parseJson, pause, readBody, splitOnce, writeChunk } from './fake-http.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Public API
@@ -1245,7 +1246,7 @@ async function drop(ex: Exchange, afterChunks: number, ctx: ReplyContext): Promi
     ex.res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' });
     ex.res.flushHeaders();
     const json = JSON.stringify(merge(chunks));
-    if (afterChunks > 0 && !(await writeRaw(ex, json.slice(0, json.length >> 1)))) return;
+    if (afterChunks > 0 && !(await writeChunk(ex, json.slice(0, json.length >> 1)))) return;
     return cut(ex);
   }
   openStream(ex);
@@ -1458,11 +1459,11 @@ async function writeChunks(ex: Exchange, chunks: unknown[], gapMs: number, split
     const bytes = Buffer.from(text, 'utf8');
     const cutAt = splitUtf8 ? midCharacter(bytes) : -1;
     if (cutAt > 0) {
-      if (!(await writeRaw(ex, bytes.subarray(0, cutAt)))) return false;
+      if (!(await writeChunk(ex, bytes.subarray(0, cutAt)))) return false;
       // A short pause so the two halves leave in separate TCP segments.
       if (!(await pause(ex, 5))) return false;
-      if (!(await writeRaw(ex, bytes.subarray(cutAt)))) return false;
-    } else if (!(await writeRaw(ex, bytes))) {
+      if (!(await writeChunk(ex, bytes.subarray(cutAt)))) return false;
+    } else if (!(await writeChunk(ex, bytes))) {
       return false;
     }
   }
@@ -1473,37 +1474,6 @@ async function writeChunks(ex: Exchange, chunks: unknown[], gapMs: number, split
 function midCharacter(bytes: Buffer): number {
   const i = bytes.findIndex((b) => b >= 0xc0);
   return i < 0 ? -1 : i + 1;
-}
-
-/** Resolves once the bytes are handed to the socket (so chunks leave separately), false if gone. */
-function writeRaw(ex: Exchange, chunk: string | Buffer): Promise<boolean> {
-  if (ex.gone.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const onGone = (): void => resolve(false);
-    ex.gone.addEventListener('abort', onGone, { once: true });
-    ex.res.write(chunk, (err) => {
-      ex.gone.removeEventListener('abort', onGone);
-      resolve(!err && !ex.gone.aborted);
-    });
-  });
-}
-
-/** Waits `ms`, cut short when the connection goes away. Resolves false in that case. */
-async function pause(ex: Exchange, ms: number): Promise<boolean> {
-  if (ms > 0) {
-    try {
-      await delay(ms, undefined, { signal: ex.gone });
-    } catch {
-      return false;
-    }
-  }
-  return !ex.gone.aborted;
-}
-
-/** The fake resets the connection on purpose; not a client abort. */
-function cut(ex: Exchange): void {
-  ex.cutByFake = true;
-  ex.res.destroy();
 }
 
 /** A bug in the fake itself: answer 500 if still possible, so the test fails loudly rather than hangs. */
@@ -1521,59 +1491,7 @@ function failInternally(res: ServerResponse, err: unknown): void {
 // Small helpers
 // ---------------------------------------------------------------------------------------------------
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-    req.on('close', () => {
-      if (!req.complete) reject(new Error('client aborted while sending the body'));
-    });
-  });
-}
-
-function parseJson(raw: Buffer): unknown {
-  if (raw.length === 0) return undefined;
-  try {
-    return JSON.parse(raw.toString('utf8')) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function firstHeader(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v;
-}
-
-function splitOnce(s: string, sep: string): [string, string] {
-  const i = s.indexOf(sep);
-  return i < 0 ? [s, ''] : [s.slice(0, i), s.slice(i + sep.length)];
-}
-
 /** Opaque, like Google's responseId. */
 function newResponseId(): string {
   return randomBytes(16).toString('base64url');
-}
-
-/** Keeps a copy of every body chunk written to `res`, so tests can compare what a client received. */
-function captureBody(res: ServerResponse, into: Buffer[]): void {
-  const keep = (chunk: unknown) => {
-    if (typeof chunk === 'string') into.push(Buffer.from(chunk));
-    else if (chunk instanceof Uint8Array) into.push(Buffer.from(chunk));
-  };
-  const write = res.write;
-  const end = res.end;
-  res.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
-    keep(chunk);
-    return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
-  } as typeof res.write;
-  res.end = function (this: ServerResponse, chunk?: unknown, ...rest: unknown[]) {
-    if (typeof chunk !== 'function') keep(chunk);
-    return (end as (...args: unknown[]) => ServerResponse).call(this, chunk, ...rest);
-  } as typeof res.end;
 }
