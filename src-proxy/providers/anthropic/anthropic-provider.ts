@@ -19,6 +19,7 @@ import {
   type ProviderCapabilities,
   type UpstreamFailure,
 } from '../types.js';
+import { BaseUrls } from '../shared/base-urls.js';
 import { callUpstream, type UpstreamAnswer, type UpstreamCall } from '../shared/upstream-call.js';
 import { classifyNetworkError, streamFailure, type TimeoutSettings } from '../shared/network-errors.js';
 import { classifyHttpFailure, type Headers } from './classify.js';
@@ -43,7 +44,7 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
   private readonly ownsDispatcher: boolean;
   private readonly userAgent: string;
   private readonly now: () => number;
-  private readonly bases = new Map<string, { origin: string; path: string }>();
+  private readonly bases = new BaseUrls();
 
   constructor(opts: AnthropicProviderOptions = {}) {
     this.ownsDispatcher = !opts.dispatcher;
@@ -119,7 +120,7 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
     if (account.options.auth_scheme === 'bearer') headers.authorization = `Bearer ${secret}`;
     else headers['x-api-key'] = secret;
 
-    const base = this.base(account.options.base_url);
+    const base = this.bases.of(account.options.base_url);
     let res: UpstreamAnswer;
     try {
       res = await callUpstream(this.dispatcher, {
@@ -139,18 +140,6 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
     if (isSuccess(res.status)) return res;
     const text = res.streamed ? '' : res.body.toString('utf8');
     return { failure: classifyHttpFailure(res.status, res.headers, text, this.now(), secret) };
-  }
-
-  /** The origin and path prefix of a base URL, parsed once per URL rather than once per request. */
-  private base(url: string): { origin: string; path: string } {
-    let parsed = this.bases.get(url);
-    if (!parsed) {
-      const u = new URL(url);
-      parsed = { origin: u.origin, path: u.pathname.replace(/\/+$/, '') };
-      if (this.bases.size >= 1000) this.bases.clear();
-      this.bases.set(url, parsed);
-    }
-    return parsed;
   }
 }
 

@@ -7,6 +7,7 @@ import type { PreparedRequest } from '../../anthropic/prepared-request.js';
 import { FrameBatch } from '../../anthropic/sse.js';
 import type { CountTokensRequest, RequestBase, StreamEvent } from '../../anthropic/types.js';
 import type { AccountOf } from '../../contract/index.js';
+import { BaseUrls } from '../shared/base-urls.js';
 import { classifyNetworkError, streamFailure, type TimeoutSettings } from '../shared/network-errors.js';
 import { SseDataSplitter } from '../shared/sse-data.js';
 import { callUpstream, type UpstreamAnswer } from '../shared/upstream-call.js';
@@ -46,6 +47,7 @@ export class GeminiProvider implements Provider<GeminiAccount> {
   private readonly ownsDispatcher: boolean;
   private readonly signatures: SignatureCache;
   private readonly now: () => number;
+  private readonly bases = new BaseUrls();
 
   constructor(opts: GeminiProviderOptions = {}) {
     this.ownsDispatcher = !opts.dispatcher;
@@ -140,12 +142,12 @@ export class GeminiProvider implements Provider<GeminiAccount> {
     ctx: AttemptContext,
     stream: boolean,
   ): Promise<UpstreamAnswer | { failure: UpstreamFailure }> {
-    const url = new URL(account.options.base_url);
+    const base = this.bases.of(account.options.base_url);
     let res: UpstreamAnswer;
     try {
       res = await callUpstream(this.dispatcher, {
-        origin: url.origin,
-        path: `${url.pathname.replace(/\/+$/, '')}${API_VERSION}${path}`,
+        origin: base.origin,
+        path: `${base.path}${API_VERSION}${path}`,
         headers: { 'content-type': 'application/json', 'x-goog-api-key': secret },
         body: Buffer.from(JSON.stringify(body)),
         onAbort: ctx.onAbort,
