@@ -12,10 +12,12 @@ export const REPO_DIR = resolve(BENCH_DIR, '..');
 
 const ENTRIES = {
   fake: 'fake-child',
+  geminiFake: 'gemini-fake-child',
   pipe: 'pipe-server',
   load: 'load-child',
   ttfb: 'ttfb-child',
   burst: 'stream-burst-child',
+  latency: 'latency-child',
 } as const;
 export type Script = keyof typeof ENTRIES;
 

@@ -17,6 +17,8 @@ export interface Run {
 
 export interface LoadJob {
   url: string;
+  /** The request's model (default MODEL): TRANSLATED_MODEL sends it down the gateway's Gemini path. */
+  model?: string;
   concurrency: number;
   warmup: Run;
   measured: Run;
@@ -125,7 +127,7 @@ export interface LoadOutcome {
 }
 
 runClient<LoadJob, LoadOutcome>('load generator', async (job, checkpoint) => {
-  const body = smallRequest();
+  const body = smallRequest(false, job.model);
   await probe(job.url, body);
   const warmup = await load(job, body, job.warmup);
   await checkpoint();
