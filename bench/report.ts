@@ -150,3 +150,88 @@ export function computeChecks(f: Figures, concurrency: number): Check[] {
 export function printChecks(checks: Check[]): void {
   for (const c of checks) console.log(`${c.pass ? 'PASS' : 'FAIL'}  ${c.name.padEnd(44)} ${c.shown}`);
 }
+
+// ---- the translated path (Claude -> Gemini -> Claude), next to the gateway's Anthropic path ----
+
+export const PATHS = ['anthropic', 'translated'] as const;
+export type PathName = (typeof PATHS)[number];
+
+export interface LatencyFigures {
+  p50Ms: number;
+  p99Ms: number;
+  n: number;
+  /** CPU the fake behind this path spent per request over the phase (each fake serves one path only). */
+  fakeCpuUs: number;
+}
+
+export interface TranslatedFigures {
+  /** Throughput on the translated path; the Anthropic path's is the gateway's in Figures.load. */
+  load: Map<number, LoadFigures>;
+  /** Claude Code-sized requests, sequential, the two paths in turn. */
+  large: { bodyBytes: number; tools: number; byPath: Record<PathName, LatencyFigures>; serveCpuUs: number };
+  /** Sequential streams, the two paths in turn. */
+  stream: Record<PathName, StreamFigures>;
+}
+
+function translatedRows(f: Figures, t: TranslatedFigures): Array<{ label: string; value: (p: PathName) => number; digits: number; versus: Row['versus'] }> {
+  const out: Array<{ label: string; value: (p: PathName) => number; digits: number; versus: Row['versus'] }> = [];
+  for (const [c, translated] of t.load) {
+    const gateway = f.load.get(c)?.gateway;
+    if (!gateway) continue;
+    const at = (p: PathName) => (p === 'translated' ? translated : gateway);
+    out.push(
+      { label: `c=${c}  req/s`, value: (p) => rps(at(p)), digits: 0, versus: 'ratio' },
+      { label: `c=${c}  latency p50 ms`, value: (p) => at(p).p50Ms, digits: 2, versus: 'delta' },
+      { label: `c=${c}  latency p99 ms`, value: (p) => at(p).p99Ms, digits: 2, versus: 'delta' },
+      { label: `c=${c}  serve CPU µs/request`, value: (p) => cpuUsPerRequest(at(p)), digits: 0, versus: 'ratio' },
+      { label: `c=${c}    fake upstream's`, value: (p) => cpuUsPerRequest(at(p), at(p).fakeCpuSeconds), digits: 0, versus: 'none' },
+    );
+  }
+  const kb = Math.round(t.large.bodyBytes / 1024);
+  out.push(
+    { label: `${kb} KB request p50 ms`, value: (p) => t.large.byPath[p].p50Ms, digits: 2, versus: 'delta' },
+    { label: `${kb} KB request p99 ms`, value: (p) => t.large.byPath[p].p99Ms, digits: 2, versus: 'delta' },
+    { label: `  fake upstream CPU µs/req`, value: (p) => t.large.byPath[p].fakeCpuUs, digits: 0, versus: 'none' },
+    { label: 'stream first byte p50 ms', value: (p) => t.stream[p].ttfbP50, digits: 2, versus: 'delta' },
+    { label: 'stream first byte p99 ms', value: (p) => t.stream[p].ttfbP99, digits: 2, versus: 'delta' },
+    { label: 'stream first text p50 ms', value: (p) => t.stream[p].firstTextP50, digits: 2, versus: 'delta' },
+    { label: 'stream last byte  p50 ms', value: (p) => t.stream[p].ttlbP50, digits: 2, versus: 'delta' },
+  );
+  return out;
+}
+
+export function printTranslated(f: Figures, t: TranslatedFigures): void {
+  const w = [28, 9, 10, 20];
+  line(['', 'anthropic', 'translated', 'translated/anthropic'], w);
+  for (const row of translatedRows(f, t)) {
+    const a = row.value('anthropic');
+    const tr = row.value('translated');
+    const versus = row.versus === 'ratio' ? `${fmt(tr / a, 2)}x` : row.versus === 'delta' ? `${fmtDelta(tr - a, 2)} ms` : '';
+    line([row.label, fmt(a, row.digits), fmt(tr, row.digits), versus], w);
+  }
+  const parts: string[] = [];
+  for (const [c, translated] of t.load) parts.push(`translated c=${c}: ${translated.roundRps.map((r) => fmt(r, 0)).join(', ')}`);
+  console.log(`req/s per round (${parts.join('; ')})`);
+  console.log(
+    `${Math.round(t.large.bodyBytes / 1024)} KB requests: ${t.large.byPath.anthropic.n} per path, serve CPU ${fmt(t.large.serveCpuUs, 0)} µs per request over both paths; ` +
+      `the fakes' CPU is in the latency too (each parses and checks the request it gets)`,
+  );
+  console.log(
+    "first byte: the Anthropic path relays the upstream's message_start before the first token; the translated path has nothing to send " +
+      "before Gemini's first content, so its first byte comes with the first text: the first text is the time to compare",
+  );
+}
+
+export function computeTranslatedChecks(f: Figures, t: TranslatedFigures, concurrency: number): Check[] {
+  const gateway = f.load.get(concurrency)?.gateway;
+  const translated = t.load.get(concurrency);
+  const share = gateway && translated ? rps(translated) / rps(gateway) : Number.NaN;
+  const added = t.large.byPath.translated.p50Ms - t.large.byPath.anthropic.p50Ms;
+  const ttft = t.stream.translated.firstTextP50 - t.stream.anthropic.firstTextP50;
+  const kb = Math.round(t.large.bodyBytes / 1024);
+  return [
+    { name: `added p50, ${kb} KB / ${t.large.tools}-tool request < 5 ms`, pass: added < 5, shown: `${fmtDelta(added, 2)} ms` },
+    { name: 'stream TTFB p50 (first text) within 2 ms', pass: Math.abs(ttft) <= 2, shown: `${fmtDelta(ttft, 2)} ms` },
+    { name: `req/s >= 0.6x the Anthropic path's, c=${concurrency}`, pass: share >= 0.6, shown: `${fmt(share, 2)}x` },
+  ];
+}

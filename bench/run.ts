@@ -1,17 +1,24 @@
-// `npm run bench`: what the gateway costs its users, next to the least any Node proxy costs.
+// `npm run bench`: what the gateway costs its users, next to the least any Node proxy costs, and what
+// its translated path (Claude requests served by Gemini accounts) costs next to its Anthropic path.
 //
 // The gateway runs as users run it: `node bin/switchyard.mjs serve` on a data folder set up with the
-// CLI (strict auth, two Anthropic accounts), request history and per-request stdout line on, stdout
-// and stderr going to files. The baseline is a bare node:http pipe (pipe-server.ts). Both forward to
-// the fake Anthropic upstream from tests/fakes. Every server and every client is a process of its own
-// on plain `node`; this process only starts them, reads /proc and prints.
+// CLI (strict auth, two Anthropic accounts, two Gemini API-key accounts and a model rule sending
+// TRANSLATED_MODEL to them), request history and per-request stdout line on, stdout and stderr going
+// to files. The baseline is a bare node:http pipe (pipe-server.ts). Both forward to the fake Anthropic
+// upstream from tests/fakes; the gateway's Gemini accounts point at the fake Gemini API, in a process
+// of its own too. Every server and every client is a process of its own on plain `node`; this process
+// only starts them, reads /proc and prints.
 //
 // It measures, for the gateway and the pipe:
 // - throughput: autocannon, closed loop, a fixed count of small non-streaming requests at
 //   concurrency 16 and 64 (after a warm-up), req/s and latency p50/p99 as the load generator saw them;
 // - CPU per request: the server's utime + stime from /proc/<pid>/stat around the measured requests;
 // - streaming time to first and last byte: sequential streams, pipe and gateway taking turns;
-// - peak RSS (VmHWM, reset first) while 64 slow streams are open at once, and over the whole run.
+// - peak RSS (VmHWM, reset first) while 64 slow streams are open at once, and over the whole run;
+// and for the gateway's translated path next to its Anthropic path (the same serve process):
+// - throughput and serve's CPU per request at concurrency 16 and 64, in the same rounds as above;
+// - latency of a Claude Code-sized request (about 300 KB, 20 tools), sequential, the paths in turn;
+// - streaming time to first byte and first text, sequential, the paths in turn.
 // Then it checks the targets on the ratios of this one run. It exits 0 whatever the figures (it is a
 // report) and non-zero only when the harness broke: a wrong answer, a process that died, a timeout.
 //
@@ -24,27 +31,35 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { smallRequest } from './bodies.js';
+import { claudeCodeRequest, GEMINI_MODEL, MODEL, smallRequest, TRANSLATED_MODEL } from './bodies.js';
 import { bundleScripts, REPO_DIR, type Script } from './bundle.js';
 import { runClientProcess } from './client-runner.js';
 import { forkServer, type ForkedServer } from './forked-server.js';
 import { killAll } from './live-processes.js';
+import type { LatencyJob, LatencyResult } from './latency-child.js';
 import type { LoadJob, LoadOutcome, LoadResult } from './load-child.js';
 import { startLoggedServer, type LoggedServer } from './logged-server.js';
 import { cpuSeconds, readRss, resetPeak, sampleRss } from './proc.js';
 import {
   computeChecks,
+  computeTranslatedChecks,
+  PATHS,
   printChecks,
   printSpread,
   printTable,
+  printTranslated,
   SERVERS,
   type BurstFigures,
   type Figures,
+  type LatencyFigures,
   type LoadFigures,
+  type PathName,
   type ServerName,
   type StreamFigures,
+  type TranslatedFigures,
 } from './report.js';
 import { percentile } from './stats.js';
+import type { StreamTiming } from './stream-request.js';
 import type { BurstJob, BurstResult } from './stream-burst-child.js';
 import { configureDataDir, historyEntries, requestLines, serveArgs } from './switchyard-cli.js';
 import type { TtfbJob, TtfbResult } from './ttfb-child.js';
@@ -67,6 +82,10 @@ const CONFIG = {
   // the first byte is what each server adds before the stream starts (not how fast the client gets a
   // core while the fake floods the machine), the last byte what relaying the burst costs.
   ttfb: { warmup: n(50), count: n(500), firstTokenDelayMs: 10, timeLimitMs: 60_000 },
+  // The translated path next to the Anthropic path, both through the gateway, as the phase above.
+  translatedTtfb: { warmup: n(30), count: n(300), timeLimitMs: 30_000 },
+  // Claude Code-sized requests, one at a time, the two paths in turn.
+  large: { warmup: n(20), count: n(200), timeLimitMs: 30_000 },
   // 200 deltas 5 ms apart: a stream lasts over a second, so the 64 of a burst are all open at once.
   // First thing after start-up and a warm-up burst, so the peak is what the streams cost and not the
   // heap that the c=64 load phase leaves behind (the whole-run peak, also printed, includes that).
@@ -84,6 +103,8 @@ function progress(msg: string): void {
 interface Bench {
   scripts: Record<Script, string>;
   fake: ForkedServer;
+  /** The fake Gemini API behind the gateway's Gemini accounts. */
+  geminiFake: ForkedServer;
   servers: Record<ServerName, LoggedServer>;
   /** Requests the clients had answered, to set against the gateway's log. */
   gatewayRequests: number;
@@ -95,6 +116,7 @@ interface Bench {
 
 async function assertAlive(b: Bench): Promise<void> {
   if (!b.fake.alive()) throw new Error('the fake upstream exited during the run');
+  if (!b.geminiFake.alive()) throw new Error('the fake Gemini upstream exited during the run');
   for (const s of SERVERS) await b.servers[s].assertAlive();
 }
 
@@ -103,12 +125,18 @@ interface MeasuredLoad {
   cpu: { server: number; fake: number };
 }
 
-async function loadRun(b: Bench, server: ServerName, concurrency: number): Promise<MeasuredLoad> {
+/** What the load generator targets: the pipe, the gateway's Anthropic path, or its translated path. */
+type LoadTarget = ServerName | 'translated';
+const LOAD_TARGETS: readonly LoadTarget[] = [...SERVERS, 'translated'];
+
+async function loadRun(b: Bench, target: LoadTarget, concurrency: number): Promise<MeasuredLoad> {
   const { warmup, measured } = CONFIG.throughput;
-  const job: LoadJob = { url: b.servers[server].url, concurrency, warmup, measured };
-  const pids = { server: b.servers[server].pid, fake: b.fake.pid };
+  const translated = target === 'translated';
+  const server: ServerName = translated ? 'gateway' : target;
+  const job: LoadJob = { url: b.servers[server].url, concurrency, warmup, measured, ...(translated ? { model: TRANSLATED_MODEL } : {}) };
+  const pids = { server: b.servers[server].pid, fake: translated ? b.geminiFake.pid : b.fake.pid };
   let before = { server: Number.NaN, fake: Number.NaN };
-  const out = await runClientProcess<LoadOutcome>(`load generator (${server}, c=${concurrency})`, b.scripts.load, job, {
+  const out = await runClientProcess<LoadOutcome>(`load generator (${target}, c=${concurrency})`, b.scripts.load, job, {
     timeoutMs: warmup.timeLimitMs + measured.timeLimitMs + CLIENT_GRACE_MS,
     atCheckpoint: () => (before = { server: cpuSeconds(pids.server), fake: cpuSeconds(pids.fake) }),
   });
@@ -116,7 +144,7 @@ async function loadRun(b: Bench, server: ServerName, concurrency: number): Promi
   if (server === 'gateway') b.gatewayRequests += out.warmupRequests + out.measured.requests;
   if (out.warmupCutShort || out.measured.cutShort) {
     b.cutShort = true;
-    progress(`  ${server} c=${concurrency}: stopped at the time limit (measured ${out.measured.requests} requests)`);
+    progress(`  ${target} c=${concurrency}: stopped at the time limit (measured ${out.measured.requests} requests)`);
   }
   return { result: out.measured, cpu };
 }
@@ -137,13 +165,15 @@ function combineRounds(runs: MeasuredLoad[]): LoadFigures {
   };
 }
 
-async function measureThroughput(b: Bench): Promise<Figures['load']> {
+/** The pipe, the gateway and the gateway's translated path, in the same rounds. */
+async function measureThroughput(b: Bench): Promise<{ load: Figures['load']; translated: TranslatedFigures['load'] }> {
   const { concurrencies, rounds } = CONFIG.throughput;
   const load: Figures['load'] = new Map();
+  const translated: TranslatedFigures['load'] = new Map();
   for (const c of concurrencies) {
-    const runs: Record<ServerName, MeasuredLoad[]> = { pipe: [], gateway: [] };
+    const runs: Record<LoadTarget, MeasuredLoad[]> = { pipe: [], gateway: [], translated: [] };
     for (let r = 0; r < rounds; r++) {
-      const order = r % 2 === 0 ? SERVERS : [...SERVERS].reverse();
+      const order = r % 2 === 0 ? LOAD_TARGETS : [...LOAD_TARGETS].reverse();
       for (const s of order) {
         progress(`throughput ${s}, concurrency ${c}, round ${r + 1} of ${rounds}`);
         runs[s].push(await loadRun(b, s, c));
@@ -151,8 +181,9 @@ async function measureThroughput(b: Bench): Promise<Figures['load']> {
       }
     }
     load.set(c, { pipe: combineRounds(runs.pipe), gateway: combineRounds(runs.gateway) });
+    translated.set(c, combineRounds(runs.translated));
   }
-  return load;
+  return { load, translated };
 }
 
 async function measureStreamTimes(b: Bench): Promise<Figures['stream']> {
@@ -169,23 +200,81 @@ async function measureStreamTimes(b: Bench): Promise<Figures['stream']> {
   const result = await runClientProcess<TtfbResult>('ttfb client', b.scripts.ttfb, job, { timeoutMs: cfg.timeLimitMs + CLIENT_GRACE_MS });
   await b.fake.call('tokenDelay', 0);
   const stream = {} as Record<ServerName, StreamFigures>;
-  for (const s of SERVERS) {
-    const t = result[s] ?? [];
-    if (t.length === 0) throw new Error(`no measured streams for the ${s} within ${cfg.timeLimitMs} ms`);
-    const ttfb = t.map((x) => x.ttfbMs);
-    const firstText = t.map((x) => x.firstTextMs);
-    const total = t.map((x) => x.totalMs);
-    stream[s] = {
-      ttfbP50: percentile(ttfb, 50),
-      ttfbP99: percentile(ttfb, 99),
-      firstTextP50: percentile(firstText, 50),
-      ttlbP50: percentile(total, 50),
-      n: t.length,
-    };
-  }
+  for (const s of SERVERS) stream[s] = streamFigures(result[s], s, cfg.timeLimitMs);
   b.gatewayRequests += cfg.warmup + stream.gateway.n;
   await assertAlive(b);
   return stream;
+}
+
+function streamFigures(t: StreamTiming[] | undefined, name: string, timeLimitMs: number): StreamFigures {
+  if (!t || t.length === 0) throw new Error(`no measured streams for the ${name} within ${timeLimitMs} ms`);
+  const ttfb = t.map((x) => x.ttfbMs);
+  return {
+    ttfbP50: percentile(ttfb, 50),
+    ttfbP99: percentile(ttfb, 99),
+    firstTextP50: percentile(
+      t.map((x) => x.firstTextMs),
+      50,
+    ),
+    ttlbP50: percentile(
+      t.map((x) => x.totalMs),
+      50,
+    ),
+    n: t.length,
+  };
+}
+
+/** The gateway's two paths, one model name each. */
+function pathTargets(b: Bench): Array<{ name: PathName; url: string; model: string }> {
+  return PATHS.map((p) => ({ name: p, url: b.servers.gateway.url, model: p === 'translated' ? TRANSLATED_MODEL : MODEL }));
+}
+
+/** Sequential streams through the gateway, its Anthropic and translated paths in turn, each fake pausing before its first token. */
+async function measureTranslatedStreams(b: Bench): Promise<TranslatedFigures['stream']> {
+  const cfg = CONFIG.translatedTtfb;
+  const firstTokenDelayMs = CONFIG.ttfb.firstTokenDelayMs;
+  progress(`translated path: streaming first/last byte, ${cfg.count} sequential streams each, Anthropic and translated paths in turn`);
+  await b.fake.call('streamDelay', 0);
+  await b.fake.call('tokenDelay', firstTokenDelayMs);
+  await b.geminiFake.call('streamDelay', 0);
+  await b.geminiFake.call('tokenDelay', firstTokenDelayMs);
+  await b.geminiFake.call('streamReplies', true);
+  const job: TtfbJob = { targets: pathTargets(b), warmup: cfg.warmup, count: cfg.count, timeLimitMs: cfg.timeLimitMs };
+  const result = await runClientProcess<TtfbResult>('ttfb client (paths)', b.scripts.ttfb, job, { timeoutMs: cfg.timeLimitMs + CLIENT_GRACE_MS });
+  await b.fake.call('tokenDelay', 0);
+  await b.geminiFake.call('tokenDelay', 0);
+  await b.geminiFake.call('streamReplies', false);
+  const stream = {} as Record<PathName, StreamFigures>;
+  for (const p of PATHS) stream[p] = streamFigures(result[p], `${p} path`, cfg.timeLimitMs);
+  b.gatewayRequests += 2 * cfg.warmup + stream.anthropic.n + stream.translated.n;
+  await assertAlive(b);
+  return stream;
+}
+
+/** Claude Code-sized requests through the gateway, its Anthropic and translated paths in turn. */
+async function measureLargeRequests(b: Bench): Promise<TranslatedFigures['large']> {
+  const cfg = CONFIG.large;
+  progress(`translated path: ${cfg.count} sequential Claude Code-sized requests each, Anthropic and translated paths in turn`);
+  const job: LatencyJob = { targets: pathTargets(b), warmup: cfg.warmup, count: cfg.count, timeLimitMs: cfg.timeLimitMs };
+  const pids = { serve: b.servers.gateway.pid, anthropic: b.fake.pid, translated: b.geminiFake.pid };
+  const cpuNow = () => ({ serve: cpuSeconds(pids.serve), anthropic: cpuSeconds(pids.anthropic), translated: cpuSeconds(pids.translated) });
+  const before = cpuNow();
+  const result = await runClientProcess<LatencyResult>('latency client', b.scripts.latency, job, { timeoutMs: cfg.timeLimitMs + CLIENT_GRACE_MS });
+  const after = cpuNow();
+  const byPath = {} as Record<PathName, LatencyFigures>;
+  let requests = 0;
+  for (const p of PATHS) {
+    const ms = result.latenciesMs[p] ?? [];
+    if (ms.length === 0) throw new Error(`no measured requests on the ${p} path within ${cfg.timeLimitMs} ms`);
+    // The CPU readings take in the warm-up too, so the count does.
+    const sent = ms.length + cfg.warmup;
+    requests += sent;
+    byPath[p] = { p50Ms: percentile(ms, 50), p99Ms: percentile(ms, 99), n: ms.length, fakeCpuUs: ((after[p] - before[p]) * 1e6) / sent };
+  }
+  b.gatewayRequests += requests;
+  await assertAlive(b);
+  const tools = (JSON.parse(claudeCodeRequest(MODEL).toString('utf8')) as { tools: unknown[] }).tools.length;
+  return { bodyBytes: result.bodyBytes, tools, byPath, serveCpuUs: ((after.serve - before.serve) * 1e6) / requests };
 }
 
 async function measureBursts(b: Bench): Promise<Figures['bursts']> {
@@ -228,32 +317,39 @@ async function startServers(tmp: string, dataDir: string): Promise<Bench> {
   progress('bundling the scripts the processes run');
   const scripts = await bundleScripts(tmp);
   const fake = await forkServer('fake upstream', scripts.fake, []);
-  progress(`fake upstream ${fake.url} (pid ${fake.pid}); configuring the gateway's data folder with the switchyard CLI`);
-  await configureDataDir(dataDir, fake.url);
+  const geminiFake = await forkServer('fake Gemini upstream', scripts.geminiFake, []);
+  progress(
+    `fake upstream ${fake.url} (pid ${fake.pid}), fake Gemini upstream ${geminiFake.url} (pid ${geminiFake.pid}); configuring the gateway's data folder with the switchyard CLI`,
+  );
+  await configureDataDir(dataDir, fake.url, geminiFake.url);
   const pipe = await startLoggedServer('pipe', [scripts.pipe, fake.url], tmp, tmp);
   const gateway = await startLoggedServer('switchyard serve', serveArgs(dataDir, CPU_PROF_DIR), tmp, REPO_DIR);
   progress(`pipe ${pipe.url} (pid ${pipe.pid}), gateway ${gateway.url} (pid ${gateway.pid})`);
   const wholeRunPeakMb = { pipe: 0, gateway: 0 };
-  return { scripts, fake, servers: { pipe, gateway }, gatewayRequests: 0, cutShort: false, wholeRunPeakMb };
+  return { scripts, fake, geminiFake, servers: { pipe, gateway }, gatewayRequests: 0, cutShort: false, wholeRunPeakMb };
 }
 
 /** Stops the servers the way a user would (SIGTERM), so serve closes cleanly and writes its profile. */
 async function stopServers(b: Bench): Promise<number | null> {
   for (const s of SERVERS) b.wholeRunPeakMb[s] = Math.max(b.wholeRunPeakMb[s], readRss(b.servers[s].pid).peakMb);
-  const [serveCode] = await Promise.all([b.servers.gateway.stop(), b.servers.pipe.stop(), b.fake.stop()]);
+  const [serveCode] = await Promise.all([b.servers.gateway.stop(), b.servers.pipe.stop(), b.fake.stop(), b.geminiFake.stop()]);
   return serveCode;
 }
 
-function describeSetup(elapsedMs: number): string[] {
-  const { throughput: tp, ttfb, streams } = CONFIG;
+function describeSetup(elapsedMs: number, largeBytes: number): string[] {
+  const { throughput: tp, ttfb, streams, translatedTtfb, large } = CONFIG;
   return [
     `Switchyard bench: Node ${process.version}, ${cpus().length} CPUs, loopback, ${QUICK ? 'QUICK run' : 'full run'}, ${(elapsedMs / 1000).toFixed(0)} s`,
-    `  gateway: node bin/switchyard.mjs --data-dir <tmp> serve --port 0${CPU_PROF_DIR ? ' (with --cpu-prof)' : ''}; auth strict, 2 accounts, request history and per-request stdout line on`,
-    '  pipe:    node:http request + pipe per request, keep-alive agent, nothing else; both forward to the fake upstream',
+    `  gateway: node bin/switchyard.mjs --data-dir <tmp> serve --port 0${CPU_PROF_DIR ? ' (with --cpu-prof)' : ''}; auth strict, 2 Anthropic + 2 Gemini accounts, ` +
+      `model rule ${TRANSLATED_MODEL} -> gemini ${GEMINI_MODEL}, request history and per-request stdout line on`,
+    `  pipe:    node:http request + pipe per request, keep-alive agent, nothing else; both forward ${MODEL} to the fake Anthropic upstream`,
     `  load:    autocannon in its own process, closed loop, POST /v1/messages with a ${smallRequest().length} B body, non-streaming; ` +
-      `per server and concurrency ${tp.rounds} x (${tp.warmup.count} warm-up + ${tp.measured.count} measured) requests`,
+      `per server (and the gateway's translated path) and concurrency ${tp.rounds} x (${tp.warmup.count} warm-up + ${tp.measured.count} measured) requests`,
     `  streams: ${streams.concurrency} at once x ${streams.rounds} (200 deltas ${streams.chunkDelayMs} ms apart) first, after a warm-up; ` +
       `later ${ttfb.count} sequential each (first token after ${ttfb.firstTokenDelayMs} ms, then 200 deltas back to back), pipe and gateway in turn`,
+    `  translated path: ${TRANSLATED_MODEL} through the same serve to the fake Gemini API (its own process), next to ${MODEL} to the fake Anthropic upstream; ` +
+      `the load above, then ${translatedTtfb.count} sequential streams each (first token after ${ttfb.firstTokenDelayMs} ms, 200 pieces back to back) ` +
+      `and ${large.count} sequential Claude Code-sized requests each (${Math.round(largeBytes / 1024)} KB, 20 tools, non-streaming), the two paths in turn`,
   ];
 }
 
@@ -266,8 +362,10 @@ async function main(): Promise<void> {
   try {
     b = await startServers(tmp, dataDir);
     const bursts = await measureBursts(b);
-    const load = await measureThroughput(b);
+    const { load, translated: translatedLoad } = await measureThroughput(b);
     const stream = await measureStreamTimes(b);
+    const translatedStream = await measureTranslatedStreams(b);
+    const large = await measureLargeRequests(b);
     const serveCode = await stopServers(b);
     if (serveCode !== 0) throw new Error(`switchyard serve exited with code ${serveCode} on SIGTERM`);
 
@@ -275,9 +373,10 @@ async function main(): Promise<void> {
     const history = await historyEntries(dataDir);
     if (lines.ok !== lines.total && !b.cutShort) throw new Error(`serve printed ${lines.total - lines.ok} request lines with a status other than 200`);
     const figures: Figures = { load, stream, bursts, wholeRunPeakMb: b.wholeRunPeakMb };
+    const translated: TranslatedFigures = { load: translatedLoad, large, stream: translatedStream };
 
     console.log('');
-    for (const line of describeSetup(performance.now() - started)) console.log(line);
+    for (const line of describeSetup(performance.now() - started, large.bodyBytes)) console.log(line);
     console.log('');
     printTable(figures);
     console.log('');
@@ -288,6 +387,11 @@ async function main(): Promise<void> {
     );
     console.log('');
     printChecks(computeChecks(figures, Math.max(...CONFIG.throughput.concurrencies)));
+    console.log('');
+    console.log('translated path (Claude → Gemini → Claude)');
+    printTranslated(figures, translated);
+    console.log('');
+    printChecks(computeTranslatedChecks(figures, translated, Math.max(...CONFIG.throughput.concurrencies)));
     if (CPU_PROF_DIR) console.log(`\ngateway CPU profile written to ${CPU_PROF_DIR}`);
   } catch (err) {
     // The servers' own words often say why; their log files go with the temporary folder.

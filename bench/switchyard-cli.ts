@@ -1,18 +1,24 @@
 // The gateway as users set it up and run it: a data folder configured with the `switchyard` CLI
-// (strict auth with an API key, two Anthropic accounts on the fake upstream), then `switchyard serve`
-// with its request log and its per-request line on stdout, both left on.
+// (strict auth with an API key, two Anthropic accounts on the fake Anthropic upstream, two Gemini
+// API-key accounts on the fake Gemini upstream and a model rule sending one Claude model name to them),
+// then `switchyard serve` with its request log and its per-request line on stdout, both left on.
 
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { GATEWAY_KEY } from './bodies.js';
+import { GATEWAY_KEY, GEMINI_MODEL, TRANSLATED_MODEL } from './bodies.js';
 import { REPO_DIR } from './bundle.js';
 
 const SWITCHYARD = join(REPO_DIR, 'bin', 'switchyard.mjs');
 const CLI_TIMEOUT_MS = 20_000;
 /** The upstream keys reach the CLI through the environment, as `accounts add --key-env` asks. */
-const KEY_ENV = { BENCH_UPSTREAM_KEY_A: 'sk-ant-bench-upstream-a', BENCH_UPSTREAM_KEY_B: 'sk-ant-bench-upstream-b' };
+const KEY_ENV = {
+  BENCH_UPSTREAM_KEY_A: 'sk-ant-bench-upstream-a',
+  BENCH_UPSTREAM_KEY_B: 'sk-ant-bench-upstream-b',
+  BENCH_GEMINI_KEY_A: 'AIza-bench-gemini-a',
+  BENCH_GEMINI_KEY_B: 'AIza-bench-gemini-b',
+};
 
 async function switchyard(dataDir: string, args: string[]): Promise<void> {
   try {
@@ -27,7 +33,7 @@ async function switchyard(dataDir: string, args: string[]): Promise<void> {
   }
 }
 
-export async function configureDataDir(dataDir: string, upstreamUrl: string): Promise<void> {
+export async function configureDataDir(dataDir: string, upstreamUrl: string, geminiUrl: string): Promise<void> {
   await switchyard(dataDir, ['config', 'set', 'api_key', GATEWAY_KEY]);
   await switchyard(dataDir, ['config', 'set', 'auth_mode', 'strict']);
   for (const [label, env] of [
@@ -36,6 +42,18 @@ export async function configureDataDir(dataDir: string, upstreamUrl: string): Pr
   ] as const) {
     await switchyard(dataDir, ['accounts', 'add', '--provider', 'anthropic', '--base-url', upstreamUrl, '--label', label, '--key-env', env]);
   }
+  for (const [label, env] of [
+    ['gemini-a', 'BENCH_GEMINI_KEY_A'],
+    ['gemini-b', 'BENCH_GEMINI_KEY_B'],
+  ] as const) {
+    await switchyard(dataDir, ['accounts', 'add', '--provider', 'gemini', '--base-url', geminiUrl, '--label', label, '--key-env', env]);
+  }
+  // Only this model name goes to Gemini; every other (MODEL among them) stays on the Anthropic accounts.
+  await switchyard(dataDir, ['config', 'set', 'model_rules', JSON.stringify(modelRules())]);
+}
+
+export function modelRules(): Array<{ match: string; provider: string; model: string }> {
+  return [{ match: TRANSLATED_MODEL, provider: 'gemini', model: GEMINI_MODEL }];
 }
 
 /** `node [--cpu-prof ...] bin/switchyard.mjs serve`: no --quiet, so every request prints its line. */
