@@ -29,8 +29,24 @@ export interface GeminiModelProfile {
 const LEVELS: readonly ThinkingLevel[] = ['MINIMAL', 'LOW', 'MEDIUM', 'HIGH'];
 const MODEL_PATTERN = /^gemini-(\d+)(?:\.(\d+))?-(flash-lite|flash|pro)(?![a-z])/;
 
-/** What the gateway knows about a Gemini model id (`models/` prefix and case ignored). */
+const profiles = new Map<string, GeminiModelProfile>();
+const MAX_PROFILES = 256;
+
+/**
+ * What the gateway knows about a Gemini model id (`models/` prefix and case ignored). Worked out once
+ * per model name: several mappers ask for it on every request. Shared, so never changed by a caller.
+ */
 export function geminiModelProfile(model: string): GeminiModelProfile {
+  let profile = profiles.get(model);
+  if (!profile) {
+    profile = profileOf(model);
+    if (profiles.size >= MAX_PROFILES) profiles.clear();
+    profiles.set(model, profile);
+  }
+  return profile;
+}
+
+function profileOf(model: string): GeminiModelProfile {
   const id = model
     .trim()
     .toLowerCase()
