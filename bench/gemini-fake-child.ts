@@ -16,10 +16,6 @@ runChild('fake Gemini upstream', async () => {
   let chunkDelayMs = 0;
   let firstTokenDelayMs = 0;
   const fake = await startFakeGemini({
-    // The fake holds every model to Gemini 3's rule that the current turn's function calls carry a
-    // signature. The gateway sends the skip value only to Gemini 3 models, as 2.5 does not ask for
-    // signatures; a conversation ending in tool results (the Claude Code request) would be refused.
-    requireSignatures: false,
     defaultBehaviour: () => {
       // As in fake-child.ts: the record of every request and of every byte sent is dropped as we go.
       fake.reset();

@@ -31,7 +31,7 @@ export interface FakeGeminiOptions {
   keys?: string[];
   /** Model ids served (without `models/`); others get 404 NOT_FOUND. Default: DEFAULT_MODELS. */
   models?: string[];
-  /** A `functionCall` in the current turn's model steps without `thoughtSignature` on the step's first call → 400 (protocols.md D.7). Default true. */
+  /** On Gemini 3 models (which enforce it), a `functionCall` in the current turn's model steps without `thoughtSignature` on the step's first call → 400 (protocols.md D.7). Default true. */
   requireSignatures?: boolean;
   /** A replayed `thoughtSignature` this fake did not issue (or issued for another model) → 400 "Corrupted thought signature." Default true. */
   rejectUnknownSignatures?: boolean;
@@ -588,7 +588,8 @@ class FakeGeminiServer implements FakeGemini {
         }
       }
     }
-    if (this.opts.requireSignatures === false) return null;
+    // Gemini 3 enforces signatures on function calls; earlier models accept calls without them (D.7).
+    if (this.opts.requireSignatures === false || !enforcesSignatures(model)) return null;
     // The current turn starts after the last user content that is not only function responses.
     let start = 0;
     contents.forEach((c, i) => {
@@ -1494,4 +1495,10 @@ function failInternally(res: ServerResponse, err: unknown): void {
 /** Opaque, like Google's responseId. */
 function newResponseId(): string {
   return randomBytes(16).toString('base64url');
+}
+
+/** Models that refuse a replayed function call without its signature: Gemini 3 and later. */
+function enforcesSignatures(model: string): boolean {
+  const major = /^gemini-(\d+)/.exec(model)?.[1];
+  return major !== undefined && Number(major) >= 3;
 }
