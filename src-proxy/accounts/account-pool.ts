@@ -9,7 +9,22 @@ import type { RetryDecision } from '../routing/retry-policy.js';
 import type { AccountStore } from './account-store.js';
 import type { SecretStore } from './secret-store.js';
 
+/** How long successes' counters wait before they reach the account (the console redraws as often). */
+export const STATS_FLUSH_MS = 250;
+
+interface PendingStats {
+  requests: number;
+  input: number;
+  output: number;
+  lastUsed: number;
+}
+
 export class StoreAccountPool implements AccountPool, AccountStatePort {
+  // A success changes nothing selection depends on, only counters: they are added up here and written
+  // to the account a few times a second, instead of replacing the account on every request.
+  private readonly pending = new Map<string, PendingStats>();
+  private timer: NodeJS.Timeout | null = null;
+
   constructor(
     private readonly store: AccountStore,
     private readonly secrets: SecretStore,
@@ -45,26 +60,52 @@ export class StoreAccountPool implements AccountPool, AccountStatePort {
 
   recordSuccess(accountId: string, usage: UsageReport): void {
     const now = this.now();
-    this.store.patchRuntime(accountId, (a) => {
-      const next: Account = {
+    const account = this.store.get(accountId);
+    // What selection reads changes at once: a connection streak ends, a 403 proves to have passed (a
+    // wrong key, `invalid`, is only cleared by a new key).
+    if (account && (account.network_failures !== 0 || account.health === 'forbidden')) {
+      this.store.patchRuntime(accountId, (a) => {
+        const next: Account = { ...a, network_failures: 0 };
+        if (a.health === 'forbidden') {
+          next.health = 'ok';
+          next.health_message = null;
+          next.health_at = now;
+        }
+        return next;
+      });
+    }
+    let p = this.pending.get(accountId);
+    if (!p) {
+      p = { requests: 0, input: 0, output: 0, lastUsed: now };
+      this.pending.set(accountId, p);
+    }
+    p.requests++;
+    p.input += usage.input_tokens ?? 0;
+    p.output += usage.output_tokens ?? 0;
+    p.lastUsed = now;
+    if (!this.timer) {
+      this.timer = setTimeout(() => this.flushStats(), STATS_FLUSH_MS);
+      this.timer.unref();
+    }
+  }
+
+  /** Writes the counters of the successes since the last flush to their accounts. */
+  flushStats(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    for (const [id, p] of this.pending) {
+      this.store.patchRuntime(id, (a) => ({
         ...a,
-        network_failures: 0,
         stats: {
-          requests: a.stats.requests + 1,
+          requests: a.stats.requests + p.requests,
           failures: a.stats.failures,
-          input_tokens: a.stats.input_tokens + (usage.input_tokens ?? 0),
-          output_tokens: a.stats.output_tokens + (usage.output_tokens ?? 0),
-          last_used_at: now,
+          input_tokens: a.stats.input_tokens + p.input,
+          output_tokens: a.stats.output_tokens + p.output,
+          last_used_at: Math.max(a.stats.last_used_at ?? 0, p.lastUsed),
         },
-      };
-      // A success proves a 403 was passing; a wrong key (invalid) is only cleared by a new key.
-      if (a.health === 'forbidden') {
-        next.health = 'ok';
-        next.health_message = null;
-        next.health_at = now;
-      }
-      return next;
-    });
+      }));
+    }
+    this.pending.clear();
   }
 
   recordFailure(accountId: string, model: string, kind: FailureKind, message: string, consequence: RetryDecision['account']): void {

@@ -16,6 +16,7 @@ Commands:
   serve [--port 8045] [--host 127.0.0.1] [--quiet]   run the gateway (Ctrl-C stops it)
   accounts add --provider anthropic --base-url URL --key-env VAR --label NAME
                [--auth-scheme x-api-key|bearer] [--strip-cache-control] [--no-count-tokens]
+  accounts add --provider gemini --key-env VAR --label NAME [--base-url URL] [--no-count-tokens]
   accounts list [--json]
   accounts remove|enable|disable ID|LABEL
   config get [KEY]

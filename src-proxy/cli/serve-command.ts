@@ -7,6 +7,7 @@ import { startControlServer } from '../control-api/http-control-server.js';
 import { CONTROL_FILE, connectToRunningServer, newControlToken, removeControlFile, writeControlFile } from './control-file.js';
 import { openFileRuntime } from './file-runtime.js';
 import { UsageError, type CliIo } from './io.js';
+import { CLI_ACCOUNT_KINDS } from './account-kinds.js';
 import { LineBatcher } from './line-batcher.js';
 import { describeListening, describeRequest, describeWarning, remoteBaseUrls } from './wording.js';
 
@@ -64,7 +65,10 @@ export async function serveCommand(args: string[], dataDir: string, io: CliIo): 
   io.out(`  point Claude Code at it: ANTHROPIC_BASE_URL=${status.url}${key} claude`);
   const remote = remoteBaseUrls(status.host, status.port, externalAddresses(status.host));
   if (remote.length > 0) io.out(`  from other machines: ${remote.join(', ')}`);
-  if (accounts.length === 0) io.out('  no accounts yet: add one with `switchyard accounts add --provider anthropic ...`');
+  if (accounts.length === 0) {
+    io.out(`  no accounts yet: add one with \`switchyard accounts add ${CLI_ACCOUNT_KINDS.anthropic.example}\``);
+    io.out(`    or \`switchyard accounts add ${CLI_ACCOUNT_KINDS.gemini.example}\``);
+  }
 
   const signal = await stopped;
   requestLines.flush();

@@ -201,7 +201,10 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
         return settings;
       }),
 
-    listAccounts: async () => [...deps.accounts.list()],
+    listAccounts: async () => {
+      pool.flushStats();
+      return [...deps.accounts.list()];
+    },
 
     async addAccount(input: NewAccount) {
       const parsed = parseOrThrow(NewAccountSchema, input);
@@ -259,6 +262,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
       if (accountsTimer) clearTimeout(accountsTimer);
       await server.stop(1000);
       await log.close();
+      pool.flushStats();
       await deps.accounts.flush();
       await Promise.all(Object.values(providers).map((p) => p?.close()));
     },

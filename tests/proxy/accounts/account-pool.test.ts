@@ -1,7 +1,7 @@
 // The pool as providers and the attempt runner use it: what it writes back to the accounts.
 
-import { describe, expect, it } from 'vitest';
-import { StoreAccountPool } from '../../../src-proxy/accounts/account-pool.js';
+import { describe, expect, it, vi } from 'vitest';
+import { STATS_FLUSH_MS, StoreAccountPool } from '../../../src-proxy/accounts/account-pool.js';
 import { MemoryAccountStore } from '../../../src-proxy/accounts/memory-account-store.js';
 import { MemorySecretStore } from '../../../src-proxy/accounts/memory-secret-store.js';
 import { AccountSelector } from '../../../src-proxy/routing/account-selection.js';
@@ -37,7 +37,10 @@ describe('StoreAccountPool', () => {
     expect(store.get('a')!.network_failures).toBe(0);
     p.recordFailure('a', 'm', 'network', 'refused', none);
     p.recordSuccess('a', { input_tokens: 1, output_tokens: 2 });
-    expect(store.get('a')).toMatchObject({ network_failures: 0, stats: { requests: 5, failures: 4, input_tokens: 1, output_tokens: 2 } });
+    // The streak ends at once (selection reads it); the success's counters arrive with the next flush.
+    expect(store.get('a')).toMatchObject({ network_failures: 0, stats: { requests: 4, failures: 4 } });
+    p.flushStats();
+    expect(store.get('a')).toMatchObject({ stats: { requests: 5, failures: 4, input_tokens: 1, output_tokens: 2, last_used_at: NOW } });
   });
 
   it('a success clears a forbidden mark but not an invalid key', () => {
@@ -48,5 +51,21 @@ describe('StoreAccountPool', () => {
     p.recordFailure('a', 'm', 'auth', 'bad key', { cooldown: null, health: 'invalid' });
     p.recordSuccess('a', { input_tokens: null, output_tokens: null });
     expect(store.get('a')!.health).toBe('invalid');
+  });
+
+  it('adds up the counters of many successes and writes them together, a few times a second', () => {
+    vi.useFakeTimers();
+    try {
+      const { store, pool: p } = pool();
+      const replaced: unknown[] = [];
+      store.onChange((accounts) => replaced.push(accounts));
+      for (let i = 0; i < 100; i++) p.recordSuccess('a', { input_tokens: 10, output_tokens: 1 });
+      expect(replaced).toHaveLength(0);
+      vi.advanceTimersByTime(STATS_FLUSH_MS);
+      expect(replaced).toHaveLength(1);
+      expect(store.get('a')!.stats).toMatchObject({ requests: 100, input_tokens: 1000, output_tokens: 100 });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -25,6 +25,7 @@ const fails = (f: UpstreamFailure, committed = false): AttemptOutcome<string> =>
 
 interface Harness {
   options: RunnerOptions;
+  pool: StoreAccountPool;
   store: MemoryAccountStore;
   client: EventEmitter & { writableFinished: boolean };
   published: RequestLogEntry[];
@@ -45,8 +46,9 @@ function harness(ids: string[], over: Partial<RunnerOptions> & { deadlineMs?: nu
   scopes.push(scope);
   const published: RequestLogEntry[] = [];
   const record = new RequestRecord('req_1', 'POST', '/v1/messages', 'messages', (e) => published.push(e));
+  const pool = new StoreAccountPool(store, secrets);
   const options: RunnerOptions = {
-    pool: new StoreAccountPool(store, secrets),
+    pool,
     route: { provider: 'anthropic', model: MODEL, rule: 'default' },
     sessionKey: null,
     record,
@@ -55,7 +57,7 @@ function harness(ids: string[], over: Partial<RunnerOptions> & { deadlineMs?: nu
     bookkeeping: true,
     ...over,
   };
-  return { options, store, client, published, record, scope };
+  return { options, pool, store, client, published, record, scope };
 }
 
 /** An attempt that answers from a script, one entry per call, and notes which account it ran on. */
@@ -81,6 +83,7 @@ describe('runAttempts', () => {
     const result = await runAttempts(h.options, attempt);
     expect(result).toMatchObject({ ok: true, value: 'served by a', account: { id: 'a' } });
     expect(seen).toEqual(['a']);
+    h.pool.flushStats();
     expect(h.store.get('a')!.stats.requests).toBe(1);
     expect(attemptsOf(h)).toEqual([['a', null]]);
   });
@@ -176,6 +179,7 @@ describe('runAttempts', () => {
     const { attempt } = scripted(() => ({ ok: true, value: 'local', skipped: true }));
     expect(await runAttempts(h.options, attempt)).toMatchObject({ ok: true, value: 'local' });
     expect(attemptsOf(h)).toEqual([]);
+    h.pool.flushStats();
     expect(h.store.get('a')!.stats.requests).toBe(0);
   });
 
