@@ -32,10 +32,8 @@ export async function serveCommand(args: string[], dataDir: string, io: CliIo): 
   }
   // Listen for the stop signal before anything starts, so an early Ctrl-C still shuts down cleanly.
   const stopped = io.stopSignal();
-  const runtime = await openFileRuntime(dataDir, {
-    listenOverride,
-    onInternalError: (err) => io.err(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
-  });
+  const reportBug = (err: unknown) => io.err(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  const runtime = await openFileRuntime(dataDir, { listenOverride, onInternalError: reportBug });
   for (const w of await runtime.listWarnings()) io.err(describeWarning(w));
   const requestLines = new LineBatcher((text) => io.out(text));
   if (!values.quiet) runtime.events.on('request', (e) => requestLines.push(describeRequest(e)));
@@ -52,7 +50,7 @@ export async function serveCommand(args: string[], dataDir: string, io: CliIo): 
     throw err;
   }
   const token = newControlToken();
-  const control = await startControlServer({ api: runtime, events: runtime.events, token });
+  const control = await startControlServer({ api: runtime, events: runtime.events, token, onInternalError: reportBug });
   await writeControlFile(dataDir, { pid: process.pid, url: control.url, token });
   const settings = await runtime.getSettings();
   const accounts = await runtime.listAccounts();

@@ -15,7 +15,18 @@ export interface GatewayStatus {
 }
 
 /** Problems the core reports and the shells put into words. */
-export const CONTROL_ERROR_CODES = ['invalid_argument', 'not_found', 'port_in_use', 'listen_failed', 'insecure_bind', 'internal'] as const;
+export const CONTROL_ERROR_CODES = [
+  'invalid_argument',
+  'not_found',
+  /** The caller did not prove who it is (no or a wrong console token). */
+  'unauthorized',
+  /** The caller is known but may not do this (a foreign Host or Origin). */
+  'forbidden',
+  'port_in_use',
+  'listen_failed',
+  'insecure_bind',
+  'internal',
+] as const;
 export type ControlErrorCode = (typeof CONTROL_ERROR_CODES)[number];
 
 export class ControlError extends Error {

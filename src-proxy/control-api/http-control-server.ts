@@ -5,17 +5,9 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  CONTROL_ARGS,
-  CONTROL_METHODS,
-  ControlError,
-  type ControlApi,
-  type ControlEventName,
-  type ControlEvents,
-  type ControlMethod,
-  type ControlResult,
-} from '../contract/index.js';
+import { ControlError, type ControlApi, type ControlErrorCode, type ControlEventName, type ControlEvents, type ControlResult } from '../contract/index.js';
 import { SecretMatcher } from '../lib/secret-compare.js';
+import { dispatch, isControlMethod } from './dispatcher.js';
 import { hostAllowed } from '../gateway/host-guard.js';
 import type { EventBus } from '../lib/event-bus.js';
 
@@ -28,7 +20,20 @@ export interface ControlServerOptions {
   api: ControlApi;
   events: EventBus<ControlEvents>;
   token: string;
+  /** Where a bug inside a control call is reported (the client only learns that one happened). */
+  onInternalError?(err: unknown): void;
 }
+
+const STATUS_BY_CODE: Readonly<Record<ControlErrorCode, number>> = {
+  invalid_argument: 400,
+  not_found: 404,
+  unauthorized: 401,
+  forbidden: 403,
+  port_in_use: 409,
+  listen_failed: 409,
+  insecure_bind: 409,
+  internal: 500,
+};
 
 function reply(res: ServerResponse, status: number, result: ControlResult<unknown>): void {
   const body = JSON.stringify(result);
@@ -58,26 +63,6 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function isMethod(name: string): name is ControlMethod {
-  return (CONTROL_METHODS as string[]).includes(name);
-}
-
-async function call(api: ControlApi, method: ControlMethod, body: string): Promise<unknown> {
-  let raw: unknown;
-  try {
-    raw = body === '' ? [] : ((JSON.parse(body) as { args?: unknown }).args ?? []);
-  } catch {
-    throw new ControlError('invalid_argument', 'request body is not JSON');
-  }
-  const parsed = CONTROL_ARGS[method].safeParse(raw);
-  if (!parsed.success) {
-    const detail = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
-    throw new ControlError('invalid_argument', `${method}: ${detail}`);
-  }
-  const fn = api[method] as (...args: unknown[]) => Promise<unknown>;
-  return fn.apply(api, parsed.data as unknown[]);
-}
-
 /** Live events as SSE, one named event per ControlEvents entry, until the client goes away. */
 function streamEvents(res: ServerResponse, events: EventBus<ControlEvents>): void {
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store' });
@@ -91,25 +76,27 @@ function streamEvents(res: ServerResponse, events: EventBus<ControlEvents>): voi
   });
 }
 
-function createControlHandler({ api, events, token }: ControlServerOptions) {
+function createControlHandler({ api, events, token, onInternalError }: ControlServerOptions) {
   const tokenMatcher = new SecretMatcher();
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0]!;
-    if (!hostAllowed('127.0.0.1', req.headers.host)) return failure(res, 403, 'invalid_argument', 'Host not allowed');
+    if (!hostAllowed('127.0.0.1', req.headers.host)) return failure(res, 403, 'forbidden', 'Host not allowed');
     const auth = req.headers.authorization ?? '';
     const presented = auth.startsWith('Bearer ') ? auth.slice(7) : '';
-    if (presented === '' || !tokenMatcher.matches(presented, token)) return failure(res, 401, 'invalid_argument', 'missing or wrong control token');
+    if (presented === '' || !tokenMatcher.matches(presented, token)) return failure(res, 401, 'unauthorized', 'missing or wrong control token');
 
     if (req.method === 'GET' && path === EVENTS_PATH) return streamEvents(res, events);
     const method = path.startsWith(CONTROL_PREFIX) ? path.slice(CONTROL_PREFIX.length) : '';
-    if (req.method !== 'POST' || !isMethod(method)) return failure(res, 404, 'not_found', `no control method ${req.method} ${path}`);
+    if (req.method !== 'POST' || !isControlMethod(method)) return failure(res, 404, 'not_found', `no control method ${req.method} ${path}`);
+    let args: unknown;
     try {
-      const value = await call(api, method, await readBody(req));
-      reply(res, 200, { ok: true, value: value ?? null });
+      const body = await readBody(req);
+      args = body === '' ? [] : (JSON.parse(body) as { args?: unknown }).args;
     } catch (err) {
-      if (err instanceof ControlError) return failure(res, err.code === 'not_found' ? 404 : 400, err.code, err.message);
-      failure(res, 500, 'internal', err instanceof Error ? err.message : String(err));
+      return failure(res, 400, 'invalid_argument', err instanceof ControlError ? err.message : 'request body is not JSON');
     }
+    const result = await dispatch(api, method, args, onInternalError);
+    reply(res, result.ok ? 200 : (STATUS_BY_CODE[result.error.code] ?? 500), result);
   };
 }
 

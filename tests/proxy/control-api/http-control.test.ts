@@ -1,7 +1,9 @@
-// The ControlApi over HTTP: every method through the real server and client, and what it refuses.
+// The control contract: the same cases through every transport (the HTTP server and client, and the
+// in-process dispatcher the desktop shell's IPC uses), then what the HTTP transport itself refuses.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ControlError, type ControlApi } from '../../../src-proxy/contract/index.js';
+import { dispatchingClient } from '../../../src-proxy/control-api/dispatcher.js';
 import { createHttpControlClient } from '../../../src-proxy/control-api/http-control-client.js';
 import { startControlServer } from '../../../src-proxy/control-api/http-control-server.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../../fakes/anthropic-upstream.js';
@@ -18,8 +20,12 @@ beforeEach(async () => {
   upstream = await startFakeAnthropic();
   gateway = await startGateway();
   control = await startControlServer({ api: gateway.runtime, events: gateway.runtime.events, token: TOKEN });
-  api = createHttpControlClient(control.url, TOKEN);
 });
+
+const TRANSPORTS: Array<{ name: string; client: () => ControlApi }> = [
+  { name: 'HTTP', client: () => createHttpControlClient(control.url, TOKEN) },
+  { name: 'the in-process dispatcher', client: () => dispatchingClient(gateway.runtime) },
+];
 afterEach(async () => {
   await control.close();
   await gateway.close();
@@ -33,7 +39,11 @@ const newAccount = () => ({
   options: { base_url: upstream.url },
 });
 
-describe('the ControlApi over HTTP', () => {
+describe.each(TRANSPORTS)('the control contract over $name', ({ client }) => {
+  beforeEach(() => {
+    api = client();
+  });
+
   it('manages accounts, and the gateway uses them at once', async () => {
     const added = await api.addAccount(newAccount());
     expect(added).toMatchObject({ label: 'remote@example.com', enabled: true, options: { auth_scheme: 'x-api-key' } });
@@ -86,6 +96,17 @@ describe('the ControlApi over HTTP', () => {
     await expect(api.removeAccount('acct_nope')).rejects.toMatchObject({ code: 'not_found', message: 'No account with id acct_nope.' });
   });
 
+  it('refuses an argument its schema does not allow, with invalid_argument', async () => {
+    await expect(api.removeAccount(42 as unknown as string)).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(api.updateSettings({ port: -1 })).rejects.toMatchObject({ code: 'invalid_argument' });
+  });
+});
+
+describe('the ControlApi over HTTP', () => {
+  beforeEach(() => {
+    api = createHttpControlClient(control.url, TOKEN);
+  });
+
   it('streams live events', async () => {
     const controller = new AbortController();
     const res = await fetch(`${control.url}/control/events`, { headers: { authorization: `Bearer ${TOKEN}` }, signal: controller.signal });
@@ -112,8 +133,8 @@ describe('the ControlApi over HTTP', () => {
     const { request } = await import('undici');
     const res = await request(`${control.url}/control/getSettings`, { method: 'POST', headers, body: '{"args":[]}' });
     expect(res.statusCode).toBe(status);
-    const body = (await res.body.json()) as { ok: boolean };
-    expect(body.ok).toBe(false);
+    const body = (await res.body.json()) as { ok: boolean; error: { code: string } };
+    expect(body).toMatchObject({ ok: false, error: { code: status === 401 ? 'unauthorized' : 'forbidden' } });
   });
 
   it('refuses unknown methods and bad arguments', async () => {
