@@ -95,5 +95,19 @@ export interface ControlEvents {
 }
 export type ControlEventName = keyof ControlEvents;
 
+/** Every event name, once; a name added to ControlEvents and missing here fails to compile. */
+export const CONTROL_EVENT_NAMES = ['request', 'status', 'accounts', 'settings', 'warning'] as const satisfies readonly ControlEventName[];
+type MissingEventNames = Exclude<ControlEventName, (typeof CONTROL_EVENT_NAMES)[number]>;
+const allEventNamesListed: [MissingEventNames] extends [never] ? true : never = true;
+void allEventNamesListed;
+
+export type EventListener<K extends ControlEventName> = (payload: ControlEvents[K]) => void;
+
+/** What a shell's console holds: the ControlApi, and the live events, whatever the transport. */
+export interface ControlClient extends ControlApi {
+  /** Calls `listener` for every event of that name from now on; returns an unsubscribe. */
+  onEvent<K extends ControlEventName>(name: K, listener: EventListener<K>): () => void;
+}
+
 /** What a transport returns instead of throwing across a process or network boundary. */
 export type ControlResult<T> = { ok: true; value: T } | { ok: false; error: { code: ControlErrorCode; message: string } };

@@ -2,7 +2,19 @@
 // against the contract's list, the arguments against the method's schema, and whatever the core throws
 // becomes a ControlResult with a code. Every transport calls this; none checks arguments itself.
 
-import { CONTROL_ARGS, CONTROL_METHODS, ControlError, type ControlApi, type ControlMethod, type ControlResult } from '../contract/index.js';
+import {
+  CONTROL_ARGS,
+  CONTROL_EVENT_NAMES,
+  CONTROL_METHODS,
+  ControlError,
+  type ControlApi,
+  type ControlClient,
+  type ControlEvents,
+  type ControlMethod,
+  type ControlResult,
+} from '../contract/index.js';
+import type { EventBus } from '../lib/event-bus.js';
+import { EventSubscriptions } from './event-subscriptions.js';
 
 export function isControlMethod(name: string): name is ControlMethod {
   return (CONTROL_METHODS as string[]).includes(name);
@@ -28,9 +40,21 @@ export async function dispatch(api: ControlApi, method: string, rawArgs: unknown
   }
 }
 
-/** A ControlApi whose every call goes through `dispatch`, as a remote one would: for tests and in-process shells. */
-export function dispatchingClient(api: ControlApi): ControlApi {
-  const client: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
+/**
+ * A ControlClient whose every call goes through `dispatch`, as a remote one would, with the events of
+ * `events`: for in-process shells and tests.
+ */
+export function dispatchingClient(api: ControlApi, events: EventBus<ControlEvents>): ControlClient {
+  const offs: Array<() => void> = [];
+  const subscriptions: EventSubscriptions = new EventSubscriptions(
+    () => {
+      for (const name of CONTROL_EVENT_NAMES) offs.push(events.on(name, (payload) => subscriptions.deliver(name, payload)));
+    },
+    () => {
+      for (const off of offs.splice(0)) off();
+    },
+  );
+  const client: Record<string, unknown> = { onEvent: subscriptions.add.bind(subscriptions) };
   for (const method of CONTROL_METHODS) {
     client[method] = async (...args: unknown[]) => {
       // The arguments cross as JSON would, so nothing passes by reference that a transport could not carry.
@@ -39,5 +63,5 @@ export function dispatchingClient(api: ControlApi): ControlApi {
       return result.value;
     };
   }
-  return client as unknown as ControlApi;
+  return client as unknown as ControlClient;
 }

@@ -5,16 +5,15 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ControlError, type ControlApi, type ControlErrorCode, type ControlEventName, type ControlEvents, type ControlResult } from '../contract/index.js';
+import { CONTROL_EVENT_NAMES, ControlError, type ControlApi, type ControlErrorCode, type ControlEvents, type ControlResult } from '../contract/index.js';
 import { SecretMatcher } from '../lib/secret-compare.js';
 import { dispatch, isControlMethod } from './dispatcher.js';
 import { hostAllowed } from '../gateway/host-guard.js';
 import type { EventBus } from '../lib/event-bus.js';
 
 export const CONTROL_PREFIX = '/control/';
-const EVENTS_PATH = '/control/events';
+export const EVENTS_PATH = '/control/events';
 const MAX_BODY = 1024 * 1024;
-const EVENT_NAMES: ControlEventName[] = ['request', 'status', 'accounts', 'settings', 'warning'];
 
 export interface ControlServerOptions {
   api: ControlApi;
@@ -67,7 +66,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 function streamEvents(res: ServerResponse, events: EventBus<ControlEvents>): void {
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store' });
   res.write(': connected\n\n');
-  const offs = EVENT_NAMES.map((name) => events.on(name, (payload) => res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`)));
+  const offs = CONTROL_EVENT_NAMES.map((name) => events.on(name, (payload) => res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`)));
   const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
   keepAlive.unref();
   res.on('close', () => {

@@ -2,7 +2,7 @@
 // in-process dispatcher the desktop shell's IPC uses), then what the HTTP transport itself refuses.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ControlError, type ControlApi } from '../../../src-proxy/contract/index.js';
+import { ControlError, type ControlClient, type RequestLogEntry } from '../../../src-proxy/contract/index.js';
 import { dispatchingClient } from '../../../src-proxy/control-api/dispatcher.js';
 import { createHttpControlClient } from '../../../src-proxy/control-api/http-control-client.js';
 import { startControlServer } from '../../../src-proxy/control-api/http-control-server.js';
@@ -14,7 +14,7 @@ const TOKEN = 'test-control-token-0123456789';
 let upstream: FakeAnthropic;
 let gateway: TestGateway;
 let control: Awaited<ReturnType<typeof startControlServer>>;
-let api: ControlApi;
+let api: ControlClient;
 
 beforeEach(async () => {
   upstream = await startFakeAnthropic();
@@ -22,9 +22,9 @@ beforeEach(async () => {
   control = await startControlServer({ api: gateway.runtime, events: gateway.runtime.events, token: TOKEN });
 });
 
-const TRANSPORTS: Array<{ name: string; client: () => ControlApi }> = [
+const TRANSPORTS: Array<{ name: string; client: () => ControlClient }> = [
   { name: 'HTTP', client: () => createHttpControlClient(control.url, TOKEN) },
-  { name: 'the in-process dispatcher', client: () => dispatchingClient(gateway.runtime) },
+  { name: 'the in-process dispatcher', client: () => dispatchingClient(gateway.runtime, gateway.runtime.events) },
 ];
 afterEach(async () => {
   await control.close();
@@ -96,6 +96,24 @@ describe.each(TRANSPORTS)('the control contract over $name', ({ client }) => {
     await expect(api.removeAccount('acct_nope')).rejects.toMatchObject({ code: 'not_found', message: 'No account with id acct_nope.' });
   });
 
+  it('delivers live events to onEvent while subscribed, and none after', async () => {
+    const seen: RequestLogEntry[] = [];
+    const off = api.onEvent('request', (entry) => seen.push(entry));
+    // The stream is open once an event can reach it: keep asking until one does.
+    await expect
+      .poll(async () => {
+        await postJson(`${gateway.url}/v1/messages`, messagesBody());
+        return seen.length;
+      })
+      .toBeGreaterThan(0);
+    expect(seen[0]).toMatchObject({ path: '/v1/messages', route: 'messages' });
+    off();
+    const count = seen.length;
+    await postJson(`${gateway.url}/v1/messages`, messagesBody());
+    await new Promise((r) => setTimeout(r, 50));
+    expect(seen.length).toBe(count);
+  });
+
   it('refuses an argument its schema does not allow, with invalid_argument', async () => {
     await expect(api.removeAccount(42 as unknown as string)).rejects.toMatchObject({ code: 'invalid_argument' });
     await expect(api.updateSettings({ port: -1 })).rejects.toMatchObject({ code: 'invalid_argument' });
@@ -105,6 +123,24 @@ describe.each(TRANSPORTS)('the control contract over $name', ({ client }) => {
 describe('the ControlApi over HTTP', () => {
   beforeEach(() => {
     api = createHttpControlClient(control.url, TOKEN);
+  });
+
+  it('opens its event stream again when the server comes back', async () => {
+    const seen: RequestLogEntry[] = [];
+    const off = api.onEvent('request', (entry) => seen.push(entry));
+    const port = Number(new URL(control.url).port);
+    await control.close();
+    control = await startControlServer({ api: gateway.runtime, events: gateway.runtime.events, token: TOKEN }, port);
+    await expect
+      .poll(
+        async () => {
+          await postJson(`${gateway.url}/v1/messages`, messagesBody());
+          return seen.length;
+        },
+        { timeout: 5000 },
+      )
+      .toBeGreaterThan(0);
+    off();
   });
 
   it('streams live events', async () => {
