@@ -1,0 +1,76 @@
+// Starting, stopping and reporting the gateway listener, with the rule that it never listens beyond
+// loopback without authentication.
+
+import { ControlError, type ControlEvents, type GatewayStatus, type Settings } from '../contract/index.js';
+import type { EventBus } from '../lib/event-bus.js';
+import type { SettingsStore } from '../settings/settings-store.js';
+import { startRefusal, type BindPlan } from './bind-policy.js';
+import type { GatewayServer, ListenAddress } from './gateway-server.js';
+
+export class GatewayControl {
+  private lastError: GatewayStatus['last_error'] = null;
+
+  constructor(
+    private readonly server: GatewayServer,
+    private readonly settings: SettingsStore,
+    private readonly events: EventBus<ControlEvents>,
+    /** This run's listen address (`serve --port/--host`), over the settings'. */
+    private readonly override: Partial<ListenAddress> = {},
+  ) {}
+
+  get listening(): boolean {
+    return this.server.listening !== null;
+  }
+
+  /** Where the gateway listens with these settings: `serve --host/--port` win over them. */
+  address(s: Settings): ListenAddress {
+    return { host: this.override.host ?? s.host, port: this.override.port ?? s.port };
+  }
+
+  bindPlan(s: Settings): BindPlan {
+    return { host: this.address(s).host, fromOverride: this.override.host !== undefined, auth_mode: s.auth_mode, api_key: s.api_key };
+  }
+
+  status(): GatewayStatus {
+    const at = this.server.listening;
+    const configured = this.address(this.settings.get());
+    return {
+      running: at !== null,
+      host: at?.host ?? configured.host,
+      port: at?.port ?? configured.port,
+      url: at ? `http://${urlHost(at.host)}:${at.port}` : null,
+      started_at: this.server.since,
+      last_error: this.lastError,
+    };
+  }
+
+  async start(): Promise<GatewayStatus> {
+    const settings = this.settings.get();
+    const refusal = startRefusal(this.bindPlan(settings));
+    if (refusal !== null) {
+      this.lastError = 'insecure_bind';
+      throw new ControlError('insecure_bind', refusal);
+    }
+    try {
+      await this.server.start(this.address(settings));
+      this.lastError = null;
+    } catch (err) {
+      this.lastError = err instanceof ControlError ? err.code : 'listen_failed';
+      this.events.emit('status', this.status());
+      throw err;
+    }
+    this.events.emit('status', this.status());
+    return this.status();
+  }
+
+  async stop(graceMs?: number): Promise<GatewayStatus> {
+    await this.server.stop(graceMs);
+    this.events.emit('status', this.status());
+    return this.status();
+  }
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}

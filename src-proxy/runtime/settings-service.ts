@@ -1,0 +1,46 @@
+// Reading and changing settings. Changes run one at a time, each checked against the settings it
+// replaces, so two changes that are each safe alone (host 0.0.0.0, auth_mode off) cannot both pass; a
+// new listen address moves the listener at once.
+
+import { ControlError, type Settings, type SettingsPatch } from '../contract/index.js';
+import { SerialQueue } from '../lib/serial-queue.js';
+import { mergeSettings, type SettingsStore } from '../settings/settings-store.js';
+import { changeRefusal } from './bind-policy.js';
+import type { GatewayControl } from './gateway-control.js';
+import { rethrowInvalid } from './parse-args.js';
+
+export class SettingsService {
+  private readonly queue = new SerialQueue();
+
+  constructor(
+    private readonly store: SettingsStore,
+    private readonly gateway: GatewayControl,
+  ) {}
+
+  async get(): Promise<Settings> {
+    return this.store.get();
+  }
+
+  update(patch: SettingsPatch): Promise<Settings> {
+    return this.queue.run(async () => {
+      const current = this.store.get();
+      let next: Settings;
+      try {
+        next = mergeSettings(current, patch);
+      } catch (err) {
+        rethrowInvalid(err);
+      }
+      // The same rule as at start, checked before anything is written.
+      const refusal = changeRefusal(this.gateway.bindPlan(current), this.gateway.bindPlan(next), this.gateway.listening);
+      if (refusal !== null) throw new ControlError('insecure_bind', refusal);
+      const before = this.gateway.address(current);
+      const settings = await this.store.update(patch).catch(rethrowInvalid);
+      const after = this.gateway.address(settings);
+      if (this.gateway.listening && (before.host !== after.host || before.port !== after.port)) {
+        await this.gateway.stop();
+        await this.gateway.start();
+      }
+      return settings;
+    });
+  }
+}
