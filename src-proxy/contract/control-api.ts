@@ -56,6 +56,8 @@ export interface ControlApi {
   stopGateway(): Promise<GatewayStatus>;
   getSettings(): Promise<Settings>;
   updateSettings(patch: SettingsPatch): Promise<Settings>;
+  /** Makes a new random gateway key, stores it as `api_key`, and returns the settings holding it. */
+  generateApiKey(): Promise<Settings>;
   listAccounts(): Promise<Account[]>;
   addAccount(input: NewAccount): Promise<Account>;
   updateAccount(id: string, patch: AccountPatch): Promise<Account>;
@@ -74,6 +76,7 @@ export const CONTROL_ARGS = {
   stopGateway: z.tuple([]),
   getSettings: z.tuple([]),
   updateSettings: z.tuple([SettingsPatchSchema]),
+  generateApiKey: z.tuple([]),
   listAccounts: z.tuple([]),
   addAccount: z.tuple([NewAccountSchema]),
   updateAccount: z.tuple([z.string().min(1), AccountPatchSchema]),

@@ -113,6 +113,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     stopGateway: () => gateway.stop(),
     getSettings: () => settings.get(),
     updateSettings: (patch: SettingsPatch) => settings.update(patch),
+    generateApiKey: () => settings.generateApiKey(),
     listAccounts: () => accounts.list(),
     addAccount: (input: NewAccount) => accounts.add(input),
     updateAccount: (id: string, patch: AccountPatch) => accounts.update(id, patch),

@@ -2,6 +2,7 @@
 // replaces, so two changes that are each safe alone (host 0.0.0.0, auth_mode off) cannot both pass; a
 // new listen address moves the listener at once.
 
+import { randomBytes } from 'node:crypto';
 import { ControlError, type Settings, type SettingsPatch } from '../contract/index.js';
 import { SerialQueue } from '../lib/serial-queue.js';
 import { mergeSettings, type SettingsStore } from '../settings/settings-store.js';
@@ -19,6 +20,11 @@ export class SettingsService {
 
   async get(): Promise<Settings> {
     return this.store.get();
+  }
+
+  /** A fresh key: 32 random bytes, URL-safe, with a prefix that says what it is when it turns up somewhere. */
+  generateApiKey(): Promise<Settings> {
+    return this.update({ api_key: `sk-sy-${randomBytes(32).toString('base64url')}` });
   }
 
   update(patch: SettingsPatch): Promise<Settings> {

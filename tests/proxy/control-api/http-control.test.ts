@@ -96,6 +96,18 @@ describe.each(TRANSPORTS)('the control contract over $name', ({ client }) => {
     await expect(api.removeAccount('acct_nope')).rejects.toMatchObject({ code: 'not_found', message: 'No account with id acct_nope.' });
   });
 
+  it('generates a gateway key, stores it, and the gateway asks for it at once', async () => {
+    const before = await api.getSettings();
+    const settings = await api.generateApiKey();
+    expect(settings.api_key).toMatch(/^sk-sy-[A-Za-z0-9_-]{43}$/);
+    expect(settings.api_key).not.toBe(before.api_key);
+    expect((await api.generateApiKey()).api_key).not.toBe(settings.api_key);
+    await api.updateSettings({ auth_mode: 'strict' });
+    const key = (await api.getSettings()).api_key;
+    expect((await postJson(`${gateway.url}/v1/messages`, messagesBody(), { headers: { 'x-api-key': 'wrong' } })).status).toBe(401);
+    expect((await postJson(`${gateway.url}/v1/messages`, messagesBody(), { headers: { 'x-api-key': key } })).status).not.toBe(401);
+  });
+
   it('delivers live events to onEvent while subscribed, and none after', async () => {
     const seen: RequestLogEntry[] = [];
     const off = api.onEvent('request', (entry) => seen.push(entry));
