@@ -3,7 +3,7 @@
 // byte. Streams are split into frames without being re-encoded so the gateway can still see the first
 // event, the usage and the stop reason.
 
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { AccountOf } from '../../contract/index.js';
 import type { PreparedRequest } from '../../anthropic/prepared-request.js';
 import { SseSplitter, type FrameBatch } from '../../anthropic/sse.js';
@@ -19,16 +19,14 @@ import {
   type ProviderCapabilities,
   type UpstreamFailure,
 } from '../types.js';
-import { BaseUrls } from '../shared/base-urls.js';
-import { callUpstream, type UpstreamAnswer, type UpstreamCall } from '../shared/upstream-call.js';
-import { classifyNetworkError, streamFailure, type TimeoutSettings } from '../shared/network-errors.js';
+import { streamFailure, type TimeoutSettings } from '../shared/network-errors.js';
+import type { UpstreamAnswer } from '../shared/upstream-call.js';
+import { UpstreamClient, type UpstreamPost } from '../shared/upstream-client.js';
 import { classifyHttpFailure, type Headers } from './classify.js';
 
 type AnthropicAccount = AccountOf<'anthropic'>;
 
 const DEFAULT_VERSION = '2023-06-01';
-/** Error bodies are short; anything longer is not worth holding in memory. */
-const MAX_ERROR_BODY = 64 * 1024;
 const RELAYED_PREFIX = 'anthropic-ratelimit-';
 
 export interface AnthropicProviderOptions {
@@ -40,15 +38,12 @@ export interface AnthropicProviderOptions {
 
 export class AnthropicProvider implements Provider<AnthropicAccount> {
   readonly kind = 'anthropic' as const;
-  private readonly dispatcher: Dispatcher;
-  private readonly ownsDispatcher: boolean;
+  private readonly http: UpstreamClient;
   private readonly userAgent: string;
   private readonly now: () => number;
-  private readonly bases = new BaseUrls();
 
   constructor(opts: AnthropicProviderOptions = {}) {
-    this.ownsDispatcher = !opts.dispatcher;
-    this.dispatcher = opts.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 300_000 });
+    this.http = new UpstreamClient(opts.dispatcher);
     this.userAgent = opts.userAgent ?? 'switchyard';
     this.now = opts.now ?? Date.now;
   }
@@ -68,7 +63,7 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
     // Some compatible upstreams ignore `stream: true` and answer with one JSON message; that is still an
     // answer, gathered here and streamed to the client by the gateway itself.
     const wantsStream = req.body.stream === true;
-    const res = await this.post('/v1/messages', req.toBuffer(), creds, ctx, (status, headers) => wantsStream && isSuccess(status) && !isJson(headers));
+    const res = await this.post('/v1/messages', req.toBuffer(), creds, ctx, (headers) => wantsStream && !isJson(headers));
     if ('failure' in res) return { ok: false, failure: res.failure };
     const relayHeaders = relayed(res.headers);
     if (res.streamed) return { ok: true, kind: 'stream', batches: sseBatches(res.body, ctx), upstreamModel, relayHeaders };
@@ -99,16 +94,16 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
     return { ok: false, failure: { kind: 'server', status: res.status, message: 'upstream count_tokens answer has no input_tokens', retryAfterMs: null } };
   }
 
-  async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+  close(): Promise<void> {
+    return this.http.close();
   }
 
-  private async post(
+  private post(
     path: string,
     body: Buffer,
     { account, secret }: AccountCredentials<AnthropicAccount>,
     ctx: AttemptContext,
-    streams: UpstreamCall['streams'],
+    streams: UpstreamPost['streams'],
   ): Promise<UpstreamAnswer | { failure: UpstreamFailure }> {
     const headers: Record<string, string> = {
       'content-type': 'application/json',
@@ -119,37 +114,18 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
     if (beta) headers['anthropic-beta'] = beta;
     if (account.options.auth_scheme === 'bearer') headers.authorization = `Bearer ${secret}`;
     else headers['x-api-key'] = secret;
-
-    const base = this.bases.of(account.options.base_url);
-    let res: UpstreamAnswer;
-    try {
-      res = await callUpstream(this.dispatcher, {
-        origin: base.origin,
-        path: base.path + path,
+    return this.http.post(
+      {
+        baseUrl: account.options.base_url,
+        path,
         headers,
         body,
-        onAbort: ctx.onAbort,
-        headersTimeoutMs: ctx.headersTimeoutMs,
-        idleTimeoutMs: ctx.idleTimeoutMs,
         streams,
-        errorBodyLimit: MAX_ERROR_BODY,
-      });
-    } catch (err) {
-      return { failure: isSuccessLike(err) ? streamFailure(err, ctx) : classifyNetworkError(err, ctx) };
-    }
-    if (isSuccess(res.status)) return res;
-    const text = res.streamed ? '' : res.body.toString('utf8');
-    return { failure: classifyHttpFailure(res.status, res.headers, text, this.now(), secret) };
+        classify: (status, resHeaders, text) => classifyHttpFailure(status, resHeaders, text, this.now(), secret),
+      },
+      ctx,
+    );
   }
-}
-
-function isSuccess(status: number): boolean {
-  return status >= 200 && status < 300;
-}
-
-/** An error after the headers arrived (the body broke): a stream failure, not an unreachable upstream. */
-function isSuccessLike(err: unknown): boolean {
-  return (err as { code?: unknown } | null)?.code === 'UND_ERR_BODY_TIMEOUT' || (err as { code?: unknown } | null)?.code === 'UND_ERR_SOCKET';
 }
 
 function isJson(headers: Headers): boolean {

@@ -2,15 +2,15 @@
 // what Gemini streams back is translated into Anthropic events as it arrives. Non-streaming clients get
 // the same stream collected by the gateway, so there is one translation path.
 
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { PreparedRequest } from '../../anthropic/prepared-request.js';
 import { FrameBatch } from '../../anthropic/sse.js';
 import type { CountTokensRequest, RequestBase, StreamEvent } from '../../anthropic/types.js';
 import type { AccountOf } from '../../contract/index.js';
-import { BaseUrls } from '../shared/base-urls.js';
-import { classifyNetworkError, streamFailure, type TimeoutSettings } from '../shared/network-errors.js';
+import { streamFailure, type TimeoutSettings } from '../shared/network-errors.js';
 import { SseDataSplitter } from '../shared/sse-data.js';
-import { callUpstream, type UpstreamAnswer } from '../shared/upstream-call.js';
+import type { UpstreamAnswer } from '../shared/upstream-call.js';
+import { UpstreamClient } from '../shared/upstream-client.js';
 import {
   UpstreamError,
   type AccountCredentials,
@@ -31,7 +31,6 @@ import { ToolNameMap } from './tool-names.js';
 type GeminiAccount = AccountOf<'gemini'>;
 
 const API_VERSION = '/v1beta';
-const MAX_ERROR_BODY = 64 * 1024;
 
 export interface GeminiProviderOptions {
   /** Injected for tests; by default one keep-alive pool per upstream origin. */
@@ -43,15 +42,12 @@ export interface GeminiProviderOptions {
 
 export class GeminiProvider implements Provider<GeminiAccount> {
   readonly kind = 'gemini' as const;
-  private readonly dispatcher: Dispatcher;
-  private readonly ownsDispatcher: boolean;
+  private readonly http: UpstreamClient;
   private readonly signatures: SignatureCache;
   private readonly now: () => number;
-  private readonly bases = new BaseUrls();
 
   constructor(opts: GeminiProviderOptions = {}) {
-    this.ownsDispatcher = !opts.dispatcher;
-    this.dispatcher = opts.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 300_000 });
+    this.http = new UpstreamClient(opts.dispatcher);
     this.signatures = opts.signatures ?? new SignatureCache();
     this.now = opts.now ?? Date.now;
   }
@@ -113,8 +109,8 @@ export class GeminiProvider implements Provider<GeminiAccount> {
     return { ok: false, failure: { kind: 'server', status: res.status, message: 'upstream countTokens answer has no totalTokens', retryAfterMs: null } };
   }
 
-  async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+  close(): Promise<void> {
+    return this.http.close();
   }
 
   private translate(body: RequestBase, model: string, names: ToolNameMap): { request: GenerateContentRequest } | { failure: UpstreamFailure } {
@@ -135,33 +131,24 @@ export class GeminiProvider implements Provider<GeminiAccount> {
     }
   }
 
-  private async post(
+  private post(
     { account, secret }: AccountCredentials<GeminiAccount>,
     path: string,
     body: unknown,
     ctx: AttemptContext,
     stream: boolean,
   ): Promise<UpstreamAnswer | { failure: UpstreamFailure }> {
-    const base = this.bases.of(account.options.base_url);
-    let res: UpstreamAnswer;
-    try {
-      res = await callUpstream(this.dispatcher, {
-        origin: base.origin,
-        path: `${base.path}${API_VERSION}${path}`,
+    return this.http.post(
+      {
+        baseUrl: account.options.base_url,
+        path: API_VERSION + path,
         headers: { 'content-type': 'application/json', 'x-goog-api-key': secret },
         body: Buffer.from(JSON.stringify(body)),
-        onAbort: ctx.onAbort,
-        headersTimeoutMs: ctx.headersTimeoutMs,
-        idleTimeoutMs: ctx.idleTimeoutMs,
-        streams: (status) => stream && status >= 200 && status < 300,
-        errorBodyLimit: MAX_ERROR_BODY,
-      });
-    } catch (err) {
-      return { failure: classifyNetworkError(err, ctx) };
-    }
-    if (res.status >= 200 && res.status < 300) return res;
-    const text = res.streamed ? '' : res.body.toString('utf8');
-    return { failure: classifyGoogleFailure(res.status, res.headers, text, this.now(), secret) };
+        streams: () => stream,
+        classify: (status, headers, text) => classifyGoogleFailure(status, headers, text, this.now(), secret),
+      },
+      ctx,
+    );
   }
 }
 
