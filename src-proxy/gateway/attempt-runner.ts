@@ -65,9 +65,8 @@ export async function runAttempts<T>(o: RunnerOptions, attempt: Attempt<T>): Pro
       const sel = pool.select({ provider: route.provider, model: route.model, sessionKey: o.sessionKey, exclude: tried, allowExcluded: allowRetried });
       if (!sel.ok) {
         // After a failed attempt the client learns what that attempt met, unless the pool's own answer
-        // says more (every account cooling after rate limits: when the first is back). An exhausted
-        // quota is told as such: the client should not simply retry.
-        const coolingAfterLimits = sel.reason === 'all_cooling' && sel.cooldownReason === 'rate_limit' && last?.failure.kind !== 'quota';
+        // says more (every account cooling after rate limits: when the first is back).
+        const coolingAfterLimits = sel.reason === 'all_cooling' && sel.cooldownReason === 'rate_limit';
         if (last && !coolingAfterLimits) return { ok: false, kind: 'failed', failure: last.failure, account: last.account, committed: false };
         return { ok: false, kind: 'no_account', reason: sel.reason, retryAt: sel.retryAt, cooldownReason: sel.cooldownReason, account: last?.account ?? null };
       }

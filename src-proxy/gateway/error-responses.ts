@@ -46,9 +46,8 @@ const WORDING: Readonly<Record<FailureKind, (via: string, f: UpstreamFailure) =>
 export function failureResponse(failure: UpstreamFailure, label: string): GatewayError {
   const row = FAILURE_TABLE[failure.kind];
   const headers: Record<string, string> = {};
-  // A wait is worth saying only to a client that may try again.
-  if (failure.retryAfterMs !== null && (row.clientShouldRetry || failure.kind === 'quota')) headers['retry-after'] = seconds(failure.retryAfterMs);
-  if (!row.clientShouldRetry && failure.kind !== 'invalid' && failure.kind !== 'not_found') headers['x-should-retry'] = 'false';
+  if (row.sayWait && failure.retryAfterMs !== null) headers['retry-after'] = seconds(failure.retryAfterMs);
+  if (row.sayNoRetry) headers['x-should-retry'] = 'false';
   const message = WORDING[failure.kind](`upstream account "${label}"`, failure);
   const { status, type } = clientError(failure.kind, failure.status);
   return new GatewayError(status, message, headers, type);
