@@ -1,10 +1,12 @@
-// Listeners of live control events by name, for the clients: the stream behind them (an SSE connection,
-// an in-process bus) is opened with the first listener and closed with the last.
+// Listeners of live control events, for the clients: the project's event bus, plus the stream behind it
+// (an SSE connection, an in-process bus) opened with the first listener and closed with the last.
 
 import type { ControlEventName, ControlEvents, EventListener } from '../contract/index.js';
+import { EventBus } from '../lib/event-bus.js';
 
 export class EventSubscriptions {
-  private readonly listeners = new Map<ControlEventName, Set<(payload: unknown) => void>>();
+  // A listener that throws neither stops the others nor reaches the stream reading events (the bus reports it).
+  private readonly bus = new EventBus<ControlEvents>();
   private count = 0;
 
   constructor(
@@ -13,32 +15,20 @@ export class EventSubscriptions {
   ) {}
 
   add<K extends ControlEventName>(name: K, listener: EventListener<K>): () => void {
-    let set = this.listeners.get(name);
-    if (!set) {
-      set = new Set();
-      this.listeners.set(name, set);
-    }
-    const entry = (payload: unknown) => listener(payload as ControlEvents[K]);
-    set.add(entry);
+    const off = this.bus.on(name, listener);
     if (this.count++ === 0) this.open();
     let removed = false;
     return () => {
       if (removed) return;
       removed = true;
-      set.delete(entry);
+      off();
       if (--this.count === 0) this.close();
     };
   }
 
-  /** Hands an event to its listeners; one that throws does not keep it from the others. */
+  /** Hands an event from the stream to its listeners. */
   deliver(name: string, payload: unknown): void {
-    for (const listener of [...(this.listeners.get(name as ControlEventName) ?? [])]) {
-      try {
-        listener(payload);
-      } catch {
-        // A console view's bug must not stop the others from updating.
-      }
-    }
+    this.bus.emit(name as ControlEventName, payload as ControlEvents[ControlEventName]);
   }
 
   get active(): boolean {
