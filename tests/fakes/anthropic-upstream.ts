@@ -11,12 +11,9 @@
 // including when the client gave up on it.
 
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { setTimeout as delay } from 'node:timers/promises';
-import { captureBody, cut, firstHeader, isObject, parseJson, pause, readBody, splitOnce, writeChunk } from './fake-http.js';
+import { captureBody, cut, firstHeader, isObject, parseJson, pause, readBody, ScriptedFake, splitOnce, writeChunk } from './fake-http.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Public API
@@ -167,78 +164,18 @@ interface Exchange {
   cutByFake: boolean;
 }
 
-class FakeAnthropicServer implements FakeAnthropic {
-  url = '';
-  readonly requests: RecordedRequest[] = [];
-
-  private readonly server: Server;
-  private readonly sockets = new Set<Socket>();
-  private readonly queue: Array<Behaviour | BehaviourFn> = [];
-  private fallback: Behaviour | BehaviourFn;
-  private closing: Promise<void> | null = null;
-
+class FakeAnthropicServer extends ScriptedFake<RecordedRequest, Behaviour> implements FakeAnthropic {
   constructor(private readonly opts: FakeAnthropicOptions) {
-    this.fallback = opts.defaultBehaviour ?? { kind: 'reply' };
-    this.server = createServer((req, res) => {
-      this.handle(req, res).catch((err: unknown) => failInternally(res, err));
-    });
-    this.server.on('connection', (socket) => {
-      // Without Nagle's delay each SSE event leaves in its own TCP segment, as from the real service.
-      socket.setNoDelay(true);
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
-  }
-
-  listen(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => {
-        const { port } = this.server.address() as AddressInfo;
-        this.url = `http://127.0.0.1:${port}`;
-        resolve();
-      });
-    });
+    super(opts.defaultBehaviour ?? { kind: 'reply' }, failInternally);
   }
 
   messageRequests(): RecordedRequest[] {
     return this.requests.filter((r) => r.method === 'POST' && r.path === '/v1/messages');
   }
 
-  script(...b: Array<Behaviour | BehaviourFn>): void {
-    this.queue.push(...b);
-  }
-
-  setDefault(b: Behaviour | BehaviourFn): void {
-    this.fallback = b;
-  }
-
-  async waitFor(pred: () => boolean, timeoutMs = 2000): Promise<void> {
-    const deadline = performance.now() + timeoutMs;
-    while (!pred()) {
-      if (performance.now() >= deadline) throw new Error(`waitFor: condition still false after ${timeoutMs} ms`);
-      await delay(10);
-    }
-  }
-
-  reset(): void {
-    // Emptied in place so that a test holding `fake.requests` sees the same array.
-    this.requests.length = 0;
-    this.queue.length = 0;
-  }
-
-  close(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      // Hanging and streaming responses would keep server.close() waiting forever.
-      for (const socket of this.sockets) socket.destroy();
-    });
-    return this.closing;
-  }
-
   // -- request handling -----------------------------------------------------------------------------
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const ex = this.track(req, res);
     try {
       ex.rec.rawBody = await readBody(req);
@@ -288,7 +225,7 @@ class FakeAnthropicServer implements FakeAnthropic {
     // 'close' fires both after a complete response and when the connection dies early; only the
     // second case, when neither this fake (drop) nor close() caused it, is a client abort.
     res.on('close', () => {
-      if (!rec.finished && !ex.cutByFake && this.closing === null) {
+      if (!rec.finished && !ex.cutByFake && !this.isClosing) {
         rec.aborted = true;
         rec.abortedAt = performance.now();
       }
@@ -350,11 +287,6 @@ class FakeAnthropicServer implements FakeAnthropic {
       if (where !== null) return invalid(`${where}: Extra inputs are not permitted`);
     }
     return null;
-  }
-
-  private nextBehaviour(rec: RecordedRequest): Behaviour {
-    const next = this.queue.shift() ?? this.fallback;
-    return typeof next === 'function' ? next(rec) : next;
   }
 }
 

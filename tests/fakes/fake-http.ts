@@ -1,7 +1,9 @@
 // What both fakes do the same way with a response: write a chunk and wait for the socket, pause,
 // cut the connection, read and record bodies. Only node: built-ins, like the fakes themselves.
 
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 
 /** A response in progress, as the helpers below need it. */
@@ -94,4 +96,93 @@ export function captureBody(res: ServerResponse, into: Buffer[]): void {
     if (typeof chunk !== 'function') keep(chunk);
     return (end as (...args: unknown[]) => ServerResponse).call(this, chunk, ...rest);
   } as typeof res.end;
+}
+
+/**
+ * A loopback HTTP server that records every request and answers from a script of behaviours (then a
+ * default): the part both fakes share. Subclasses handle requests; `nextBehaviour` takes the script.
+ */
+export abstract class ScriptedFake<Rec, B extends object> {
+  url = '';
+  /** Every request, in arrival order. */
+  readonly requests: Rec[] = [];
+
+  private readonly server: Server;
+  private readonly sockets = new Set<Socket>();
+  private readonly queue: Array<B | ((rec: Rec) => B)> = [];
+  private closing: Promise<void> | null = null;
+
+  protected constructor(
+    private fallback: B | ((rec: Rec) => B),
+    /** A bug in the fake itself: answer it if still possible, so the test fails loudly rather than hangs. */
+    failInternally: (res: ServerResponse, err: unknown) => void,
+  ) {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((err: unknown) => failInternally(res, err));
+    });
+    this.server.on('connection', (socket) => {
+      // Without Nagle's delay each streamed event leaves in its own TCP segment, as from the real service.
+      socket.setNoDelay(true);
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+  }
+
+  protected abstract handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+
+  /** Whether close() has begun (a connection it cuts is not a client abort). */
+  protected get isClosing(): boolean {
+    return this.closing !== null;
+  }
+
+  listen(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(0, '127.0.0.1', () => {
+        const { port } = this.server.address() as AddressInfo;
+        this.url = `http://127.0.0.1:${port}`;
+        resolve();
+      });
+    });
+  }
+
+  /** Queued, one consumed per request that reaches a behaviour. */
+  script(...b: Array<B | ((rec: Rec) => B)>): void {
+    this.queue.push(...b);
+  }
+
+  setDefault(b: B | ((rec: Rec) => B)): void {
+    this.fallback = b;
+  }
+
+  /** Polls; rejects on timeout (default 2000 ms). */
+  async waitFor(pred: () => boolean, timeoutMs = 2000): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (!pred()) {
+      if (performance.now() >= deadline) throw new Error(`waitFor: condition still false after ${timeoutMs} ms`);
+      await delay(10);
+    }
+  }
+
+  /** Clears requests and script. */
+  reset(): void {
+    // Emptied in place so that a test holding `fake.requests` sees the same array.
+    this.requests.length = 0;
+    this.queue.length = 0;
+  }
+
+  /** Closes the server and destroys open sockets. */
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      // Hanging and streaming responses would keep server.close() waiting forever.
+      for (const socket of this.sockets) socket.destroy();
+    });
+    return this.closing;
+  }
+
+  protected nextBehaviour(rec: Rec): B {
+    const next = this.queue.shift() ?? this.fallback;
+    return typeof next === 'function' ? (next as (rec: Rec) => B)(rec) : next;
+  }
 }

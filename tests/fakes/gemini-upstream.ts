@@ -15,12 +15,9 @@
 // including when the client gave up on it, with the bytes the fake sent.
 
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { setTimeout as delay } from 'node:timers/promises';
-import { captureBody, cut, firstHeader, isObject, parseJson, pause, readBody, splitOnce, writeChunk } from './fake-http.js';
+import { captureBody, cut, firstHeader, isObject, parseJson, pause, readBody, ScriptedFake, splitOnce, writeChunk } from './fake-http.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Public API
@@ -327,79 +324,24 @@ interface ReplyContext {
   signThoughts: boolean;
 }
 
-class FakeGeminiServer implements FakeGemini {
-  url = '';
-  readonly requests: RecordedRequest[] = [];
-
-  private readonly server: Server;
-  private readonly sockets = new Set<Socket>();
-  private readonly queue: Array<Behaviour | BehaviourFn> = [];
+class FakeGeminiServer extends ScriptedFake<RecordedRequest, Behaviour> implements FakeGemini {
   private readonly issued = new Map<string, string>();
-  private fallback: Behaviour | BehaviourFn;
-  private closing: Promise<void> | null = null;
 
   constructor(private readonly opts: FakeGeminiOptions) {
-    this.fallback = opts.defaultBehaviour ?? { kind: 'reply' };
-    this.server = createServer((req, res) => {
-      this.handle(req, res).catch((err: unknown) => failInternally(res, err));
-    });
-    this.server.on('connection', (socket) => {
-      // Without Nagle's delay each SSE chunk leaves in its own TCP segment, as from the real service.
-      socket.setNoDelay(true);
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
-  }
-
-  listen(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => {
-        const { port } = this.server.address() as AddressInfo;
-        this.url = `http://127.0.0.1:${port}`;
-        resolve();
-      });
-    });
+    super(opts.defaultBehaviour ?? { kind: 'reply' }, failInternally);
   }
 
   generateRequests(): RecordedRequest[] {
     return this.requests.filter((r) => r.action === 'generateContent' || r.action === 'streamGenerateContent');
   }
 
-  script(...b: Array<Behaviour | BehaviourFn>): void {
-    this.queue.push(...b);
-  }
-
-  setDefault(b: Behaviour | BehaviourFn): void {
-    this.fallback = b;
-  }
-
   signatures(): Map<string, string> {
     return new Map(this.issued);
   }
 
-  async waitFor(pred: () => boolean, timeoutMs = 2000): Promise<void> {
-    const deadline = performance.now() + timeoutMs;
-    while (!pred()) {
-      if (performance.now() >= deadline) throw new Error(`waitFor: condition still false after ${timeoutMs} ms`);
-      await delay(10);
-    }
-  }
-
-  reset(): void {
-    // Emptied in place so that a test holding `fake.requests` sees the same array.
-    this.requests.length = 0;
-    this.queue.length = 0;
+  override reset(): void {
+    super.reset();
     this.issued.clear();
-  }
-
-  close(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      // Hanging and streaming responses would keep server.close() waiting forever.
-      for (const socket of this.sockets) socket.destroy();
-    });
-    return this.closing;
   }
 
   private get models(): readonly string[] {
@@ -408,7 +350,7 @@ class FakeGeminiServer implements FakeGemini {
 
   // -- request handling -----------------------------------------------------------------------------
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const ex = this.track(req, res);
     try {
       ex.rec.rawBody = await readBody(req);
@@ -471,7 +413,7 @@ class FakeGeminiServer implements FakeGemini {
     // 'close' fires both after a complete response and when the connection dies early; only the
     // second case, when neither this fake (drop) nor close() caused it, is a client abort.
     res.on('close', () => {
-      if (!rec.finished && !ex.cutByFake && this.closing === null) {
+      if (!rec.finished && !ex.cutByFake && !this.isClosing) {
         rec.aborted = true;
         rec.abortedAt = performance.now();
       }
@@ -610,11 +552,6 @@ class FakeGeminiServer implements FakeGemini {
     const sig = given ?? Buffer.concat([Buffer.from('fake-gemini-signature:'), randomBytes(33)]).toString('base64');
     this.issued.set(sig, model);
     return sig;
-  }
-
-  private nextBehaviour(rec: RecordedRequest): Behaviour {
-    const next = this.queue.shift() ?? this.fallback;
-    return typeof next === 'function' ? next(rec) : next;
   }
 }
 
