@@ -40,12 +40,10 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
   readonly kind = 'anthropic' as const;
   private readonly http: UpstreamClient;
   private readonly userAgent: string;
-  private readonly now: () => number;
 
   constructor(opts: AnthropicProviderOptions = {}) {
-    this.http = new UpstreamClient(opts.dispatcher);
+    this.http = new UpstreamClient(opts.dispatcher, opts.now);
     this.userAgent = opts.userAgent ?? 'switchyard';
-    this.now = opts.now ?? Date.now;
   }
 
   capabilities(account: AnthropicAccount): ProviderCapabilities {
@@ -63,7 +61,7 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
     // Some compatible upstreams ignore `stream: true` and answer with one JSON message; that is still an
     // answer, gathered here and streamed to the client by the gateway itself.
     const wantsStream = req.body.stream === true;
-    const res = await this.post('/v1/messages', req.toBuffer(), creds, ctx, (headers) => wantsStream && !isJson(headers));
+    const res = await this.post('/v1/messages', req.toBuffer(), creds, ctx, wantsStream && notJson);
     if ('failure' in res) return { ok: false, failure: res.failure };
     const relayHeaders = relayed(res.headers);
     if (res.streamed) return { ok: true, kind: 'stream', batches: sseBatches(res.body, ctx), upstreamModel, relayHeaders };
@@ -83,7 +81,7 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
   }
 
   async countTokens(req: PreparedRequest<CountTokensRequest>, creds: AccountCredentials<AnthropicAccount>, ctx: AttemptContext): Promise<CountTokensResult> {
-    const res = await this.post('/v1/messages/count_tokens', req.toBuffer(), creds, ctx, () => false);
+    const res = await this.post('/v1/messages/count_tokens', req.toBuffer(), creds, ctx, false);
     if ('failure' in res) return { ok: false, failure: res.failure };
     try {
       const body = JSON.parse(res.body.toString('utf8')) as { input_tokens?: unknown };
@@ -121,16 +119,18 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
         headers,
         body,
         streams,
-        classify: (status, resHeaders, text) => classifyHttpFailure(status, resHeaders, text, this.now(), secret),
+        secret,
+        classify: classifyHttpFailure,
       },
       ctx,
     );
   }
 }
 
-function isJson(headers: Headers): boolean {
+/** Some compatible upstreams answer a streaming request with one JSON message: that is gathered instead. */
+function notJson(headers: Headers): boolean {
   const type = headers['content-type'];
-  return typeof type === 'string' && type.toLowerCase().startsWith('application/json');
+  return !(typeof type === 'string' && type.toLowerCase().startsWith('application/json'));
 }
 
 function relayed(headers: Headers): Record<string, string> {

@@ -47,7 +47,7 @@ export class GeminiProvider implements Provider<GeminiAccount> {
   private readonly now: () => number;
 
   constructor(opts: GeminiProviderOptions = {}) {
-    this.http = new UpstreamClient(opts.dispatcher);
+    this.http = new UpstreamClient(opts.dispatcher, opts.now);
     this.signatures = opts.signatures ?? new SignatureCache();
     this.now = opts.now ?? Date.now;
   }
@@ -144,8 +144,9 @@ export class GeminiProvider implements Provider<GeminiAccount> {
         path: API_VERSION + path,
         headers: { 'content-type': 'application/json', 'x-goog-api-key': secret },
         body: Buffer.from(JSON.stringify(body)),
-        streams: () => stream,
-        classify: (status, headers, text) => classifyGoogleFailure(status, headers, text, this.now(), secret),
+        streams: stream,
+        secret,
+        classify: classifyGoogleFailure,
       },
       ctx,
     );

@@ -18,18 +18,25 @@ export interface UpstreamPost {
   path: string;
   headers: Record<string, string>;
   body: Buffer;
-  /** Whether a 2xx answer with these headers is read as a stream rather than gathered. */
-  streams(headers: Headers): boolean;
-  /** A non-2xx answer (its status, headers and first bytes) as the provider's failure. */
-  classify(status: number, headers: Headers, bodyText: string): UpstreamFailure;
+  /** Whether a 2xx answer is read as a stream rather than gathered (or a test of its headers). */
+  streams: boolean | ((headers: Headers) => boolean);
+  /** The account's key, for the classifier to scrub from anything it keeps. */
+  secret: string;
+  /** The provider's reading of a non-2xx answer (status, headers, first bytes), as a failure. */
+  classify: FailureClassifier;
 }
+
+export type FailureClassifier = (status: number, headers: Headers, bodyText: string, now: number, secret: string) => UpstreamFailure;
 
 export class UpstreamClient {
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
   private readonly bases = new BaseUrls();
 
-  constructor(dispatcher?: Dispatcher) {
+  constructor(
+    dispatcher?: Dispatcher,
+    private readonly now: () => number = Date.now,
+  ) {
     this.ownsDispatcher = !dispatcher;
     this.dispatcher = dispatcher ?? new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 300_000 });
   }
@@ -47,7 +54,7 @@ export class UpstreamClient {
         onAbort: ctx.onAbort,
         headersTimeoutMs: ctx.headersTimeoutMs,
         idleTimeoutMs: ctx.idleTimeoutMs,
-        streams: (status, headers) => isSuccess(status) && p.streams(headers),
+        streams: (status, headers) => isSuccess(status) && (typeof p.streams === 'boolean' ? p.streams : p.streams(headers)),
         errorBodyLimit: MAX_ERROR_BODY,
       });
     } catch (err) {
@@ -55,7 +62,7 @@ export class UpstreamClient {
       return { failure: brokeMidBody(err) ? streamFailure(err, ctx) : classifyNetworkError(err, ctx) };
     }
     if (isSuccess(res.status)) return res;
-    return { failure: p.classify(res.status, res.headers, res.streamed ? '' : res.body.toString('utf8')) };
+    return { failure: p.classify(res.status, res.headers, res.streamed ? '' : res.body.toString('utf8'), this.now(), p.secret) };
   }
 
   async close(): Promise<void> {
