@@ -65,7 +65,13 @@ export const CLI_ACCOUNT_KINDS: Readonly<Record<AccountKind, CliAccountKind>> = 
         options: { ...(baseUrl ? { base_url: baseUrl } : {}), count_tokens: values['no-count-tokens'] !== true },
       } as NewAccount;
     },
-    upstream: (a) => `${a.options.base_url}  key via x-goog-api-key`,
+    upstream: (a) => (a.provider === 'gemini' ? `${a.options.base_url}  key via x-goog-api-key` : ''),
+  },
+  antigravity: {
+    flags: {},
+    example: '--provider antigravity --key-env VAR --label EMAIL',
+    newAccount: (label, refreshToken) => ({ provider: 'antigravity', label, refresh_token: refreshToken, options: {} }),
+    upstream: (a) => (a.provider === 'antigravity' ? `Code Assist v1internal${a.learned.project_id ? `  project ${a.learned.project_id}` : ''}` : ''),
   },
 };
 

@@ -41,6 +41,13 @@ export const GeminiOptionsSchema = z.object({
 });
 export type GeminiOptions = z.infer<typeof GeminiOptionsSchema>;
 
+/** Options of a Google account served over Code Assist `v1internal`. */
+export const AntigravityOptionsSchema = z.object({
+  /** A Code Assist project to use instead of the one discovered for the account. */
+  project_id: z.string().trim().min(1).optional(),
+});
+export type AntigravityOptions = z.infer<typeof AntigravityOptionsSchema>;
+
 /**
  * Every account kind in one place: the options it keeps and the shape of its secret. A kind added here
  * and to the account union below is known to the runtime, the CLI and the console alike.
@@ -48,6 +55,8 @@ export type GeminiOptions = z.infer<typeof GeminiOptionsSchema>;
 export const ACCOUNT_KINDS = {
   anthropic: { options: AnthropicOptionsSchema, secret: 'api_key' },
   gemini: { options: GeminiOptionsSchema, secret: 'api_key' },
+  /** A Google account: its secret is an OAuth refresh token, obtained by signing in. */
+  antigravity: { options: AntigravityOptionsSchema, secret: 'refresh_token' },
 } as const;
 export type AccountKind = keyof typeof ACCOUNT_KINDS;
 export const ACCOUNT_KIND_NAMES = Object.keys(ACCOUNT_KINDS) as AccountKind[];
@@ -129,31 +138,50 @@ export const GeminiAccountSchema = z.object({
   options: GeminiOptionsSchema,
 });
 
+export const AntigravityAccountSchema = z.object({
+  ...accountCommon,
+  provider: z.literal('antigravity'),
+  options: AntigravityOptionsSchema,
+});
+
 /** An account as stored and shown. Secrets are kept apart, in a SecretStore. */
-export const AccountSchema = z.discriminatedUnion('provider', [AnthropicAccountSchema, GeminiAccountSchema]);
+export const AccountSchema = z.discriminatedUnion('provider', [AnthropicAccountSchema, GeminiAccountSchema, AntigravityAccountSchema]);
 export type Account = z.infer<typeof AccountSchema>;
 export type AccountOf<K extends Account['provider']> = Extract<Account, { provider: K }>;
 
 const newAccountCommon = {
   label: z.string().trim().min(1).max(200),
-  api_key: z.string().trim().min(1),
   enabled: z.boolean().optional(),
 };
+const apiKey = { api_key: z.string().trim().min(1) };
 
 export const NewAccountSchema = z.discriminatedUnion('provider', [
-  z.object({ ...newAccountCommon, provider: z.literal('anthropic'), options: AnthropicOptionsSchema }),
+  z.object({ ...newAccountCommon, ...apiKey, provider: z.literal('anthropic'), options: AnthropicOptionsSchema }),
   z.object({
     ...newAccountCommon,
+    ...apiKey,
     provider: z.literal('gemini'),
     options: GeminiOptionsSchema.default({ base_url: GEMINI_DEFAULT_BASE_URL, count_tokens: true }),
   }),
+  z.object({
+    ...newAccountCommon,
+    /** A Google OAuth refresh token (from a sign-in, or imported). */
+    refresh_token: z.string().trim().min(1),
+    provider: z.literal('antigravity'),
+    options: AntigravityOptionsSchema.default({}),
+  }),
 ]);
+
+/** The secret a new account brings, whatever its kind calls it. */
+export function newAccountSecret(input: z.infer<typeof NewAccountSchema>): string {
+  return input.provider === 'antigravity' ? input.refresh_token : input.api_key;
+}
 export type NewAccount = z.input<typeof NewAccountSchema>;
 
 export const AccountPatchSchema = z.object({
   label: z.string().trim().min(1).max(200).optional(),
   enabled: z.boolean().optional(),
-  /** Replaces the stored key and clears an `invalid` health mark. */
+  /** Replaces the stored secret (API key or refresh token) and clears an `invalid` health mark. */
   api_key: z.string().trim().min(1).optional(),
   /** Options of the account's own kind; checked against that kind's schema when applied. */
   options: z.record(z.string(), z.unknown()).optional(),

@@ -28,6 +28,46 @@ export const DEFAULT_REQUEST_DEADLINE_MS = 600_000;
 
 export const SETTINGS_VERSION = 2;
 
+/** Google's own OAuth endpoints; settings so tests and users behind a corporate proxy can point them elsewhere. */
+export const GOOGLE_AUTH_URL = 'https://accounts.google.com/o/oauth2/v2/auth';
+export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
+export const GOOGLE_USERINFO_URL = 'https://www.googleapis.com/oauth2/v2/userinfo';
+/** Code Assist `v1internal` hosts, tried in this order on 404, 5xx and network errors. */
+export const ANTIGRAVITY_BASE_URLS = [
+  'https://daily-cloudcode-pa.sandbox.googleapis.com',
+  'https://daily-cloudcode-pa.googleapis.com',
+  'https://cloudcode-pa.googleapis.com',
+] as const;
+
+const httpUrl = z
+  .string()
+  .trim()
+  .url()
+  .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL')
+  .transform((u) => u.replace(/\/+$/, ''));
+
+/**
+ * How Google accounts sign in. The OAuth client is the user's to give (headless: also from the
+ * environment); nothing of it is a constant in the code.
+ */
+export const GoogleSettingsSchema = z.object({
+  client_id: z.string().trim().default(''),
+  client_secret: z.string().trim().default(''),
+  auth_url: httpUrl.default(GOOGLE_AUTH_URL),
+  token_url: httpUrl.default(GOOGLE_TOKEN_URL),
+  userinfo_url: httpUrl.default(GOOGLE_USERINFO_URL),
+});
+export type GoogleSettings = z.infer<typeof GoogleSettingsSchema>;
+
+export const AntigravitySettingsSchema = z.object({
+  /** Code Assist origins without `/v1internal`, tried in order. */
+  base_urls: z
+    .array(httpUrl.transform((u) => u.replace(/\/v1internal$/, '')))
+    .min(1)
+    .default([...ANTIGRAVITY_BASE_URLS]),
+});
+export type AntigravitySettings = z.infer<typeof AntigravitySettingsSchema>;
+
 export const SettingsSchema = z.object({
   version: z.literal(SETTINGS_VERSION).default(SETTINGS_VERSION),
   port: z.number().int().min(1).max(65_535).default(DEFAULT_PORT),
@@ -62,6 +102,8 @@ export const SettingsSchema = z.object({
     .default(DEFAULT_REQUEST_DEADLINE_MS),
   /** Request log entries kept on disk (and shown after a restart). */
   log_history_limit: z.number().int().min(0).max(100_000).default(2000),
+  google: GoogleSettingsSchema.default(() => GoogleSettingsSchema.parse({})),
+  antigravity: AntigravitySettingsSchema.default(() => AntigravitySettingsSchema.parse({})),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export const SettingsPatchSchema = patchOf(SettingsSchema.omit({ version: true }));

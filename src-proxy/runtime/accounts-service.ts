@@ -8,6 +8,7 @@ import {
   AccountSchema,
   ControlError,
   NewAccountSchema,
+  newAccountSecret,
   type Account,
   type AccountPatch,
   type NewAccount,
@@ -41,7 +42,7 @@ export class AccountsService {
       created_at: Date.now(),
     });
     // The key first: an account never exists without its key.
-    await this.secrets.set(account.id, parsed.api_key);
+    await this.secrets.set(account.id, newAccountSecret(parsed));
     try {
       await this.accounts.add(account);
     } catch (err) {

@@ -1,0 +1,15 @@
+// The seam between the Code Assist provider and Google sign-in: the provider asks for an access token
+// for an account and its refresh token, and says when the upstream refused one. Refreshing, caching and
+// disabling an account whose refresh token is revoked all happen behind this port.
+
+export interface AccessTokens {
+  /**
+   * A live access token for the account: the cached one while it is valid for a while yet, otherwise a
+   * fresh one from the token endpoint, one refresh at a time per account however many requests wait.
+   * Throws an UpstreamError (kind `auth` when the refresh token is refused, `network`/`timeout`/`server`
+   * when the token endpoint cannot be reached) so the attempt loop treats it like any upstream failure.
+   */
+  get(accountId: string, refreshToken: string, signal: AbortSignal): Promise<string>;
+  /** The upstream refused `accessToken` (401): forget it, so the next `get` refreshes. */
+  invalidate(accountId: string, accessToken: string): void;
+}
