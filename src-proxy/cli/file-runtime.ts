@@ -5,6 +5,7 @@ import type { Warning } from '../contract/index.js';
 import { FileAccountStore } from '../accounts/file-account-store.js';
 import { FileSecretStore } from '../accounts/file-secret-store.js';
 import { FileRequestHistory } from '../logs/request-log.js';
+import { FileStatsStore } from '../logs/file-stats-store.js';
 import { createRuntime, type Runtime, type RuntimeDeps } from '../runtime/create-runtime.js';
 import { FileSettingsStore } from '../settings/file-settings-store.js';
 
@@ -13,6 +14,7 @@ const DATA_FILES = {
   accounts: 'accounts.json',
   secrets: 'secrets.json',
   history: 'request-history.jsonl',
+  stats: 'stats.json',
 } as const;
 
 export async function openFileRuntime(dataDir: string, extra: Partial<RuntimeDeps> = {}): Promise<Runtime> {
@@ -25,5 +27,6 @@ export async function openFileRuntime(dataDir: string, extra: Partial<RuntimeDep
     limit: () => settings.get().log_history_limit,
     onWarning: warn,
   });
-  return createRuntime({ settings, accounts, secrets, history, warnings, ...extra });
+  const stats = await FileStatsStore.open(join(dataDir, DATA_FILES.stats), warn);
+  return createRuntime({ settings, accounts, secrets, history, stats, warnings, ...extra });
 }

@@ -9,6 +9,7 @@ const WARNING_TEXT: Record<Warning['code'], string> = {
   accounts_corrupt: 'The accounts file could not be read; starting with no accounts.',
   secrets_corrupt: 'The secrets file could not be read; accounts have no keys until you set them again.',
   history_corrupt: 'The request history could not be read; starting with an empty history.',
+  stats_corrupt: 'The usage statistics could not be read; counting starts again from zero.',
 };
 
 export function describeWarning(w: Warning): string {

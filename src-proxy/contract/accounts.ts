@@ -189,3 +189,24 @@ export const AccountPatchSchema = z.object({
   reset_health: z.boolean().optional(),
 });
 export type AccountPatch = z.input<typeof AccountPatchSchema>;
+
+/** Where `exportAccounts` writes, on the machine running the gateway. Secrets only when asked for. */
+export const AccountsExportRequestSchema = z
+  .object({
+    path: z.string().trim().min(1),
+    include_secrets: z.boolean(),
+  })
+  .strict();
+export type AccountsExportRequest = z.infer<typeof AccountsExportRequestSchema>;
+export interface AccountsExportResult {
+  path: string;
+  count: number;
+}
+
+export const AccountsImportRequestSchema = z.object({ path: z.string().trim().min(1) }).strict();
+export type AccountsImportRequest = z.infer<typeof AccountsImportRequestSchema>;
+export interface AccountsImportResult {
+  added: number;
+  /** Entries already present (same kind and label) or without a secret to serve with. */
+  skipped: number;
+}

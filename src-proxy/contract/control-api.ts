@@ -1,7 +1,20 @@
 import { z } from 'zod';
-import { AccountPatchSchema, NewAccountSchema, type Account, type AccountPatch, type NewAccount } from './accounts.js';
+import {
+  AccountPatchSchema,
+  AccountsExportRequestSchema,
+  AccountsImportRequestSchema,
+  NewAccountSchema,
+  type Account,
+  type AccountPatch,
+  type AccountsExportRequest,
+  type AccountsExportResult,
+  type AccountsImportRequest,
+  type AccountsImportResult,
+  type NewAccount,
+} from './accounts.js';
 import { RequestQuerySchema, type RequestLogEntry, type RequestQuery } from './request-log.js';
 import { SettingsPatchSchema, type Settings, type SettingsPatch } from './settings.js';
+import { StatsQuerySchema, type StatsQuery, type StatsReport } from './stats.js';
 
 export interface GatewayStatus {
   running: boolean;
@@ -40,7 +53,7 @@ export class ControlError extends Error {
 }
 
 /** Conditions a user should see, raised by the core as codes. */
-export const WARNING_CODES = ['settings_corrupt', 'accounts_corrupt', 'secrets_corrupt', 'history_corrupt'] as const;
+export const WARNING_CODES = ['settings_corrupt', 'accounts_corrupt', 'secrets_corrupt', 'history_corrupt', 'stats_corrupt'] as const;
 export interface Warning {
   code: (typeof WARNING_CODES)[number];
   /** The file that was moved aside, and where it went. */
@@ -62,8 +75,14 @@ export interface ControlApi {
   addAccount(input: NewAccount): Promise<Account>;
   updateAccount(id: string, patch: AccountPatch): Promise<Account>;
   removeAccount(id: string): Promise<void>;
+  /** Writes the accounts to a file on the gateway's machine; keys and tokens only with `include_secrets`. */
+  exportAccounts(req: AccountsExportRequest): Promise<AccountsExportResult>;
+  /** Adds the accounts of an exported file that are not here yet. */
+  importAccounts(req: AccountsImportRequest): Promise<AccountsImportResult>;
   listRequests(query: RequestQuery): Promise<RequestLogEntry[]>;
   clearRequests(): Promise<void>;
+  /** Requests, failures and tokens per account and upstream model, by hour or by day; survives restarts. */
+  getStats(query: StatsQuery): Promise<StatsReport>;
   listWarnings(): Promise<Warning[]>;
 }
 
@@ -81,12 +100,27 @@ export const CONTROL_ARGS = {
   addAccount: z.tuple([NewAccountSchema]),
   updateAccount: z.tuple([z.string().min(1), AccountPatchSchema]),
   removeAccount: z.tuple([z.string().min(1)]),
+  exportAccounts: z.tuple([AccountsExportRequestSchema]),
+  importAccounts: z.tuple([AccountsImportRequestSchema]),
   listRequests: z.tuple([RequestQuerySchema]),
   clearRequests: z.tuple([]),
+  getStats: z.tuple([StatsQuerySchema]),
   listWarnings: z.tuple([]),
 } satisfies Record<ControlMethod, z.ZodTuple>;
 
 export const CONTROL_METHODS = Object.keys(CONTROL_ARGS) as ControlMethod[];
+
+// Each schema is bound to its method's signature: what a schema accepts must be what the method takes,
+// and what it yields must be callable with. A schema that drifts from its method fails to compile here.
+type ArgsOf<M extends ControlMethod> = Parameters<ControlApi[M]>;
+type SchemaFits<M extends ControlMethod> = [z.output<(typeof CONTROL_ARGS)[M]>] extends [ArgsOf<M>]
+  ? [ArgsOf<M>] extends [z.input<(typeof CONTROL_ARGS)[M]>]
+    ? true
+    : false
+  : false;
+type DriftedSchemas = { [M in ControlMethod]: SchemaFits<M> extends true ? never : M }[ControlMethod];
+const schemasFitMethods: [DriftedSchemas] extends [never] ? true : never = true;
+void schemasFitMethods;
 
 /** Events the core pushes to every connected console. */
 export interface ControlEvents {

@@ -7,6 +7,8 @@ export const AuthModeSchema = z.enum(AUTH_MODES);
 export type AuthMode = z.infer<typeof AuthModeSchema>;
 
 export const DEFAULT_PORT = 8045;
+/** The headless console and its control API listen here, apart from the gateway. */
+export const DEFAULT_CONSOLE_PORT = 8046;
 export const DEFAULT_HOST = '127.0.0.1';
 /** The Anthropic API's own request cap. */
 export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
@@ -72,6 +74,8 @@ export const SettingsSchema = z.object({
   version: z.literal(SETTINGS_VERSION).default(SETTINGS_VERSION),
   port: z.number().int().min(1).max(65_535).default(DEFAULT_PORT),
   host: z.string().trim().min(1).default(DEFAULT_HOST),
+  /** The headless console's port (loopback only); 0 picks a free one. Applies at the next start of `serve`. */
+  console_port: z.number().int().min(0).max(65_535).default(DEFAULT_CONSOLE_PORT),
   api_key: z.string().default(''),
   auth_mode: AuthModeSchema.default('off'),
   max_body_bytes: z
@@ -117,6 +121,7 @@ export function defaultSettings(): Settings {
 export const SCALAR_SETTING_KEYS = [
   'port',
   'host',
+  'console_port',
   'api_key',
   'auth_mode',
   'max_body_bytes',

@@ -2,6 +2,8 @@
 // removed with it, and option changes are checked by the account's own kind.
 
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
 import {
   ACCOUNT_KINDS,
   AccountPatchSchema,
@@ -11,8 +13,14 @@ import {
   newAccountSecret,
   type Account,
   type AccountPatch,
+  type AccountsExportRequest,
+  type AccountsExportResult,
+  type AccountsImportRequest,
+  type AccountsImportResult,
   type NewAccount,
 } from '../contract/index.js';
+import { exportFileText, parseExportFile } from '../accounts/accounts-export.js';
+import { writeFileAtomic } from '../settings/json-file.js';
 import type { StoreAccountPool } from '../accounts/account-pool.js';
 import type { AccountStore } from '../accounts/account-store.js';
 import type { SecretStore } from '../accounts/secret-store.js';
@@ -79,11 +87,55 @@ export class AccountsService {
     await this.secrets.delete(id);
   }
 
+  async exportAccounts({ path, include_secrets }: AccountsExportRequest): Promise<AccountsExportResult> {
+    const target = requireFullPath(path);
+    const accounts = [...this.accounts.list()];
+    const text = exportFileText(accounts, include_secrets ? (id) => this.secrets.get(id) : null, Date.now());
+    // Readable by the user only, secrets or not: labels are often email addresses.
+    await writeFileAtomic(target, text, 0o600).catch((err: NodeJS.ErrnoException) => {
+      throw new ControlError('invalid_argument', `Cannot write ${target} (${err.code ?? 'error'}).`);
+    });
+    return { path: target, count: accounts.length };
+  }
+
+  async importAccounts({ path }: AccountsImportRequest): Promise<AccountsImportResult> {
+    const source = requireFullPath(path);
+    let text: string;
+    try {
+      text = await readFile(source, 'utf8');
+    } catch (err) {
+      throw new ControlError('invalid_argument', `Cannot read ${source} (${(err as NodeJS.ErrnoException).code ?? 'error'}).`);
+    }
+    // The file's own words are never quoted back: an export may hold keys.
+    const parsed = parseExportFile(text);
+    if (!parsed) throw new ControlError('invalid_argument', `${source} is not a Switchyard accounts export.`);
+    const present = new Set(this.accounts.list().map((a) => `${a.provider}\n${a.label}`));
+    let added = 0;
+    let skipped = parsed.unusable;
+    for (const input of parsed.accounts) {
+      const key = `${input.provider}\n${input.label}`;
+      if (present.has(key)) {
+        skipped++;
+        continue;
+      }
+      await this.add(input);
+      present.add(key);
+      added++;
+    }
+    return { added, skipped };
+  }
+
   private require(id: string): Account {
     const account = this.accounts.get(id);
     if (!account) throw new ControlError('not_found', `No account with id ${id}.`);
     return account;
   }
+}
+
+/** Import and export act on the gateway's machine, whose working directory means nothing to the console. */
+function requireFullPath(path: string): string {
+  if (!isAbsolute(path)) throw new ControlError('invalid_argument', `Give a full path (got "${path}").`);
+  return path;
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

@@ -10,6 +10,7 @@ import {
   type RequestQuery,
   type Settings,
   type SettingsPatch,
+  type StatsQuery,
   type Warning,
 } from '../contract/index.js';
 import { StoreAccountPool } from '../accounts/account-pool.js';
@@ -19,6 +20,7 @@ import { createGatewayApp } from '../gateway/app.js';
 import { EventBus } from '../lib/event-bus.js';
 import { reportUnhandled } from '../lib/report.js';
 import { RequestLog, type RequestHistory } from '../logs/request-log.js';
+import { UsageStats, type StatsStore } from '../logs/usage-stats.js';
 import { AnthropicProvider } from '../providers/anthropic/anthropic-provider.js';
 import { GeminiProvider } from '../providers/gemini/gemini-provider.js';
 import type { ProviderRegistry } from '../providers/types.js';
@@ -38,6 +40,8 @@ export interface RuntimeDeps {
   accounts: AccountStore;
   secrets: SecretStore;
   history?: RequestHistory;
+  /** Where usage per hour and per day is kept; in memory only without one. */
+  stats?: StatsStore;
   /** Defaults to one provider per supported kind. */
   providers?: ProviderRegistry;
   /** Problems found while opening the stores (files moved aside). */
@@ -61,10 +65,15 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const events = new EventBus<ControlEvents>({ onListenerError: report });
   const warnings: Warning[] = [...(deps.warnings ?? [])];
   const providers: ProviderRegistry = deps.providers ?? { anthropic: new AnthropicProvider(), gemini: new GeminiProvider() };
+  const usage = new UsageStats({ store: deps.stats, onError: report });
+  await usage.load();
   const log = new RequestLog({
     memoryLimit: MEMORY_LOG_LIMIT,
     history: deps.history,
-    onEntry: (entry: RequestLogEntry) => events.emit('request', entry),
+    onEntry: (entry: RequestLogEntry) => {
+      usage.record(entry);
+      events.emit('request', entry);
+    },
     onError: report,
   });
   await log.load();
@@ -118,14 +127,18 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     addAccount: (input: NewAccount) => accounts.add(input),
     updateAccount: (id: string, patch: AccountPatch) => accounts.update(id, patch),
     removeAccount: (id: string) => accounts.remove(id),
+    exportAccounts: (req) => accounts.exportAccounts(req),
+    importAccounts: (req) => accounts.importAccounts(req),
     listRequests: async (query: RequestQuery) => log.list(query),
     clearRequests: () => log.clear(),
+    getStats: async (query: StatsQuery) => usage.report(query),
     listWarnings: async () => [...warnings],
 
     async close() {
       if (accountsTimer) clearTimeout(accountsTimer);
       await gateway.stop(1000);
       await log.close();
+      await usage.flush();
       pool.flushStats();
       await deps.accounts.flush();
       await Promise.all(Object.values(providers).map((p) => p?.close()));
