@@ -59,7 +59,7 @@ export function modelRules(): Array<{ match: string; provider: string; model: st
 /** `node [--cpu-prof ...] bin/switchyard.mjs serve`: no --quiet, so every request prints its line. */
 export function serveArgs(dataDir: string, cpuProfDir: string | null): string[] {
   const profile = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
-  return [...profile, SWITCHYARD, '--data-dir', dataDir, 'serve', '--port', '0'];
+  return [...profile, SWITCHYARD, '--data-dir', dataDir, 'serve', '--port', '0', '--console-port', '0'];
 }
 
 export interface RequestLines {

@@ -1,8 +1,7 @@
 // How CLI commands find a running `switchyard serve` on the same data folder: the server writes its
-// control address and a fresh token to `control.json` (readable by the user only) and removes it when it
+// console address and token to `control.json` (readable by the user only) and removes it when it
 // stops. Changes then go through the running server, the one writer of the folder's files.
 
-import { randomBytes } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -14,10 +13,6 @@ export const CONTROL_FILE = 'control.json';
 
 const ControlFileSchema = z.object({ pid: z.number().int(), url: z.string().url(), token: z.string().min(16) });
 export type ControlFile = z.infer<typeof ControlFileSchema>;
-
-export function newControlToken(): string {
-  return randomBytes(24).toString('hex');
-}
 
 export async function writeControlFile(dataDir: string, file: ControlFile): Promise<void> {
   await writeFileAtomic(join(dataDir, CONTROL_FILE), `${JSON.stringify(file)}\n`, 0o600);

@@ -13,7 +13,8 @@ import { describeWarning } from './wording.js';
 const USAGE = `Usage: switchyard <command> [options]
 
 Commands:
-  serve [--port 8045] [--host 127.0.0.1] [--quiet]   run the gateway (Ctrl-C stops it)
+  serve [--port 8045] [--host 127.0.0.1] [--console-port 8046] [--quiet]
+                              run the gateway and its console (Ctrl-C stops it)
   accounts add --provider anthropic --base-url URL --key-env VAR --label NAME
                [--auth-scheme x-api-key|bearer] [--strip-cache-control] [--no-count-tokens]
   accounts add --provider gemini --key-env VAR --label NAME [--base-url URL] [--no-count-tokens]

@@ -1,10 +1,14 @@
 // `switchyard serve`: the gateway without a desktop shell, for servers, containers and CI.
 
+import { existsSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ControlError } from '../contract/index.js';
-import { startControlServer } from '../control-api/http-control-server.js';
-import { CONTROL_FILE, connectToRunningServer, newControlToken, removeControlFile, writeControlFile } from './control-file.js';
+import { startConsoleServer, type ConsoleServer } from '../control-api/console-server.js';
+import { UI_PREFIX } from '../control-api/ui-files.js';
+import { connectToRunningServer, removeControlFile, writeControlFile } from './control-file.js';
+import { loadOrCreateConsoleToken } from './console-token.js';
 import { openFileRuntime } from './file-runtime.js';
 import { UsageError, type CliIo } from './io.js';
 import { CLI_ACCOUNT_KINDS } from './account-kinds.js';
@@ -14,16 +18,18 @@ import { describeListening, describeRequest, describeWarning, remoteBaseUrls } f
 export async function serveCommand(args: string[], dataDir: string, io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { port: { type: 'string' }, host: { type: 'string' }, quiet: { type: 'boolean', default: false } },
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'console-port': { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+    },
     strict: true,
   });
   const listenOverride: { port?: number; host?: string } = {};
-  if (values.port !== undefined) {
-    const port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number (0-65535), got "${values.port}".`);
-    listenOverride.port = port;
-  }
+  if (values.port !== undefined) listenOverride.port = portNumber('--port', values.port);
   if (values.host !== undefined) listenOverride.host = values.host;
+  const consolePortOverride = values['console-port'] === undefined ? undefined : portNumber('--console-port', values['console-port']);
 
   const other = await connectToRunningServer(dataDir);
   if (other) {
@@ -49,15 +55,31 @@ export async function serveCommand(args: string[], dataDir: string, io: CliIo): 
     }
     throw err;
   }
-  const token = newControlToken();
-  const control = await startControlServer({ api: runtime, events: runtime.events, token, onInternalError: reportBug });
-  await writeControlFile(dataDir, { pid: process.pid, url: control.url, token });
   const settings = await runtime.getSettings();
+  const token = await loadOrCreateConsoleToken(dataDir);
+  const consolePort = consolePortOverride ?? settings.console_port;
+  let consoleServer: ConsoleServer;
+  try {
+    consoleServer = await startConsoleServer(
+      { api: runtime, events: runtime.events, token, uiDir: consoleUiDir(io.env), onInternalError: reportBug },
+      consolePort,
+    );
+  } catch (err) {
+    await runtime.close();
+    if (err instanceof ControlError) {
+      io.err(
+        `switchyard: the console cannot listen on 127.0.0.1:${consolePort} (${err.code === 'port_in_use' ? 'in use' : err.message}); use --console-port PORT, or 0 for a free one.`,
+      );
+      return 1;
+    }
+    throw err;
+  }
+  await writeControlFile(dataDir, { pid: process.pid, url: consoleServer.url, token });
   const accounts = await runtime.listAccounts();
   // The address really bound (status.url names a loopback address even when bound to 0.0.0.0).
   io.out(`Switchyard gateway listening on ${describeListening(status.host, status.port, settings.auth_mode)}`);
   io.out(`  data: ${dataDir}`);
-  io.out(`  control: ${control.url} (token in ${CONTROL_FILE}; \`switchyard accounts|config\` use it)`);
+  io.out(`  console: ${consoleServer.url}${UI_PREFIX}#token=${token}`);
   io.out(`  accounts: ${accounts.filter((a) => a.enabled).length} enabled of ${accounts.length}`);
   const key = settings.auth_mode === 'off' ? '' : ' ANTHROPIC_API_KEY=<api_key>';
   io.out(`  point Claude Code at it: ANTHROPIC_BASE_URL=${status.url}${key} claude`);
@@ -72,11 +94,26 @@ export async function serveCommand(args: string[], dataDir: string, io: CliIo): 
   requestLines.flush();
   io.out(`${signal}: stopping`);
   await removeControlFile(dataDir);
-  await control.close();
+  await consoleServer.close();
   await runtime.close();
   // Requests that finished while stopping are printed too.
   requestLines.flush();
   return 0;
+}
+
+function portNumber(flag: string, text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`${flag} must be a port number (0-65535), got "${text}".`);
+  return port;
+}
+
+/**
+ * The built console: dist/renderer beside dist/cli, found the same way from the bundle and from the
+ * sources (both sit two folders below the package root). SWITCHYARD_UI_DIR points elsewhere.
+ */
+function consoleUiDir(env: CliIo['env']): string | null {
+  const dir = env.SWITCHYARD_UI_DIR ?? fileURLToPath(new URL('../../dist/renderer/', import.meta.url));
+  return existsSync(dir) ? dir : null;
 }
 
 /** This machine's non-loopback addresses a listener on `host` answers on, IPv4 first. */

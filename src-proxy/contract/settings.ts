@@ -121,7 +121,6 @@ export function defaultSettings(): Settings {
 export const SCALAR_SETTING_KEYS = [
   'port',
   'host',
-  'console_port',
   'api_key',
   'auth_mode',
   'max_body_bytes',
@@ -131,6 +130,7 @@ export const SCALAR_SETTING_KEYS = [
   'upstream_idle_timeout_ms',
   'request_deadline_ms',
   'log_history_limit',
+  'console_port',
 ] as const satisfies readonly (keyof Settings)[];
 export type ScalarSettingKey = (typeof SCALAR_SETTING_KEYS)[number];
 

@@ -7,7 +7,7 @@ import { request } from 'undici';
 import { CONTROL_METHODS, ControlError, type ControlClient, type ControlResult } from '../contract/index.js';
 import { SseDataSplitter } from '../providers/shared/sse-data.js';
 import { EventSubscriptions } from './event-subscriptions.js';
-import { CONTROL_PREFIX, EVENTS_PATH } from './http-control-server.js';
+import { API_PREFIX, EVENTS_PATH } from './console-server.js';
 
 const RECONNECT_FIRST_MS = 250;
 const RECONNECT_MAX_MS = 5000;
@@ -16,7 +16,7 @@ export function createHttpControlClient(baseUrl: string, token: string, timeoutM
   const callMethod = async (method: string, args: unknown[]): Promise<unknown> => {
     let text: string;
     try {
-      const res = await request(`${baseUrl}${CONTROL_PREFIX}${method}`, {
+      const res = await request(`${baseUrl}${API_PREFIX}${method}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ args }),

@@ -1,7 +1,7 @@
 // `switchyard serve` as a user runs it: a real process, real files, a real signal to stop it.
 
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -30,7 +30,11 @@ afterEach(async () => {
 
 /** Starts `switchyard serve` from source and resolves with its URL once it says it is listening. */
 function serve(args: string[] = []): Promise<{ url: string; output: () => string; exited: Promise<number | null> }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src-proxy/cli/index.ts', 'serve', '--port', '0', '--data-dir', dir, ...args], { cwd: ROOT });
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src-proxy/cli/index.ts', 'serve', '--port', '0', '--console-port', '0', '--data-dir', dir, ...args],
+    { cwd: ROOT },
+  );
   child = proc;
   let output = '';
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
@@ -92,6 +96,26 @@ describe('switchyard serve', () => {
     expect(entry).toMatchObject({ path: '/v1/messages', status: 200, account_label: 'serve@example.com' });
   });
 
+  it('prints the console URL with its token, keeps the token across restarts, and the console stays up while the gateway is stopped', async () => {
+    const first = await serve(['--quiet']);
+    const consoleUrl = /console: (http:\/\/127\.0\.0\.1:\d+\/ui\/#token=([A-Za-z0-9_-]+))\n/.exec(first.output());
+    expect(consoleUrl).not.toBeNull();
+    const token = consoleUrl![2]!;
+    expect((await readFile(join(dir, 'console-token'), 'utf8')).trim()).toBe(token);
+    if (process.platform !== 'win32') expect((await stat(join(dir, 'console-token'))).mode & 0o777).toBe(0o600);
+    const origin = new URL(consoleUrl![1]!).origin;
+    const api = (method: string) => fetch(`${origin}/api/${method}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '{"args":[]}' });
+    expect(await (await api('stopGateway')).json()).toMatchObject({ ok: true, value: { running: false } });
+    await expect(fetch(`${first.url}/healthz`)).rejects.toThrow();
+    expect(await (await api('getStatus')).json()).toMatchObject({ ok: true, value: { running: false } });
+    expect((await fetch(`${origin}/api/getStatus`, { method: 'POST', body: '{"args":[]}' })).status).toBe(401);
+    child!.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+
+    const second = await serve(['--quiet']);
+    expect(second.output()).toContain(`#token=${token}\n`);
+  });
+
   it('stops on SIGINT too', async () => {
     const run = await serve(['--quiet']);
     child!.kill('SIGINT');
@@ -100,7 +124,7 @@ describe('switchyard serve', () => {
 
   it('refuses to listen beyond loopback without authentication', async () => {
     const io = recordingIo();
-    const code = await main(['serve', '--host', '0.0.0.0', '--port', '0', '--data-dir', dir], io);
+    const code = await main(['serve', '--host', '0.0.0.0', '--port', '0', '--console-port', '0', '--data-dir', dir], io);
     expect(code).toBe(1);
     expect(io.stderr.join('\n')).toMatch(
       /Refusing to listen on 0\.0\.0\.0 \(all interfaces, from serve --host\) without authentication: .* or run serve with --host 127\.0\.0\.1\./,
@@ -157,6 +181,17 @@ describe('switchyard serve', () => {
     await rm(otherDir, { recursive: true, force: true });
     expect(code).toBe(1);
     expect(io.stderr.join('\n')).toMatch(new RegExp(`Port ${port} on 127.0.0.1 is already in use`));
+  });
+
+  it('says so when the console port is taken, and stops the gateway it had started', async () => {
+    const first = await serve();
+    const consolePort = /console: http:\/\/127\.0\.0\.1:(\d+)\//.exec(first.output())![1]!;
+    const otherDir = await mkdtemp(join(tmpdir(), 'switchyard-serve-other-'));
+    const io = recordingIo();
+    const code = await main(['serve', '--port', '0', '--console-port', consolePort, '--data-dir', otherDir], io);
+    await rm(otherDir, { recursive: true, force: true });
+    expect(code).toBe(1);
+    expect(io.stderr.join('\n')).toContain(`the console cannot listen on 127.0.0.1:${consolePort} (in use); use --console-port PORT, or 0 for a free one.`);
   });
 
   it('refuses a second server on the same data folder', async () => {

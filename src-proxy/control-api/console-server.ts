@@ -1,7 +1,11 @@
-// The ControlApi over HTTP, for headless mode: the CLI talking to a running `switchyard serve`, and the
-// browser console. One route per method from the contract's method list, arguments checked with the
-// contract's schemas, results as ControlResult. A bearer token is required on every call, and only
-// loopback Host names are answered.
+// The headless console's listener: the built console under /ui/ and the ControlApi under /api/, on a
+// loopback port of its own that stays up while the gateway is stopped. The CLI's `accounts` and `config`
+// commands use the same API.
+//
+// /api is for this console and the CLI only. Every call needs the console token as a bearer token; only
+// loopback Host names are answered (DNS rebinding); a browser request from any other origin is refused,
+// and no CORS header is ever sent, so another page can neither call it nor read an answer. No cookies:
+// a token a page could not have read is useless to it.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,15 +14,19 @@ import { SecretMatcher } from '../lib/secret-compare.js';
 import { dispatch, isControlMethod } from './dispatcher.js';
 import { hostAllowed } from '../gateway/host-guard.js';
 import type { EventBus } from '../lib/event-bus.js';
+import { serveUiFile, UI_PREFIX } from './ui-files.js';
 
-export const CONTROL_PREFIX = '/control/';
-export const EVENTS_PATH = '/control/events';
+export const API_PREFIX = '/api/';
+export const EVENTS_PATH = '/api/events';
 const MAX_BODY = 1024 * 1024;
+const KEEP_ALIVE_MS = 15_000;
 
-export interface ControlServerOptions {
+export interface ConsoleServerOptions {
   api: ControlApi;
   events: EventBus<ControlEvents>;
   token: string;
+  /** The built console (index.html and assets/); null serves a page saying it is not built. */
+  uiDir?: string | null;
   /** Where a bug inside a control call is reported (the client only learns that one happened). */
   onInternalError?(err: unknown): void;
 }
@@ -67,7 +75,7 @@ function streamEvents(res: ServerResponse, events: EventBus<ControlEvents>): voi
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store' });
   res.write(': connected\n\n');
   const offs = CONTROL_EVENT_NAMES.map((name) => events.on(name, (payload) => res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`)));
-  const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+  const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
   keepAlive.unref();
   res.on('close', () => {
     clearInterval(keepAlive);
@@ -75,17 +83,37 @@ function streamEvents(res: ServerResponse, events: EventBus<ControlEvents>): voi
   });
 }
 
-function createControlHandler({ api, events, token, onInternalError }: ControlServerOptions) {
+/**
+ * A browser request from a page that is not this console. Browsers send Origin on every fetch that is not
+ * a plain same-origin GET, and Sec-Fetch-Site on every request; the CLI sends neither.
+ */
+function foreignBrowserRequest(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== `http://${req.headers.host ?? ''}`) return true;
+  const site = req.headers['sec-fetch-site'];
+  return site !== undefined && site !== 'same-origin' && site !== 'none';
+}
+
+function createConsoleHandler({ api, events, token, uiDir = null, onInternalError }: ConsoleServerOptions) {
   const tokenMatcher = new SecretMatcher();
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0]!;
     if (!hostAllowed('127.0.0.1', req.headers.host)) return failure(res, 403, 'forbidden', 'Host not allowed');
+    if (path === '/' || path === '/ui') {
+      res.writeHead(302, { location: UI_PREFIX, 'content-length': 0 });
+      res.end();
+      return;
+    }
+    if (path.startsWith(UI_PREFIX)) return serveUiFile(uiDir, req, res, path);
+    if (!path.startsWith(API_PREFIX)) return failure(res, 404, 'not_found', `nothing at ${path}`);
+
+    if (foreignBrowserRequest(req)) return failure(res, 403, 'forbidden', 'requests from other web pages are refused');
     const auth = req.headers.authorization ?? '';
     const presented = auth.startsWith('Bearer ') ? auth.slice(7) : '';
-    if (presented === '' || !tokenMatcher.matches(presented, token)) return failure(res, 401, 'unauthorized', 'missing or wrong control token');
+    if (presented === '' || !tokenMatcher.matches(presented, token)) return failure(res, 401, 'unauthorized', 'missing or wrong console token');
 
     if (req.method === 'GET' && path === EVENTS_PATH) return streamEvents(res, events);
-    const method = path.startsWith(CONTROL_PREFIX) ? path.slice(CONTROL_PREFIX.length) : '';
+    const method = path.slice(API_PREFIX.length);
     if (req.method !== 'POST' || !isControlMethod(method)) return failure(res, 404, 'not_found', `no control method ${req.method} ${path}`);
     let args: unknown;
     try {
@@ -99,17 +127,29 @@ function createControlHandler({ api, events, token, onInternalError }: ControlSe
   };
 }
 
-/** Listens on 127.0.0.1 (port 0: the system picks one) and resolves with the server and its URL. */
-export async function startControlServer(opts: ControlServerOptions, port = 0): Promise<{ server: Server; url: string; close(): Promise<void> }> {
-  const handler = createControlHandler(opts);
+export interface ConsoleServer {
+  server: Server;
+  /** `http://127.0.0.1:<port>`, the origin of both /ui/ and /api/. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Listens on 127.0.0.1 (port 0: the system picks one). A port in use is a ControlError `port_in_use`. */
+export async function startConsoleServer(opts: ConsoleServerOptions, port = 0): Promise<ConsoleServer> {
+  const handler = createConsoleHandler(opts);
   const server = createServer((req, res) => void handler(req, res));
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new ControlError('port_in_use', `console port ${port} is in use`)
+          : new ControlError('listen_failed', `console: ${err.code ?? err.message}`),
+      ),
+    );
+    server.listen(port, '127.0.0.1', () => resolve());
   });
+  server.removeAllListeners('error');
+  server.on('error', (err) => opts.onInternalError?.(err));
   const { port: bound } = server.address() as AddressInfo;
   return {
     server,

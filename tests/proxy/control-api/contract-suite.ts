@@ -1,0 +1,207 @@
+// The control contract as every transport must keep it: one suite of cases, run against the in-process
+// dispatcher, the HTTP console API and (in the desktop shell) IPC. A transport passes when the console
+// could not tell it from the others.
+
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ControlError, type ControlClient, type ControlEvents, type RequestLogEntry } from '../../../src-proxy/contract/index.js';
+import type { ControlApi } from '../../../src-proxy/contract/index.js';
+import type { EventBus } from '../../../src-proxy/lib/event-bus.js';
+import { startFakeAnthropic, type FakeAnthropic } from '../../fakes/anthropic-upstream.js';
+import { startGateway, type TestGateway } from '../../helpers/gateway.js';
+import { messagesBody, postJson } from '../../helpers/sse-client.js';
+
+/** A transport under test: given the core, a client that reaches it through the transport. */
+export interface ContractTransport {
+  name: string;
+  connect(api: ControlApi, events: EventBus<ControlEvents>): Promise<{ client: ControlClient; close(): Promise<void> }>;
+}
+
+export function controlContractSuite(transport: ContractTransport): void {
+  let upstream: FakeAnthropic;
+  let gateway: TestGateway;
+  let api: ControlClient;
+  let closeTransport: () => Promise<void>;
+
+  beforeEach(async () => {
+    upstream = await startFakeAnthropic();
+    gateway = await startGateway();
+    const connected = await transport.connect(gateway.runtime, gateway.runtime.events);
+    api = connected.client;
+    closeTransport = connected.close;
+  });
+  afterEach(async () => {
+    await closeTransport();
+    await gateway.close();
+    await upstream.close();
+  });
+
+  const newAccount = () => ({
+    provider: 'anthropic' as const,
+    label: 'remote@example.com',
+    api_key: 'sk-remote-secret',
+    options: { base_url: upstream.url },
+  });
+
+  describe(`the control contract over ${transport.name}`, () => {
+    it('manages accounts, and the gateway uses them at once', async () => {
+      const added = await api.addAccount(newAccount());
+      expect(added).toMatchObject({ label: 'remote@example.com', enabled: true, options: { auth_scheme: 'x-api-key' } });
+      expect(JSON.stringify(added)).not.toContain('sk-remote-secret');
+      expect(await api.listAccounts()).toHaveLength(1);
+
+      const res = await postJson(`${gateway.url}/v1/messages`, messagesBody());
+      expect(res.headers.get('x-account-email')).toBe('remote@example.com');
+      expect(upstream.messageRequests()[0]!.key).toBe('sk-remote-secret');
+
+      expect(await api.updateAccount(added.id, { enabled: false })).toMatchObject({ enabled: false });
+      expect((await postJson(`${gateway.url}/v1/messages`, messagesBody())).status).toBe(503);
+      await api.removeAccount(added.id);
+      expect(await api.listAccounts()).toEqual([]);
+    });
+
+    it('changes only the settings and options a call names', async () => {
+      await api.updateSettings({ auth_mode: 'strict' });
+      await api.updateSettings({ api_key: 'sk-second-call' });
+      expect(await api.getSettings()).toMatchObject({ auth_mode: 'strict', api_key: 'sk-second-call' });
+      const added = await api.addAccount({ ...newAccount(), options: { base_url: upstream.url, auth_scheme: 'bearer' } });
+      const updated = await api.updateAccount(added.id, { options: { strip_cache_control: true } });
+      expect(updated.options).toMatchObject({ auth_scheme: 'bearer', strip_cache_control: true });
+    });
+
+    it('reads and changes settings, validated', async () => {
+      expect((await api.updateSettings({ auth_mode: 'strict', api_key: 'k' })).auth_mode).toBe('strict');
+      expect((await api.getSettings()).api_key).toBe('k');
+      await expect(api.updateSettings({ port: 0 })).rejects.toMatchObject({ code: 'invalid_argument' });
+      await expect(api.updateSettings({ auth_mode: 'sometimes' as never })).rejects.toBeInstanceOf(ControlError);
+    });
+
+    it('stops and starts the gateway, and reports its status', async () => {
+      expect(await api.getStatus()).toMatchObject({ running: true, url: gateway.url });
+      expect(await api.stopGateway()).toMatchObject({ running: false, url: null });
+      await expect(fetch(`${gateway.url}/healthz`)).rejects.toThrow();
+      expect((await api.startGateway()).running).toBe(true);
+    });
+
+    it('lists and clears requests, and lists warnings', async () => {
+      await postJson(`${gateway.url}/v1/messages`, messagesBody());
+      await gateway.entry(1);
+      expect(await api.listRequests({ limit: 5 })).toHaveLength(1);
+      await api.clearRequests();
+      expect(await api.listRequests({})).toEqual([]);
+      expect(await api.listWarnings()).toEqual([]);
+    });
+
+    it('says which account it does not know', async () => {
+      await expect(api.removeAccount('acct_nope')).rejects.toMatchObject({ code: 'not_found', message: 'No account with id acct_nope.' });
+    });
+
+    it('generates a gateway key, stores it, and the gateway asks for it at once', async () => {
+      const before = await api.getSettings();
+      const settings = await api.generateApiKey();
+      expect(settings.api_key).toMatch(/^sk-sy-[A-Za-z0-9_-]{43}$/);
+      expect(settings.api_key).not.toBe(before.api_key);
+      expect((await api.generateApiKey()).api_key).not.toBe(settings.api_key);
+      await api.updateSettings({ auth_mode: 'strict' });
+      const key = (await api.getSettings()).api_key;
+      expect((await postJson(`${gateway.url}/v1/messages`, messagesBody(), { headers: { 'x-api-key': 'wrong' } })).status).toBe(401);
+      expect((await postJson(`${gateway.url}/v1/messages`, messagesBody(), { headers: { 'x-api-key': key } })).status).not.toBe(401);
+    });
+
+    it('delivers live events to onEvent while subscribed, and none after', async () => {
+      const seen: RequestLogEntry[] = [];
+      const off = api.onEvent('request', (entry) => seen.push(entry));
+      // The stream is open once an event can reach it: keep asking until one does.
+      await expect
+        .poll(async () => {
+          await postJson(`${gateway.url}/v1/messages`, messagesBody());
+          return seen.length;
+        })
+        .toBeGreaterThan(0);
+      expect(seen[0]).toMatchObject({ path: '/v1/messages', route: 'messages' });
+      off();
+      const count = seen.length;
+      await postJson(`${gateway.url}/v1/messages`, messagesBody());
+      await new Promise((r) => setTimeout(r, 50));
+      expect(seen.length).toBe(count);
+    });
+
+    it('refuses an argument its schema does not allow, with invalid_argument', async () => {
+      await expect(api.removeAccount(42 as unknown as string)).rejects.toMatchObject({ code: 'invalid_argument' });
+      await expect(api.updateSettings({ port: -1 })).rejects.toMatchObject({ code: 'invalid_argument' });
+    });
+
+    it('counts usage per account and model, by hour and by day', async () => {
+      const added = await api.addAccount(newAccount());
+      const before = Date.now();
+      await postJson(`${gateway.url}/v1/messages`, messagesBody());
+      await gateway.entry(1);
+      const daily = await api.getStats({ bucket: 'day' });
+      expect(daily.buckets).toMatchObject([{ account_id: added.id, model: 'claude-sonnet-4-6', requests: 1, failures: 0 }]);
+      expect(daily.totals.requests).toBe(1);
+      expect(daily.totals.input_tokens).toBeGreaterThan(0);
+      const hourly = await api.getStats({ bucket: 'hour', since: before - 3_600_000 });
+      expect(hourly.totals).toEqual(daily.totals);
+      expect((await api.getStats({ bucket: 'hour', since: Date.now() + 3_600_000 })).buckets).toEqual([]);
+      await expect(api.getStats({ bucket: 'week' as never })).rejects.toMatchObject({ code: 'invalid_argument' });
+    });
+
+    it('exports accounts without secrets unless asked, and imports them elsewhere', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'switchyard-export-'));
+      try {
+        await api.addAccount(newAccount());
+        const plain = await api.exportAccounts({ path: join(dir, 'plain.json'), include_secrets: false });
+        expect(plain).toEqual({ path: join(dir, 'plain.json'), count: 1 });
+        expect(await readFile(plain.path, 'utf8')).not.toContain('sk-remote-secret');
+        const full = await api.exportAccounts({ path: join(dir, 'full.json'), include_secrets: true });
+        expect(await readFile(full.path, 'utf8')).toContain('sk-remote-secret');
+        if (process.platform !== 'win32') expect((await stat(full.path)).mode & 0o777).toBe(0o600);
+
+        // Already here, and a file without secrets: nothing to add.
+        expect(await api.importAccounts({ path: full.path })).toEqual({ added: 0, skipped: 1 });
+        expect(await api.importAccounts({ path: plain.path })).toEqual({ added: 0, skipped: 1 });
+        const [only] = await api.listAccounts();
+        await api.removeAccount(only!.id);
+        expect(await api.importAccounts({ path: full.path })).toEqual({ added: 1, skipped: 0 });
+        const res = await postJson(`${gateway.url}/v1/messages`, messagesBody());
+        expect(res.headers.get('x-account-email')).toBe('remote@example.com');
+        expect(upstream.messageRequests()[0]!.key).toBe('sk-remote-secret');
+
+        await writeFile(join(dir, 'junk.json'), '{"accounts": "sk-do-not-echo"}');
+        const junk = api.importAccounts({ path: join(dir, 'junk.json') });
+        await expect(junk).rejects.toMatchObject({ code: 'invalid_argument' });
+        await expect(junk).rejects.not.toThrow(/sk-do-not-echo/);
+        await expect(api.exportAccounts({ path: 'relative.json', include_secrets: false })).rejects.toMatchObject({ code: 'invalid_argument' });
+        await expect(api.importAccounts({ path: join(dir, 'missing.json') })).rejects.toMatchObject({ code: 'invalid_argument' });
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('pushes status, settings and account changes as events', async () => {
+      const statuses: boolean[] = [];
+      const labels: string[][] = [];
+      const keys: string[] = [];
+      const offs = [
+        api.onEvent('status', (s) => statuses.push(s.running)),
+        api.onEvent('accounts', (list) => labels.push(list.map((a) => a.label))),
+        api.onEvent('settings', (s) => keys.push(s.api_key)),
+      ];
+      // Events flow once the transport's stream is open; a settings change shows when it is.
+      await expect
+        .poll(async () => {
+          await api.generateApiKey();
+          return keys.length;
+        })
+        .toBeGreaterThan(0);
+      await api.stopGateway();
+      await api.startGateway();
+      await api.addAccount(newAccount());
+      await expect.poll(() => statuses).toEqual([false, true]);
+      await expect.poll(() => labels.at(-1)).toEqual(['remote@example.com']);
+      for (const off of offs) off();
+    });
+  });
+}
