@@ -1,9 +1,9 @@
-// Headless accounts: `accounts.json`, written atomically. Secrets are never here (see FileSecretStore);
+// Accounts in one JSON document (`accounts.json` headless, electron-store on the desktop). Secrets are never here (see FileSecretStore);
 // the schema strips any field it does not know, so a stray key cannot reach the file either.
 
 import { z } from 'zod';
 import { AccountSchema, type Account, type Warning } from '../contract/index.js';
-import { readJsonFile, writeFileAtomic } from '../settings/json-file.js';
+import { JsonFileDocument, type JsonDocument } from '../settings/json-document.js';
 import { BaseAccountStore } from './base-account-store.js';
 
 const ACCOUNTS_FILE_VERSION = 1;
@@ -22,24 +22,27 @@ export interface FileAccountStoreOptions {
 
 export class FileAccountStore extends BaseAccountStore {
   private constructor(
-    private readonly path: string,
+    private readonly doc: JsonDocument,
     initial: readonly Account[],
     opts: FileAccountStoreOptions,
   ) {
     super(initial, opts.runtimeFlushMs);
   }
 
-  static async open(path: string, onWarning: (w: Warning) => void, opts: FileAccountStoreOptions = {}): Promise<FileAccountStore> {
-    const read = await readJsonFile(path, AccountsFileSchema);
+  static open(path: string, onWarning: (w: Warning) => void, opts: FileAccountStoreOptions = {}): Promise<FileAccountStore> {
+    return FileAccountStore.openDocument(new JsonFileDocument(path, 0o600), onWarning, opts);
+  }
+
+  static async openDocument(doc: JsonDocument, onWarning: (w: Warning) => void, opts: FileAccountStoreOptions = {}): Promise<FileAccountStore> {
+    const read = await doc.read(AccountsFileSchema);
     if (read.kind === 'corrupt') {
-      onWarning({ code: 'accounts_corrupt', file: path, backup: read.backup, time: Date.now() });
+      onWarning({ code: 'accounts_corrupt', file: doc.path, backup: read.backup, time: Date.now() });
     }
-    return new FileAccountStore(path, read.kind === 'ok' ? read.value.accounts : [], opts);
+    return new FileAccountStore(doc, read.kind === 'ok' ? read.value.accounts : [], opts);
   }
 
   protected async persist(accounts: readonly Account[]): Promise<void> {
-    const file = { version: ACCOUNTS_FILE_VERSION, accounts: withoutExpiredCooldowns(accounts, Date.now()) };
-    await writeFileAtomic(this.path, `${JSON.stringify(file, null, 2)}\n`, 0o600);
+    await this.doc.write({ version: ACCOUNTS_FILE_VERSION, accounts: withoutExpiredCooldowns(accounts, Date.now()) });
   }
 }
 

@@ -1,9 +1,10 @@
-// Headless secrets: a JSON file of `account id -> secret`, mode 0600, apart from accounts.json so the
-// account file can be shown, exported or attached to a bug report without leaking credentials.
+// Secrets: a JSON document of `account id -> secret`, apart from the accounts so the account file can be
+// shown, exported or attached to a bug report without leaking credentials. Headless it is a 0600 file;
+// on the desktop each secret is stored sealed by the OS keychain (a SecretCodec), in electron-store.
 
 import { z } from 'zod';
 import type { Warning } from '../contract/index.js';
-import { readJsonFile, writeFileAtomic } from '../settings/json-file.js';
+import { JsonFileDocument, type JsonDocument } from '../settings/json-document.js';
 import { SerialQueue } from '../lib/serial-queue.js';
 import type { SecretStore } from './secret-store.js';
 
@@ -15,23 +16,48 @@ const SecretsFileSchema = z.object({
   secrets: z.record(z.string(), z.string()),
 });
 
+/** How a secret is kept at rest: as it is (a private file), or sealed by the OS (safeStorage). */
+export interface SecretCodec {
+  seal(secret: string): string;
+  /** Throws when the sealed value cannot be opened (another machine's keychain, a damaged value). */
+  open(sealed: string): string;
+}
+
+const PLAIN: SecretCodec = { seal: (s) => s, open: (s) => s };
+
 export class FileSecretStore implements SecretStore {
   private secrets: ReadonlyMap<string, string>;
   private readonly queue = new SerialQueue();
 
   private constructor(
-    private readonly path: string,
-    initial: Readonly<Record<string, string>>,
+    private readonly doc: JsonDocument,
+    private readonly codec: SecretCodec,
+    initial: ReadonlyMap<string, string>,
   ) {
-    this.secrets = new Map(Object.entries(initial));
+    this.secrets = initial;
   }
 
-  static async open(path: string, onWarning: (w: Warning) => void): Promise<FileSecretStore> {
-    const read = await readJsonFile(path, SecretsFileSchema);
+  static open(path: string, onWarning: (w: Warning) => void): Promise<FileSecretStore> {
+    return FileSecretStore.openDocument(new JsonFileDocument(path, SECRETS_FILE_MODE), onWarning);
+  }
+
+  static async openDocument(doc: JsonDocument, onWarning: (w: Warning) => void, codec: SecretCodec = PLAIN): Promise<FileSecretStore> {
+    const read = await doc.read(SecretsFileSchema);
     if (read.kind === 'corrupt') {
-      onWarning({ code: 'secrets_corrupt', file: path, backup: read.backup, time: Date.now() });
+      onWarning({ code: 'secrets_corrupt', file: doc.path, backup: read.backup, time: Date.now() });
     }
-    return new FileSecretStore(path, read.kind === 'ok' ? read.value.secrets : {});
+    const secrets = new Map<string, string>();
+    let unreadable = false;
+    for (const [id, sealed] of Object.entries(read.kind === 'ok' ? read.value.secrets : {})) {
+      try {
+        secrets.set(id, codec.open(sealed));
+      } catch {
+        // That account asks for its key again; the others keep theirs.
+        unreadable = true;
+      }
+    }
+    if (unreadable) onWarning({ code: 'secrets_corrupt', file: doc.path, backup: null, time: Date.now() });
+    return new FileSecretStore(doc, codec, secrets);
   }
 
   get(id: string): string | undefined {
@@ -58,8 +84,8 @@ export class FileSecretStore implements SecretStore {
     return this.queue.run(async () => {
       const next = edit(this.secrets);
       if (next === this.secrets) return;
-      const file = { version: SECRETS_FILE_VERSION, secrets: Object.fromEntries(next) };
-      await writeFileAtomic(this.path, `${JSON.stringify(file, null, 2)}\n`, SECRETS_FILE_MODE);
+      const sealed = Object.fromEntries([...next].map(([id, secret]) => [id, this.codec.seal(secret)]));
+      await this.doc.write({ version: SECRETS_FILE_VERSION, secrets: sealed });
       this.secrets = next;
     });
   }
