@@ -1,14 +1,19 @@
-// Bundles the headless CLI into dist/cli/index.mjs. Dependencies stay external (installed by npm).
+// Builds every bundle into dist/: the headless CLI (ESM, dependencies installed by npm), and the desktop
+// app's main process and preload (CommonJS, as Electron loads them; a sandboxed preload must be one file).
 import { build } from 'esbuild';
 
-await build({
-  entryPoints: ['src-proxy/cli/index.ts'],
-  outfile: 'dist/cli/index.mjs',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  sourcemap: true,
-  logLevel: 'warning',
-});
+const common = { bundle: true, platform: 'node', sourcemap: true, logLevel: 'warning' };
+
+await Promise.all([
+  build({ ...common, entryPoints: ['src-proxy/cli/index.ts'], outfile: 'dist/cli/index.mjs', format: 'esm', target: 'node20', packages: 'external' }),
+  // Electron ships its own Node; everything but Electron itself is bundled, so the package needs no node_modules.
+  build({ ...common, entryPoints: ['src-main/index.ts'], outfile: 'dist/main/index.cjs', format: 'cjs', target: 'node22', external: ['electron'] }),
+  build({
+    ...common,
+    entryPoints: ['src-main/preload/index.ts'],
+    outfile: 'dist/preload/index.cjs',
+    format: 'cjs',
+    target: 'chrome130',
+    external: ['electron'],
+  }),
+]);

@@ -10,6 +10,7 @@ const WARNING_TEXT: Record<Warning['code'], string> = {
   secrets_corrupt: 'The secrets file could not be read; accounts have no keys until you set them again.',
   history_corrupt: 'The request history could not be read; starting with an empty history.',
   stats_corrupt: 'The usage statistics could not be read; counting starts again from zero.',
+  secrets_unprotected: 'No system keychain is available: account keys are stored unencrypted, readable by your user account only.',
 };
 
 export function describeWarning(w: Warning): string {

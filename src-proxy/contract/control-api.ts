@@ -53,10 +53,18 @@ export class ControlError extends Error {
 }
 
 /** Conditions a user should see, raised by the core as codes. */
-export const WARNING_CODES = ['settings_corrupt', 'accounts_corrupt', 'secrets_corrupt', 'history_corrupt', 'stats_corrupt'] as const;
+export const WARNING_CODES = [
+  'settings_corrupt',
+  'accounts_corrupt',
+  'secrets_corrupt',
+  'history_corrupt',
+  'stats_corrupt',
+  /** The OS offers no keychain: secrets are stored readable by the user's account only, not encrypted. */
+  'secrets_unprotected',
+] as const;
 export interface Warning {
   code: (typeof WARNING_CODES)[number];
-  /** The file that was moved aside, and where it went. */
+  /** The file concerned (for a corrupt one, the file that was moved aside, and where it went). */
   file: string;
   backup: string | null;
   time: number;

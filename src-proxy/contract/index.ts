@@ -5,3 +5,5 @@ export * from './request-log.js';
 export * from './stats.js';
 export * from './control-api.js';
 export * from './patch-schema.js';
+export * from './desktop-bridge.js';
+export * from './claude-code-setup.js';

@@ -52,24 +52,32 @@ function plain(res: ServerResponse, status: number, text: string): void {
   res.end(text);
 }
 
-/** A file of `root` for a path under /ui/, or null when it would leave the folder. */
-function resolveUnder(root: string, urlPath: string): string | null {
+export function contentTypeFor(extension: string): string {
+  return CONTENT_TYPES[extension.toLowerCase()] ?? 'application/octet-stream';
+}
+
+/**
+ * The file of `root` a URL path names (`/` + relative path, still percent-encoded), or null when it is
+ * malformed or would leave the folder. `root` itself is never a file to serve.
+ */
+export function fileUnder(root: string, urlPath: string): string | null {
   let rel: string;
   try {
-    rel = decodeURIComponent(urlPath.slice(UI_PREFIX.length));
+    rel = decodeURIComponent(urlPath).replace(/^\/+/, '');
   } catch {
     return null;
   }
   if (rel.includes('\0')) return null;
-  const file = normalize(join(root, rel === '' ? 'index.html' : rel));
-  return file === root || file.startsWith(root.endsWith(sep) ? root : root + sep) ? file : null;
+  const base = normalize(root);
+  const file = normalize(join(base, rel === '' ? 'index.html' : rel));
+  return file.startsWith(base.endsWith(sep) ? base : base + sep) ? file : null;
 }
 
 /** Serves GET/HEAD under /ui/ from `root` (the console's build folder), or says the console is not built. */
 export async function serveUiFile(root: string | null, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'Method not allowed.');
   if (!root) return plain(res, 503, 'The console is not built. Run `npm run build` in the switchyard folder, then reload.');
-  const file = resolveUnder(normalize(root), path);
+  const file = fileUnder(root, path.slice(UI_PREFIX.length - 1));
   if (!file) return plain(res, 404, 'Not found.');
   let size: number;
   try {
@@ -87,7 +95,7 @@ export async function serveUiFile(root: string | null, req: IncomingMessage, res
   // Built assets carry a content hash in their names; the page that names them must always be fresh.
   const immutable = path.startsWith(`${UI_PREFIX}assets/`);
   res.writeHead(200, {
-    'content-type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+    'content-type': contentTypeFor(extname(file)),
     'content-length': size,
     'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
     ...SECURITY_HEADERS,

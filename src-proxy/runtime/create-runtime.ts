@@ -55,8 +55,8 @@ export interface RuntimeDeps {
 
 export interface Runtime extends ControlApi {
   readonly events: EventBus<ControlEvents>;
-  /** Stops the listener, flushes the log and the stores, closes connection pools. */
-  close(): Promise<void>;
+  /** Stops the listener (requests in flight get `graceMs` to finish), flushes the log and the stores, closes connection pools. */
+  close(graceMs?: number): Promise<void>;
 }
 
 export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
@@ -134,9 +134,9 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     getStats: async (query: StatsQuery) => usage.report(query),
     listWarnings: async () => [...warnings],
 
-    async close() {
+    async close(graceMs = 1000) {
       if (accountsTimer) clearTimeout(accountsTimer);
-      await gateway.stop(1000);
+      await gateway.stop(graceMs);
       await log.close();
       await usage.flush();
       pool.flushStats();

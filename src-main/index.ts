@@ -1,0 +1,41 @@
+// The Electron main process: hands Electron's modules to the desktop app, and nothing else.
+
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { app, BrowserWindow, clipboard, ipcMain, Menu, protocol, safeStorage, session, shell, Tray } from 'electron';
+import ElectronStore from 'electron-store';
+import { reportUnhandled } from '../src-proxy/lib/report.js';
+import { runDesktopApp, type DesktopPlatform } from './desktop-app.js';
+
+// dist/main/index.cjs: the other builds sit beside it in dist/.
+const distDir = join(__dirname, '..');
+
+const platform: DesktopPlatform = {
+  app,
+  ipcMain,
+  protocol,
+  defaultSession: () => session.defaultSession,
+  openExternal: (url) => void shell.openExternal(url),
+  writeClipboard: (text) => clipboard.writeText(text),
+  safeStorage,
+  createWindow: (options) => new BrowserWindow(options),
+  createTray: (image) => new Tray(image),
+  buildMenu: (template) => Menu.buildFromTemplate(template),
+  // Secrets are sealed by safeStorage before they reach the store; the files are the user's alone.
+  openStore: (name, dir) =>
+    new ElectronStore({ name, cwd: dir, configFileMode: 0o600, clearInvalidConfig: false }) as unknown as ReturnType<DesktopPlatform['openStore']>,
+  fileExists: existsSync,
+  platform: process.platform,
+  argv: process.argv,
+  execPath: process.execPath,
+  distDir,
+  trayImageDir: app.isPackaged ? join(process.resourcesPath, 'tray') : join(distDir, '..', 'assets', 'tray'),
+  configHome: process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'),
+  onInternalError: (err) => reportUnhandled('switchyard', err),
+};
+
+runDesktopApp(platform).catch((err: unknown) => {
+  reportUnhandled('switchyard failed to start', err);
+  app.exit(1);
+});

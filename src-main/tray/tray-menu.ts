@@ -1,0 +1,61 @@
+// The tray menu as a plain data model, built from the state alone, so it is rebuilt whole on every
+// change (Linux trays only pick up a changed menu when it is set again) and tested without Electron.
+
+import type { ControlErrorCode, GatewayStatus } from '../../src-proxy/contract/index.js';
+
+export interface TrayState {
+  status: GatewayStatus;
+  openAtLogin: boolean;
+  /** False where the platform offers no login items the app can set. */
+  canOpenAtLogin: boolean;
+}
+
+export interface TrayActions {
+  toggleGateway(): void;
+  copyClaudeSetup(): void;
+  openConsole(): void;
+  setOpenAtLogin(enabled: boolean): void;
+  quit(): void;
+}
+
+/** The subset of Electron's MenuItemConstructorOptions the tray uses. */
+export interface TrayMenuItem {
+  label?: string;
+  type?: 'normal' | 'separator' | 'checkbox';
+  enabled?: boolean;
+  checked?: boolean;
+  click?: () => void;
+}
+
+const START_FAILURE: Readonly<Partial<Record<ControlErrorCode, string>>> = {
+  port_in_use: 'the port is in use',
+  insecure_bind: 'LAN access needs authentication on',
+  listen_failed: 'the address cannot be used',
+};
+
+export function trayTooltip({ status }: TrayState): string {
+  return status.running ? `Switchyard: running on ${status.host}:${status.port}` : 'Switchyard: stopped';
+}
+
+export function buildTrayMenu(state: TrayState, actions: TrayActions): TrayMenuItem[] {
+  const { status } = state;
+  const items: TrayMenuItem[] = [{ label: trayTooltip(state), enabled: false }];
+  if (!status.running && status.last_error) {
+    items.push({ label: `Could not start: ${START_FAILURE[status.last_error] ?? 'see the console'}`, enabled: false });
+  }
+  items.push(
+    { type: 'separator' },
+    { label: status.running ? 'Stop gateway' : 'Start gateway', click: actions.toggleGateway },
+    { label: 'Copy Claude Code setup', enabled: status.running, click: actions.copyClaudeSetup },
+    { label: 'Open console', click: actions.openConsole },
+    { type: 'separator' },
+  );
+  if (state.canOpenAtLogin) {
+    items.push(
+      { label: 'Start at login', type: 'checkbox', checked: state.openAtLogin, click: () => actions.setOpenAtLogin(!state.openAtLogin) },
+      { type: 'separator' },
+    );
+  }
+  items.push({ label: 'Quit Switchyard', click: actions.quit });
+  return items;
+}
