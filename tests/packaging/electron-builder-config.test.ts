@@ -4,46 +4,11 @@
 
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { trayImageFile, type TrayPlatform } from '../../src-main/tray/tray-images.js';
+import { loadBuilderConfig, root, validateBuilderConfig, type BuilderConfig } from './builder-config.js';
 import { readIcns, readIco, readPng } from './image-files.js';
-
-const root = join(import.meta.dirname, '..', '..');
-
-interface ExtraResource {
-  from: string;
-  to: string;
-  filter: string[];
-}
-interface PlatformConfig {
-  icon: string;
-  target: string[];
-  extraResources: ExtraResource[];
-  [key: string]: unknown;
-}
-interface BuilderConfig {
-  appId: string;
-  productName: string;
-  directories: { output: string; buildResources: string };
-  files: string[];
-  electronFuses: Record<string, boolean>;
-  mac: PlatformConfig & { entitlements: string; entitlementsInherit: string; extendInfo: Record<string, unknown> };
-  win: PlatformConfig;
-  linux: PlatformConfig;
-  [key: string]: unknown;
-}
-
-// electron-builder's own loader and validator (app-builder-lib exports them from these modules only).
-const require = createRequire(import.meta.url);
-const { findAndReadConfig } = require('app-builder-lib/out/util/config/load.js') as {
-  findAndReadConfig(request: { projectDir: string; configFilename: string }): Promise<{ result: unknown; configFile: string } | null>;
-};
-const { validateConfiguration } = require('app-builder-lib/out/util/config/config.js') as {
-  validateConfiguration(config: unknown, debugLogger: { isEnabled: boolean; add(key: string, value: unknown): void }): Promise<void>;
-};
-const validate = (config: unknown) => validateConfiguration(config, { isEnabled: false, add: () => {} });
 
 const PLATFORM_SECTIONS: Record<TrayPlatform, 'mac' | 'win' | 'linux'> = { darwin: 'mac', win32: 'win', linux: 'linux' };
 
@@ -53,9 +18,18 @@ function trayFilesFor(platform: TrayPlatform): string[] {
   return platform === 'darwin' ? files.flatMap((f) => [f, f.replace(/\.png$/, '@2x.png')]) : files;
 }
 
-/** `files` entries are either exact paths or `folder/**`; anything else would need a glob engine to check. */
+// Whether electron-builder's `files` list takes a path: some pattern includes it and no `!` pattern
+// excludes it. The list uses three forms only (`folder/**`, `**/*.ext`, an exact path); anything else
+// fails the test below rather than being guessed at.
+const PATTERN_FORMS = /^!?([a-z_-]+\/)*(\*\*|\*\*\/\*\.[a-z]+|[a-z.-]+)$/;
+function matches(pattern: string, path: string): boolean {
+  if (pattern.startsWith('**/*.')) return path.endsWith(pattern.slice(4));
+  if (pattern.endsWith('/**')) return path.startsWith(pattern.slice(0, -2));
+  return pattern === path;
+}
 function covered(patterns: string[], path: string): boolean {
-  return patterns.some((p) => (p.endsWith('/**') ? path.startsWith(p.slice(0, -2)) : p === path));
+  const excludes = patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
+  return patterns.some((p) => !p.startsWith('!') && matches(p, path)) && !excludes.some((p) => matches(p, path));
 }
 
 const pick = ({ width, height }: { width: number; height: number }) => ({ width, height });
@@ -63,20 +37,20 @@ const pick = ({ width, height }: { width: number; height: number }) => ({ width,
 let config: BuilderConfig;
 
 beforeAll(async () => {
-  const found = await findAndReadConfig({ projectDir: root, configFilename: 'electron-builder' });
-  expect(found?.configFile).toBe(join(root, 'electron-builder.yml'));
-  config = found!.result as BuilderConfig;
+  const found = await loadBuilderConfig();
+  expect(found.file).toBe(join(root, 'electron-builder.yml'));
+  config = found.config;
 });
 
 describe('electron-builder.yml', () => {
   it("passes electron-builder's own configuration schema", async () => {
-    await expect(validate(structuredClone(config))).resolves.toBeUndefined();
+    await expect(validateBuilderConfig(structuredClone(config))).resolves.toBeUndefined();
   });
 
   it('would be rejected by that schema with a misspelt option (the check bites)', async () => {
     const misspelt = structuredClone(config);
     misspelt.mac = { ...misspelt.mac, hardenedRuntme: true };
-    await expect(validate(misspelt)).rejects.toThrow(/configuration\.mac/);
+    await expect(validateBuilderConfig(misspelt)).rejects.toThrow(/configuration\.mac/);
   });
 
   it('names the app', () => {
@@ -99,6 +73,7 @@ describe('electron-builder.yml', () => {
   });
 
   it('packs the built bundles, the console and package.json, and nothing else', async () => {
+    for (const pattern of config.files) expect(pattern).toMatch(PATTERN_FORMS);
     const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { main: string };
     expect(pkg.main).toBe('dist/main/index.cjs');
     for (const path of [pkg.main, 'dist/preload/index.cjs', 'dist/renderer/index.html', 'package.json']) expect(covered(config.files, path), path).toBe(true);
@@ -109,9 +84,11 @@ describe('electron-builder.yml', () => {
       'dist/cli/index.mjs',
       'scripts/build.mjs',
       'assets/icon.png',
+      'dist/main/index.cjs.map',
+      'dist/preload/index.cjs.map',
+      'node_modules/undici/index.js',
     ])
       expect(covered(config.files, path), path).toBe(false);
-    for (const pattern of config.files) expect(pattern).toMatch(/^(dist\/[a-z]+\/\*\*|package\.json)$/);
   });
 
   it('holds no signing secret: certificates and passwords come from the environment', async () => {
