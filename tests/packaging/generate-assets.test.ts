@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { opaquePixels, readPng } from './image-files.js';
+import { opaquePixels, readIco, readPng } from './image-files.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const assets = join(root, 'assets');
@@ -73,5 +73,17 @@ describe('the tray images', () => {
     const ratio = opaquePixels(stopped.rgba!) / opaquePixels(running.rgba!);
     expect(ratio).toBeGreaterThan(0.2);
     expect(ratio).toBeLessThan(0.8);
+  });
+
+  // The Windows and Linux images are one drawing; the .ico's 32 px entry is stored as a DIB, so this
+  // also checks its channel order and row direction.
+  it.each([
+    ['tray.ico', 'tray.png'],
+    ['tray-stopped.ico', 'tray-stopped.png'],
+  ])('%s holds at 32 px the pixels of %s', async (icoName, pngName) => {
+    const [ico, png] = await Promise.all([readFile(join(assets, 'tray', icoName)).then((b) => readIco(b)), tray(pngName)]);
+    const entry = ico.find((e) => e.width === 32);
+    expect(entry?.format).toBe('dib');
+    expect(entry!.rgba!.equals(png.rgba!)).toBe(true);
   });
 });

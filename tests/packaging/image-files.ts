@@ -72,6 +72,26 @@ export interface IcoEntry {
   width: number;
   height: number;
   format: 'png' | 'dib';
+  /** RGBA, rows top to bottom, as for PngImage. */
+  rgba: Buffer | null;
+}
+
+/** A 32-bit DIB's pixels (BGRA, rows bottom-up) as top-down RGBA; the AND mask after them is not needed. */
+function dibPixels(image: Buffer, width: number, height: number): Buffer | null {
+  const headerSize = image.readUInt32LE(0);
+  if (image.readUInt16LE(14) !== 32) return null;
+  const rgba = Buffer.alloc(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const from = headerSize + ((height - 1 - y) * width + x) * 4;
+      const to = (y * width + x) * 4;
+      rgba[to] = image[from + 2]!;
+      rgba[to + 1] = image[from + 1]!;
+      rgba[to + 2] = image[from]!;
+      rgba[to + 3] = image[from + 3]!;
+    }
+  }
+  return rgba;
 }
 
 export function readIco(bytes: Buffer): IcoEntry[] {
@@ -86,10 +106,12 @@ export function readIco(bytes: Buffer): IcoEntry[] {
     const listed = { listedWidth: bytes[entry] || 256, listedHeight: bytes[entry + 1] || 256 };
     if (isPng(image)) {
       const png = readPng(image);
-      return { ...listed, width: png.width, height: png.height, format: 'png' as const };
+      return { ...listed, width: png.width, height: png.height, format: 'png' as const, rgba: png.rgba };
     }
     // A DIB's header gives the height of colour and mask rows together.
-    return { ...listed, width: image.readInt32LE(4), height: image.readInt32LE(8) / 2, format: 'dib' as const };
+    const width = image.readInt32LE(4);
+    const height = image.readInt32LE(8) / 2;
+    return { ...listed, width, height, format: 'dib' as const, rgba: dibPixels(image, width, height) };
   });
 }
 
