@@ -36,10 +36,11 @@ const band = (distance, width) => (x, y) => distance(x, y) <= width / 2;
 
 const rgb = (hex) => [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16));
 
+const APP_TRUNK_X = 0.4;
 const APP = {
   // The macOS icon grid: an 824 px tile centred on a 1024 px canvas, corner radius about 185 px.
   tile: roundedRect(100 / 1024, 100 / 1024, 924 / 1024, 924 / 1024, 185 / 1024),
-  tracks: trackLayout(0.4, 0.66, 0.42),
+  tracks: trackLayout(APP_TRUNK_X, 0.66, 0.42),
   gauge: 0.17,
   rail: 0.036,
   colors: { tile: rgb('1e3354'), sleeper: rgb('3f5a80'), straight: rgb('e6ecf2'), diverging: rgb('f5b700') },
@@ -59,7 +60,7 @@ export function appIcon(size) {
   const { tile, tracks, gauge, rail, colors } = APP;
   return rasterize(size, [
     { shape: tile, color: colors.tile },
-    { shape: both(tile, sleepers(0.4, 0.15, 0.018, 0.1)), color: colors.sleeper },
+    { shape: both(tile, sleepers(APP_TRUNK_X, 0.15, 0.018, 0.1)), color: colors.sleeper },
     { shape: both(tile, rails(tracks.straight, gauge, rail)), color: colors.straight },
     { shape: both(tile, rails(tracks.diverging, gauge, rail)), color: colors.diverging },
   ]);
