@@ -265,7 +265,18 @@ export interface FakeElectron extends DesktopPlatform {
   errors: unknown[];
 }
 
-export function fakeElectron(opts: { userData: string; distDir?: string; platform?: string; argv?: string[]; safeStorage?: FakeSafeStorage }): FakeElectron {
+export interface FakeElectronOptions {
+  userData: string;
+  distDir?: string;
+  platform?: string;
+  argv?: string[];
+  safeStorage?: FakeSafeStorage;
+  headlessDataDir?: string | null;
+  isPackaged?: boolean;
+  repository?: unknown;
+}
+
+export function fakeElectron(opts: FakeElectronOptions): FakeElectron {
   const ipcMain = new FakeIpc();
   const windows: FakeWindow[] = [];
   const trays: FakeTray[] = [];
@@ -316,6 +327,10 @@ export function fakeElectron(opts: { userData: string; distDir?: string; platfor
     distDir: opts.distDir ?? join(opts.userData, 'dist'),
     trayImageDir: '/resources/tray',
     configHome: join(opts.userData, 'xdg-config'),
+    headlessDataDir: opts.headlessDataDir ?? null,
+    appVersion: '1.2.3',
+    isPackaged: opts.isPackaged ?? false,
+    repository: opts.repository,
     onInternalError: (err) => void errors.push(err),
   };
 }
