@@ -207,8 +207,9 @@ export async function runDesktopApp(p: DesktopPlatform): Promise<DesktopApp | nu
   const trayState = (status: GatewayStatus) => ({ status, openAtLogin, canOpenAtLogin: autostart !== null });
   runtime.events.on('status', (status) => {
     tray.update(trayState(status));
-    // What the user left it as: a stop while quitting is not their choice.
-    if (!quit.isQuitting) state.update({ gateway_running: status.running }).catch(p.onInternalError);
+    // What the user left it as: neither a stop while quitting nor a start that failed is their choice.
+    const failedStart = !status.running && status.last_error !== null;
+    if (!quit.isQuitting && !failedStart) state.update({ gateway_running: status.running }).catch(p.onInternalError);
   });
   tray.update(trayState(await runtime.getStatus()));
 

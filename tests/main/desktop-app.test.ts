@@ -204,6 +204,14 @@ describe('one instance', () => {
     expect(window.minimized).toBe(false);
   });
 
+  it('a second launch opens the window of an app that started hidden at login', async () => {
+    seedDesktopSettings();
+    const { electron } = await launch({ argv: ['switchyard', '--hidden'] });
+    electron.app.emit('second-instance');
+    await waitFor(() => electron.windows.length === 1);
+    expect(electron.windows[0]!.visible).toBe(true);
+  });
+
   it('without the lock it quits at once and starts nothing', async () => {
     seedDesktopSettings();
     const electron = fakeElectron({ userData: userData() });
@@ -328,6 +336,19 @@ describe('between runs', () => {
     const second = await launch();
     expect((await second.app.runtime.getStatus()).running).toBe(false);
     expect(trayLabels(second.electron)).toContain('Start gateway');
+  });
+
+  it('tries again on the next launch when the start failed (the port was taken)', async () => {
+    seedDesktopSettings();
+    const blocker = createServer().listen(port, '127.0.0.1');
+    await new Promise((r) => blocker.once('listening', r));
+    const first = await launch();
+    expect((await first.app.runtime.getStatus()).last_error).toBe('port_in_use');
+    expect(await quit(first.electron, first.app)).toBe(0);
+    await new Promise((r) => blocker.close(r));
+
+    const second = await launch();
+    expect((await second.app.runtime.getStatus()).running).toBe(true);
   });
 
   it('starts as on a first launch when its state file is damaged, keeping the file aside', async () => {
