@@ -12,7 +12,7 @@ import { FileSecretStore } from '../../src-proxy/accounts/file-secret-store.js';
 import type { SecretStore } from '../../src-proxy/accounts/secret-store.js';
 import type { AccountStore } from '../../src-proxy/accounts/account-store.js';
 import type { JsonDocument } from '../../src-proxy/settings/json-document.js';
-import type { JsonReadResult } from '../../src-proxy/settings/json-file.js';
+import { parseJsonText, type JsonReadResult } from '../../src-proxy/settings/json-file.js';
 import { FileSettingsStore } from '../../src-proxy/settings/file-settings-store.js';
 
 /** The headless data folder's files (src-proxy/cli/file-runtime.ts). */
@@ -36,17 +36,11 @@ export class ReadOnlyJsonDocument implements JsonDocument {
     try {
       text = await readFile(this.path, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
-      throw err;
+      // A file the desktop may not read is left out like a damaged one; the launch goes on.
+      return (err as NodeJS.ErrnoException).code === 'ENOENT' ? { kind: 'missing' } : { kind: 'corrupt', backup: this.path };
     }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      return { kind: 'corrupt', backup: this.path };
-    }
-    const parsed = schema.safeParse(raw);
-    return parsed.success ? { kind: 'ok', value: parsed.data } : { kind: 'corrupt', backup: this.path };
+    const parsed = parseJsonText(text, schema);
+    return parsed.ok ? { kind: 'ok', value: parsed.value } : { kind: 'corrupt', backup: this.path };
   }
 
   async write(): Promise<void> {

@@ -45,6 +45,14 @@ describe('readHeadlessData', () => {
     expect(await readFile(join(dir(), 'settings.json'), 'utf8')).toBe('{"port": ');
   });
 
+  it('a file it may not read is left out, not an error', async () => {
+    await mkdir(join(dir(), 'settings.json'), { recursive: true });
+    await put('accounts.json', { version: 1, accounts: [makeAccount('acct_a')] });
+    const data = await readHeadlessData(dir());
+    expect(data?.settings).toBeNull();
+    expect(data?.accounts).toHaveLength(1);
+  });
+
   it('settings alone are worth importing', async () => {
     await put('settings.json', { version: SETTINGS_VERSION, port: 9200 });
     const data = await readHeadlessData(dir());
