@@ -6,33 +6,18 @@ import { join, resolve } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { defaultDataDir } from '../../src-proxy/cli/data-dir.js';
 import type { DesktopPlatform } from '../../src-main/desktop-app.js';
+import type { FakeElectronModule } from './helpers/fake-electron.js';
 
-const repoRoot = resolve(import.meta.dirname, '..', '..');
-
-const electron = vi.hoisted(() => {
-  const app = {
-    isPackaged: false,
-    getAppPath: vi.fn(),
-    getVersion: () => '4.5.6',
-    exit: vi.fn(),
-  };
-  return {
-    app,
-    BrowserWindow: vi.fn(),
-    Tray: vi.fn(),
-    clipboard: { writeText: vi.fn() },
-    ipcMain: { handle: vi.fn(), removeHandler: vi.fn() },
-    Menu: { buildFromTemplate: vi.fn((t: unknown) => ({ built: t })) },
-    protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
-    safeStorage: { isEncryptionAvailable: () => true },
-    session: { defaultSession: { marker: 'default session' } },
-    shell: { openExternal: vi.fn(async () => undefined) },
-  };
+const electron = vi.hoisted(() => ({ module: null as FakeElectronModule | null }));
+vi.mock('electron', async () => {
+  const { fakeElectronModule } = await import('./helpers/fake-electron.js');
+  electron.module = fakeElectronModule({ userData: '/nonexistent/profile' });
+  electron.module.app.appPath = resolve(import.meta.dirname, '..', '..');
+  return electron.module;
 });
 const stores = vi.hoisted(() => ({ made: [] as unknown[] }));
 const run = vi.hoisted(() => ({ platform: null as DesktopPlatform | null }));
 
-vi.mock('electron', () => electron);
 vi.mock('electron-store', () => ({
   default: class {
     constructor(options: unknown) {
@@ -55,28 +40,29 @@ async function loadEntry(): Promise<DesktopPlatform> {
 }
 
 beforeEach(() => {
-  electron.app.getAppPath.mockReturnValue(repoRoot);
   stores.made.length = 0;
 });
 
 describe('src-main/index.ts', () => {
   it('hands Electron’s own objects in', async () => {
     const p = await loadEntry();
-    expect(p.app).toBe(electron.app);
-    expect(p.ipcMain).toBe(electron.ipcMain);
-    expect(p.protocol).toBe(electron.protocol);
-    expect(p.safeStorage).toBe(electron.safeStorage);
-    expect(p.defaultSession()).toBe(electron.session.defaultSession);
-    expect(p.buildMenu([{ label: 'x' }])).toEqual({ built: [{ label: 'x' }] });
+    const m = electron.module!;
+    expect(p.app).toBe(m.app);
+    expect(p.ipcMain).toBe(m.ipcMain);
+    expect(p.protocol).toBe(m.protocol);
+    expect(p.safeStorage).toBe(m.safeStorage);
+    expect(p.defaultSession()).toBe(m.session.defaultSession);
+    expect(p.buildMenu([{ label: 'x' }])).toEqual([{ label: 'x' }]);
     p.openExternal('https://example.com/');
-    expect(electron.shell.openExternal).toHaveBeenCalledWith('https://example.com/');
+    expect(m.platform.opened).toEqual(['https://example.com/']);
     p.writeClipboard('export A=1');
-    expect(electron.clipboard.writeText).toHaveBeenCalledWith('export A=1');
+    expect(m.platform.clipboard).toEqual(['export A=1']);
+    expect(p.createTray('/tray.png')).toBe(m.platform.trays[0]);
   });
 
   it('works out the version, the repository, the headless folder and the built files', async () => {
     const p = await loadEntry();
-    expect(p.appVersion).toBe('4.5.6');
+    expect(p.appVersion).toBe('1.2.3');
     expect(p.isPackaged).toBe(false);
     expect(p.repository).toBe('github:switchyard-dev/switchyard');
     expect(p.headlessDataDir).toBe(defaultDataDir());
