@@ -1,7 +1,8 @@
 // The one test double of Electron: a DesktopPlatform whose app, windows, tray, IPC, protocol and session
 // record what the main process does with them, and whose IPC pair carries calls and events the way
 // Electron's does (arguments structured-cloned, the sender frame's URL on every invoke). electron-store
-// is stood in for by conf, the library it extends, on a real folder.
+// is stood in for by conf, the library it extends, on a real folder. The same fakes also make up the
+// `electron` module for the two entry files that import it (fakeElectronModule).
 
 import Conf from 'conf';
 import { existsSync } from 'node:fs';
