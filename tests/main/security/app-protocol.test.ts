@@ -40,6 +40,8 @@ describe('the app:// protocol', () => {
     expect(res.headers.get('content-type')).toBe(type);
     expect(res.headers.get('content-security-policy')).toBe(CONSOLE_CSP);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
   });
 
   it('answers HEAD without a body', async () => {
