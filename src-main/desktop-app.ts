@@ -147,6 +147,8 @@ export async function runDesktopApp(p: DesktopPlatform): Promise<DesktopApp | nu
   let started: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (started = resolve));
   if (!claimSingleInstance(p.app, () => void ready.then(showConsole))) return null;
+  // macOS opens a running app again (Finder, Spotlight, the Dock) with `activate`, not a second launch.
+  p.app.on('activate', () => void ready.then(showConsole));
   // Before ready: the console's scheme gets an origin of its own, and every renderer is sandboxed.
   p.protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
   p.app.enableSandbox();

@@ -212,6 +212,13 @@ describe('one instance', () => {
     expect(electron.windows[0]!.visible).toBe(true);
   });
 
+  it('opening the running app again on macOS (activate) shows the window', async () => {
+    seedDesktopSettings();
+    const { electron } = await launch({ platform: 'darwin', argv: ['switchyard', '--hidden'] });
+    electron.app.emit('activate');
+    await waitFor(() => electron.windows.length === 1 && electron.windows[0]!.visible);
+  });
+
   it('without the lock it quits at once and starts nothing', async () => {
     seedDesktopSettings();
     const electron = fakeElectron({ userData: userData() });
