@@ -71,6 +71,8 @@ export const WARNING_CODES = [
   'stats_corrupt',
   /** The OS offers no keychain: secrets are stored readable by the user's account only, not encrypted. */
   'secrets_unprotected',
+  /** The desktop app started from the settings, accounts and keys of the headless data folder (`file`). */
+  'headless_data_imported',
 ] as const;
 export interface Warning {
   code: (typeof WARNING_CODES)[number];
