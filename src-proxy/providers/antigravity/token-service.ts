@@ -5,7 +5,7 @@
 // SecretStore only, and no message carries one.
 
 import { createHash } from 'node:crypto';
-import type { Account, GoogleSettings } from '../../contract/index.js';
+import type { Account } from '../../contract/index.js';
 import type { AccountStore } from '../../accounts/account-store.js';
 import type { SecretStore } from '../../accounts/secret-store.js';
 import { UpstreamError } from '../types.js';
@@ -113,13 +113,8 @@ export class GoogleTokenService implements AccessTokens {
   }
 }
 
-export interface GoogleTokensOptions {
-  google: () => GoogleSettings;
-  secrets: SecretStore;
-  accounts: AccountStore;
-  oauth: GoogleOAuthClient;
-  now?: () => number;
-}
+/** What the runtime hands over: the account store itself stands in for the disabling port. */
+export type GoogleTokensOptions = Omit<GoogleTokenServiceDeps, 'accounts' | 'marginMs'> & { accounts: AccountStore };
 
 /** The token service as the runtime wires it: disabling an account is runtime bookkeeping on the store. */
 export function createGoogleTokens(o: GoogleTokensOptions): GoogleTokenService {

@@ -163,6 +163,9 @@ describe('switchyard accounts login --provider antigravity', () => {
     expect(await isListening(page.redirectedTo!)).toBe(false);
     const [account] = JSON.parse((await run(['accounts', 'list', '--json'])).out);
     expect(account).toMatchObject({ provider: 'antigravity', label: 'ada@example.com' });
+    const refresh = JSON.parse(await readFile(join(dir, 'secrets.json'), 'utf8')).secrets[account.id] as string;
+    expect(refresh).toMatch(/^1\/\/fake-refresh-/);
+    for (const line of [...io.stdout, ...io.stderr]) expect(line).not.toMatch(/1\/\/fake-refresh-|ya29\./);
   });
 
   it('takes a pasted redirect address, after saying a line that is no code is not one', async () => {
