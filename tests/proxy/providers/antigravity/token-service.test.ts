@@ -122,6 +122,18 @@ describe('GoogleTokenService', () => {
     expect(fake.accessTokenOwner(await tokens.get('g1', refresh, signal))).toBe('ada@example.com');
   });
 
+  it('gives up on a token endpoint that does not answer in time, as a timeout', async () => {
+    const impatient = new GoogleOAuthClient({ timeoutMs: 100 });
+    const service = createGoogleTokens({ google: () => google, secrets, accounts, oauth: impatient, now: () => clock });
+    fake.script({ kind: 'delay', ms: 1000 });
+    try {
+      expect((await failure(service.get('g1', refresh, signal))).failure.kind).toBe('timeout');
+    } finally {
+      service.close();
+      await impatient.close();
+    }
+  });
+
   it('reports an endpoint nobody listens on as a network failure', async () => {
     google = { ...google, token_url: 'http://127.0.0.1:1/token' };
     expect((await failure(tokens.get('g1', refresh, signal))).failure.kind).toBe('network');
