@@ -104,7 +104,9 @@ export class GoogleTokenService implements AccessTokens {
     const grants = new Set([grant]);
     const rotated = result.tokens.refreshToken;
     if (rotated !== null && rotated !== refreshToken) {
-      await this.deps.secrets.set(accountId, rotated);
+      await this.deps.secrets.set(accountId, rotated).catch(() => {
+        throw upstreamError({ kind: 'server', status: null, oauthError: null, message: 'the renewed Google sign-in could not be stored' });
+      });
       grants.add(fingerprint(rotated));
     }
     const entry: CachedToken = { token: result.tokens.accessToken, expiresAt: result.tokens.expiresAt, grants };

@@ -1,6 +1,7 @@
 // The URL the user opens to sign in: Google's authorization endpoint with a code+PKCE request for
-// offline access (so a refresh token comes back) and a consent prompt (so it comes back every time,
-// not only on the first sign-in).
+// offline access (so a refresh token comes back), a consent prompt (so it comes back every time, not
+// only on the first sign-in) and the account chooser (a pool is several accounts signed in one after
+// another in the same browser, and Google would otherwise pick the last one silently).
 
 /** What Code Assist needs: the cloud platform, the user's identity, and its own logging and config scopes. */
 export const GOOGLE_SCOPES = [
@@ -29,7 +30,7 @@ export function buildAuthorizationUrl(r: AuthorizationRequest): string {
     response_type: 'code',
     scope: (r.scopes ?? GOOGLE_SCOPES).join(' '),
     access_type: 'offline',
-    prompt: 'consent',
+    prompt: 'select_account consent',
     include_granted_scopes: 'true',
     state: r.state,
     code_challenge: r.codeChallenge,

@@ -13,7 +13,8 @@ export type PastedCode =
 const CODE_PATTERN = /^[A-Za-z0-9/_.~+-]{8,2048}$/;
 
 export function parsePastedCode(text: string, expectedState: string): PastedCode {
-  const trimmed = text.trim();
+  // Terminals and chat tools wrap what is copied in quotes or angle brackets.
+  const trimmed = text.trim().replace(/^["'<]+|["'>]+$/g, '');
   const query = queryOf(trimmed);
   if (query === null) {
     // A bare code may still be percent-encoded, as copied out of a URL ("4%2F0Ab...").

@@ -11,7 +11,7 @@ describe('buildAuthorizationUrl', () => {
     ['redirect_uri', 'http://127.0.0.1:5123/oauth2callback'],
     ['response_type', 'code'],
     ['access_type', 'offline'],
-    ['prompt', 'consent'],
+    ['prompt', 'select_account consent'],
     ['state', 'st-1'],
     ['code_challenge', 'ch-1'],
     ['code_challenge_method', 'S256'],

@@ -10,6 +10,8 @@ describe('parsePastedCode', () => {
   it.each([
     ['a bare code', CODE, { ok: true, code: CODE }],
     ['a bare code with spaces around it', `  ${CODE}\n`, { ok: true, code: CODE }],
+    ['a quoted code', `"${CODE}"`, { ok: true, code: CODE }],
+    ['a URL in angle brackets', `<http://127.0.0.1:5000/oauth2callback?state=${STATE}&code=${encodeURIComponent(CODE)}>`, { ok: true, code: CODE }],
     ['a percent-encoded bare code', encodeURIComponent(CODE), { ok: true, code: CODE }],
     ['the whole redirect URL', `http://127.0.0.1:5000/oauth2callback?state=${STATE}&code=${encodeURIComponent(CODE)}&scope=x`, { ok: true, code: CODE }],
     ['an https redirect URL', `https://host.example/cb?code=${encodeURIComponent(CODE)}&state=${STATE}`, { ok: true, code: CODE }],
