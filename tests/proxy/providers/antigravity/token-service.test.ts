@@ -156,6 +156,16 @@ describe('GoogleTokenService', () => {
     expect(fake.refreshCount).toBe(1);
   });
 
+  it('fails, as the upstream failing, when a rotated refresh token cannot be stored', async () => {
+    const broken = new MemorySecretStore();
+    broken.set = () => Promise.reject(new Error('disk full'));
+    const service = createGoogleTokens({ google: () => google, secrets: broken, accounts, oauth, now: () => clock });
+    fake.script({ kind: 'rotate' });
+    const err = await failure(service.get('g1', refresh, signal));
+    expect(err.failure).toMatchObject({ kind: 'server', message: 'the renewed Google sign-in could not be stored' });
+    service.close();
+  });
+
   it('lets a waiter give up without cancelling the refresh the others wait for', async () => {
     fake.script({ kind: 'delay', ms: 100 });
     const impatient = new AbortController();
