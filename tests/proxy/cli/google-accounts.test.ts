@@ -210,7 +210,7 @@ describe('switchyard accounts login --provider antigravity', () => {
     expect(err).toMatch(/--provider antigravity/);
   });
 
-  it('goes through a running serve, whose listener receives the browser', async () => {
+  it('goes through a running serve, whose listener receives the browser, or which takes the pasted address', async () => {
     await configureGoogle();
     let stop: (signal: string) => void = () => undefined;
     const stopped = new Promise<string>((resolve) => (stop = resolve));
@@ -225,8 +225,15 @@ describe('switchyard accounts login --provider antigravity', () => {
       await openInBrowser(url);
       expect(await exit).toBe(0);
       expect(io.stdout.join('\n')).toMatch(/Signed in as ada@example\.com: added account/);
+
+      // A second account, signed in on another machine and pasted here.
+      fake.email = 'bo@example.com';
+      const input = new TypedInput();
+      const pasted = startCommand(['accounts', 'login', '--provider', 'antigravity'], {}, input);
+      input.type(await authorizeWithoutFollowing(await printedUrl(pasted.io)));
+      expect(await pasted.exit).toBe(0);
       const listed = await run(['accounts', 'list', '--json']);
-      expect(JSON.parse(listed.out)).toEqual([expect.objectContaining({ label: 'ada@example.com' })]);
+      expect(JSON.parse(listed.out)).toEqual([expect.objectContaining({ label: 'ada@example.com' }), expect.objectContaining({ label: 'bo@example.com' })]);
     } finally {
       stop('SIGTERM');
       expect(await serving).toBe(0);
