@@ -2,7 +2,6 @@
 // ControlApi every shell (CLI, Electron IPC, HTTP console) talks to.
 
 import {
-  ControlError,
   type AccountPatch,
   type ControlApi,
   type ControlEvents,
@@ -24,12 +23,16 @@ import { RequestLog, type RequestHistory } from '../logs/request-log.js';
 import { UsageStats, type StatsStore } from '../logs/usage-stats.js';
 import { AnthropicProvider } from '../providers/anthropic/anthropic-provider.js';
 import { GeminiProvider } from '../providers/gemini/gemini-provider.js';
+import { withClientFallback, type GoogleClientCredentials } from '../providers/antigravity/google-oauth/client-credentials.js';
+import { GoogleOAuthClient } from '../providers/antigravity/google-oauth/oauth-client.js';
+import { createGoogleTokens } from '../providers/antigravity/token-service.js';
 import type { ProviderRegistry } from '../providers/types.js';
 import type { RetryPolicy } from '../routing/retry-policy.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { AccountsService } from './accounts-service.js';
 import { GatewayControl } from './gateway-control.js';
 import { GatewayServer, type ListenAddress } from './gateway-server.js';
+import { createGoogleSignIn } from './google-sign-in-service.js';
 import { SettingsService } from './settings-service.js';
 import { UpdatesService, type ReleaseFeed } from './updates-service.js';
 
@@ -57,6 +60,8 @@ export interface RuntimeDeps {
   version?: string;
   /** Where newer releases are announced; the desktop app has one, headless mode none. */
   releases?: ReleaseFeed;
+  /** The Google OAuth client to use while the settings name none (headless: from the environment). */
+  googleClient?: GoogleClientCredentials;
 }
 
 export interface Runtime extends ControlApi {
@@ -70,6 +75,10 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const report = deps.onInternalError ?? ((err: unknown) => reportUnhandled('internal error', err));
   const events = new EventBus<ControlEvents>({ onListenerError: report });
   const warnings: Warning[] = [...(deps.warnings ?? [])];
+  const google = () => withClientFallback(deps.settings.get().google, deps.googleClient);
+  const googleOAuth = new GoogleOAuthClient();
+  // Google accounts' access tokens, for the Code Assist provider's AccessTokens port.
+  const googleTokens = createGoogleTokens({ google, secrets: deps.secrets, accounts: deps.accounts, oauth: googleOAuth });
   const providers: ProviderRegistry = deps.providers ?? { anthropic: new AnthropicProvider(), gemini: new GeminiProvider() };
   const usage = new UsageStats({ store: deps.stats, onError: report });
   await usage.load();
@@ -115,9 +124,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     settings: deps.settings,
     events,
   });
-  const noGoogleSignIn = (): never => {
-    throw new ControlError('not_configured', 'Google sign-in is not available in this build.');
-  };
+  const googleSignIn = createGoogleSignIn({ google, oauth: googleOAuth, accounts, store: deps.accounts, onOutcome: (o) => events.emit('sign_in', o) });
 
   // Stats change on every request; the console needs the picture a few times a second, not per request.
   let accountsTimer: NodeJS.Timeout | null = null;
@@ -148,21 +155,24 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     clearRequests: () => log.clear(),
     getStats: async (query: StatsQuery) => usage.report(query),
     listWarnings: async () => [...warnings],
-    startGoogleSignIn: async () => noGoogleSignIn(),
-    finishGoogleSignIn: async () => noGoogleSignIn(),
-    cancelGoogleSignIn: async () => noGoogleSignIn(),
+    startGoogleSignIn: () => googleSignIn.start(),
+    finishGoogleSignIn: (req) => googleSignIn.finish(req),
+    cancelGoogleSignIn: (id: string) => googleSignIn.cancel(id),
     getUpdateStatus: () => updates.status(),
     checkForUpdates: () => updates.check(),
 
     async close(graceMs = 1000) {
       if (accountsTimer) clearTimeout(accountsTimer);
       updates.close();
+      googleSignIn.close();
+      googleTokens.close();
       await gateway.stop(graceMs);
       await log.close();
       await usage.flush();
       pool.flushStats();
       await deps.accounts.flush();
       await Promise.all(Object.values(providers).map((p) => p?.close()));
+      await googleOAuth.close();
     },
   };
   for (const w of warnings) events.emit('warning', w);
