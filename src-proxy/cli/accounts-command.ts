@@ -1,5 +1,6 @@
-// `switchyard accounts add|login|list|remove|enable|disable`.
+// `switchyard accounts add|login|list|remove|enable|disable|export|import`.
 
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ACCOUNT_KIND_NAMES, isAccountKind, type Account, type ControlApi, type ControlClient } from '../contract/index.js';
 import { allKindFlags, CLI_ACCOUNT_KINDS } from './account-kinds.js';
@@ -21,8 +22,12 @@ export async function accountsCommand(args: string[], api: ControlClient, io: Cl
     case 'enable':
     case 'disable':
       return change(sub, rest, api, io);
+    case 'export':
+      return exportAccounts(rest, api, io);
+    case 'import':
+      return importAccounts(rest, api, io);
     default:
-      throw new UsageError(`Unknown accounts command "${sub}". Use add, login, list, remove, enable or disable.`);
+      throw new UsageError(`Unknown accounts command "${sub}". Use add, login, list, remove, enable, disable, export or import.`);
   }
 }
 
@@ -107,6 +112,38 @@ async function change(sub: 'remove' | 'enable' | 'disable', args: string[], api:
     await api.updateAccount(account.id, { enabled: sub === 'enable' });
     io.out(`${sub === 'enable' ? 'Enabled' : 'Disabled'} account ${account.id} (${account.label}).`);
   }
+  return 0;
+}
+
+/** The file is written by the process holding the accounts; a relative path means the user's directory. */
+function filePath(args: string[], sub: 'export' | 'import', extra = ''): { path: string; values: Record<string, unknown> } {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { 'include-secrets': { type: 'boolean', default: false } },
+    strict: true,
+  });
+  if (positionals.length !== 1) throw new UsageError(`Usage: switchyard accounts ${sub} FILE${extra}`);
+  if (sub === 'import' && values['include-secrets']) throw new UsageError('--include-secrets applies to export only.');
+  return { path: resolve(positionals[0]!), values };
+}
+
+async function exportAccounts(args: string[], api: ControlApi, io: CliIo): Promise<number> {
+  const { path, values } = filePath(args, 'export', ' [--include-secrets]');
+  const includeSecrets = values['include-secrets'] === true;
+  const result = await api.exportAccounts({ path, include_secrets: includeSecrets });
+  io.out(
+    includeSecrets
+      ? `Exported ${result.count} accounts with their keys to ${result.path} (readable by you only; keep it safe).`
+      : `Exported ${result.count} accounts to ${result.path}, without keys (importing it elsewhere needs --include-secrets).`,
+  );
+  return 0;
+}
+
+async function importAccounts(args: string[], api: ControlApi, io: CliIo): Promise<number> {
+  const { path } = filePath(args, 'import');
+  const result = await api.importAccounts({ path });
+  io.out(`Imported ${result.added} accounts from ${path}; ${result.skipped} skipped (already here, or without a key).`);
   return 0;
 }
 

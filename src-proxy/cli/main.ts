@@ -24,6 +24,8 @@ Commands:
                               sign in a Google account: open the printed link, or paste the code
   accounts list [--json]
   accounts remove|enable|disable ID|LABEL
+  accounts export FILE [--include-secrets]
+  accounts import FILE
   config get [KEY]
   config set KEY VALUE        keys: port, host, api_key, auth_mode (off|strict|all-except-health), request_deadline_ms,
                               google.client_id, google.client_secret, antigravity.base_urls URL[,URL...], ...
