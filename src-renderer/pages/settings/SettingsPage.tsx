@@ -1,0 +1,3 @@
+export function SettingsPage() {
+  return <p className="muted">Coming in the next build of the console.</p>;
+}

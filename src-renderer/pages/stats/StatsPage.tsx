@@ -1,0 +1,3 @@
+export function StatsPage() {
+  return <p className="muted">Coming in the next build of the console.</p>;
+}
