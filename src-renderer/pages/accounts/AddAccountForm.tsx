@@ -7,7 +7,7 @@ import { TextField } from '../../components/TextField.js';
 import { choiceLabel, KIND_LABELS, optionLabel, SECRET_LABELS } from '../../wording/option-labels.js';
 import { GoogleSignIn } from './GoogleSignIn.js';
 import { initialOptionValues, optionFields, optionValues, type OptionField } from './option-fields.js';
-import { issuesByField } from './schema-issues.js';
+import { issuesByField } from '../../forms/schema-issues.js';
 
 export function AddAccountForm({ onDone }: { onDone(): void }) {
   const [kind, setKind] = useState<AccountKind>('anthropic');
