@@ -162,7 +162,8 @@ export function createFakeControl(init: Partial<FakeControl['state']> = {}): Fak
     },
     exportAccounts: async (req) => ({ path: req.path, count: state.accounts.length }),
     importAccounts: async () => ({ added: 2, skipped: 1 }),
-    listRequests: async (q) => state.requests.slice(-(q.limit ?? 10_000)),
+    // Newest first, as the core lists them.
+    listRequests: async (q) => state.requests.slice(0, q.limit ?? 10_000),
     clearRequests: async () => {
       state.requests = [];
     },
