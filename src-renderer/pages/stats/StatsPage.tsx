@@ -1,3 +1,104 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { StatsBucketSize, StatsReport } from '../../../src-proxy/contract/index.js';
+import { useControl } from '../../app/control-context.js';
+import { useAccounts } from '../../app/live-state.js';
+import { ErrorText } from '../../components/ErrorText.js';
+import { formatCompact, formatCount } from '../../format/format.js';
+import { describeError } from '../../wording/errors.js';
+import { StackedBarChart } from './StackedBarChart.js';
+import { chartOf, type GroupBy } from './stats-series.js';
+
+const RANGE_MS: Readonly<Record<StatsBucketSize, number>> = { hour: 48 * 3_600_000, day: 30 * 86_400_000 };
+/** Stats are read again this often while the page is open (they change with every request). */
+const REFRESH_MS = 30_000;
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
 export function StatsPage() {
-  return <p className="muted">Coming in the next build of the console.</p>;
+  const client = useControl();
+  const accounts = useAccounts().value ?? [];
+  const [size, setSize] = useState<StatsBucketSize>('hour');
+  const [groupBy, setGroupBy] = useState<GroupBy>('account');
+  const [report, setReport] = useState<{ report: StatsReport; since: number; until: number } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    const load = () => {
+      const until = Date.now();
+      const since = until - RANGE_MS[size];
+      client.getStats({ bucket: size, since }).then(
+        (r) => {
+          if (!live) return;
+          setReport({ report: r, since, until });
+          setError(null);
+        },
+        (err: unknown) => live && setError(describeError(err)),
+      );
+    };
+    load();
+    const timer = setInterval(load, REFRESH_MS);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [client, size]);
+
+  const labelOf = useMemo(() => {
+    const names = new Map(accounts.map((a) => [a.id, a.label]));
+    return (key: string) => (groupBy === 'model' ? key : key === '' ? 'no account (refused)' : (names.get(key) ?? `removed account ${key.slice(0, 8)}`));
+  }, [accounts, groupBy]);
+  const timeLabel = (t: number) => {
+    const d = new Date(t);
+    return size === 'hour' ? `${pad(d.getHours())}:00` : `${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  };
+  const charts = report && {
+    requests: chartOf(report.report, { size, since: report.since, until: report.until, groupBy, metric: 'requests', labelOf }),
+    tokens: chartOf(report.report, { size, since: report.since, until: report.until, groupBy, metric: 'tokens', labelOf }),
+  };
+  const totals = report?.report.totals;
+  const per = size === 'hour' ? 'hour' : 'day';
+  const by = groupBy === 'account' ? 'account' : 'model';
+
+  return (
+    <div className="stack">
+      <div className="toolbar">
+        <div role="radiogroup" aria-label="Period" className="segmented">
+          {(['hour', 'day'] as const).map((s) => (
+            <label key={s}>
+              <input type="radio" name="stats-size" checked={size === s} onChange={() => setSize(s)} />
+              {s === 'hour' ? 'Last 48 hours, by hour' : 'Last 30 days, by day'}
+            </label>
+          ))}
+        </div>
+        <div role="radiogroup" aria-label="Group by" className="segmented">
+          {(['account', 'model'] as const).map((g) => (
+            <label key={g}>
+              <input type="radio" name="stats-group" checked={groupBy === g} onChange={() => setGroupBy(g)} />
+              {g === 'account' ? 'Per account' : 'Per model'}
+            </label>
+          ))}
+        </div>
+      </div>
+      <ErrorText>{error}</ErrorText>
+      {totals && (
+        <p className="muted" aria-label="Totals">
+          {formatCount(totals.requests)} requests · {formatCount(totals.failures)} failed · {formatCompact(totals.input_tokens)} input and{' '}
+          {formatCompact(totals.output_tokens)} output tokens in this period
+        </p>
+      )}
+      {charts && (
+        <>
+          <section className="card">
+            <StackedBarChart chart={charts.requests} title={`Requests per ${per}, by ${by}`} timeLabel={timeLabel} />
+          </section>
+          <section className="card">
+            <StackedBarChart chart={charts.tokens} title={`Tokens (input + output) per ${per}, by ${by}`} timeLabel={timeLabel} />
+          </section>
+        </>
+      )}
+    </div>
+  );
 }
