@@ -21,25 +21,27 @@ export function App({ initialPage = 'overview' }: { initialPage?: PageId }) {
   const current = PAGES.find((p) => p.id === page) ?? PAGES[0];
   return (
     <div className="layout">
-      <nav className="sidebar" aria-label="Console pages">
-        <div className="brand">
-          <span className="brand-mark" aria-hidden="true" />
-          Switchyard
-        </div>
-        <ul>
-          {PAGES.map((p) => (
-            <li key={p.id}>
-              <button type="button" className="nav-item" aria-current={p.id === page ? 'page' : undefined} onClick={() => setPage(p.id)}>
-                {p.title}
-              </button>
-            </li>
-          ))}
-        </ul>
-        <div className="sidebar-status" aria-live="polite">
-          <span className={`dot ${status?.running ? 'on' : 'off'}`} aria-hidden="true" />
-          {status === null ? 'Connecting…' : status.running ? `Gateway on :${status.port}` : 'Gateway stopped'}
-        </div>
-      </nav>
+      <div className="sidebar-cell">
+        <nav className="sidebar" aria-label="Console pages">
+          <div className="brand">
+            <span className="brand-mark" aria-hidden="true" />
+            Switchyard
+          </div>
+          <ul>
+            {PAGES.map((p) => (
+              <li key={p.id}>
+                <button type="button" className="nav-item" aria-current={p.id === page ? 'page' : undefined} onClick={() => setPage(p.id)}>
+                  {p.title}
+                </button>
+              </li>
+            ))}
+          </ul>
+          <div className="sidebar-status" aria-live="polite">
+            <span className={`dot ${status?.running ? 'on' : 'off'}`} aria-hidden="true" />
+            {status === null ? 'Connecting…' : status.running ? `Gateway on :${status.port}` : 'Gateway stopped'}
+          </div>
+        </nav>
+      </div>
       <main className="page" aria-labelledby="page-title">
         <h1 id="page-title">{current.title}</h1>
         <current.Page onNavigate={(id: string) => setPage(id as PageId)} />

@@ -57,3 +57,8 @@ export function startOfToday(now: number): number {
   d.setHours(0, 0, 0, 0);
   return d.getTime();
 }
+
+/** "1 request", "1,234 requests". */
+export function countOf(n: number, singular: string, plural = `${singular}s`): string {
+  return `${formatCount(n)} ${n === 1 ? singular : plural}`;
+}

@@ -4,7 +4,7 @@ import { useAction } from '../../app/live-state.js';
 import { ConfirmButton } from '../../components/ConfirmButton.js';
 import { ErrorText } from '../../components/ErrorText.js';
 import { Switch } from '../../components/Switch.js';
-import { formatCompact, formatCount, formatDateTime, formatTime, formatUntil } from '../../format/format.js';
+import { countOf, formatCompact, formatCount, formatDateTime, formatTime, formatUntil } from '../../format/format.js';
 import { KIND_LABELS } from '../../wording/option-labels.js';
 import { accountState, describeAccountState } from './account-state.js';
 
@@ -59,7 +59,7 @@ export function AccountCard({ account: a }: { account: Account }) {
       )}
       <div className="row account-foot">
         <span className="muted">
-          {formatCount(a.stats.requests)} requests · {formatCount(a.stats.failures)} failed · {formatCompact(a.stats.input_tokens)} in /{' '}
+          {countOf(a.stats.requests, 'request')} · {formatCount(a.stats.failures)} failed · {formatCompact(a.stats.input_tokens)} in /{' '}
           {formatCompact(a.stats.output_tokens)} out tokens
           {a.stats.last_used_at ? ` · last used ${formatDateTime(a.stats.last_used_at)}` : ''}
         </span>

@@ -6,7 +6,7 @@ import type { PageProps } from '../../app/page-props.js';
 import { CopyButton } from '../../components/CopyButton.js';
 import { ErrorText } from '../../components/ErrorText.js';
 import { Switch } from '../../components/Switch.js';
-import { formatCompact, formatCount, formatDateTime, startOfToday } from '../../format/format.js';
+import { countOf, formatCompact, formatCount, formatDateTime, startOfToday } from '../../format/format.js';
 import { describeErrorCode, describeWarning } from '../../wording/errors.js';
 import { accountState } from '../accounts/account-state.js';
 import { KIND_LABELS } from '../../wording/option-labels.js';
@@ -168,7 +168,7 @@ function AccountsGlance({ onNavigate }: PageProps) {
                 <span className={`dot state-${states[i]}`} aria-hidden="true" />
                 <span>{a.label}</span>
                 <span className="muted">
-                  {KIND_LABELS[a.provider]} · {states[i]} · {formatCount(a.stats.requests)} requests
+                  {KIND_LABELS[a.provider]} · {states[i]} · {countOf(a.stats.requests, 'request')}
                 </span>
               </li>
             ))}

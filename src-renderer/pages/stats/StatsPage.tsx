@@ -3,7 +3,7 @@ import type { StatsBucketSize, StatsReport } from '../../../src-proxy/contract/i
 import { useControl } from '../../app/control-context.js';
 import { useAccounts } from '../../app/live-state.js';
 import { ErrorText } from '../../components/ErrorText.js';
-import { formatCompact, formatCount } from '../../format/format.js';
+import { countOf, formatCompact, formatCount } from '../../format/format.js';
 import { describeError } from '../../wording/errors.js';
 import { StackedBarChart } from './StackedBarChart.js';
 import { chartOf, type GroupBy } from './stats-series.js';
@@ -85,7 +85,7 @@ export function StatsPage() {
       <ErrorText>{error}</ErrorText>
       {totals && (
         <p className="muted" aria-label="Totals">
-          {formatCount(totals.requests)} requests · {formatCount(totals.failures)} failed · {formatCompact(totals.input_tokens)} input and{' '}
+          {countOf(totals.requests, 'request')} · {formatCount(totals.failures)} failed · {formatCompact(totals.input_tokens)} input and{' '}
           {formatCompact(totals.output_tokens)} output tokens in this period
         </p>
       )}
