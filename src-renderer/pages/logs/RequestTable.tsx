@@ -44,21 +44,16 @@ export function RequestTable({
     onSelect(entry.id);
     const el = viewport.current;
     if (el) {
+      // Row tops are below the sticky header, which covers the viewport's first row height.
       const top = next * ROW_HEIGHT;
+      const bottom = top + 2 * ROW_HEIGHT;
       if (top < el.scrollTop) el.scrollTop = top;
-      else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
+      else if (bottom > el.scrollTop + el.clientHeight) el.scrollTop = bottom - el.clientHeight;
     }
   };
 
   return (
     <div className="request-table" role="table" aria-label="Requests" aria-rowcount={entries.length + 1}>
-      <div className="rt-row rt-head" role="row" aria-rowindex={1}>
-        {COLUMNS.map((c) => (
-          <span key={c} role="columnheader" className="rt-cell">
-            {c}
-          </span>
-        ))}
-      </div>
       <div
         className="rt-viewport"
         ref={viewport}
@@ -67,6 +62,14 @@ export function RequestTable({
         onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
         aria-label="Request rows"
       >
+        {/* The header scrolls with the rows (sticky), so both share one width whatever the scrollbar takes. */}
+        <div className="rt-row rt-head" role="row" aria-rowindex={1}>
+          {COLUMNS.map((c) => (
+            <span key={c} role="columnheader" className="rt-cell">
+              {c}
+            </span>
+          ))}
+        </div>
         {entries.length === 0 && <p className="muted rt-empty">No requests yet. They appear here as Claude Code sends them.</p>}
         <div role="rowgroup" style={{ height: entries.length * ROW_HEIGHT, position: 'relative' }}>
           {entries.slice(start, end).map((e, i) => (
