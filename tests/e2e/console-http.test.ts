@@ -35,10 +35,14 @@ function freePort(): Promise<number> {
 
 /** Starts `switchyard serve` from source with this test's console build; resolves with the printed console URL. */
 function serve(consolePort: number): Promise<string> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src-proxy/cli/index.ts', 'serve', '--console-port', String(consolePort), '--data-dir', dir, '--quiet'], {
-    cwd: ROOT,
-    env: { ...process.env, SWITCHYARD_UI_DIR: uiDir },
-  });
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src-proxy/cli/index.ts', 'serve', '--console-port', String(consolePort), '--data-dir', dir, '--quiet'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, SWITCHYARD_UI_DIR: uiDir },
+    },
+  );
   child = proc;
   let output = '';
   return new Promise((resolve, reject) => {

@@ -21,6 +21,7 @@ import {
   type UpdateStatus,
   type Warning,
 } from './contract.js';
+import { makeEntry } from '../proxy/logs/entry-fixture.js';
 
 export interface FakeControl extends ControlClient {
   /** Every call as [method, args], in order. */
@@ -57,34 +58,9 @@ export function account(fields: { label: string; provider?: Account['provider'] 
   });
 }
 
+/** A request log entry as the core records it; `id` and `time` fresh unless given. */
 export function logEntry(fields: Partial<RequestLogEntry> = {}): RequestLogEntry {
-  return {
-    id: `req-${nextId++}`,
-    time: Date.now(),
-    method: 'POST',
-    path: '/v1/messages',
-    route: 'messages',
-    inbound_model: 'claude-sonnet-4-6',
-    mapped_model: 'claude-sonnet-4-6',
-    provider: 'anthropic',
-    account_id: 'acc-1',
-    account_label: 'work@example.com',
-    stream: true,
-    status: 200,
-    attempts: [{ account_id: 'acc-1', account_label: 'work@example.com', status: 200, failure: null, message: null, latency_ms: 420 }],
-    latency_ms: 420,
-    ttfb_ms: 180,
-    input_tokens: 1200,
-    output_tokens: 300,
-    cache_read_input_tokens: null,
-    cache_creation_input_tokens: null,
-    stop_reason: 'end_turn',
-    local: null,
-    error_type: null,
-    error_message: null,
-    client_aborted: false,
-    ...fields,
-  };
+  return makeEntry(fields.id ?? `req-${nextId++}`, fields.time ?? Date.now(), fields);
 }
 
 export function createFakeControl(init: Partial<FakeControl['state']> = {}): FakeControl {

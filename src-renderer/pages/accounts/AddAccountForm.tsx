@@ -8,20 +8,20 @@ import { choiceLabel, KIND_LABELS, optionLabel, SECRET_LABELS } from '../../word
 import { GoogleSignIn } from './GoogleSignIn.js';
 import { initialOptionValues, optionFields, optionValues, type OptionField } from './option-fields.js';
 import { issuesByField } from '../../forms/schema-issues.js';
+import { Segmented } from '../../components/Segmented.js';
 
 export function AddAccountForm({ onDone }: { onDone(): void }) {
   const [kind, setKind] = useState<AccountKind>('anthropic');
   return (
     <section className="card" aria-labelledby="add-title">
       <h2 id="add-title">Add an account</h2>
-      <div role="radiogroup" aria-label="Account kind" className="segmented">
-        {ACCOUNT_KIND_NAMES.map((k) => (
-          <label key={k}>
-            <input type="radio" name="account-kind" checked={kind === k} onChange={() => setKind(k)} />
-            {KIND_LABELS[k]}
-          </label>
-        ))}
-      </div>
+      <Segmented
+        label="Account kind"
+        name="account-kind"
+        value={kind}
+        onChange={setKind}
+        options={ACCOUNT_KIND_NAMES.map((k) => ({ value: k, label: KIND_LABELS[k] }))}
+      />
       {ACCOUNT_KINDS[kind].secret === 'refresh_token' ? <GoogleSignIn onDone={onDone} /> : <KeyAccountForm key={kind} kind={kind} onDone={onDone} />}
     </section>
   );

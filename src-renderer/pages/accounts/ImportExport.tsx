@@ -3,6 +3,7 @@ import { useControl } from '../../app/control-context.js';
 import { useAction } from '../../app/live-state.js';
 import { ErrorText } from '../../components/ErrorText.js';
 import { TextField } from '../../components/TextField.js';
+import { countOf } from '../../format/format.js';
 
 /** Accounts to and from a file on the gateway's machine; keys and tokens only when explicitly asked. */
 export function ImportExport() {
@@ -16,6 +17,11 @@ export function ImportExport() {
       setResult(null);
       setResult(await what());
     });
+  const button = (label: string, what: () => Promise<string>) => (
+    <button type="button" className="button" disabled={action.busy || !path.trim()} onClick={() => void run(what)}>
+      {label}
+    </button>
+  );
   return (
     <section className="card" aria-labelledby="io-title">
       <h2 id="io-title">Import and export</h2>
@@ -28,32 +34,14 @@ export function ImportExport() {
           </span>
         </label>
         <div className="row">
-          <button
-            type="button"
-            className="button"
-            disabled={action.busy || !path.trim()}
-            onClick={() =>
-              void run(async () => {
-                const r = await client.exportAccounts({ path: path.trim(), include_secrets: withSecrets });
-                return `Exported ${r.count} account${r.count === 1 ? '' : 's'} to ${r.path}${withSecrets ? ', with keys and tokens' : ', without keys'}.`;
-              })
-            }
-          >
-            Export
-          </button>
-          <button
-            type="button"
-            className="button"
-            disabled={action.busy || !path.trim()}
-            onClick={() =>
-              void run(async () => {
-                const r = await client.importAccounts({ path: path.trim() });
-                return `Imported ${r.added} account${r.added === 1 ? '' : 's'}; ${r.skipped} skipped (already here or without a key).`;
-              })
-            }
-          >
-            Import
-          </button>
+          {button('Export', async () => {
+            const r = await client.exportAccounts({ path: path.trim(), include_secrets: withSecrets });
+            return `Exported ${countOf(r.count, 'account')} to ${r.path}${withSecrets ? ', with keys and tokens' : ', without keys'}.`;
+          })}
+          {button('Import', async () => {
+            const r = await client.importAccounts({ path: path.trim() });
+            return `Imported ${countOf(r.added, 'account')}; ${r.skipped} skipped (already here or without a key).`;
+          })}
           {result && <span role="status">{result}</span>}
         </div>
         <ErrorText>{action.error}</ErrorText>

@@ -11,6 +11,7 @@ import { describeErrorCode, describeWarning } from '../../wording/errors.js';
 import { accountState } from '../accounts/account-state.js';
 import { KIND_LABELS } from '../../wording/option-labels.js';
 import { maskSecret } from '../settings/mask.js';
+import { Segmented } from '../../components/Segmented.js';
 
 export function OverviewPage({ onNavigate }: PageProps) {
   return (
@@ -63,14 +64,16 @@ function GatewayCard() {
         <div className="setup">
           <div className="setup-head">
             <h3>Point Claude Code at it</h3>
-            <div role="radiogroup" aria-label="Shell" className="segmented">
-              {(['posix', 'powershell'] as const).map((sh) => (
-                <label key={sh}>
-                  <input type="radio" name="shell" checked={shell === sh} onChange={() => setShell(sh)} />
-                  {sh === 'posix' ? 'bash / zsh' : 'PowerShell'}
-                </label>
-              ))}
-            </div>
+            <Segmented
+              label="Shell"
+              name="shell"
+              value={shell}
+              onChange={setShell}
+              options={[
+                { value: 'posix', label: 'bash / zsh' },
+                { value: 'powershell', label: 'PowerShell' },
+              ]}
+            />
           </div>
           <pre className="code" aria-label="Claude Code setup">
             {shown}

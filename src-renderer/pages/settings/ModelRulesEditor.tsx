@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { PROVIDER_KINDS, type ModelRule, type ProviderKind } from '../../../src-proxy/contract/index.js';
 import { KIND_LABELS } from '../../wording/option-labels.js';
-import type { SectionProps } from './SettingsPage.js';
+import { SettingsForm, type SectionProps } from './SettingsForm.js';
 import { useSettingsSave } from './save-settings.js';
 
 interface Row {
@@ -28,15 +28,7 @@ export function ModelRulesEditor({ settings, onSaved }: SectionProps) {
     setRows(next);
   };
   return (
-    <form
-      className="card"
-      aria-labelledby="rules-title"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save.save({ model_rules: rows.map(toRule) });
-      }}
-    >
-      <h2 id="rules-title">Model mapping</h2>
+    <SettingsForm id="rules" title="Model mapping" onSubmit={() => void save.save({ model_rules: rows.map(toRule) })}>
       <p className="muted">
         Which upstream serves a model Claude Code asks for. Match an exact model id or a pattern with <code>*</code>; the first matching rule wins, then the
         built-in defaults. Leave the upstream model empty to send the requested one unchanged.
@@ -134,6 +126,6 @@ export function ModelRulesEditor({ settings, onSaved }: SectionProps) {
           {save.error}
         </p>
       )}
-    </form>
+    </SettingsForm>
   );
 }

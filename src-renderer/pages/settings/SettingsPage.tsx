@@ -9,6 +9,7 @@ import { TextField } from '../../components/TextField.js';
 import { maskSecret } from './mask.js';
 import { ModelRulesEditor } from './ModelRulesEditor.js';
 import { useSettingsSave } from './save-settings.js';
+import { SettingsForm, type SectionProps } from './SettingsForm.js';
 
 export function SettingsPage() {
   const live = useSettings();
@@ -24,11 +25,6 @@ export function SettingsPage() {
       <UpdatesSection settings={s} onSaved={live.set} />
     </div>
   );
-}
-
-export interface SectionProps {
-  settings: Settings;
-  onSaved(s: Settings): void;
 }
 
 function SaveRow({ busy, saved, error, label = 'Save' }: { busy: boolean; saved: boolean; error: string | null; label?: string }) {
@@ -57,15 +53,13 @@ function ListenSection({ settings, onSaved }: SectionProps) {
   useEffect(() => setPort(String(settings.port)), [settings.port]);
   const lan = settings.host !== '127.0.0.1' && settings.host !== 'localhost' && settings.host !== '::1';
   return (
-    <form
-      className="card"
-      aria-labelledby="listen-title"
-      onSubmit={(e) => {
-        e.preventDefault();
+    <SettingsForm
+      id="listen"
+      title="Gateway address"
+      onSubmit={() => {
         void save.save({ port: asNumber(port), console_port: asNumber(consolePort) });
       }}
     >
-      <h2 id="listen-title">Gateway address</h2>
       <div className="form-grid">
         <TextField
           label="Port"
@@ -100,7 +94,7 @@ function ListenSection({ settings, onSaved }: SectionProps) {
         </div>
         <SaveRow busy={save.busy} saved={save.saved} error={save.error} />
       </div>
-    </form>
+    </SettingsForm>
   );
 }
 
@@ -180,15 +174,13 @@ function HistorySection({ settings, onSaved }: SectionProps) {
   const save = useSettingsSave(settings, onSaved);
   const [limit, setLimit] = useState(String(settings.log_history_limit));
   return (
-    <form
-      className="card"
-      aria-labelledby="history-title"
-      onSubmit={(e) => {
-        e.preventDefault();
+    <SettingsForm
+      id="history"
+      title="Request history"
+      onSubmit={() => {
         void save.save({ log_history_limit: asNumber(limit) });
       }}
     >
-      <h2 id="history-title">Request history</h2>
       <div className="form-grid">
         <TextField
           label="Requests kept on disk"
@@ -200,7 +192,7 @@ function HistorySection({ settings, onSaved }: SectionProps) {
         />
         <SaveRow busy={save.busy} saved={save.saved} error={save.error} />
       </div>
-    </form>
+    </SettingsForm>
   );
 }
 
@@ -220,11 +212,10 @@ function GoogleSection({ settings, onSaved }: SectionProps) {
   );
   const urlIssue = Object.entries(save.issues).find(([k]) => k.startsWith('antigravity.base_urls'))?.[1];
   return (
-    <form
-      className="card"
-      aria-labelledby="google-title"
-      onSubmit={(e) => {
-        e.preventDefault();
+    <SettingsForm
+      id="google"
+      title="Google sign-in"
+      onSubmit={() => {
         const urls = baseUrls
           .split('\n')
           .map((u) => u.trim())
@@ -232,7 +223,6 @@ function GoogleSection({ settings, onSaved }: SectionProps) {
         void save.save({ google, antigravity: { base_urls: urls } });
       }}
     >
-      <h2 id="google-title">Google sign-in</h2>
       <p className="muted">Google accounts need an OAuth client of your own (a desktop-app client from a Google Cloud project).</p>
       <div className="form-grid">
         {field('client_id', 'OAuth client ID')}
@@ -247,7 +237,7 @@ function GoogleSection({ settings, onSaved }: SectionProps) {
         </div>
         <SaveRow busy={save.busy} saved={save.saved} error={save.error} />
       </div>
-    </form>
+    </SettingsForm>
   );
 }
 

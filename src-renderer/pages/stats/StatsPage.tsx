@@ -7,6 +7,7 @@ import { countOf, formatCompact, formatCount } from '../../format/format.js';
 import { describeError } from '../../wording/errors.js';
 import { StackedBarChart } from './StackedBarChart.js';
 import { chartOf, type GroupBy } from './stats-series.js';
+import { Segmented } from '../../components/Segmented.js';
 
 const RANGE_MS: Readonly<Record<StatsBucketSize, number>> = { hour: 48 * 3_600_000, day: 30 * 86_400_000 };
 /** Stats are read again this often while the page is open (they change with every request). */
@@ -65,22 +66,26 @@ export function StatsPage() {
   return (
     <div className="stack">
       <div className="toolbar">
-        <div role="radiogroup" aria-label="Period" className="segmented">
-          {(['hour', 'day'] as const).map((s) => (
-            <label key={s}>
-              <input type="radio" name="stats-size" checked={size === s} onChange={() => setSize(s)} />
-              {s === 'hour' ? 'Last 48 hours, by hour' : 'Last 30 days, by day'}
-            </label>
-          ))}
-        </div>
-        <div role="radiogroup" aria-label="Group by" className="segmented">
-          {(['account', 'model'] as const).map((g) => (
-            <label key={g}>
-              <input type="radio" name="stats-group" checked={groupBy === g} onChange={() => setGroupBy(g)} />
-              {g === 'account' ? 'Per account' : 'Per model'}
-            </label>
-          ))}
-        </div>
+        <Segmented
+          label="Period"
+          name="stats-size"
+          value={size}
+          onChange={setSize}
+          options={[
+            { value: 'hour', label: 'Last 48 hours, by hour' },
+            { value: 'day', label: 'Last 30 days, by day' },
+          ]}
+        />
+        <Segmented
+          label="Group by"
+          name="stats-group"
+          value={groupBy}
+          onChange={setGroupBy}
+          options={[
+            { value: 'account', label: 'Per account' },
+            { value: 'model', label: 'Per model' },
+          ]}
+        />
       </div>
       <ErrorText>{error}</ErrorText>
       {totals && (
