@@ -20,6 +20,7 @@ export interface ConsoleFlowOptions {
 
 const UPSTREAM_KEY = 'sk-upstream-e2e';
 const ACCOUNT = 'e2e@example.com';
+const REVOKED = 'revoked@example.com';
 
 /** One Messages request to the gateway, as Claude Code would send it (without streaming). */
 async function ask(baseUrl: string, key: string | null): Promise<Response> {
@@ -142,9 +143,35 @@ export async function runConsoleFlow(opts: ConsoleFlowOptions): Promise<void> {
   expect((await ask(moved, key)).status).toBe(200);
   expect(await refused(baseUrl)).toBe(true);
 
+  // An account whose key the upstream refuses: with the good one switched off it is tried, marked
+  // invalid with the upstream's words, and the failed attempt shows in the request's detail.
+  await go(page, 'Accounts');
+  await page.getByRole('button', { name: 'Add account' }).click();
+  const second = page.getByRole('form', { name: 'New Anthropic-compatible account' });
+  await second.getByLabel('Label').fill(REVOKED);
+  await second.getByLabel('API key').fill('sk-revoked');
+  await second.getByLabel('Base URL').fill(opts.upstreamUrl);
+  await second.getByRole('button', { name: 'Add account' }).click();
+  const goodSwitch = page.getByRole('switch', { name: `Enabled: ${ACCOUNT}` });
+  await goodSwitch.click();
+  await expect.poll(() => goodSwitch.getAttribute('aria-checked')).toBe('false');
+  expect((await ask(moved, key)).status).toBeGreaterThanOrEqual(400);
+  await page.getByRole('listitem', { name: REVOKED }).filter({ hasText: 'invalid:' }).waitFor();
+  await page.getByRole('button', { name: 'Add account' }).click();
+  await page.getByRole('radio', { name: 'Google account' }).check();
+  await page.getByRole('note').waitFor();
+  await shot(page, 'accounts-add-google');
+  await page.getByRole('button', { name: 'Close the form' }).click();
+  await shot(page, 'accounts');
+  await goodSwitch.click();
+  await expect.poll(() => goodSwitch.getAttribute('aria-checked')).toBe('true');
+  await go(page, 'Live logs');
+  const failedRow = page.getByRole('row').filter({ hasText: REVOKED });
+  await failedRow.first().click();
+  expect(await page.getByRole('complementary', { name: 'Request detail' }).textContent()).toContain('key or token refused');
+  await shot(page, 'logs-detail-failed');
+
   await go(page, 'Stats');
   await page.getByRole('img', { name: /^Requests per hour, by account/ }).waitFor();
   await shot(page, 'stats');
-  await go(page, 'Accounts');
-  await shot(page, 'accounts');
 }

@@ -1,4 +1,6 @@
-import type { Account } from '../../../src-proxy/contract/index.js';
+import { useState } from 'react';
+import { ACCOUNT_KINDS, type Account } from '../../../src-proxy/contract/index.js';
+import { TextField } from '../../components/TextField.js';
 import { useControl } from '../../app/control-context.js';
 import { useAction } from '../../app/live-state.js';
 import { ConfirmButton } from '../../components/ConfirmButton.js';
@@ -13,6 +15,8 @@ export function AccountCard({ account: a }: { account: Account }) {
   const action = useAction();
   const now = Date.now();
   const state = accountState(a, now);
+  const [replacing, setReplacing] = useState(false);
+  const [newKey, setNewKey] = useState('');
   return (
     <li className="card account" aria-label={a.label}>
       <div className="card-head">
@@ -74,6 +78,11 @@ export function AccountCard({ account: a }: { account: Account }) {
             Clear status
           </button>
         )}
+        {ACCOUNT_KINDS[a.provider].secret === 'api_key' && !replacing && (
+          <button type="button" className="button small" disabled={action.busy} onClick={() => setReplacing(true)}>
+            Replace key
+          </button>
+        )}
         <ConfirmButton
           label="Remove"
           confirmLabel={`Remove ${a.label}`}
@@ -81,6 +90,28 @@ export function AccountCard({ account: a }: { account: Account }) {
           onConfirm={() => void action.run(() => client.removeAccount(a.id))}
         />
       </div>
+      {replacing && (
+        <form
+          className="row replace-key"
+          aria-label={`New API key for ${a.label}`}
+          onSubmit={(e) => {
+            e.preventDefault();
+            void action.run(async () => {
+              await client.updateAccount(a.id, { api_key: newKey });
+              setNewKey('');
+              setReplacing(false);
+            });
+          }}
+        >
+          <TextField label="New API key" type="password" value={newKey} onChange={setNewKey} hint="Replaces the stored key and clears an invalid mark." />
+          <button type="submit" className="button primary small" disabled={action.busy || newKey.trim() === ''}>
+            Save key
+          </button>
+          <button type="button" className="button small" onClick={() => setReplacing(false)}>
+            Cancel
+          </button>
+        </form>
+      )}
       <ErrorText>{action.error}</ErrorText>
     </li>
   );

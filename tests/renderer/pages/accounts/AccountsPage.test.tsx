@@ -130,6 +130,23 @@ describe('Accounts', () => {
     expect(screen.queryByLabelText('Code or redirect URL')).toBeNull();
   });
 
+  it("replaces an API-key account's key, which the card never shows; a Google account has no key to replace", async () => {
+    const fake = createFakeControl({
+      accounts: [account({ label: 'k@example.com', health: 'invalid' }), account({ label: 'g@gmail.test', provider: 'antigravity' })],
+    });
+    const user = userEvent.setup();
+    renderWith(fake, <AccountsPage />);
+    const card = await screen.findByRole('listitem', { name: 'k@example.com' });
+    expect(within(screen.getByRole('listitem', { name: 'g@gmail.test' })).queryByRole('button', { name: 'Replace key' })).toBeNull();
+    await user.click(within(card).getByRole('button', { name: 'Replace key' }));
+    const form = within(card).getByRole('form', { name: 'New API key for k@example.com' });
+    await user.type(within(form).getByLabelText('New API key'), 'sk-new-key');
+    await user.click(within(form).getByRole('button', { name: 'Save key' }));
+    await waitFor(() => expect(within(card).queryByRole('form')).toBeNull());
+    expect(fake.calls.find(([m]) => m === 'updateAccount')?.[1]).toEqual([fake.state.accounts[0]!.id, { api_key: 'sk-new-key' }]);
+    expect(card.textContent).not.toContain('sk-new-key');
+  });
+
   it('removes an account only after confirmation', async () => {
     const fake = createFakeControl({ accounts: [account({ label: 'gone@example.com' })] });
     const user = userEvent.setup();
