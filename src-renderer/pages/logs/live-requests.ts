@@ -37,6 +37,8 @@ export function useLiveRequests(paused: boolean) {
     let live = true;
     const off = client.onEvent('request', (e) => {
       pending.current.push(e);
+      // A long pause under load keeps only what the table could show anyway.
+      if (pending.current.length > MAX_ENTRIES) pending.current.splice(0, pending.current.length - MAX_ENTRIES);
       if (pausedRef.current) setWaiting(pending.current.length);
       else timer.current ??= setTimeout(flush, BATCH_MS);
     });

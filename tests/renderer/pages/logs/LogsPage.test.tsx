@@ -72,6 +72,18 @@ describe('Live logs', () => {
     await waitFor(() => expect(dataRows()).toHaveLength(2));
   });
 
+  it('keeps at most 10,000 entries waiting through a long pause', async () => {
+    const fake = createFakeControl();
+    const user = userEvent.setup();
+    renderWith(fake, <LogsPage />);
+    await user.click(screen.getByRole('button', { name: 'Pause' }));
+    act(() => {
+      for (let i = 0; i < 10_050; i++) fake.emit('request', logEntry({ id: `p${i}` }));
+    });
+    await user.click(screen.getByRole('button', { name: 'Resume (10,000 new)' }));
+    await waitFor(() => expect(screen.getByText(/10,000 shown of 10,000/)).toBeTruthy());
+  });
+
   it("opens a request's detail with each attempt's failure in words", async () => {
     const fake = createFakeControl({
       requests: [
