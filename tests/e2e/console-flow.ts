@@ -59,7 +59,7 @@ async function baseUrlShown(page: Page): Promise<string> {
 
 export async function runConsoleFlow(opts: ConsoleFlowOptions): Promise<void> {
   await mkdir(opts.screenshotDir, { recursive: true });
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(opts.screenshotDir, `${name}.png`), fullPage: true });
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(opts.screenshotDir, `${name}.png`), fullPage: true, animations: 'disabled' });
   const page = await opts.openConsole();
   const gatewaySwitch = page.getByRole('switch', { name: 'Gateway running' });
   await expect.poll(() => gatewaySwitch.getAttribute('aria-checked')).toBe('true');
@@ -129,6 +129,8 @@ export async function runConsoleFlow(opts: ConsoleFlowOptions): Promise<void> {
     .getByRole('group', { name: 'Requests' })
     .filter({ hasText: /^[2-9]/ })
     .waitFor();
+  // Account usage arrives a moment later than the request itself (the core batches account updates).
+  await page.getByRole('region', { name: 'Accounts' }).filter({ hasText: '2 requests' }).waitFor();
   await shot(page, 'overview');
 
   // A new port: the running gateway moves, requests reach it there and no longer at the old one.

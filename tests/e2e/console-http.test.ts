@@ -130,7 +130,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the console over HTTP
     await expect.poll(() => gatewaySwitch.getAttribute('aria-checked'), { timeout: 15_000 }).toBe('true');
 
     await open.emulateMedia({ colorScheme: 'dark' });
-    await open.screenshot({ path: join(ROOT, 'test-artifacts', 'console', 'overview-dark.png'), fullPage: true });
+    await open.screenshot({ path: join(ROOT, 'test-artifacts', 'console', 'overview-dark.png'), fullPage: true, animations: 'disabled' });
     // Each account's key reached the upstream exactly as it was typed into the console.
     expect(new Set(upstream.messageRequests().map((r) => r.key))).toEqual(new Set(['sk-upstream-e2e', 'sk-revoked']));
     expect(upstream.messageRequests().map((r) => r.body.model)).toContain('glm-4.6');
