@@ -13,6 +13,7 @@ import { TextField } from '../../components/TextField.js';
 export function GoogleSignIn({ onDone }: { onDone(): void }) {
   const client = useControl();
   const action = useAction();
+  const { setError } = action;
   const [started, setStarted] = useState<GoogleSignInStart | null>(null);
   const [code, setCode] = useState('');
   const [done, setDone] = useState<string | null>(null);
@@ -23,9 +24,9 @@ export function GoogleSignIn({ onDone }: { onDone(): void }) {
       if (outcome.sign_in_id !== started.sign_in_id) return;
       setStarted(null);
       if (outcome.account) setDone(`Signed in as ${outcome.account.label}.`);
-      else if (outcome.error) action.setError(describeErrorCode(outcome.error));
+      else if (outcome.error) setError(describeErrorCode(outcome.error));
     });
-  }, [client, started, action]);
+  }, [client, started, setError]);
 
   const start = () =>
     action.run(async () => {

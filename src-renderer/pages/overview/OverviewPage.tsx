@@ -40,7 +40,14 @@ function GatewayCard() {
   const url = s?.url ?? (s ? `http://${s.host === '0.0.0.0' ? '127.0.0.1' : s.host}:${s.port}` : null);
   const key = settings && settings.auth_mode !== 'off' ? settings.api_key || null : null;
   const setup = url ? claudeCodeSetup({ url, apiKey: key, shell }) : '';
-  const shown = key && !revealed ? setup.replace(key, maskSecret(key)) : setup;
+  // The key is masked on screen only; the copy button copies the real lines. A key the shell quoting
+  // changed is masked by rebuilding the lines around the mask instead.
+  const shown =
+    key && !revealed
+      ? setup.includes(key)
+        ? setup.split(key).join(maskSecret(key))
+        : claudeCodeSetup({ url: url ?? '', apiKey: maskSecret(key), shell })
+      : setup;
   return (
     <section className="card" aria-labelledby="gateway-title">
       <div className="card-head">

@@ -49,6 +49,19 @@ describe('Overview', () => {
     expect(setup.textContent).toContain('$env:ANTHROPIC_BASE_URL="http://127.0.0.1:9123"');
   });
 
+  it('masks a key that shell quoting changes, too', async () => {
+    const settings = SettingsSchema.parse({ auth_mode: 'strict', api_key: 'my "odd" $key' });
+    const fake = createFakeControl({ settings });
+    const user = userEvent.setup();
+    renderWith(fake, <OverviewPage {...noNav} />);
+    const setup = await screen.findByLabelText('Claude Code setup');
+    await waitFor(() => expect(setup.textContent).toContain('ANTHROPIC_API_KEY'));
+    await user.click(screen.getByRole('radio', { name: 'PowerShell' }));
+    expect(setup.textContent).not.toMatch(/odd|key"/);
+    await user.click(screen.getByRole('button', { name: 'Show key' }));
+    expect(setup.textContent).toContain('$env:ANTHROPIC_API_KEY="my `"odd`" `$key"');
+  });
+
   it("counts today's requests, errors and tokens, live", async () => {
     const fake = createFakeControl();
     fake.state.stats = { bucket: 'hour', buckets: [], totals: { requests: 10, failures: 1, input_tokens: 5000, output_tokens: 700 } };
