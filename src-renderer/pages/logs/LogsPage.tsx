@@ -69,7 +69,7 @@ export function LogsPage() {
       </p>
       <ErrorText>{error ?? action.error}</ErrorText>
       <div className={`logs-body ${selected ? 'with-detail' : ''}`}>
-        <RequestTable entries={shown} selectedId={selectedId} onSelect={setSelectedId} />
+        <RequestTable entries={shown} selectedId={selectedId} onSelect={setSelectedId} onClose={() => setSelectedId(null)} />
         {selected && <RequestDetail entry={selected} onClose={() => setSelectedId(null)} />}
       </div>
     </div>

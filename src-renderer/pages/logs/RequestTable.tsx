@@ -11,16 +11,19 @@ const COLUMNS = ['Time', 'Status', 'Path', 'Model', 'Account', 'Attempts', 'Late
 
 /**
  * The request table, windowed: only the rows in view (and a few around them) exist in the page, so
- * ten thousand entries scroll as smoothly as ten. Arrow keys move the selection.
+ * ten thousand entries scroll as smoothly as ten. Arrow keys move the selection, Escape clears it.
  */
 export function RequestTable({
   entries,
   selectedId,
   onSelect,
+  onClose,
 }: {
   entries: readonly RequestLogEntry[];
   selectedId: string | null;
   onSelect(id: string): void;
+  /** Escape: the detail closes. */
+  onClose(): void;
 }) {
   const viewport = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -35,6 +38,10 @@ export function RequestTable({
   const { start, end } = visibleRange(scrollTop, height, ROW_HEIGHT, entries.length);
 
   const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'Escape' && selectedId !== null) {
+      onClose();
+      return;
+    }
     if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
     e.preventDefault();
     const at = entries.findIndex((x) => x.id === selectedId);

@@ -51,6 +51,8 @@ function ListenSection({ settings, onSaved }: SectionProps) {
   const [port, setPort] = useState(String(settings.port));
   const [consolePort, setConsolePort] = useState(String(settings.console_port));
   useEffect(() => setPort(String(settings.port)), [settings.port]);
+  // The core refuses the same; saying it before the click spares the user an error.
+  const canOpen = settings.auth_mode !== 'off' && settings.api_key !== '';
   const lan = settings.host !== '127.0.0.1' && settings.host !== 'localhost' && settings.host !== '::1';
   return (
     <SettingsForm
@@ -81,11 +83,11 @@ function ListenSection({ settings, onSaved }: SectionProps) {
           <Switch
             label="Allow LAN access"
             checked={lan}
-            disabled={save.busy || (!lan && settings.auth_mode === 'off')}
+            disabled={save.busy || (!lan && !canOpen)}
             onChange={(on) => void save.save({ host: on ? '0.0.0.0' : '127.0.0.1' })}
           />
           <small className="muted">
-            {settings.auth_mode === 'off' && !lan
+            {!canOpen && !lan
               ? 'Turn authentication on and set an API key first: without them anyone on the network could use your accounts.'
               : lan
                 ? `Listening on ${settings.host}: other machines on the network can connect with the API key.`

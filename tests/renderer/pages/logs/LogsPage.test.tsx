@@ -132,5 +132,7 @@ describe('Live logs', () => {
     await user.click(dataRows()[0]!);
     await user.keyboard('{ArrowDown}{ArrowDown}');
     expect(screen.getByRole('complementary', { name: 'Request detail' }).textContent).toContain('/v1/messages?n=2');
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('complementary', { name: 'Request detail' })).toBeNull();
   });
 });
