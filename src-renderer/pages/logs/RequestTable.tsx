@@ -8,6 +8,7 @@ export const ROW_HEIGHT = 30;
 const FALLBACK_VIEWPORT = 600;
 
 const COLUMNS = ['Time', 'Status', 'Path', 'Model', 'Account', 'Attempts', 'Latency', 'TTFB', 'Tokens in/out'] as const;
+const NUMERIC: ReadonlySet<string> = new Set(['Attempts', 'Latency', 'TTFB', 'Tokens in/out']);
 
 /**
  * The request table, windowed: only the rows in view (and a few around them) exist in the page, so
@@ -72,7 +73,7 @@ export function RequestTable({
         {/* The header scrolls with the rows (sticky), so both share one width whatever the scrollbar takes. */}
         <div className="rt-row rt-head" role="row" aria-rowindex={1}>
           {COLUMNS.map((c) => (
-            <span key={c} role="columnheader" className="rt-cell">
+            <span key={c} role="columnheader" className={`rt-cell ${NUMERIC.has(c) ? 'num' : ''}`}>
               {c}
             </span>
           ))}
