@@ -4,6 +4,7 @@ import { LogsPage } from '../pages/logs/LogsPage.js';
 import { OverviewPage } from '../pages/overview/OverviewPage.js';
 import { SettingsPage } from '../pages/settings/SettingsPage.js';
 import { StatsPage } from '../pages/stats/StatsPage.js';
+import { PageErrorBoundary } from '../components/PageErrorBoundary.js';
 import { useStatus } from './live-state.js';
 
 const PAGES = [
@@ -44,7 +45,9 @@ export function App({ initialPage = 'overview' }: { initialPage?: PageId }) {
       </div>
       <main className="page" aria-labelledby="page-title">
         <h1 id="page-title">{current.title}</h1>
-        <current.Page onNavigate={(id: string) => setPage(id as PageId)} />
+        <PageErrorBoundary key={page}>
+          <current.Page onNavigate={(id: string) => setPage(id as PageId)} />
+        </PageErrorBoundary>
       </main>
     </div>
   );

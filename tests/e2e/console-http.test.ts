@@ -64,15 +64,33 @@ function serve(consolePort: number): Promise<string> {
   });
 }
 
+/** Stops the running serve (SIGTERM, as a user's Ctrl-C) and waits until it is gone. */
+async function stopServe(): Promise<void> {
+  const proc = child;
+  if (!proc || proc.exitCode !== null) return;
+  const exited = new Promise((resolve) => proc.once('exit', resolve));
+  proc.kill('SIGTERM');
+  await exited;
+  child = null;
+}
+
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'switchyard-console-e2e-'));
   uiDir = join(dir, 'ui');
-  await build({
-    configFile: join(ROOT, 'vite.config.ts'),
-    root: join(ROOT, 'src-renderer'),
-    build: { outDir: uiDir, emptyOutDir: true, sourcemap: false },
-    logLevel: 'error',
-  });
+  // The console as shipped: React's production build, whatever NODE_ENV the test runner set.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      configFile: join(ROOT, 'vite.config.ts'),
+      root: join(ROOT, 'src-renderer'),
+      build: { outDir: uiDir, emptyOutDir: true, sourcemap: false },
+      logLevel: 'error',
+    });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   upstream = await startFakeAnthropic({ keys: ['sk-upstream-e2e'] });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 }, 120_000);
@@ -124,8 +142,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the console over HTTP
     await open.getByRole('navigation', { name: 'Console pages' }).getByRole('button', { name: 'Overview' }).click();
     await gatewaySwitch.click();
     await expect.poll(() => gatewaySwitch.getAttribute('aria-checked')).toBe('false');
-    child!.kill('SIGTERM');
-    await new Promise((resolve) => child!.once('exit', resolve));
+    await stopServe();
     await serve(consolePort);
     await expect.poll(() => gatewaySwitch.getAttribute('aria-checked'), { timeout: 15_000 }).toBe('true');
 
@@ -135,5 +152,68 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the console over HTTP
     expect(new Set(upstream.messageRequests().map((r) => r.key))).toEqual(new Set(['sk-upstream-e2e', 'sk-revoked']));
     expect(upstream.messageRequests().map((r) => r.body.model)).toContain('glm-4.6');
     await context.close();
+    await stopServe();
   }, 120_000);
+
+  it('shows 10,000 log entries over the desktop bridge with only the rows in view in the page, down to the oldest', async () => {
+    // The console's bridge path (main.tsx picks window.switchyard when a preload exposed it), with a
+    // bridge made in the page: 10,000 requests in the history, every other method answering empty.
+    const consoleUrl = await serve(await freePort());
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    await context.addInitScript(() => {
+      const requests = Array.from({ length: 10_000 }, (_, i) => ({
+        id: `r${i}`,
+        time: 1_760_000_000_000 - i * 1000,
+        method: 'POST',
+        path: '/v1/messages',
+        route: 'messages',
+        inbound_model: 'claude-opus-4-1',
+        mapped_model: 'glm-4.6',
+        provider: 'anthropic',
+        account_id: 'a',
+        account_label: `entry-${i}@example.com`,
+        stream: true,
+        status: i % 10 === 0 ? 529 : 200,
+        attempts: [],
+        latency_ms: 100,
+        ttfb_ms: 50,
+        input_tokens: 10,
+        output_tokens: 5,
+        cache_read_input_tokens: null,
+        cache_creation_input_tokens: null,
+        stop_reason: 'end_turn',
+        local: null,
+        error_type: null,
+        error_message: null,
+        client_aborted: false,
+      }));
+      const values: Record<string, unknown> = {
+        getStatus: { running: true, host: '127.0.0.1', port: 8045, url: 'http://127.0.0.1:8045', started_at: 1, last_error: null },
+        listAccounts: [],
+        listRequests: requests,
+        listWarnings: [],
+        getStats: { bucket: 'hour', buckets: [], totals: { requests: 0, failures: 0, input_tokens: 0, output_tokens: 0 } },
+        getUpdateStatus: { supported: false, current_version: '0.1.0', latest_version: null, release_url: null, checked_at: null, error: null },
+      };
+      const bridge = new Proxy(
+        {},
+        {
+          get: (_t, name: string) => (name === 'onEvent' ? () => () => undefined : async () => ({ ok: true, value: name in values ? values[name] : null })),
+        },
+      );
+      Object.defineProperty(globalThis, 'switchyard', { value: bridge });
+    });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    await page.goto(consoleUrl.replace(/#.*/, ''));
+    await page.getByRole('navigation', { name: 'Console pages' }).getByRole('button', { name: 'Live logs' }).click();
+    await page.getByText('10,000 shown of 10,000 · 1,000 failed').waitFor();
+    expect(await page.getByRole('row').count()).toBeLessThan(80);
+    await page.getByLabel('Request rows').evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+    await page.getByRole('row').filter({ hasText: 'entry-9999@example.com' }).waitFor();
+    expect(await page.getByRole('row').count()).toBeLessThan(80);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  }, 60_000);
 });
