@@ -8,6 +8,14 @@ export const MAX_ENTRIES = 10_000;
 /** Entries arriving together are added in one render. */
 const BATCH_MS = 100;
 
+/** Both lists as one, newest first by arrival, each entry once, at most `max`. */
+export function mergeNewestFirst(a: readonly RequestLogEntry[], b: readonly RequestLogEntry[], max: number): RequestLogEntry[] {
+  const byId = new Map<string, RequestLogEntry>();
+  for (const e of a) byId.set(e.id, e);
+  for (const e of b) byId.set(e.id, e);
+  return [...byId.values()].sort((x, y) => y.time - x.time).slice(0, max);
+}
+
 /**
  * The request log, newest first: the history at first, then every request as it is answered. While
  * paused, new entries wait (and are counted) so the table holds still.
@@ -24,13 +32,10 @@ export function useLiveRequests(paused: boolean) {
   const flush = () => {
     timer.current = null;
     if (pausedRef.current || pending.current.length === 0) return;
-    const fresh = pending.current.reverse();
+    const fresh = pending.current;
     pending.current = [];
     setWaiting(0);
-    setEntries((prev) => {
-      const seen = new Set(fresh.map((e) => e.id));
-      return [...fresh, ...prev.filter((e) => !seen.has(e.id))].slice(0, MAX_ENTRIES);
-    });
+    setEntries((prev) => mergeNewestFirst(prev, fresh, MAX_ENTRIES));
   };
 
   useEffect(() => {
@@ -42,13 +47,23 @@ export function useLiveRequests(paused: boolean) {
       if (pausedRef.current) setWaiting(pending.current.length);
       else timer.current ??= setTimeout(flush, BATCH_MS);
     });
-    client.listRequests({ limit: MAX_ENTRIES }).then(
-      (list) => live && setEntries((prev) => [...prev, ...list.filter((e) => !prev.some((p) => p.id === e.id))].slice(0, MAX_ENTRIES)),
-      (err: unknown) => live && setError(describeError(err)),
-    );
+    const loadHistory = () =>
+      client.listRequests({ limit: MAX_ENTRIES }).then(
+        (list) => live && setEntries((prev) => mergeNewestFirst(prev, list, MAX_ENTRIES)),
+        (err: unknown) => live && setError(describeError(err)),
+      );
+    void loadHistory();
+    // A gateway (or a whole core) that started again may have answered requests while the live
+    // stream was away; its history fills them in.
+    let startedAt: number | null | undefined;
+    const offStatus = client.onEvent('status', (s) => {
+      if (startedAt !== undefined && s.started_at !== null && s.started_at !== startedAt) void loadHistory();
+      startedAt = s.started_at;
+    });
     return () => {
       live = false;
       off();
+      offStatus();
       if (timer.current) clearTimeout(timer.current);
       timer.current = null;
     };

@@ -31,6 +31,17 @@ describe('Live logs', () => {
     expect(second!.textContent).toContain('/v1/messages/count_tokens');
   });
 
+  it('fills in, from the history, requests answered while the live stream was away (a restarted core)', async () => {
+    const fake = createFakeControl({ requests: [logEntry({ id: 'before', time: 1000 })] });
+    renderWith(fake, <LogsPage />);
+    await waitFor(() => expect(dataRows()).toHaveLength(1));
+    act(() => fake.emit('status', { ...fake.state.status, started_at: 5 }));
+    fake.state.requests = [logEntry({ id: 'missed', time: 3000, path: '/v1/messages/count_tokens' }), logEntry({ id: 'before', time: 1000 })];
+    act(() => fake.emit('status', { ...fake.state.status, started_at: 7 }));
+    await waitFor(() => expect(dataRows()).toHaveLength(2));
+    expect(dataRows()[0]!.textContent).toContain('/v1/messages/count_tokens');
+  });
+
   it('filters by text, status and account', async () => {
     const a = account({ label: 'a@example.com' });
     const b = account({ label: 'b@example.com' });
