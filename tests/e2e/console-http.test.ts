@@ -11,6 +11,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAnthropic, type FakeAnthropic } from '../fakes/anthropic-upstream.js';
+import { makeEntry } from '../proxy/logs/entry-fixture.js';
 import { runConsoleFlow } from './console-flow.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -160,33 +161,10 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the console over HTTP
     // bridge made in the page: 10,000 requests in the history, every other method answering empty.
     const consoleUrl = await serve(await freePort());
     const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-    await context.addInitScript(() => {
-      const requests = Array.from({ length: 10_000 }, (_, i) => ({
-        id: `r${i}`,
-        time: 1_760_000_000_000 - i * 1000,
-        method: 'POST',
-        path: '/v1/messages',
-        route: 'messages',
-        inbound_model: 'claude-opus-4-1',
-        mapped_model: 'glm-4.6',
-        provider: 'anthropic',
-        account_id: 'a',
-        account_label: `entry-${i}@example.com`,
-        stream: true,
-        status: i % 10 === 0 ? 529 : 200,
-        attempts: [],
-        latency_ms: 100,
-        ttfb_ms: 50,
-        input_tokens: 10,
-        output_tokens: 5,
-        cache_read_input_tokens: null,
-        cache_creation_input_tokens: null,
-        stop_reason: 'end_turn',
-        local: null,
-        error_type: null,
-        error_message: null,
-        client_aborted: false,
-      }));
+    const requests = Array.from({ length: 10_000 }, (_, i) =>
+      makeEntry(`r${i}`, 1_760_000_000_000 - i * 1000, { account_label: `entry-${i}@example.com`, status: i % 10 === 0 ? 529 : 200 }),
+    );
+    await context.addInitScript((requests) => {
       const values: Record<string, unknown> = {
         getStatus: { running: true, host: '127.0.0.1', port: 8045, url: 'http://127.0.0.1:8045', started_at: 1, last_error: null },
         listAccounts: [],
@@ -202,7 +180,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the console over HTTP
         },
       );
       Object.defineProperty(globalThis, 'switchyard', { value: bridge });
-    });
+    }, requests);
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (err) => pageErrors.push(err.message));
