@@ -56,13 +56,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src-renderer/**/*.{ts,tsx}'],
+    // The console and its component tests: a browser page that knows the core only through the contract.
+    files: ['src-renderer/**/*.{ts,tsx}', 'tests/renderer/**/*.{ts,tsx}'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            { group: ['node:*', 'electron', 'electron/*'], message: 'The renderer runs in a browser.' },
+            { group: ['node:*', 'electron', 'electron/*', 'electron-store', 'undici'], message: 'The renderer runs in a browser.' },
             { group: ['**/src-main/**'], message: 'The renderer talks to main only through the contract.' },
             {
               group: ['**/src-proxy/**', '!**/src-proxy/contract', '!**/src-proxy/contract/**'],

@@ -1,6 +1,8 @@
 // Builds every bundle into dist/: the headless CLI (ESM, dependencies installed by npm), and the desktop
-// app's main process and preload (CommonJS, as Electron loads them; a sandboxed preload must be one file).
+// app's main process and preload (CommonJS, as Electron loads them; a sandboxed preload must be one file),
+// and the console (dist/renderer, by Vite, from vite.config.ts), served by `serve` and by the desktop app.
 import { build } from 'esbuild';
+import { build as buildConsole } from 'vite';
 
 const common = { bundle: true, platform: 'node', sourcemap: true, logLevel: 'warning' };
 
@@ -16,4 +18,5 @@ await Promise.all([
     target: 'chrome130',
     external: ['electron'],
   }),
+  buildConsole({ configFile: 'vite.config.ts' }),
 ]);

@@ -1,0 +1,118 @@
+import { useState } from 'react';
+import { ACCOUNT_KINDS, type Account } from '../../../src-proxy/contract/index.js';
+import { TextField } from '../../components/TextField.js';
+import { useControl } from '../../app/control-context.js';
+import { useAction } from '../../app/live-state.js';
+import { ConfirmButton } from '../../components/ConfirmButton.js';
+import { ErrorText } from '../../components/ErrorText.js';
+import { Switch } from '../../components/Switch.js';
+import { countOf, formatCompact, formatCount, formatDateTime, formatTime, formatUntil } from '../../format/format.js';
+import { KIND_LABELS } from '../../wording/option-labels.js';
+import { accountState, describeAccountState } from './account-state.js';
+
+export function AccountCard({ account: a }: { account: Account }) {
+  const client = useControl();
+  const action = useAction();
+  const now = Date.now();
+  const state = accountState(a, now);
+  const [replacing, setReplacing] = useState(false);
+  const [newKey, setNewKey] = useState('');
+  return (
+    <li className="card account" aria-label={a.label}>
+      <div className="card-head">
+        <div>
+          <h2 className="account-label">{a.label}</h2>
+          <div className="muted">
+            {KIND_LABELS[a.provider]}
+            {'base_url' in a.options && a.options.base_url ? ` · ${a.options.base_url}` : ''}
+          </div>
+        </div>
+        <Switch
+          label={`Enabled: ${a.label}`}
+          showLabel={false}
+          checked={a.enabled}
+          disabled={action.busy}
+          onChange={(enabled) => void action.run(() => client.updateAccount(a.id, { enabled }))}
+        />
+      </div>
+      <p className={`account-state state-${state.kind}`}>
+        <span className={`dot state-${state.kind}`} aria-hidden="true" />
+        {describeAccountState(state, now, formatTime)}
+      </p>
+      {a.learned.quota.length > 0 && (
+        <ul className="quota" aria-label={`Quota of ${a.label}`}>
+          {a.learned.quota.map((q) => (
+            <li key={q.model}>
+              <span className="quota-model">{q.model}</span>
+              <span
+                className="bar"
+                role="meter"
+                aria-label={`${q.model} quota left`}
+                aria-valuemin={0}
+                aria-valuemax={100}
+                aria-valuenow={Math.round(q.remaining * 100)}
+              >
+                <span className={`bar-fill ${q.remaining < 0.2 ? 'low' : ''}`} style={{ width: `${Math.round(q.remaining * 100)}%` }} />
+              </span>
+              <span className="muted">
+                {Math.round(q.remaining * 100)}% left{q.resets_at ? `, resets ${formatUntil(q.resets_at, now)}` : ''}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="row account-foot">
+        <span className="muted">
+          {countOf(a.stats.requests, 'request')} · {formatCount(a.stats.failures)} failed · {formatCompact(a.stats.input_tokens)} in /{' '}
+          {formatCompact(a.stats.output_tokens)} out tokens
+          {a.stats.last_used_at ? ` · last used ${formatDateTime(a.stats.last_used_at)}` : ''}
+        </span>
+        <span className="spacer" />
+        {state.kind !== 'ok' && state.kind !== 'disabled' && (
+          <button
+            type="button"
+            className="button small"
+            disabled={action.busy}
+            onClick={() => void action.run(() => client.updateAccount(a.id, { reset_health: true }))}
+          >
+            Clear status
+          </button>
+        )}
+        {ACCOUNT_KINDS[a.provider].secret === 'api_key' && !replacing && (
+          <button type="button" className="button small" disabled={action.busy} onClick={() => setReplacing(true)}>
+            Replace key
+          </button>
+        )}
+        <ConfirmButton
+          label="Remove"
+          confirmLabel={`Remove ${a.label}`}
+          disabled={action.busy}
+          onConfirm={() => void action.run(() => client.removeAccount(a.id))}
+        />
+      </div>
+      {replacing && (
+        <form
+          className="row replace-key"
+          aria-label={`New API key for ${a.label}`}
+          onSubmit={(e) => {
+            e.preventDefault();
+            void action.run(async () => {
+              await client.updateAccount(a.id, { api_key: newKey });
+              setNewKey('');
+              setReplacing(false);
+            });
+          }}
+        >
+          <TextField label="New API key" type="password" value={newKey} onChange={setNewKey} hint="Replaces the stored key and clears an invalid mark." />
+          <button type="submit" className="button primary small" disabled={action.busy || newKey.trim() === ''}>
+            Save key
+          </button>
+          <button type="button" className="button small" onClick={() => setReplacing(false)}>
+            Cancel
+          </button>
+        </form>
+      )}
+      <ErrorText>{action.error}</ErrorText>
+    </li>
+  );
+}

@@ -1,0 +1,79 @@
+import type { RequestLogEntry } from '../../../src-proxy/contract/index.js';
+import { formatCount, formatDateTime, formatMs } from '../../format/format.js';
+import { describeFailure } from '../../wording/errors.js';
+import { KIND_LABELS } from '../../wording/option-labels.js';
+import { modelText } from './RequestTable.js';
+
+export function RequestDetail({ entry: e, onClose }: { entry: RequestLogEntry; onClose(): void }) {
+  const tokens = (n: number | null) => (n === null ? '–' : formatCount(n));
+  return (
+    <aside className="card detail" aria-label="Request detail">
+      <div className="card-head">
+        <h2>
+          {e.method} {e.path} · {e.status}
+        </h2>
+        <button type="button" className="button small" onClick={onClose}>
+          Close
+        </button>
+      </div>
+      <dl className="facts">
+        <dt>Time</dt>
+        <dd>{formatDateTime(e.time)}</dd>
+        <dt>Model</dt>
+        <dd className="mono">{modelText(e)}</dd>
+        <dt>Account</dt>
+        <dd>
+          {e.account_label ?? '–'}
+          {e.provider ? ` (${KIND_LABELS[e.provider]})` : ''}
+        </dd>
+        <dt>Answer</dt>
+        <dd>
+          {e.stream ? 'streamed' : 'JSON'}
+          {e.local ? `, answered locally (${e.local === 'warmup' ? 'warmup request' : 'token estimate'})` : ''}
+          {e.stop_reason ? `, stop reason ${e.stop_reason}` : ''}
+          {e.client_aborted ? ', the client went away before the end' : ''}
+        </dd>
+        <dt>Latency</dt>
+        <dd>
+          {formatMs(e.latency_ms)} total, first byte after {formatMs(e.ttfb_ms)}
+        </dd>
+        <dt>Tokens</dt>
+        <dd>
+          {tokens(e.input_tokens)} in, {tokens(e.output_tokens)} out
+          {e.cache_read_input_tokens ? `, ${formatCount(e.cache_read_input_tokens)} read from cache` : ''}
+          {e.cache_creation_input_tokens ? `, ${formatCount(e.cache_creation_input_tokens)} written to cache` : ''}
+        </dd>
+        {e.error_message && (
+          <>
+            <dt>Error</dt>
+            <dd className="error-text">
+              {e.error_type ? `${e.error_type}: ` : ''}
+              {e.error_message}
+            </dd>
+          </>
+        )}
+      </dl>
+      <h3>Attempts</h3>
+      {e.attempts.length === 0 ? (
+        <p className="muted">No upstream was tried.</p>
+      ) : (
+        <ol className="attempts">
+          {e.attempts.map((a, i) => (
+            <li key={i}>
+              <strong>{a.account_label}</strong> · {a.status ?? 'no answer'} · {formatMs(a.latency_ms)}
+              {a.failure === null ? (
+                <span className="ok-text"> · served</span>
+              ) : (
+                <span className="error-text">
+                  {' '}
+                  · {describeFailure(a.failure)}
+                  {a.message ? `: ${a.message}` : ''}
+                </span>
+              )}
+            </li>
+          ))}
+        </ol>
+      )}
+    </aside>
+  );
+}

@@ -1,0 +1,270 @@
+import { useEffect, useState } from 'react';
+import { claudeCodeSetup, type UsageCounts, type UpdateStatus, type Warning } from '../../../src-proxy/contract/index.js';
+import { useControl } from '../../app/control-context.js';
+import { useAccounts, useAction, useSettings, useStatus } from '../../app/live-state.js';
+import type { PageProps } from '../../app/page-props.js';
+import { CopyButton } from '../../components/CopyButton.js';
+import { ErrorText } from '../../components/ErrorText.js';
+import { Switch } from '../../components/Switch.js';
+import { countOf, formatCompact, formatCount, formatDateTime, startOfToday } from '../../format/format.js';
+import { describeErrorCode, describeWarning } from '../../wording/errors.js';
+import { accountState } from '../accounts/account-state.js';
+import { KIND_LABELS } from '../../wording/option-labels.js';
+import { maskSecret } from '../settings/mask.js';
+import { Segmented } from '../../components/Segmented.js';
+
+export function OverviewPage({ onNavigate }: PageProps) {
+  return (
+    <div className="stack">
+      <GatewayCard />
+      <TodayCard />
+      <AccountsGlance onNavigate={onNavigate} />
+      <WarningsCard />
+      <UpdateCard />
+    </div>
+  );
+}
+
+function GatewayCard() {
+  const client = useControl();
+  const status = useStatus();
+  const settings = useSettings().value;
+  const action = useAction();
+  const [shell, setShell] = useState<'posix' | 'powershell'>('posix');
+  const [revealed, setRevealed] = useState(false);
+  const s = status.value;
+  const toggle = (run: boolean) =>
+    action.run(async () => {
+      status.set(await (run ? client.startGateway() : client.stopGateway()));
+    });
+  const url = s?.url ?? (s ? `http://${s.host === '0.0.0.0' ? '127.0.0.1' : s.host}:${s.port}` : null);
+  const key = settings && settings.auth_mode !== 'off' ? settings.api_key || null : null;
+  const setup = url ? claudeCodeSetup({ url, apiKey: key, shell }) : '';
+  // The key is masked on screen only; the copy button copies the real lines. A key the shell quoting
+  // changed is masked by rebuilding the lines around the mask instead.
+  const shown =
+    key && !revealed
+      ? setup.includes(key)
+        ? setup.split(key).join(maskSecret(key))
+        : claudeCodeSetup({ url: url ?? '', apiKey: maskSecret(key), shell })
+      : setup;
+  return (
+    <section className="card" aria-labelledby="gateway-title">
+      <div className="card-head">
+        <h2 id="gateway-title">Gateway</h2>
+        {s && <Switch label="Gateway running" checked={s.running} disabled={action.busy} onChange={(v) => void toggle(v)} />}
+      </div>
+      <ErrorText>{status.error ?? action.error}</ErrorText>
+      {s && !action.error && s.last_error && !s.running && <ErrorText>{describeErrorCode(s.last_error)}</ErrorText>}
+      {s && (
+        <dl className="facts">
+          <dt>State</dt>
+          <dd>{s.running ? `running since ${formatDateTime(s.started_at ?? Date.now())}` : 'stopped: requests are refused'}</dd>
+          <dt>Address</dt>
+          <dd>
+            <code>{url}</code>
+            {settings && <span className="muted"> · auth {settings.auth_mode === 'off' ? 'off' : settings.auth_mode}</span>}
+          </dd>
+        </dl>
+      )}
+      {url && (
+        <div className="setup">
+          <div className="setup-head">
+            <h3>Point Claude Code at it</h3>
+            <Segmented
+              label="Shell"
+              name="shell"
+              value={shell}
+              onChange={setShell}
+              options={[
+                { value: 'posix', label: 'bash / zsh' },
+                { value: 'powershell', label: 'PowerShell' },
+              ]}
+            />
+          </div>
+          <pre className="code" aria-label="Claude Code setup">
+            {shown}
+          </pre>
+          <div className="row">
+            <CopyButton text={setup} label="Copy Claude Code setup" />
+            {key && (
+              <button type="button" className="button small" onClick={() => setRevealed(!revealed)}>
+                {revealed ? 'Hide key' : 'Show key'}
+              </button>
+            )}
+            <span className="muted">
+              Then run <code>claude</code> in the same shell.
+            </span>
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function TodayCard() {
+  const client = useControl();
+  const [today, setToday] = useState<UsageCounts | null>(null);
+  useEffect(() => {
+    let live = true;
+    const since = startOfToday(Date.now());
+    client.getStats({ bucket: 'hour', since }).then(
+      (r) => live && setToday((prev) => prev ?? r.totals),
+      () => live && setToday((prev) => prev ?? { requests: 0, failures: 0, input_tokens: 0, output_tokens: 0 }),
+    );
+    const off = client.onEvent('request', (e) => {
+      if (e.time < since) return;
+      setToday((prev) => {
+        const base = prev ?? { requests: 0, failures: 0, input_tokens: 0, output_tokens: 0 };
+        return {
+          requests: base.requests + 1,
+          failures: base.failures + (e.status >= 400 ? 1 : 0),
+          input_tokens: base.input_tokens + (e.input_tokens ?? 0),
+          output_tokens: base.output_tokens + (e.output_tokens ?? 0),
+        };
+      });
+    });
+    return () => {
+      live = false;
+      off();
+    };
+  }, [client]);
+  return (
+    <section className="card" aria-labelledby="today-title">
+      <h2 id="today-title">Today</h2>
+      <div className="metrics">
+        <Metric label="Requests" value={today ? formatCount(today.requests) : '…'} />
+        <Metric label="Errors" value={today ? formatCount(today.failures) : '…'} tone={today && today.failures > 0 ? 'bad' : undefined} />
+        <Metric label="Input tokens" value={today ? formatCompact(today.input_tokens) : '…'} />
+        <Metric label="Output tokens" value={today ? formatCompact(today.output_tokens) : '…'} />
+      </div>
+    </section>
+  );
+}
+
+function Metric({ label, value, tone }: { label: string; value: string; tone?: 'bad' | undefined }) {
+  return (
+    <div className={`metric ${tone ?? ''}`} role="group" aria-label={label}>
+      <div className="metric-value">{value}</div>
+      <div className="metric-label">{label}</div>
+    </div>
+  );
+}
+
+function AccountsGlance({ onNavigate }: PageProps) {
+  const accounts = useAccounts();
+  const list = accounts.value;
+  const now = Date.now();
+  const states = (list ?? []).map((a) => accountState(a, now).kind);
+  return (
+    <section className="card" aria-labelledby="glance-title">
+      <div className="card-head">
+        <h2 id="glance-title">Accounts</h2>
+        <button type="button" className="button small" onClick={() => onNavigate('accounts')}>
+          Manage accounts
+        </button>
+      </div>
+      <ErrorText>{accounts.error}</ErrorText>
+      {list && list.length === 0 && <p className="muted">No accounts yet. Add one on the Accounts page; the gateway needs at least one to answer.</p>}
+      {list && list.length > 0 && (
+        <>
+          <p>
+            {states.filter((k) => k === 'ok').length} ready · {states.filter((k) => k === 'cooling').length} cooling ·{' '}
+            {states.filter((k) => k === 'invalid').length} invalid · {states.filter((k) => k === 'disabled').length} disabled
+          </p>
+          <ul className="glance">
+            {list.map((a, i) => (
+              <li key={a.id}>
+                <span className={`dot state-${states[i]}`} aria-hidden="true" />
+                <span>{a.label}</span>
+                <span className="muted">
+                  {KIND_LABELS[a.provider]} · {states[i]} · {countOf(a.stats.requests, 'request')}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+
+function WarningsCard() {
+  const client = useControl();
+  const [warnings, setWarnings] = useState<Warning[]>([]);
+  useEffect(() => {
+    let live = true;
+    const off = client.onEvent('warning', (w) => setWarnings((prev) => [...prev, w]));
+    client.listWarnings().then(
+      (list) => live && setWarnings((prev) => [...list, ...prev.filter((w) => !list.some((l) => l.code === w.code && l.time === w.time))]),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+      off();
+    };
+  }, [client]);
+  if (warnings.length === 0) return null;
+  return (
+    <section className="card warn" aria-labelledby="warnings-title">
+      <h2 id="warnings-title">Warnings</h2>
+      <ul>
+        {warnings.map((w) => (
+          <li key={`${w.code}-${w.time}`}>{describeWarning(w)}</li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function UpdateCard() {
+  const client = useControl();
+  const [update, setUpdate] = useState<UpdateStatus | null>(null);
+  const action = useAction();
+  useEffect(() => {
+    let live = true;
+    const off = client.onEvent('update', setUpdate);
+    client.getUpdateStatus().then(
+      (u) => live && setUpdate(u),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+      off();
+    };
+  }, [client]);
+  if (!update?.supported) return null;
+  return (
+    <section className="card" aria-labelledby="update-title">
+      <div className="card-head">
+        <h2 id="update-title">Updates</h2>
+        <button
+          type="button"
+          className="button small"
+          disabled={action.busy}
+          onClick={() => void action.run(async () => setUpdate(await client.checkForUpdates()))}
+        >
+          Check now
+        </button>
+      </div>
+      <p>
+        Version {update.current_version}.{' '}
+        {update.latest_version && update.release_url ? (
+          <>
+            Version {update.latest_version} is available:{' '}
+            <a href={update.release_url} target="_blank" rel="noreferrer">
+              release notes and download
+            </a>
+            .
+          </>
+        ) : update.checked_at ? (
+          `Up to date (checked ${formatDateTime(update.checked_at)}).`
+        ) : (
+          'Not checked yet.'
+        )}
+      </p>
+      {update.error && <ErrorText>{describeErrorCode(update.error)}</ErrorText>}
+      <ErrorText>{action.error}</ErrorText>
+    </section>
+  );
+}

@@ -1,0 +1,109 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { StatsBucketSize, StatsReport } from '../../../src-proxy/contract/index.js';
+import { useControl } from '../../app/control-context.js';
+import { useAccounts } from '../../app/live-state.js';
+import { ErrorText } from '../../components/ErrorText.js';
+import { countOf, formatCompact, formatCount } from '../../format/format.js';
+import { describeError } from '../../wording/errors.js';
+import { StackedBarChart } from './StackedBarChart.js';
+import { chartOf, type GroupBy } from './stats-series.js';
+import { Segmented } from '../../components/Segmented.js';
+
+const RANGE_MS: Readonly<Record<StatsBucketSize, number>> = { hour: 48 * 3_600_000, day: 30 * 86_400_000 };
+/** Stats are read again this often while the page is open (they change with every request). */
+const REFRESH_MS = 30_000;
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+export function StatsPage() {
+  const client = useControl();
+  const accounts = useAccounts().value ?? [];
+  const [size, setSize] = useState<StatsBucketSize>('hour');
+  const [groupBy, setGroupBy] = useState<GroupBy>('account');
+  const [report, setReport] = useState<{ report: StatsReport; since: number; until: number } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    const load = () => {
+      const until = Date.now();
+      const since = until - RANGE_MS[size];
+      client.getStats({ bucket: size, since }).then(
+        (r) => {
+          if (!live) return;
+          setReport({ report: r, since, until });
+          setError(null);
+        },
+        (err: unknown) => live && setError(describeError(err)),
+      );
+    };
+    load();
+    const timer = setInterval(load, REFRESH_MS);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [client, size]);
+
+  const labelOf = useMemo(() => {
+    const names = new Map(accounts.map((a) => [a.id, a.label]));
+    return (key: string) => (groupBy === 'model' ? key : key === '' ? 'no account (refused)' : (names.get(key) ?? `removed account ${key.slice(0, 8)}`));
+  }, [accounts, groupBy]);
+  const timeLabel = (t: number) => {
+    const d = new Date(t);
+    return size === 'hour' ? `${pad(d.getHours())}:00` : `${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  };
+  const charts = report && {
+    requests: chartOf(report.report, { size, since: report.since, until: report.until, groupBy, metric: 'requests', labelOf }),
+    tokens: chartOf(report.report, { size, since: report.since, until: report.until, groupBy, metric: 'tokens', labelOf }),
+  };
+  const totals = report?.report.totals;
+  const per = size === 'hour' ? 'hour' : 'day';
+  const by = groupBy === 'account' ? 'account' : 'model';
+
+  return (
+    <div className="stack">
+      <div className="toolbar">
+        <Segmented
+          label="Period"
+          name="stats-size"
+          value={size}
+          onChange={setSize}
+          options={[
+            { value: 'hour', label: 'Last 48 hours, by hour' },
+            { value: 'day', label: 'Last 30 days, by day' },
+          ]}
+        />
+        <Segmented
+          label="Group by"
+          name="stats-group"
+          value={groupBy}
+          onChange={setGroupBy}
+          options={[
+            { value: 'account', label: 'Per account' },
+            { value: 'model', label: 'Per model' },
+          ]}
+        />
+      </div>
+      <ErrorText>{error}</ErrorText>
+      {totals && (
+        <p className="muted" aria-label="Totals">
+          {countOf(totals.requests, 'request')} · {formatCount(totals.failures)} failed · {formatCompact(totals.input_tokens)} input and{' '}
+          {formatCompact(totals.output_tokens)} output tokens in this period
+        </p>
+      )}
+      {charts && (
+        <>
+          <section className="card">
+            <StackedBarChart chart={charts.requests} title={`Requests per ${per}, by ${by}`} timeLabel={timeLabel} />
+          </section>
+          <section className="card">
+            <StackedBarChart chart={charts.tokens} title={`Tokens (input + output) per ${per}, by ${by}`} timeLabel={timeLabel} />
+          </section>
+        </>
+      )}
+    </div>
+  );
+}

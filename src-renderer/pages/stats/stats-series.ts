@@ -1,0 +1,72 @@
+// Turns a stats report into chart series: one value per time bucket for each account or model, the
+// largest few kept apart and the rest summed as "other".
+
+import type { StatsBucket, StatsBucketSize, StatsReport } from '../../../src-proxy/contract/index.js';
+
+export type GroupBy = 'account' | 'model';
+export type Metric = 'requests' | 'tokens';
+
+export interface Series {
+  key: string;
+  label: string;
+  values: number[];
+  total: number;
+}
+
+export interface Chart {
+  /** Bucket start times, oldest first. */
+  times: number[];
+  series: Series[];
+}
+
+export const OTHER = '(other)';
+const HOUR = 3_600_000;
+
+function valueOf(b: StatsBucket, metric: Metric): number {
+  return metric === 'requests' ? b.requests : b.input_tokens + b.output_tokens;
+}
+
+/**
+ * Hour buckets are UTC hours and every hour from `since` is shown, empty ones as zero; day buckets start
+ * at the gateway machine's midnight, so the days shown are those the report has.
+ */
+export function bucketTimes(report: StatsReport, size: StatsBucketSize, since: number, until: number): number[] {
+  const present = new Set(report.buckets.map((b) => b.start));
+  if (size === 'hour') for (let t = Math.floor(since / HOUR) * HOUR; t < until; t += HOUR) present.add(t);
+  return [...present].sort((a, b) => a - b);
+}
+
+export function chartOf(
+  report: StatsReport,
+  opts: { size: StatsBucketSize; since: number; until: number; groupBy: GroupBy; metric: Metric; labelOf(key: string): string; maxSeries?: number },
+): Chart {
+  const times = bucketTimes(report, opts.size, opts.since, opts.until);
+  const index = new Map(times.map((t, i) => [t, i]));
+  const byKey = new Map<string, number[]>();
+  for (const b of report.buckets) {
+    const i = index.get(b.start);
+    if (i === undefined) continue;
+    const key = opts.groupBy === 'account' ? (b.account_id ?? '') : b.model;
+    const values = byKey.get(key) ?? new Array<number>(times.length).fill(0);
+    values[i]! += valueOf(b, opts.metric);
+    byKey.set(key, values);
+  }
+  const all = [...byKey.entries()]
+    .map(([key, values]) => ({ key, label: opts.labelOf(key), values, total: values.reduce((s, v) => s + v, 0) }))
+    .filter((s) => s.total > 0)
+    .sort((a, b) => b.total - a.total || a.label.localeCompare(b.label));
+  const max = opts.maxSeries ?? 6;
+  if (all.length <= max) return { times, series: all };
+  const kept = all.slice(0, max - 1);
+  const rest = all.slice(max - 1);
+  const values = times.map((_, i) => rest.reduce((s, r) => s + r.values[i]!, 0));
+  return { times, series: [...kept, { key: OTHER, label: `${rest.length} others`, values, total: values.reduce((s, v) => s + v, 0) }] };
+}
+
+/** A round axis maximum at or above `max`: 1, 2 or 5 times a power of ten. */
+export function niceMax(max: number): number {
+  if (max <= 0) return 1;
+  const p = 10 ** Math.floor(Math.log10(max));
+  for (const m of [1, 2, 5, 10]) if (m * p >= max) return m * p;
+  return 10 * p;
+}

@@ -1,0 +1,179 @@
+// What a user does in the console, end to end, whatever carries it: the flow gets a way to open the
+// console (a browser on the headless console's URL here, the desktop window over IPC elsewhere) and
+// checks every step against what the gateway really does.
+
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+export interface ConsoleFlowOptions {
+  /** Opens the console, signed in, on its first page. */
+  openConsole(): Promise<Page>;
+  /** The fake Anthropic upstream the account added in the console points at. */
+  upstreamUrl: string;
+  /** A free loopback port to move the gateway to. */
+  freePort(): Promise<number>;
+  /** Where the screenshots of each page go. */
+  screenshotDir: string;
+}
+
+const UPSTREAM_KEY = 'sk-upstream-e2e';
+const ACCOUNT = 'e2e@example.com';
+const REVOKED = 'revoked@example.com';
+
+/** One Messages request to the gateway, as Claude Code would send it (without streaming). */
+async function ask(baseUrl: string, key: string | null): Promise<Response> {
+  return fetch(`${baseUrl}/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', ...(key ? { 'x-api-key': key } : {}) },
+    body: JSON.stringify({ model: 'claude-opus-4-1', max_tokens: 32, messages: [{ role: 'user', content: 'Hello from the console test' }] }),
+  });
+}
+
+/** The gateway refuses connections (it is stopped). */
+async function refused(baseUrl: string): Promise<boolean> {
+  try {
+    await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(3000) });
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+async function go(page: Page, name: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Console pages' }).getByRole('button', { name, exact: true }).click();
+  await expect.poll(() => page.locator('#page-title').textContent()).toBe(name);
+}
+
+/** The base URL the Overview gives Claude Code. */
+async function baseUrlShown(page: Page): Promise<string> {
+  await go(page, 'Overview');
+  const setup = page.getByLabel('Claude Code setup', { exact: true });
+  await setup.waitFor();
+  const text = (await setup.textContent()) ?? '';
+  const m = /ANTHROPIC_BASE_URL=(\S+)/.exec(text);
+  if (!m) throw new Error(`no base URL in the setup: ${text}`);
+  return m[1]!;
+}
+
+export async function runConsoleFlow(opts: ConsoleFlowOptions): Promise<void> {
+  await mkdir(opts.screenshotDir, { recursive: true });
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(opts.screenshotDir, `${name}.png`), fullPage: true, animations: 'disabled' });
+  const page = await opts.openConsole();
+  const gatewaySwitch = page.getByRole('switch', { name: 'Gateway running' });
+  await expect.poll(() => gatewaySwitch.getAttribute('aria-checked')).toBe('true');
+
+  // An API-key account, added through the form built from its kind's options.
+  await go(page, 'Accounts');
+  await page.getByRole('button', { name: 'Add account' }).click();
+  await page.getByRole('radio', { name: 'Anthropic-compatible' }).check();
+  const form = page.getByRole('form', { name: 'New Anthropic-compatible account' });
+  await form.getByLabel('Label').fill(ACCOUNT);
+  await form.getByLabel('API key').fill(UPSTREAM_KEY);
+  await form.getByLabel('Base URL').fill(opts.upstreamUrl);
+  await shot(page, 'accounts-add-form');
+  await form.getByRole('button', { name: 'Add account' }).click();
+  await page.getByRole('listitem', { name: ACCOUNT }).waitFor();
+  await expect.poll(() => page.getByRole('switch', { name: `Enabled: ${ACCOUNT}` }).getAttribute('aria-checked')).toBe('true');
+
+  // Auth on with a fresh key; a model rule so the mapping shows.
+  await go(page, 'Settings');
+  // The radio follows the saved setting, so it turns on once the core has taken the change.
+  const strict = page.getByRole('radio', { name: /^Strict/ });
+  await strict.click();
+  await expect.poll(() => strict.isChecked()).toBe(true);
+  await page.getByRole('button', { name: 'Generate key' }).click();
+  await page.getByRole('button', { name: 'Reveal key' }).click();
+  const key = ((await page.getByTestId('api-key').textContent()) ?? '').trim();
+  expect(key).toMatch(/^sk-sy-/);
+  await page.getByRole('button', { name: 'Hide key' }).click();
+  const rules = page.getByRole('form', { name: 'Model mapping' });
+  await rules.getByRole('button', { name: 'Add rule' }).click();
+  await rules.getByLabel('Rule 1 requested model').fill('claude-opus-*');
+  await rules.getByLabel('Rule 1 upstream model').fill('glm-4.6');
+  await rules.getByRole('button', { name: 'Save rules' }).click();
+  await rules.getByRole('status').waitFor();
+  await shot(page, 'settings');
+
+  // A request through the gateway with that key appears live, with its account and mapped model.
+  const baseUrl = await baseUrlShown(page);
+  expect(((await page.getByLabel('Claude Code setup', { exact: true }).textContent()) ?? '').includes(key)).toBe(false);
+  await go(page, 'Live logs');
+  expect((await ask(baseUrl, null)).status).toBe(401);
+  const answered = await ask(baseUrl, key);
+  expect(answered.status).toBe(200);
+  expect(answered.headers.get('x-account-email')).toBe(ACCOUNT);
+  expect(answered.headers.get('x-mapped-model')).toBe('glm-4.6');
+  const row = page.getByRole('row').filter({ hasText: ACCOUNT }).filter({ hasText: 'claude-opus-4-1 → glm-4.6' });
+  await row.first().waitFor();
+  await shot(page, 'logs');
+  await row.first().click();
+  const detail = page.getByRole('complementary', { name: 'Request detail' });
+  await detail.waitFor();
+  expect(await detail.textContent()).toContain(`${ACCOUNT} · 200`);
+  await shot(page, 'logs-detail');
+
+  // Stopped from the console: the gateway refuses, the console keeps working.
+  await go(page, 'Overview');
+  await gatewaySwitch.click();
+  await expect.poll(() => gatewaySwitch.getAttribute('aria-checked')).toBe('false');
+  expect(await refused(baseUrl)).toBe(true);
+  await go(page, 'Accounts');
+  await page.getByRole('listitem', { name: ACCOUNT }).waitFor();
+  await go(page, 'Overview');
+  await gatewaySwitch.click();
+  await expect.poll(() => gatewaySwitch.getAttribute('aria-checked')).toBe('true');
+  expect((await ask(baseUrl, key)).status).toBe(200);
+  await page
+    .getByRole('group', { name: 'Requests' })
+    .filter({ hasText: /^[2-9]/ })
+    .waitFor();
+  // Account usage arrives a moment later than the request itself (the core batches account updates).
+  await page.getByRole('region', { name: 'Accounts' }).filter({ hasText: '2 requests' }).waitFor();
+  await shot(page, 'overview');
+
+  // A new port: the running gateway moves, requests reach it there and no longer at the old one.
+  const port = await opts.freePort();
+  await go(page, 'Settings');
+  const address = page.getByRole('form', { name: 'Gateway address' });
+  await address.getByLabel('Port', { exact: true }).fill(String(port));
+  await address.getByRole('button', { name: 'Save' }).click();
+  await address.getByRole('status').waitFor();
+  const moved = await baseUrlShown(page);
+  expect(moved).toBe(`http://127.0.0.1:${port}`);
+  expect((await ask(moved, key)).status).toBe(200);
+  expect(await refused(baseUrl)).toBe(true);
+
+  // An account whose key the upstream refuses: with the good one switched off it is tried, marked
+  // invalid with the upstream's words, and the failed attempt shows in the request's detail.
+  await go(page, 'Accounts');
+  await page.getByRole('button', { name: 'Add account' }).click();
+  const second = page.getByRole('form', { name: 'New Anthropic-compatible account' });
+  await second.getByLabel('Label').fill(REVOKED);
+  await second.getByLabel('API key').fill('sk-revoked');
+  await second.getByLabel('Base URL').fill(opts.upstreamUrl);
+  await second.getByRole('button', { name: 'Add account' }).click();
+  const goodSwitch = page.getByRole('switch', { name: `Enabled: ${ACCOUNT}` });
+  await goodSwitch.click();
+  await expect.poll(() => goodSwitch.getAttribute('aria-checked')).toBe('false');
+  expect((await ask(moved, key)).status).toBeGreaterThanOrEqual(400);
+  await page.getByRole('listitem', { name: REVOKED }).filter({ hasText: 'invalid:' }).waitFor();
+  await page.getByRole('button', { name: 'Add account' }).click();
+  await page.getByRole('radio', { name: 'Google account' }).check();
+  await page.getByRole('note').waitFor();
+  await shot(page, 'accounts-add-google');
+  await page.getByRole('button', { name: 'Close the form' }).click();
+  await shot(page, 'accounts');
+  await goodSwitch.click();
+  await expect.poll(() => goodSwitch.getAttribute('aria-checked')).toBe('true');
+  await go(page, 'Live logs');
+  const failedRow = page.getByRole('row').filter({ hasText: REVOKED });
+  await failedRow.first().click();
+  expect(await page.getByRole('complementary', { name: 'Request detail' }).textContent()).toContain('key or token refused');
+  await shot(page, 'logs-detail-failed');
+
+  await go(page, 'Stats');
+  await page.getByRole('img', { name: /^Requests per hour, by account/ }).waitFor();
+  await shot(page, 'stats');
+}

@@ -1,0 +1,104 @@
+import { act, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { OverviewPage } from '../../../../src-renderer/pages/overview/OverviewPage.js';
+import { SettingsSchema } from '../../contract.js';
+import { account, createFakeControl, logEntry } from '../../fake-control.js';
+import { renderWith } from '../../render.js';
+
+const noNav = { onNavigate: () => undefined };
+
+describe('Overview', () => {
+  it('starts and stops the gateway with the "Gateway running" switch, and follows status events', async () => {
+    const fake = createFakeControl();
+    renderWith(fake, <OverviewPage {...noNav} />);
+    const toggle = await screen.findByRole('switch', { name: 'Gateway running' });
+    expect(toggle.getAttribute('aria-checked')).toBe('true');
+    await userEvent.click(toggle);
+    await waitFor(() => expect(toggle.getAttribute('aria-checked')).toBe('false'));
+    expect(fake.calls.map(([m]) => m)).toContain('stopGateway');
+    expect(screen.getByText(/stopped: requests are refused/)).toBeTruthy();
+    act(() => fake.emit('status', { ...fake.state.status, running: true, url: 'http://127.0.0.1:8045' }));
+    expect(toggle.getAttribute('aria-checked')).toBe('true');
+  });
+
+  it('says in words why the gateway could not start', async () => {
+    const fake = createFakeControl();
+    fake.state.status = { ...fake.state.status, running: false, url: null };
+    fake.failNext('startGateway', 'port_in_use', 'port 8045 is in use');
+    renderWith(fake, <OverviewPage {...noNav} />);
+    await userEvent.click(await screen.findByRole('switch', { name: 'Gateway running' }));
+    expect((await screen.findByRole('alert')).textContent).toMatch(/already in use by another program/);
+  });
+
+  it('shows the Claude Code setup for this port, with the key masked until shown, and copies the real lines', async () => {
+    const settings = SettingsSchema.parse({ port: 9123, auth_mode: 'strict', api_key: 'sk-sy-secretsecretsecret' });
+    const fake = createFakeControl({ settings });
+    fake.state.status = { ...fake.state.status, port: 9123, url: 'http://127.0.0.1:9123' };
+    const user = userEvent.setup();
+    renderWith(fake, <OverviewPage {...noNav} />);
+    const setup = await screen.findByLabelText('Claude Code setup');
+    await waitFor(() => expect(setup.textContent).toContain('ANTHROPIC_API_KEY'));
+    expect(setup.textContent).toContain('export ANTHROPIC_BASE_URL=http://127.0.0.1:9123');
+    expect(setup.textContent).not.toContain('secretsecret');
+    await user.click(screen.getByRole('button', { name: 'Copy Claude Code setup' }));
+    expect(await navigator.clipboard.readText()).toBe('export ANTHROPIC_BASE_URL=http://127.0.0.1:9123\nexport ANTHROPIC_API_KEY=sk-sy-secretsecretsecret');
+    await user.click(screen.getByRole('button', { name: 'Show key' }));
+    expect(setup.textContent).toContain('sk-sy-secretsecretsecret');
+    await user.click(screen.getByRole('radio', { name: 'PowerShell' }));
+    expect(setup.textContent).toContain('$env:ANTHROPIC_BASE_URL="http://127.0.0.1:9123"');
+  });
+
+  it('masks a key that shell quoting changes, too', async () => {
+    const settings = SettingsSchema.parse({ auth_mode: 'strict', api_key: 'my "odd" $key' });
+    const fake = createFakeControl({ settings });
+    const user = userEvent.setup();
+    renderWith(fake, <OverviewPage {...noNav} />);
+    const setup = await screen.findByLabelText('Claude Code setup');
+    await waitFor(() => expect(setup.textContent).toContain('ANTHROPIC_API_KEY'));
+    await user.click(screen.getByRole('radio', { name: 'PowerShell' }));
+    expect(setup.textContent).not.toMatch(/odd|key"/);
+    await user.click(screen.getByRole('button', { name: 'Show key' }));
+    expect(setup.textContent).toContain('$env:ANTHROPIC_API_KEY="my `"odd`" `$key"');
+  });
+
+  it("counts today's requests, errors and tokens, live", async () => {
+    const fake = createFakeControl();
+    fake.state.stats = { bucket: 'hour', buckets: [], totals: { requests: 10, failures: 1, input_tokens: 5000, output_tokens: 700 } };
+    renderWith(fake, <OverviewPage {...noNav} />);
+    const requests = await screen.findByRole('group', { name: 'Requests' });
+    await waitFor(() => expect(requests.textContent).toContain('10'));
+    act(() => fake.emit('request', logEntry({ status: 529, input_tokens: 100, output_tokens: 0 })));
+    expect(requests.textContent).toContain('11');
+    expect(screen.getByRole('group', { name: 'Errors' }).textContent).toContain('2');
+    expect(screen.getByRole('group', { name: 'Input tokens' }).textContent).toContain('5.1k');
+  });
+
+  it('lists accounts at a glance, warnings in words, and update status only where updates are supported', async () => {
+    const fake = createFakeControl({
+      accounts: [account({ label: 'a@example.com' }), account({ label: 'b@example.com', enabled: false })],
+      warnings: [{ code: 'settings_corrupt', file: '/d/settings.json', backup: '/d/settings.json.corrupt-1', time: 1 }],
+    });
+    const { unmount } = renderWith(fake, <OverviewPage {...noNav} />);
+    const glance = await screen.findByRole('region', { name: 'Accounts' });
+    await waitFor(() => expect(within(glance).getByText('a@example.com')).toBeTruthy());
+    expect(glance.textContent).toContain('1 ready');
+    expect(glance.textContent).toContain('1 disabled');
+    expect((await screen.findByRole('region', { name: 'Warnings' })).textContent).toContain(
+      'settings file could not be read; defaults are in use. The old file was kept as /d/settings.json.corrupt-1',
+    );
+    expect(screen.queryByRole('region', { name: 'Updates' })).toBeNull();
+    unmount();
+
+    fake.state.update = {
+      supported: true,
+      current_version: '0.1.0',
+      latest_version: '0.2.0',
+      release_url: 'https://example.test/r',
+      checked_at: 1,
+      error: null,
+    };
+    renderWith(fake, <OverviewPage {...noNav} />);
+    expect((await screen.findByRole('region', { name: 'Updates' })).textContent).toContain('Version 0.2.0 is available');
+  });
+});

@@ -1,0 +1,128 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { SettingsPage } from '../../../../src-renderer/pages/settings/SettingsPage.js';
+import { SettingsSchema } from '../../contract.js';
+import { createFakeControl } from '../../fake-control.js';
+import { renderWith } from '../../render.js';
+
+function patches(fake: ReturnType<typeof createFakeControl>) {
+  return fake.calls.filter(([m]) => m === 'updateSettings').map(([, a]) => a[0]);
+}
+
+describe('Settings', () => {
+  it('changes the port, and shows the schema message for a port out of range without sending it', async () => {
+    const fake = createFakeControl();
+    const user = userEvent.setup();
+    renderWith(fake, <SettingsPage />);
+    const form = await screen.findByRole('form', { name: 'Gateway address' });
+    const port = within(form).getByLabelText('Port');
+    await user.clear(port);
+    await user.type(port, '70000');
+    await user.click(within(form).getByRole('button', { name: 'Save' }));
+    expect(within(form).getByText(/65535/)).toBeTruthy();
+    expect(patches(fake)).toEqual([]);
+    await user.clear(port);
+    await user.type(port, '9100');
+    await user.click(within(form).getByRole('button', { name: 'Save' }));
+    await within(form).findByRole('status');
+    expect(patches(fake)).toEqual([{ port: 9100, console_port: 8046 }]);
+  });
+
+  it('refuses LAN access while authentication is off, and allows it once auth is on with a key', async () => {
+    const fake = createFakeControl();
+    const user = userEvent.setup();
+    renderWith(fake, <SettingsPage />);
+    const lan = await screen.findByRole('switch', { name: 'Allow LAN access' });
+    expect(lan).toHaveProperty('disabled', true);
+    expect(screen.getByText(/Turn authentication on and set an API key first/)).toBeTruthy();
+
+    await user.click(screen.getByRole('radio', { name: /Strict/ }));
+    await waitFor(() => expect(fake.state.settings.auth_mode).toBe('strict'));
+    expect(screen.getByText(/no API key is set: every request is refused/)).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Generate key' }));
+    await waitFor(() => expect(fake.state.settings.api_key).toMatch(/^sk-sy-/));
+    await user.click(screen.getByRole('switch', { name: 'Allow LAN access' }));
+    await waitFor(() => expect(fake.state.settings.host).toBe('0.0.0.0'));
+  });
+
+  it('masks the API key until revealed, copies it, and replaces it only after confirmation', async () => {
+    const fake = createFakeControl({ settings: SettingsSchema.parse({ auth_mode: 'strict', api_key: 'sk-sy-topsecretvalue' }) });
+    const user = userEvent.setup();
+    renderWith(fake, <SettingsPage />);
+    const shown = await screen.findByTestId('api-key');
+    expect(shown.textContent).not.toContain('topsecret');
+    expect(document.body.textContent).not.toContain('topsecretvalue');
+    await user.click(screen.getByRole('button', { name: 'Copy API key' }));
+    expect(await navigator.clipboard.readText()).toBe('sk-sy-topsecretvalue');
+    await user.click(screen.getByRole('button', { name: 'Reveal key' }));
+    expect(shown.textContent).toBe('sk-sy-topsecretvalue');
+    await user.click(screen.getByRole('button', { name: 'Generate new key' }));
+    expect(fake.calls.some(([m]) => m === 'generateApiKey')).toBe(false);
+    await user.click(screen.getByRole('button', { name: /Replace key/ }));
+    await waitFor(() => expect(shown.textContent).toMatch(/^sk-sy-generated/));
+  });
+
+  it('edits model mapping rules in order, with the schema messages per rule', async () => {
+    const fake = createFakeControl({
+      settings: SettingsSchema.parse({ model_rules: [{ match: 'claude-haiku-*', provider: 'gemini', model: 'gemini-2.5-flash' }] }),
+    });
+    const user = userEvent.setup();
+    renderWith(fake, <SettingsPage />);
+    const form = await screen.findByRole('form', { name: 'Model mapping' });
+    await user.click(within(form).getByRole('button', { name: 'Add rule' }));
+    await user.click(within(form).getByRole('button', { name: 'Save rules' }));
+    expect(within(form).getByText(/too small|at least 1|>=1/i)).toBeTruthy();
+    expect(patches(fake)).toEqual([]);
+    await user.type(within(form).getByLabelText('Rule 2 requested model'), 'claude-opus-*');
+    await user.selectOptions(within(form).getByLabelText('Rule 2 provider'), 'anthropic');
+    await user.click(within(form).getByRole('button', { name: 'Move rule 2 up' }));
+    await user.click(within(form).getByRole('button', { name: 'Save rules' }));
+    await within(form).findByRole('status');
+    expect(patches(fake)).toEqual([
+      {
+        model_rules: [
+          { match: 'claude-opus-*', provider: 'anthropic' },
+          { match: 'claude-haiku-*', provider: 'gemini', model: 'gemini-2.5-flash' },
+        ],
+      },
+    ]);
+  });
+
+  it('saves the history limit, the Google OAuth client and Code Assist URLs, and says why the core refused', async () => {
+    const fake = createFakeControl();
+    const user = userEvent.setup();
+    renderWith(fake, <SettingsPage />);
+    const history = await screen.findByRole('form', { name: 'Request history' });
+    await user.clear(within(history).getByLabelText('Requests kept on disk'));
+    await user.type(within(history).getByLabelText('Requests kept on disk'), '500');
+    await user.click(within(history).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(fake.state.settings.log_history_limit).toBe(500));
+
+    const google = screen.getByRole('form', { name: 'Google sign-in' });
+    await user.type(within(google).getByLabelText('OAuth client ID'), 'id.apps.example');
+    await user.type(within(google).getByLabelText('OAuth client secret'), 'shh');
+    await user.clear(within(google).getByLabelText('Code Assist base URLs'));
+    await user.type(within(google).getByLabelText('Code Assist base URLs'), 'https://a.example.test{Enter}https://b.example.test/');
+    await user.click(within(google).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(fake.state.settings.google.client_id).toBe('id.apps.example'));
+    expect(fake.state.settings.antigravity.base_urls).toEqual(['https://a.example.test', 'https://b.example.test']);
+
+    fake.failNext('updateSettings', 'insecure_bind', 'auth_mode off on 0.0.0.0');
+    await user.click(within(history).getByRole('button', { name: 'Save' }));
+    expect((await within(history).findByRole('alert')).textContent).toContain('only with authentication on');
+  });
+
+  it('offers the daily update check only where updates are supported', async () => {
+    const fake = createFakeControl();
+    const { unmount } = renderWith(fake, <SettingsPage />);
+    await screen.findByRole('form', { name: 'Gateway address' });
+    await waitFor(() => expect(fake.calls.some(([m]) => m === 'getUpdateStatus')).toBe(true));
+    expect(screen.queryByRole('switch', { name: /new release/ })).toBeNull();
+    unmount();
+    fake.state.update = { ...fake.state.update, supported: true };
+    renderWith(fake, <SettingsPage />);
+    await userEvent.click(await screen.findByRole('switch', { name: 'Check for a new release once a day' }));
+    await waitFor(() => expect(fake.state.settings.update_check).toBe(true));
+  });
+});
