@@ -60,6 +60,7 @@ const WARNING_WORDS: Readonly<Record<Warning['code'], string>> = {
   history_corrupt: 'The request history could not be read; it starts anew.',
   stats_corrupt: 'The usage statistics could not be read; they start anew.',
   secrets_unprotected: 'This system offers no keychain: keys and tokens are stored in a file only your user can read, not encrypted.',
+  headless_data_imported: 'The settings, accounts and keys of the headless data folder were copied into the app; that folder was left as it was.',
 };
 
 export function describeWarning(w: Warning): string {
