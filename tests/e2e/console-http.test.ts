@@ -4,15 +4,14 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAnthropic, type FakeAnthropic } from '../fakes/anthropic-upstream.js';
 import { makeEntry } from '../proxy/logs/entry-fixture.js';
 import { runConsoleFlow } from './console-flow.js';
+import { buildConsole, freePort } from './helpers/build-console.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CHROMIUM = '/usr/bin/chromium';
@@ -22,17 +21,6 @@ let uiDir: string;
 let upstream: FakeAnthropic;
 let browser: Browser;
 let child: ChildProcessWithoutNullStreams | null = null;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts `switchyard serve` from source with this test's console build; resolves with the printed console URL. */
 function serve(consolePort: number): Promise<string> {
@@ -78,20 +66,7 @@ async function stopServe(): Promise<void> {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'switchyard-console-e2e-'));
   uiDir = join(dir, 'ui');
-  // The console as shipped: React's production build, whatever NODE_ENV the test runner set.
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({
-      configFile: join(ROOT, 'vite.config.ts'),
-      root: join(ROOT, 'src-renderer'),
-      build: { outDir: uiDir, emptyOutDir: true, sourcemap: false },
-      logLevel: 'error',
-    });
-  } finally {
-    if (nodeEnv === undefined) delete process.env.NODE_ENV;
-    else process.env.NODE_ENV = nodeEnv;
-  }
+  await buildConsole(uiDir);
   upstream = await startFakeAnthropic({ keys: ['sk-upstream-e2e'] });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 }, 120_000);
