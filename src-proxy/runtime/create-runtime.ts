@@ -22,6 +22,8 @@ import { reportUnhandled } from '../lib/report.js';
 import { RequestLog, type RequestHistory } from '../logs/request-log.js';
 import { UsageStats, type StatsStore } from '../logs/usage-stats.js';
 import { AnthropicProvider } from '../providers/anthropic/anthropic-provider.js';
+import type { AccessTokens } from '../providers/antigravity/access-tokens.js';
+import { AntigravityProvider } from '../providers/antigravity/antigravity-provider.js';
 import { GeminiProvider } from '../providers/gemini/gemini-provider.js';
 import type { ProviderRegistry } from '../providers/types.js';
 import type { RetryPolicy } from '../routing/retry-policy.js';
@@ -44,6 +46,8 @@ export interface RuntimeDeps {
   stats?: StatsStore;
   /** Defaults to one provider per supported kind. */
   providers?: ProviderRegistry;
+  /** Access tokens for Google accounts; the default registry serves `antigravity` only with one. */
+  accessTokens?: AccessTokens;
   /** Problems found while opening the stores (files moved aside). */
   warnings?: Warning[];
   retryPolicy?: RetryPolicy;
@@ -64,7 +68,20 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const report = deps.onInternalError ?? ((err: unknown) => reportUnhandled('internal error', err));
   const events = new EventBus<ControlEvents>({ onListenerError: report });
   const warnings: Warning[] = [...(deps.warnings ?? [])];
-  const providers: ProviderRegistry = deps.providers ?? { anthropic: new AnthropicProvider(), gemini: new GeminiProvider() };
+  const pool = new StoreAccountPool(deps.accounts, deps.secrets);
+  const providers: ProviderRegistry = deps.providers ?? {
+    anthropic: new AnthropicProvider(),
+    gemini: new GeminiProvider(),
+    ...(deps.accessTokens && {
+      antigravity: new AntigravityProvider({
+        accessTokens: deps.accessTokens,
+        state: pool,
+        settings: () => deps.settings.get().antigravity,
+        accounts: () => pool.credentialsOf('antigravity'),
+        onError: report,
+      }),
+    }),
+  };
   const usage = new UsageStats({ store: deps.stats, onError: report });
   await usage.load();
   const log = new RequestLog({
@@ -77,7 +94,6 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     onError: report,
   });
   await log.load();
-  const pool = new StoreAccountPool(deps.accounts, deps.secrets);
   // The Host guard judges by the host the listener really uses: `serve --host` wins over the host
   // setting here as it does for the listener. One object per settings change, not one per request.
   let stored: Settings | null = null;
