@@ -62,6 +62,7 @@ export class AntigravityProvider implements Provider<AntigravityAccount> {
   private readonly signatures: SignatureCache;
   private readonly now: () => number;
   private readonly timer: NodeJS.Timeout | null;
+  private closing: Promise<void> | null = null;
 
   constructor(private readonly opts: AntigravityProviderOptions) {
     this.now = opts.now ?? Date.now;
@@ -147,9 +148,11 @@ export class AntigravityProvider implements Provider<AntigravityAccount> {
     return this.quota.refresh(creds);
   }
 
+  /** Stops the quota timer and releases the connection pool; closing twice is closing once. */
   close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    return this.http.close();
+    this.closing ??= this.http.close();
+    return this.closing;
   }
 
   private envelope(body: RequestBase, model: string, project: string, names: ToolNameMap): { request: CodeAssistRequest } | { failure: UpstreamFailure } {
