@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { GATEWAY_KEY, GEMINI_MODEL, TRANSLATED_MODEL } from './bodies.js';
+import { CODE_ASSIST_MODEL, CODE_ASSIST_TOKENS, GATEWAY_KEY, GEMINI_MODEL, TRANSLATED_MODEL } from './bodies.js';
 import { REPO_DIR } from './bundle.js';
 
 const SWITCHYARD = join(REPO_DIR, 'bin', 'switchyard.mjs');
@@ -18,6 +18,7 @@ const KEY_ENV = {
   BENCH_UPSTREAM_KEY_B: 'sk-ant-bench-upstream-b',
   BENCH_GEMINI_KEY_A: 'AIza-bench-gemini-a',
   BENCH_GEMINI_KEY_B: 'AIza-bench-gemini-b',
+  ...Object.fromEntries(Object.keys(CODE_ASSIST_TOKENS).map((refresh, i) => [`BENCH_GOOGLE_REFRESH_${i + 1}`, refresh])),
 };
 
 async function switchyard(dataDir: string, args: string[]): Promise<void> {
@@ -50,6 +51,16 @@ export async function configureDataDir(dataDir: string, upstreamUrl: string, gem
   }
   // Only this model name goes to Gemini; every other (MODEL among them) stays on the Anthropic accounts.
   await switchyard(dataDir, ['config', 'set', 'model_rules', JSON.stringify(modelRules())]);
+}
+
+/** The v1internal path's own folder: the same auth, two Google accounts, CODE_ASSIST_MODEL routed to them. */
+export async function configureCodeAssistDataDir(dataDir: string): Promise<void> {
+  await switchyard(dataDir, ['config', 'set', 'api_key', GATEWAY_KEY]);
+  await switchyard(dataDir, ['config', 'set', 'auth_mode', 'strict']);
+  for (let i = 1; i <= Object.keys(CODE_ASSIST_TOKENS).length; i++) {
+    await switchyard(dataDir, ['accounts', 'add', '--provider', 'antigravity', '--label', `google-${i}@example.com`, '--key-env', `BENCH_GOOGLE_REFRESH_${i}`]);
+  }
+  await switchyard(dataDir, ['config', 'set', 'model_rules', JSON.stringify([{ match: CODE_ASSIST_MODEL, provider: 'antigravity', model: GEMINI_MODEL }])]);
 }
 
 export function modelRules(): Array<{ match: string; provider: string; model: string }> {
