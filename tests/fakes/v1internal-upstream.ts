@@ -11,7 +11,7 @@
 // onboardUser and its operation), fetchAvailableModels and countTokens are answered here.
 
 import { randomBytes } from 'node:crypto';
-import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { cut, firstHeader, isObject, parseJson, pause, readBody, ScriptedFake, splitOnce, writeChunk } from './fake-http.js';
 import { startFakeGemini, type Behaviour, type FakeGemini, type FakeGeminiOptions } from './gemini-upstream.js';
@@ -31,6 +31,8 @@ export interface FakeCodeAssistAccount {
   validationRequired?: boolean;
   /** Quota per model; a model not named here has all of its quota left. */
   quota?: Record<string, ModelQuota>;
+  /** fetchAvailableModels answers 503 for this account. */
+  modelsUnavailable?: boolean;
 }
 
 export interface ModelQuota {
@@ -176,6 +178,8 @@ class FakeV1InternalServer extends ScriptedFake<V1Request, V1Behaviour | { kind:
   private readonly revoked = new Set<string>();
   private readonly operations = new Map<string, { account: AccountState; pollsLeft: number; project: string }>();
   private readonly startedAt = Date.now();
+  /** The hop to the inner fake is the fake's own plumbing: kept alive, so it adds as little as it can. */
+  private readonly innerAgent = new Agent({ keepAlive: true });
 
   constructor(
     private readonly opts: FakeV1InternalOptions,
@@ -210,6 +214,7 @@ class FakeV1InternalServer extends ScriptedFake<V1Request, V1Behaviour | { kind:
   }
 
   override async close(): Promise<void> {
+    this.innerAgent.destroy();
     await Promise.all([super.close(), this.gemini.close()]);
   }
 
@@ -355,6 +360,7 @@ class FakeV1InternalServer extends ScriptedFake<V1Request, V1Behaviour | { kind:
   private fetchAvailableModels(ex: Exchange, account: AccountState): void {
     const project = (ex.rec.body as Record<string, unknown>).project;
     if (project !== undefined && project !== account.project) return this.refuse(ex, permissionDenied(String(project)));
+    if (account.spec.modelsUnavailable) return this.refuse(ex, googleError(503, 'The service is currently unavailable.', 'UNAVAILABLE'));
     const models: Record<string, unknown> = {};
     for (const model of this.models) {
       const q = this.quotaOf(account, model);
@@ -452,7 +458,7 @@ class FakeV1InternalServer extends ScriptedFake<V1Request, V1Behaviour | { kind:
     return new Promise((resolve) => {
       const upstream = httpRequest(
         `${this.gemini.url}${path}`,
-        { method: 'POST', headers: { 'content-type': 'application/json', 'x-goog-api-key': INNER_KEY } },
+        { method: 'POST', agent: this.innerAgent, headers: { 'content-type': 'application/json', 'x-goog-api-key': INNER_KEY } },
         (inner) => {
           const status = inner.statusCode ?? 500;
           ex.rec.status = status;

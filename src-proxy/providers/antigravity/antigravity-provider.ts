@@ -69,7 +69,7 @@ export class AntigravityProvider implements Provider<AntigravityAccount> {
     this.http = new UpstreamClient(opts.dispatcher, this.now);
     this.client = new CodeAssistClient(this.http, opts.accessTokens, opts.state, () => opts.settings().base_urls);
     this.projects = new ProjectResolver(this.client, opts.state, opts.onboarding);
-    this.quota = new QuotaService(this.client, this.projects, opts.state);
+    this.quota = new QuotaService(this.client, this.projects, opts.state, this.now);
     this.signatures = opts.signatures ?? new SignatureCache();
     const every = opts.quotaRefreshMs ?? DEFAULT_QUOTA_REFRESH_MS;
     this.timer = opts.accounts && every > 0 ? setInterval(() => this.refreshAll(), every) : null;

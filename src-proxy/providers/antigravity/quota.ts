@@ -10,6 +10,8 @@ import { jsonOf, type AntigravityAccount, type CodeAssistClient } from './code-a
 import type { ProjectResolver } from './project.js';
 
 const REFRESH_TIMEOUT_MS = 30_000;
+/** After a failed first refresh, requests go on without the list this long before one asks again. */
+const RETRY_AFTER_FAILURE_MS = 60_000;
 /** Model families a Claude client can be routed to; Code Assist also lists internal models. */
 const SERVED = /^(gemini|claude)/i;
 
@@ -37,22 +39,27 @@ export class QuotaService {
   private readonly pending = new Map<string, Promise<ModelQuota[] | { failure: UpstreamFailure }>>();
   /** What this process learned, for an account object that predates the last refresh. */
   private readonly latest = new Map<string, ModelQuota[]>();
+  /** When a first refresh failed, by account: an upstream that refuses the list is not asked on every request. */
+  private readonly failedAt = new Map<string, number>();
 
   constructor(
     private readonly client: CodeAssistClient,
     private readonly projects: ProjectResolver,
     private readonly state: AccountStatePort,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** The models the account offers: from this process's last refresh, else the stored list, else a refresh now. */
   async offered(creds: AccountCredentials<AntigravityAccount>): Promise<string[]> {
-    let quota: ModelQuota[] | undefined = this.latest.get(creds.account.id);
+    const id = creds.account.id;
+    let quota: ModelQuota[] | undefined = this.latest.get(id);
     if (!quota && creds.account.learned.quota.length > 0) quota = creds.account.learned.quota;
-    if (!quota) {
+    if (!quota && this.now() - (this.failedAt.get(id) ?? -Infinity) >= RETRY_AFTER_FAILURE_MS) {
       const fresh = await this.refresh(creds);
-      quota = Array.isArray(fresh) ? fresh : [];
+      if (Array.isArray(fresh)) quota = fresh;
+      else this.failedAt.set(id, this.now());
     }
-    return quota.map((q) => q.model);
+    return (quota ?? []).map((q) => q.model);
   }
 
   /** Asks the upstream and records the answer; a failure is returned (and nothing recorded). */

@@ -286,6 +286,15 @@ describe('quota', () => {
     expect(fake.requests.find((r) => r.verb === 'fetchAvailableModels')!.body).toEqual({ project: 'proj-a' });
   });
 
+  it('a model list the upstream will not give does not hold requests up, nor is it asked for on every request', async () => {
+    await setup([{ token: TOKEN, project: 'proj-a', modelsUnavailable: true }]);
+    fake.gemini.setDefault({ kind: 'reply', text: 'Fine.' });
+    for (let i = 0; i < 3; i++) await messageOf(await send(request('claude-sonnet-4-5', { thinking: { type: 'enabled', budget_tokens: 2048 } })));
+    expect(fake.requests.filter((r) => r.verb === 'fetchAvailableModels')).toHaveLength(1);
+    // Without the list no variant is known: the routed model goes as it is, without thinking settings.
+    expect(fake.generateRequests().map((r) => r.model)).toEqual(['claude-sonnet-4-5', 'claude-sonnet-4-5', 'claude-sonnet-4-5']);
+  });
+
   it('a 429 RESOURCE_EXHAUSTED is a quota failure lasting until the reset it names, and the quota is asked again', async () => {
     await setup([{ token: TOKEN, project: 'proj-a' }]);
     await messageOf(await send(request('gemini-2.5-flash')));
