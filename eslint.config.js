@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 const electronAndUi = ['electron', 'electron/*', 'electron-store', 'react', 'react-dom', 'react/*'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'release/**'] },
   js.configs.recommended,
   {
     files: ['**/*.{js,mjs}'],
@@ -74,13 +74,44 @@ export default tseslint.config(
     },
   },
   {
+    // Electron reaches the main process in one place: the composition hands it in as a DesktopPlatform,
+    // so everything else runs under the test double. The preload is the other Electron entry.
     files: ['src-main/**/*.ts'],
+    ignores: ['src-main/index.ts', 'src-main/preload/index.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: 'Only src-main/index.ts and src-main/preload/index.ts import electron; take it from the DesktopPlatform.' },
+            { name: 'electron-store', message: 'electron-store imports electron; src-main/index.ts hands it in as openStore.' },
+          ],
+          patterns: [
+            { group: ['electron/*'], message: 'Only src-main/index.ts and src-main/preload/index.ts import electron.' },
+            { group: ['**/src-renderer/**'], message: 'Main never imports the renderer.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src-main/index.ts', 'src-main/preload/index.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [{ group: ['**/src-renderer/**'], message: 'Main never imports the renderer.' }],
         },
+      ],
+    },
+  },
+  {
+    // The Electron binary is not installed where tests run; they use tests/main/helpers/fake-electron.ts.
+    files: ['tests/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.{js,mjs}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: ['electron', 'electron-store'], patterns: [{ group: ['electron/*'], message: 'Use the Electron test double.' }] },
       ],
     },
   },

@@ -5,7 +5,8 @@
 import { join } from 'node:path';
 import { claudeCodeSetup, type GatewayStatus } from '../src-proxy/contract/index.js';
 import { createRuntime, type Runtime } from '../src-proxy/runtime/create-runtime.js';
-import { openDesktopStores } from './adapters/desktop-stores.js';
+import { DESKTOP_DATA_FOLDER, openDesktopStores } from './adapters/desktop-stores.js';
+import { openAppState } from './adapters/app-state.js';
 import type { SafeStorageLike } from './adapters/safe-storage-codec.js';
 import type { KeyValueFile } from './adapters/store-document.js';
 import { forwardEvents } from './ipc/forward-events.js';
@@ -20,6 +21,7 @@ import { secureWebPreferences, type SecureWebPreferences } from './security/web-
 import { TrayController, type TrayLike } from './tray/tray-controller.js';
 import { trayImageFile, trayPlatform } from './tray/tray-images.js';
 import type { TrayMenuItem } from './tray/tray-menu.js';
+import { desktopReleaseFeed } from './updates/github-release-feed.js';
 
 export interface WindowLike {
   readonly webContents: { isDestroyed(): boolean; send(channel: string, ...args: unknown[]): void };
@@ -84,6 +86,14 @@ export interface DesktopPlatform {
   trayImageDir: string;
   /** XDG config home on Linux (~/.config). */
   configHome: string;
+  /** Where `switchyard serve` keeps its data on this machine (src-proxy/cli/data-dir.ts). */
+  headlessDataDir: string | null;
+  /** app.getVersion(). */
+  appVersion: string;
+  /** app.isPackaged: releases are looked up only from an installed app, not in development. */
+  isPackaged: boolean;
+  /** package.json's `repository`, where releases are published. */
+  repository: unknown;
   onInternalError(err: unknown): void;
 }
 
@@ -94,14 +104,13 @@ export interface DesktopApp {
   quitPolicy: QuitPolicy;
 }
 
-const STATE_STORE = 'state';
-
 /**
  * Starts the desktop app. Resolves with null when another instance is running (this one then quits),
  * otherwise once the runtime, tray and IPC are up.
  */
 export async function runDesktopApp(p: DesktopPlatform): Promise<DesktopApp | null> {
   let window: WindowLike | null = null;
+  let quitPolicy: QuitPolicy | null = null;
   const showConsole = (): WindowLike => {
     if (!window || window.isDestroyed()) {
       const w = p.createWindow({
@@ -121,7 +130,7 @@ export async function runDesktopApp(p: DesktopPlatform): Promise<DesktopApp | nu
       });
       // The app lives in the tray: closing the window hides it, unless the app is quitting.
       w.on('close', (event) => {
-        if (quitPolicy.isQuitting) return;
+        if (quitPolicy?.isQuitting) return;
         event.preventDefault();
         w.hide();
       });
@@ -134,7 +143,12 @@ export async function runDesktopApp(p: DesktopPlatform): Promise<DesktopApp | nu
     return window;
   };
 
-  if (!claimSingleInstance(p.app, () => void showConsole())) return null;
+  // A second launch during start-up waits until there is a console to show.
+  let started: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (started = resolve));
+  if (!claimSingleInstance(p.app, () => void ready.then(showConsole))) return null;
+  // macOS opens a running app again (Finder, Spotlight, the Dock) with `activate`, not a second launch.
+  p.app.on('activate', () => void ready.then(showConsole));
   // Before ready: the console's scheme gets an origin of its own, and every renderer is sandboxed.
   p.protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
   p.app.enableSandbox();
@@ -143,11 +157,18 @@ export async function runDesktopApp(p: DesktopPlatform): Promise<DesktopApp | nu
   p.app.on('window-all-closed', () => undefined);
   await p.app.whenReady();
 
-  const userData = p.app.getPath('userData');
-  const stores = await openDesktopStores({ dir: userData, openStore: (name) => p.openStore(name, userData), safeStorage: p.safeStorage, platform: p.platform });
-  const runtime = await createRuntime({ ...stores, onInternalError: p.onInternalError });
-  const quitPolicy = new QuitPolicy({ shutdown: (graceMs) => runtime.close(graceMs), exit: (code) => p.app.exit(code), onError: p.onInternalError });
-  p.app.on('before-quit', (event) => quitPolicy.onBeforeQuit(event));
+  const dataDir = join(p.app.getPath('userData'), DESKTOP_DATA_FOLDER);
+  const openStore = (name: string) => p.openStore(name, dataDir);
+  const stores = await openDesktopStores({ dir: dataDir, openStore, safeStorage: p.safeStorage, platform: p.platform, headlessDir: p.headlessDataDir });
+  const runtime = await createRuntime({
+    ...stores,
+    version: p.appVersion,
+    releases: desktopReleaseFeed({ isPackaged: p.isPackaged, repository: p.repository, version: p.appVersion }) ?? undefined,
+    onInternalError: p.onInternalError,
+  });
+  const quit = new QuitPolicy({ shutdown: (graceMs) => runtime.close(graceMs), exit: (code) => p.app.exit(code), onError: p.onInternalError });
+  quitPolicy = quit;
+  p.app.on('before-quit', (event) => quit.onBeforeQuit(event));
 
   denyAllPermissions(p.defaultSession());
   p.protocol.handle(APP_SCHEME, createAppProtocolHandler(join(p.distDir, 'renderer')));
@@ -184,19 +205,21 @@ export async function runDesktopApp(p: DesktopPlatform): Promise<DesktopApp | nu
       quit: () => p.app.quit(),
     },
   });
-  const state = p.openStore(STATE_STORE, userData);
+  const state = await openAppState(openStore, join(dataDir, 'state.json'));
   const trayState = (status: GatewayStatus) => ({ status, openAtLogin, canOpenAtLogin: autostart !== null });
   runtime.events.on('status', (status) => {
     tray.update(trayState(status));
-    // What the user left it as: a stop while quitting is not their choice.
-    if (!quitPolicy.isQuitting) state.store = { ...state.store, gateway_running: status.running };
+    // What the user left it as: neither a stop while quitting nor a start that failed is their choice.
+    const failedStart = !status.running && status.last_error !== null;
+    if (!quit.isQuitting && !failedStart) state.update({ gateway_running: status.running }).catch(p.onInternalError);
   });
   tray.update(trayState(await runtime.getStatus()));
 
   // The gateway comes back as the user left it (running, the first time).
-  if (state.store.gateway_running !== false) await runtime.startGateway().catch(() => undefined);
+  if (state.get().gateway_running !== false) await runtime.startGateway().catch(() => undefined);
   if (!p.argv.includes(HIDDEN_FLAG)) showConsole();
-  return { runtime, tray, openConsole: showConsole, quitPolicy };
+  started();
+  return { runtime, tray, openConsole: showConsole, quitPolicy: quit };
 }
 
 async function toggleGateway(runtime: Runtime): Promise<void> {

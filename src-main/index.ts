@@ -1,15 +1,17 @@
 // The Electron main process: hands Electron's modules to the desktop app, and nothing else.
 
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { app, BrowserWindow, clipboard, ipcMain, Menu, protocol, safeStorage, session, shell, Tray } from 'electron';
 import ElectronStore from 'electron-store';
+import { defaultDataDir } from '../src-proxy/cli/data-dir.js';
 import { reportUnhandled } from '../src-proxy/lib/report.js';
 import { runDesktopApp, type DesktopPlatform } from './desktop-app.js';
 
 // dist/main/index.cjs: the other builds sit beside it in dist/.
 const distDir = join(__dirname, '..');
+const packageJson = JSON.parse(readFileSync(join(app.getAppPath(), 'package.json'), 'utf8')) as { repository?: unknown };
 
 const platform: DesktopPlatform = {
   app,
@@ -32,6 +34,10 @@ const platform: DesktopPlatform = {
   distDir,
   trayImageDir: app.isPackaged ? join(process.resourcesPath, 'tray') : join(distDir, '..', 'assets', 'tray'),
   configHome: process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'),
+  headlessDataDir: defaultDataDir(),
+  appVersion: app.getVersion(),
+  isPackaged: app.isPackaged,
+  repository: packageJson.repository,
   onInternalError: (err) => reportUnhandled('switchyard', err),
 };
 

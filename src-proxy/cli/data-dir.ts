@@ -2,8 +2,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * The per-user data folder, the same one the desktop app uses (Electron's `userData` for "Switchyard"),
- * so headless and desktop runs share settings and accounts.
+ * The per-user data folder. It is also the desktop app's profile folder (Electron's `userData` for
+ * "Switchyard"); the desktop keeps its own stores in a subfolder and, on its first launch, copies in
+ * the settings, accounts and keys it finds here.
  */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string {
   if (env.SWITCHYARD_DATA_DIR) return env.SWITCHYARD_DATA_DIR;

@@ -11,6 +11,7 @@ const WARNING_TEXT: Record<Warning['code'], string> = {
   history_corrupt: 'The request history could not be read; starting with an empty history.',
   stats_corrupt: 'The usage statistics could not be read; counting starts again from zero.',
   secrets_unprotected: 'No system keychain is available: account keys are stored unencrypted, readable by your user account only.',
+  headless_data_imported: 'The settings, accounts and keys of the headless data folder were copied into the desktop app.',
 };
 
 export function describeWarning(w: Warning): string {

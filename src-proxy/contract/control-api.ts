@@ -12,9 +12,11 @@ import {
   type AccountsImportResult,
   type NewAccount,
 } from './accounts.js';
+import { GoogleSignInFinishSchema, type GoogleSignInFinish, type GoogleSignInOutcome, type GoogleSignInStart } from './google-sign-in.js';
 import { RequestQuerySchema, type RequestLogEntry, type RequestQuery } from './request-log.js';
 import { SettingsPatchSchema, type Settings, type SettingsPatch } from './settings.js';
 import { StatsQuerySchema, type StatsQuery, type StatsReport } from './stats.js';
+import type { UpdateStatus } from './updates.js';
 
 export interface GatewayStatus {
   running: boolean;
@@ -38,6 +40,14 @@ export const CONTROL_ERROR_CODES = [
   'port_in_use',
   'listen_failed',
   'insecure_bind',
+  /** Google sign-in needs an OAuth client id (and secret) in the settings first. */
+  'not_configured',
+  /** Google refused the sign-in (wrong or reused code, a state that does not match, access denied). */
+  'sign_in_failed',
+  /** The sign-in was started too long ago, or never started here. */
+  'sign_in_expired',
+  /** An upstream service (Google's token endpoint, the release feed) could not be reached. */
+  'upstream_unreachable',
   'internal',
 ] as const;
 export type ControlErrorCode = (typeof CONTROL_ERROR_CODES)[number];
@@ -61,6 +71,8 @@ export const WARNING_CODES = [
   'stats_corrupt',
   /** The OS offers no keychain: secrets are stored readable by the user's account only, not encrypted. */
   'secrets_unprotected',
+  /** The desktop app started from the settings, accounts and keys of the headless data folder (`file`). */
+  'headless_data_imported',
 ] as const;
 export interface Warning {
   code: (typeof WARNING_CODES)[number];
@@ -92,6 +104,14 @@ export interface ControlApi {
   /** Requests, failures and tokens per account and upstream model, by hour or by day; survives restarts. */
   getStats(query: StatsQuery): Promise<StatsReport>;
   listWarnings(): Promise<Warning[]>;
+  /** Begins a Google sign-in: a URL for the browser, and a loopback listener waiting for its redirect. */
+  startGoogleSignIn(): Promise<GoogleSignInStart>;
+  /** Completes a sign-in with a pasted code (or redirect URL); adds the account, or refreshes its token. */
+  finishGoogleSignIn(req: GoogleSignInFinish): Promise<Account>;
+  cancelGoogleSignIn(signInId: string): Promise<void>;
+  getUpdateStatus(): Promise<UpdateStatus>;
+  /** Checks for a newer release now (the user asked); never downloads anything. */
+  checkForUpdates(): Promise<UpdateStatus>;
 }
 
 export type ControlMethod = keyof ControlApi;
@@ -114,6 +134,11 @@ export const CONTROL_ARGS = {
   clearRequests: z.tuple([]),
   getStats: z.tuple([StatsQuerySchema]),
   listWarnings: z.tuple([]),
+  startGoogleSignIn: z.tuple([]),
+  finishGoogleSignIn: z.tuple([GoogleSignInFinishSchema]),
+  cancelGoogleSignIn: z.tuple([z.string().trim().min(1)]),
+  getUpdateStatus: z.tuple([]),
+  checkForUpdates: z.tuple([]),
 } satisfies Record<ControlMethod, z.ZodTuple>;
 
 export const CONTROL_METHODS = Object.keys(CONTROL_ARGS) as ControlMethod[];
@@ -137,11 +162,13 @@ export interface ControlEvents {
   accounts: Account[];
   settings: Settings;
   warning: Warning;
+  sign_in: GoogleSignInOutcome;
+  update: UpdateStatus;
 }
 export type ControlEventName = keyof ControlEvents;
 
 /** Every event name, once; a name added to ControlEvents and missing here fails to compile. */
-export const CONTROL_EVENT_NAMES = ['request', 'status', 'accounts', 'settings', 'warning'] as const satisfies readonly ControlEventName[];
+export const CONTROL_EVENT_NAMES = ['request', 'status', 'accounts', 'settings', 'warning', 'sign_in', 'update'] as const satisfies readonly ControlEventName[];
 type MissingEventNames = Exclude<ControlEventName, (typeof CONTROL_EVENT_NAMES)[number]>;
 const allEventNamesListed: [MissingEventNames] extends [never] ? true : never = true;
 void allEventNamesListed;

@@ -106,6 +106,8 @@ export const SettingsSchema = z.object({
     .default(DEFAULT_REQUEST_DEADLINE_MS),
   /** Request log entries kept on disk (and shown after a restart). */
   log_history_limit: z.number().int().min(0).max(100_000).default(2000),
+  /** Look for a newer release once a day (desktop app only). Off until the user turns it on. */
+  update_check: z.boolean().default(false),
   google: GoogleSettingsSchema.default(() => GoogleSettingsSchema.parse({})),
   antigravity: AntigravitySettingsSchema.default(() => AntigravitySettingsSchema.parse({})),
 });
@@ -131,6 +133,7 @@ export const SCALAR_SETTING_KEYS = [
   'request_deadline_ms',
   'log_history_limit',
   'console_port',
+  'update_check',
 ] as const satisfies readonly (keyof Settings)[];
 export type ScalarSettingKey = (typeof SCALAR_SETTING_KEYS)[number];
 

@@ -39,6 +39,10 @@ const STATUS_BY_CODE: Readonly<Record<ControlErrorCode, number>> = {
   port_in_use: 409,
   listen_failed: 409,
   insecure_bind: 409,
+  not_configured: 409,
+  sign_in_failed: 400,
+  sign_in_expired: 410,
+  upstream_unreachable: 502,
   internal: 500,
 };
 

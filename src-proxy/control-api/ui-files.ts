@@ -38,7 +38,8 @@ export const CONSOLE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-const SECURITY_HEADERS = {
+/** Sent with every console file and error, over HTTP headless and over app:// on the desktop. */
+export const CONSOLE_SECURITY_HEADERS = {
   'content-security-policy': CONSOLE_CSP,
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
@@ -48,7 +49,7 @@ const SECURITY_HEADERS = {
 };
 
 function plain(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text), ...SECURITY_HEADERS });
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text), ...CONSOLE_SECURITY_HEADERS });
   res.end(text);
 }
 
@@ -98,7 +99,7 @@ export async function serveUiFile(root: string | null, req: IncomingMessage, res
     'content-type': contentTypeFor(extname(file)),
     'content-length': size,
     'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-    ...SECURITY_HEADERS,
+    ...CONSOLE_SECURITY_HEADERS,
   });
   if (req.method === 'HEAD') {
     res.end();

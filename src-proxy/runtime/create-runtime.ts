@@ -2,6 +2,7 @@
 // ControlApi every shell (CLI, Electron IPC, HTTP console) talks to.
 
 import {
+  ControlError,
   type AccountPatch,
   type ControlApi,
   type ControlEvents,
@@ -32,6 +33,7 @@ import { AccountsService } from './accounts-service.js';
 import { GatewayControl } from './gateway-control.js';
 import { GatewayServer, type ListenAddress } from './gateway-server.js';
 import { SettingsService } from './settings-service.js';
+import { UpdatesService, type ReleaseFeed } from './updates-service.js';
 
 /** Entries kept in memory for the console; the on-disk history is bounded by a setting. */
 const MEMORY_LOG_LIMIT = 1000;
@@ -55,6 +57,10 @@ export interface RuntimeDeps {
   /** This run's listen address, overriding the settings (`serve --port/--host`); not persisted. */
   listenOverride?: Partial<ListenAddress>;
   onInternalError?(err: unknown): void;
+  /** The running release, as the shell knows it. */
+  version?: string;
+  /** Where newer releases are announced; the desktop app has one, headless mode none. */
+  releases?: ReleaseFeed;
 }
 
 export interface Runtime extends ControlApi {
@@ -119,6 +125,15 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const gateway = new GatewayControl(server, deps.settings, events, deps.listenOverride);
   const settings = new SettingsService(deps.settings, gateway);
   const accounts = new AccountsService(deps.accounts, deps.secrets, pool);
+  const updates = new UpdatesService({
+    currentVersion: deps.version ?? '0.0.0',
+    feed: deps.releases ?? null,
+    settings: deps.settings,
+    events,
+  });
+  const noGoogleSignIn = (): never => {
+    throw new ControlError('not_configured', 'Google sign-in is not available in this build.');
+  };
 
   // Stats change on every request; the console needs the picture a few times a second, not per request.
   let accountsTimer: NodeJS.Timeout | null = null;
@@ -149,9 +164,15 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     clearRequests: () => log.clear(),
     getStats: async (query: StatsQuery) => usage.report(query),
     listWarnings: async () => [...warnings],
+    startGoogleSignIn: async () => noGoogleSignIn(),
+    finishGoogleSignIn: async () => noGoogleSignIn(),
+    cancelGoogleSignIn: async () => noGoogleSignIn(),
+    getUpdateStatus: () => updates.status(),
+    checkForUpdates: () => updates.check(),
 
     async close(graceMs = 1000) {
       if (accountsTimer) clearTimeout(accountsTimer);
+      updates.close();
       await gateway.stop(graceMs);
       await log.close();
       await usage.flush();

@@ -11,6 +11,7 @@ export interface ListenAddress {
 }
 
 const STOP_GRACE_MS = 5000;
+const IDLE_SWEEP_MS = 50;
 
 export class GatewayServer {
   private server: Server | null = null;
@@ -62,9 +63,13 @@ export class GatewayServer {
     this.startedAt = null;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
+    // A stream that finishes leaves its keep-alive connection idle, and an idle connection would hold the
+    // close open until the grace period ends; they are closed as they become idle.
+    const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
     const timer = setTimeout(() => server.closeAllConnections(), graceMs);
     timer.unref();
     await closed;
+    clearInterval(sweep);
     clearTimeout(timer);
   }
 }

@@ -102,17 +102,23 @@ export async function readJsonFile<T>(path: string, schema: z.ZodType<T>): Promi
       // Permission or I/O trouble is not corruption: defaults written over it later would lose data.
       throw err;
     }
-    // Parse errors are not kept: their messages quote the file, which may hold secrets.
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      return { kind: 'corrupt', backup: await moveAsideNow(path) };
-    }
-    const parsed = schema.safeParse(raw);
-    if (!parsed.success) return { kind: 'corrupt', backup: await moveAsideNow(path) };
-    return { kind: 'ok', value: parsed.data };
+    const parsed = parseJsonText(text, schema);
+    if (!parsed.ok) return { kind: 'corrupt', backup: await moveAsideNow(path) };
+    return { kind: 'ok', value: parsed.value };
   });
+}
+
+/** JSON text validated by `schema`; not ok when it does not parse or validate. */
+export function parseJsonText<T>(text: string, schema: z.ZodType<T>): { ok: true; value: T } | { ok: false } {
+  // Parse errors are not kept: their messages quote the file, which may hold secrets.
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { ok: false };
+  }
+  const parsed = schema.safeParse(raw);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false };
 }
 
 /** Renames a file we cannot use to `<name>.corrupt-<timestamp>` beside it and returns the new path. */

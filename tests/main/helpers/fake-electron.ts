@@ -1,7 +1,8 @@
 // The one test double of Electron: a DesktopPlatform whose app, windows, tray, IPC, protocol and session
 // record what the main process does with them, and whose IPC pair carries calls and events the way
 // Electron's does (arguments structured-cloned, the sender frame's URL on every invoke). electron-store
-// is stood in for by conf, the library it extends, on a real folder.
+// is stood in for by conf, the library it extends, on a real folder. The same fakes also make up the
+// `electron` module for the two entry files that import it (fakeElectronModule).
 
 import Conf from 'conf';
 import { existsSync } from 'node:fs';
@@ -36,8 +37,17 @@ export class FakeApp extends Emitter implements AppLike {
   exitCodes: number[] = [];
   sandboxed = false;
   loginItem = { openAtLogin: false, args: [] as string[] };
+  isPackaged = false;
+  /** What app.getAppPath() answers: the folder of the app's package.json. */
+  appPath = process.cwd();
   constructor(private readonly userData: string) {
     super();
+  }
+  getAppPath() {
+    return this.appPath;
+  }
+  getVersion() {
+    return '1.2.3';
   }
   requestSingleInstanceLock() {
     return this.hasLock;
@@ -265,7 +275,18 @@ export interface FakeElectron extends DesktopPlatform {
   errors: unknown[];
 }
 
-export function fakeElectron(opts: { userData: string; distDir?: string; platform?: string; argv?: string[]; safeStorage?: FakeSafeStorage }): FakeElectron {
+export interface FakeElectronOptions {
+  userData: string;
+  distDir?: string;
+  platform?: string;
+  argv?: string[];
+  safeStorage?: FakeSafeStorage;
+  headlessDataDir?: string | null;
+  isPackaged?: boolean;
+  repository?: unknown;
+}
+
+export function fakeElectron(opts: FakeElectronOptions): FakeElectron {
   const ipcMain = new FakeIpc();
   const windows: FakeWindow[] = [];
   const trays: FakeTray[] = [];
@@ -316,6 +337,62 @@ export function fakeElectron(opts: { userData: string; distDir?: string; platfor
     distDir: opts.distDir ?? join(opts.userData, 'dist'),
     trayImageDir: '/resources/tray',
     configHome: join(opts.userData, 'xdg-config'),
+    headlessDataDir: opts.headlessDataDir ?? null,
+    appVersion: app.getVersion(),
+    isPackaged: opts.isPackaged ?? false,
+    repository: opts.repository,
     onInternalError: (err) => void errors.push(err),
+  };
+}
+
+/**
+ * The `electron` module itself, for the two entry files that import it (src-main/index.ts and
+ * src-main/preload/index.ts), made of the same fakes as the platform:
+ * `vi.mock('electron', async () => (await import('./helpers/fake-electron.js')).fakeElectronModule(...))`.
+ */
+export interface FakeElectronModule {
+  platform: FakeElectron;
+  /** Every contextBridge.exposeInMainWorld(key, api) call. */
+  exposed: Array<[string, unknown]>;
+  app: FakeApp;
+  ipcMain: FakeIpc;
+  ipcRenderer: IpcRendererLike;
+  contextBridge: { exposeInMainWorld(key: string, api: unknown): void };
+  protocol: DesktopPlatform['protocol'];
+  session: { defaultSession: FakeSession };
+  shell: { openExternal(url: string): Promise<void> };
+  clipboard: { writeText(text: string): void };
+  safeStorage: SafeStorageLike;
+  Menu: { buildFromTemplate(template: TrayMenuItem[]): unknown };
+  BrowserWindow: new (options: WindowOptions) => object;
+  Tray: new (image: string) => object;
+}
+
+export function fakeElectronModule(opts: FakeElectronOptions): FakeElectronModule {
+  const platform = fakeElectron(opts);
+  const exposed: Array<[string, unknown]> = [];
+  return {
+    platform,
+    exposed,
+    app: platform.app,
+    ipcMain: platform.ipcMain,
+    ipcRenderer: platform.ipcMain.renderer(),
+    contextBridge: { exposeInMainWorld: (key, api) => void exposed.push([key, api]) },
+    protocol: platform.protocol,
+    session: { defaultSession: platform.session },
+    shell: { openExternal: async (url) => platform.openExternal(url) },
+    clipboard: { writeText: (text) => platform.writeClipboard(text) },
+    safeStorage: platform.safeStorage,
+    Menu: { buildFromTemplate: (template) => platform.buildMenu(template) },
+    BrowserWindow: class {
+      constructor(options: WindowOptions) {
+        return platform.createWindow(options);
+      }
+    },
+    Tray: class {
+      constructor(image: string) {
+        return platform.createTray(image);
+      }
+    },
   };
 }

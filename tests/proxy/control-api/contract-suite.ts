@@ -94,6 +94,12 @@ export function controlContractSuite(transport: ContractTransport): void {
       expect(await api.listWarnings()).toEqual([]);
     });
 
+    it('reports release updates as the shell can check them; this core has no release feed', async () => {
+      const status = await api.getUpdateStatus();
+      expect(status).toMatchObject({ supported: false, latest_version: null, checked_at: null, error: null });
+      expect(await api.checkForUpdates()).toEqual(status);
+    });
+
     it('says which account it does not know', async () => {
       await expect(api.removeAccount('acct_nope')).rejects.toMatchObject({ code: 'not_found', message: 'No account with id acct_nope.' });
     });

@@ -1,0 +1,117 @@
+// The desktop's stores in electron-store (conf, which it extends, on a real folder): what is written comes
+// back, old settings are migrated as headless ones are, a file that cannot be read is kept aside with a
+// warning, and secrets are sealed by the keychain whenever there is one.
+
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SETTINGS_VERSION } from '../../../src-proxy/contract/index.js';
+import { openDesktopStores } from '../../../src-main/adapters/desktop-stores.js';
+import { makeAccount } from '../../proxy/accounts/account-fixture.js';
+import { useTempDir } from '../../proxy/settings/temp-dir.js';
+import { FakeSafeStorage, openConfStore } from '../helpers/fake-electron.js';
+
+const dir = useTempDir('switchyard-desktop-stores-');
+
+function open(opts: { safeStorage?: FakeSafeStorage; platform?: string; headlessDir?: string | null } = {}) {
+  return openDesktopStores({
+    dir: dir(),
+    openStore: (name) => openConfStore(name, dir()),
+    safeStorage: opts.safeStorage ?? new FakeSafeStorage(),
+    platform: opts.platform ?? 'linux',
+    headlessDir: opts.headlessDir ?? null,
+  });
+}
+
+const file = (name: string) => readFile(join(dir(), `${name}.json`), 'utf8');
+
+describe('openDesktopStores', () => {
+  it('round-trips settings, accounts and secrets through a restart', async () => {
+    const first = await open();
+    await first.settings.update({ port: 9123, api_key: 'sk-local', auth_mode: 'strict' });
+    await first.accounts.add(makeAccount('acct_1', { label: 'work' }));
+    await first.secrets.set('acct_1', 'sk-ant-one');
+    await first.accounts.flush();
+
+    const second = await open();
+    expect(second.settings.get()).toMatchObject({ port: 9123, api_key: 'sk-local', auth_mode: 'strict', version: SETTINGS_VERSION });
+    expect(second.accounts.list().map((a) => [a.id, a.label])).toEqual([['acct_1', 'work']]);
+    expect(second.secrets.get('acct_1')).toBe('sk-ant-one');
+    expect(second.warnings).toEqual([]);
+  });
+
+  it('migrates settings written by an older release, as headless does', async () => {
+    openConfStore('settings', dir()).store = { version: 1, port: 9000, upstream_timeout_ms: 45_000 };
+    const stores = await open();
+    expect(stores.settings.get()).toMatchObject({
+      version: SETTINGS_VERSION,
+      port: 9000,
+      upstream_headers_timeout_ms: 45_000,
+      upstream_idle_timeout_ms: 45_000,
+    });
+    expect(stores.warnings).toEqual([]);
+  });
+
+  it.each([
+    ['settings', 'not JSON', '{"port": 80', 'settings_corrupt'],
+    ['settings', 'a bad value', JSON.stringify({ version: SETTINGS_VERSION, port: -1 }), 'settings_corrupt'],
+    ['settings', 'from a newer release', JSON.stringify({ version: SETTINGS_VERSION + 1, port: 9000 }), 'settings_corrupt'],
+    ['accounts', 'not JSON', '[[[', 'accounts_corrupt'],
+    ['accounts', 'the wrong shape', JSON.stringify({ version: 1, accounts: [{ id: 3 }] }), 'accounts_corrupt'],
+    ['secrets', 'not JSON', 'safe:', 'secrets_corrupt'],
+  ] as const)('a %s file with %s is kept aside, defaults are used, and the console is warned', async (name, _what, text, code) => {
+    await writeFile(join(dir(), `${name}.json`), text);
+    const stores = await open();
+    expect(stores.warnings).toEqual([expect.objectContaining({ code, file: join(dir(), `${name}.json`) })]);
+    const backup = stores.warnings[0]!.backup!;
+    expect(backup).toMatch(new RegExp(`${name}\\.json\\.corrupt-`));
+    expect(await readFile(backup, 'utf8')).toBe(text);
+    expect(stores.accounts.list()).toEqual([]);
+    expect(stores.settings.get().port).toBe(8045);
+
+    // The store works again: what is written now is read back.
+    await stores.settings.update({ port: 9001 });
+    expect((await open()).settings.get().port).toBe(9001);
+  });
+
+  it('never stores a secret in clear while the keychain works', async () => {
+    const stores = await open();
+    await stores.secrets.set('acct_1', 'sk-ant-very-secret');
+    const text = await file('secrets');
+    expect(text).not.toContain('sk-ant-very-secret');
+    expect(text).not.toContain('terces-yrev');
+    const stored = JSON.parse(text) as { secrets: Record<string, string> };
+    expect(stored.secrets.acct_1).toMatch(/^safe:/);
+  });
+
+  it.each([
+    ['encryption unavailable', new FakeSafeStorage(false), 'linux'],
+    ['Linux with only the fixed-key backend', new FakeSafeStorage(true, 'basic_text'), 'linux'],
+  ])('with %s, secrets are kept as they are and the console says so', async (_name, safeStorage, platform) => {
+    const stores = await open({ safeStorage, platform });
+    expect(stores.warnings).toEqual([expect.objectContaining({ code: 'secrets_unprotected', file: join(dir(), 'secrets.json'), backup: null })]);
+    await stores.secrets.set('acct_1', 'sk-ant-plain');
+    expect((JSON.parse(await file('secrets')) as { secrets: Record<string, string> }).secrets.acct_1).toBe('plain:sk-ant-plain');
+    expect((await open({ safeStorage, platform })).secrets.get('acct_1')).toBe('sk-ant-plain');
+  });
+
+  it('reads secrets sealed before the keychain went away, and stored plainly before it came', async () => {
+    const sealedFirst = await open();
+    await sealedFirst.secrets.set('acct_1', 'sk-one');
+    const later = await open({ safeStorage: new FakeSafeStorage(false) });
+    expect(later.secrets.get('acct_1')).toBe('sk-one');
+    await later.secrets.set('acct_2', 'sk-two');
+    const back = await open();
+    expect([back.secrets.get('acct_1'), back.secrets.get('acct_2')]).toEqual(['sk-one', 'sk-two']);
+  });
+
+  it('a secret another keychain sealed is dropped with a warning; the others are kept', async () => {
+    await writeFile(join(dir(), 'secrets.json'), JSON.stringify({ version: 1, secrets: { good: 'plain:sk-good', bad: 'safe:bm90IG91cnM=' } }));
+    const stores = await open();
+    expect(stores.secrets.get('good')).toBe('sk-good');
+    expect(stores.secrets.get('bad')).toBeUndefined();
+    expect(stores.warnings).toEqual([expect.objectContaining({ code: 'secrets_corrupt', backup: null })]);
+    // Nothing was moved aside: the file still holds the other values.
+    expect((await readdir(dir())).filter((f) => f.includes('corrupt'))).toEqual([]);
+  });
+});
