@@ -292,6 +292,25 @@ interface LargeRequests {
   codeAssistServeCpuUs: number;
 }
 
+/** One translated path's figures next to the Anthropic path's, as the report prints them. */
+function figuresOf(
+  path: 'translated' | 'codeassist',
+  load: TranslatedFigures['load'],
+  large: LargeRequests,
+  stream: Record<PathTarget, StreamFigures>,
+): TranslatedFigures {
+  return {
+    load,
+    large: {
+      bodyBytes: large.bodyBytes,
+      tools: large.tools,
+      byPath: { anthropic: large.byPath.anthropic, translated: large.byPath[path] },
+      serveCpuUs: path === 'translated' ? large.serveCpuUs : large.codeAssistServeCpuUs,
+    },
+    stream: { anthropic: stream.anthropic, translated: stream[path] },
+  };
+}
+
 /** Claude Code-sized requests through the gateway's Anthropic and translated paths and the v1internal path, in turn. */
 async function measureLargeRequests(b: Bench): Promise<LargeRequests> {
   const cfg = CONFIG.large;
@@ -457,26 +476,8 @@ async function main(): Promise<void> {
     const history = await historyEntries(dataDir);
     if (lines.ok !== lines.total && !b.cutShort) throw new Error(`serve printed ${lines.total - lines.ok} request lines with a status other than 200`);
     const figures: Figures = { load, stream, bursts, wholeRunPeakMb: b.wholeRunPeakMb };
-    const translated: TranslatedFigures = {
-      load: translatedLoad,
-      large: {
-        bodyBytes: large.bodyBytes,
-        tools: large.tools,
-        byPath: { anthropic: large.byPath.anthropic, translated: large.byPath.translated },
-        serveCpuUs: large.serveCpuUs,
-      },
-      stream: { anthropic: translatedStream.anthropic, translated: translatedStream.translated },
-    };
-    const codeAssist: TranslatedFigures = {
-      load: codeAssistLoad,
-      large: {
-        bodyBytes: large.bodyBytes,
-        tools: large.tools,
-        byPath: { anthropic: large.byPath.anthropic, translated: large.byPath.codeassist },
-        serveCpuUs: large.codeAssistServeCpuUs,
-      },
-      stream: { anthropic: translatedStream.anthropic, translated: translatedStream.codeassist },
-    };
+    const translated = figuresOf('translated', translatedLoad, large, translatedStream);
+    const codeAssist = figuresOf('codeassist', codeAssistLoad, large, translatedStream);
 
     console.log('');
     for (const line of describeSetup(performance.now() - started, large.bodyBytes)) console.log(line);

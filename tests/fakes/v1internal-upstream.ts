@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { Agent, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { cut, firstHeader, isObject, parseJson, pause, readBody, ScriptedFake, splitOnce, writeChunk } from './fake-http.js';
-import { startFakeGemini, type Behaviour, type FakeGemini, type FakeGeminiOptions } from './gemini-upstream.js';
+import { failInternally, startFakeGemini, type Behaviour, type FakeGemini, type FakeGeminiOptions, type GoogleError } from './gemini-upstream.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Public API
@@ -80,12 +80,8 @@ export interface V1Request {
   /** The HTTP status answered, or null if never answered. */
   status: number | null;
   /** The Google error body when the front refused the request itself. */
-  rejection: GoogleErrorBody | null;
+  rejection: GoogleError | null;
   receivedAt: number;
-}
-
-export interface GoogleErrorBody {
-  error: { code: number; message: string; status: string; details?: unknown[] };
 }
 
 export interface FakeV1Internal {
@@ -126,7 +122,7 @@ export async function startFakeV1Internal(opts: FakeV1InternalOptions): Promise<
 }
 
 /** Code Assist's answer when a model's quota is spent, with the reset it names. */
-export function quotaExhaustedBody(model: string, resetDelay: string): GoogleErrorBody {
+export function quotaExhaustedBody(model: string, resetDelay: string): GoogleError {
   return googleError(429, `You have exhausted your capacity on this model. Your quota will reset after ${resetDelay}.`, 'RESOURCE_EXHAUSTED', [
     {
       '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
@@ -523,7 +519,7 @@ class FakeV1InternalServer extends ScriptedFake<V1Request, V1Behaviour | { kind:
     });
   }
 
-  private refuse(ex: Exchange, error: GoogleErrorBody, headers: Record<string, string> = {}): void {
+  private refuse(ex: Exchange, error: GoogleError, headers: Record<string, string> = {}): void {
     ex.rec.rejection = error;
     sendJson(ex, error.error.code, error, headers);
   }
@@ -591,11 +587,11 @@ function claudeError(request: Record<string, unknown>, model: string): string | 
   return null;
 }
 
-function googleError(code: number, message: string, status: string, details?: unknown[]): GoogleErrorBody {
+function googleError(code: number, message: string, status: string, details?: unknown[]): GoogleError {
   return { error: { code, message, status, ...(details ? { details } : {}) } };
 }
 
-function unknownName(name: string): GoogleErrorBody {
+function unknownName(name: string): GoogleError {
   return googleError(400, `Invalid JSON payload received. Unknown name "${name}": Cannot find field.`, 'INVALID_ARGUMENT', [
     {
       '@type': 'type.googleapis.com/google.rpc.BadRequest',
@@ -604,7 +600,7 @@ function unknownName(name: string): GoogleErrorBody {
   ]);
 }
 
-function permissionDenied(project: string): GoogleErrorBody {
+function permissionDenied(project: string): GoogleError {
   return googleError(
     403,
     `Permission 'cloudaicompanion.companions.generateChat' denied on resource '//cloudaicompanion.googleapis.com/projects/${project}/locations/global' (or it may not exist).`,
@@ -622,14 +618,4 @@ function sendJson(ex: Exchange, status: number, body: unknown, headers: Record<s
   ex.rec.status = status;
   ex.res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', ...headers });
   ex.res.end(JSON.stringify(body, null, 2) + '\n');
-}
-
-function failInternally(res: ServerResponse, err: unknown): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  res
-    .writeHead(500, { 'content-type': 'application/json; charset=UTF-8' })
-    .end(JSON.stringify(googleError(500, `fake upstream internal error: ${String(err)}`, 'INTERNAL')));
 }

@@ -1,7 +1,8 @@
 // An AttemptContext for calls that belong to an account rather than to one client request (project
 // discovery, quota refresh): its own deadline, so one client going away does not fail the others waiting.
 
-import type { AttemptContext } from '../types.js';
+import { onAbortOf } from '../shared/on-abort.js';
+import { UpstreamError, type AttemptContext, type UpstreamFailure } from '../types.js';
 
 export interface BackgroundContext {
   ctx: AttemptContext;
@@ -16,14 +17,7 @@ export function backgroundContext(timeoutMs: number, requestId: string): Backgro
   return {
     ctx: {
       signal,
-      onAbort(listener) {
-        if (signal.aborted) {
-          listener();
-          return () => {};
-        }
-        signal.addEventListener('abort', listener, { once: true });
-        return () => signal.removeEventListener('abort', listener);
-      },
+      onAbort: onAbortOf(signal),
       forwardHeaders: {},
       requestId,
       headersTimeoutMs: timeoutMs,
@@ -34,4 +28,21 @@ export function backgroundContext(timeoutMs: number, requestId: string): Backgro
       controller.abort();
     },
   };
+}
+
+/** Runs `work` on a background context of its own; an UpstreamError it throws is returned as the failure. */
+export async function inBackground<T>(
+  timeoutMs: number,
+  requestId: string,
+  work: (ctx: AttemptContext) => Promise<T>,
+): Promise<T | { failure: UpstreamFailure }> {
+  const bg = backgroundContext(timeoutMs, requestId);
+  try {
+    return await work(bg.ctx);
+  } catch (err) {
+    if (err instanceof UpstreamError) return { failure: err.failure };
+    throw err;
+  } finally {
+    bg.dispose();
+  }
 }

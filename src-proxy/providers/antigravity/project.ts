@@ -4,7 +4,7 @@
 // learned state. One discovery per account at a time, however many requests wait for it.
 
 import { UpstreamError, type AccountCredentials, type AccountStatePort, type AttemptContext, type UpstreamFailure } from '../types.js';
-import { backgroundContext } from './background-context.js';
+import { inBackground } from './background-context.js';
 import { jsonOf, type AntigravityAccount, type CodeAssistClient } from './code-assist-client.js';
 
 const METADATA = { ideType: 'ANTIGRAVITY', platform: 'PLATFORM_UNSPECIFIED', pluginType: 'GEMINI' } as const;
@@ -77,19 +77,13 @@ export class ProjectResolver {
     return account.options.project_id ?? account.learned.project_id ?? this.known.get(account.id) ?? null;
   }
 
-  private async discover(creds: AccountCredentials<AntigravityAccount>): Promise<string | { failure: UpstreamFailure }> {
-    const bg = backgroundContext(DISCOVERY_TIMEOUT_MS, `project-${creds.account.id}`);
-    try {
-      const project = await this.ask(creds, bg.ctx);
+  private discover(creds: AccountCredentials<AntigravityAccount>): Promise<string | { failure: UpstreamFailure }> {
+    return inBackground(DISCOVERY_TIMEOUT_MS, `project-${creds.account.id}`, async (ctx) => {
+      const project = await this.ask(creds, ctx);
       this.known.set(creds.account.id, project);
       this.state.learned(creds.account.id, { project_id: project });
       return project;
-    } catch (err) {
-      if (err instanceof UpstreamError) return { failure: err.failure };
-      throw err;
-    } finally {
-      bg.dispose();
-    }
+    });
   }
 
   private async ask(creds: AccountCredentials<AntigravityAccount>, ctx: AttemptContext): Promise<string> {

@@ -5,7 +5,7 @@
 
 import type { ModelQuota } from '../../contract/index.js';
 import { UpstreamError, type AccountCredentials, type AccountStatePort, type UpstreamFailure } from '../types.js';
-import { backgroundContext } from './background-context.js';
+import { inBackground } from './background-context.js';
 import { jsonOf, type AntigravityAccount, type CodeAssistClient } from './code-assist-client.js';
 import type { ProjectResolver } from './project.js';
 
@@ -73,21 +73,15 @@ export class QuotaService {
     return running;
   }
 
-  private async fetch(creds: AccountCredentials<AntigravityAccount>): Promise<ModelQuota[] | { failure: UpstreamFailure }> {
-    const bg = backgroundContext(REFRESH_TIMEOUT_MS, `quota-${creds.account.id}`);
-    try {
+  private fetch(creds: AccountCredentials<AntigravityAccount>): Promise<ModelQuota[] | { failure: UpstreamFailure }> {
+    return inBackground(REFRESH_TIMEOUT_MS, `quota-${creds.account.id}`, async (ctx) => {
       const project = this.projects.current(creds.account);
-      const res = await this.client.call({ method: 'fetchAvailableModels', body: project ? { project } : {} }, creds, bg.ctx);
-      if ('failure' in res) return res;
+      const res = await this.client.call({ method: 'fetchAvailableModels', body: project ? { project } : {} }, creds, ctx);
+      if ('failure' in res) throw new UpstreamError(res.failure);
       const quota = parseAvailableModels(jsonOf(res, 'fetchAvailableModels'));
       this.latest.set(creds.account.id, quota);
       this.state.learned(creds.account.id, { quota });
       return quota;
-    } catch (err) {
-      if (err instanceof UpstreamError) return { failure: err.failure };
-      throw err;
-    } finally {
-      bg.dispose();
-    }
+    });
   }
 }
