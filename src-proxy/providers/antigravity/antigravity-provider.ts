@@ -33,6 +33,11 @@ import { QuotaService } from './quota.js';
 
 /** How often every account's quota is asked for again, unless told otherwise. */
 export const DEFAULT_QUOTA_REFRESH_MS = 15 * 60_000;
+/**
+ * The first refresh after start: soon, so the models list and selection know the quota before the first
+ * request, but not at once, so a short-lived command that opens the runtime sends nothing.
+ */
+export const FIRST_QUOTA_REFRESH_MS = 5000;
 
 export interface AntigravityProviderOptions {
   accessTokens: AccessTokens;
@@ -44,6 +49,8 @@ export interface AntigravityProviderOptions {
   accounts?: () => ReadonlyArray<AccountCredentials<AntigravityAccount>>;
   /** 0 turns the timer off. Default DEFAULT_QUOTA_REFRESH_MS. */
   quotaRefreshMs?: number;
+  /** When the timer's first refresh runs. Default FIRST_QUOTA_REFRESH_MS. */
+  firstQuotaRefreshMs?: number;
   onboarding?: ProjectOptions;
   /** Injected for tests; by default one keep-alive pool per upstream origin. */
   dispatcher?: Dispatcher;
@@ -62,6 +69,7 @@ export class AntigravityProvider implements Provider<AntigravityAccount> {
   private readonly signatures: SignatureCache;
   private readonly now: () => number;
   private readonly timer: NodeJS.Timeout | null;
+  private readonly firstRefresh: NodeJS.Timeout | null;
   private closing: Promise<void> | null = null;
 
   constructor(private readonly opts: AntigravityProviderOptions) {
@@ -72,8 +80,11 @@ export class AntigravityProvider implements Provider<AntigravityAccount> {
     this.quota = new QuotaService(this.client, this.projects, opts.state, this.now);
     this.signatures = opts.signatures ?? new SignatureCache();
     const every = opts.quotaRefreshMs ?? DEFAULT_QUOTA_REFRESH_MS;
-    this.timer = opts.accounts && every > 0 ? setInterval(() => this.refreshAll(), every) : null;
+    const timed = opts.accounts !== undefined && every > 0;
+    this.timer = timed ? setInterval(() => void this.refreshAll(), every) : null;
+    this.firstRefresh = timed ? setTimeout(() => void this.refreshAll(), opts.firstQuotaRefreshMs ?? FIRST_QUOTA_REFRESH_MS) : null;
     this.timer?.unref();
+    this.firstRefresh?.unref();
   }
 
   capabilities(): ProviderCapabilities {
@@ -151,6 +162,7 @@ export class AntigravityProvider implements Provider<AntigravityAccount> {
   /** Stops the quota timer and releases the connection pool; closing twice is closing once. */
   close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    if (this.firstRefresh) clearTimeout(this.firstRefresh);
     this.closing ??= this.http.close();
     return this.closing;
   }

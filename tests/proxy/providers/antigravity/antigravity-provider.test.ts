@@ -304,6 +304,16 @@ describe('quota', () => {
     await fake.waitFor(() => fake.requests.filter((r) => r.verb === 'fetchAvailableModels').length > before);
   });
 
+  it('is first refreshed soon after start, before any request', async () => {
+    await setup([{ token: TOKEN, project: 'proj-a' }], {
+      quotaRefreshMs: 60_000,
+      firstQuotaRefreshMs: 10,
+      accounts: () => [{ account: account(), secret: REFRESH }],
+    });
+    await fake.waitFor(() => (state.state.get('acct_1')?.quota?.length ?? 0) > 0);
+    expect(fake.generateRequests()).toHaveLength(0);
+  });
+
   it('is refreshed for every account on the timer, which stops on close', async () => {
     const secrets: Record<string, string> = { acct_1: REFRESH, acct_2: '1//refresh-b' };
     await setup(
