@@ -485,14 +485,8 @@ class FakeV1InternalServer extends ScriptedFake<V1Request, V1Behaviour | { kind:
             buffered += text;
             const events = buffered.split('\r\n\r\n');
             buffered = events.pop() ?? '';
-            for (const event of events) {
-              const data = event.startsWith('data: ') ? event.slice(6) : event;
-              const chunk = JSON.parse(data) as Record<string, unknown>;
-              // A mid-stream error travels as it is; every answer chunk is wrapped.
-              const out = chunk.error !== undefined ? chunk : wrap(chunk, model);
-              const bytes = Buffer.from(`data: ${JSON.stringify(out)}\r\n\r\n`, 'utf8');
-              writing = writing.then((ok) => (ok ? writeEvent(ex, bytes, splitUtf8) : false));
-            }
+            // Each event is wrapped when its turn to be written comes, so the first leaves before the rest are read.
+            for (const event of events) writing = writing.then((ok) => (ok ? writeEvent(ex, wrapEvent(event, model), splitUtf8) : false));
           });
           inner.on('end', () => {
             void writing.then(() => {
@@ -523,6 +517,13 @@ class FakeV1InternalServer extends ScriptedFake<V1Request, V1Behaviour | { kind:
     ex.rec.rejection = error;
     sendJson(ex, error.error.code, error, headers);
   }
+}
+
+/** An SSE event of the inner fake as Code Assist sends it: a mid-stream error as it is, an answer chunk wrapped. */
+function wrapEvent(event: string, model: string): Buffer {
+  const chunk = JSON.parse(event.startsWith('data: ') ? event.slice(6) : event) as Record<string, unknown>;
+  const out = chunk.error !== undefined ? chunk : wrap(chunk, model);
+  return Buffer.from(`data: ${JSON.stringify(out)}\r\n\r\n`, 'utf8');
 }
 
 /** One event in one write, or in two cut inside its first multi-byte character, apart in time. */
