@@ -39,7 +39,8 @@ const weather: Anthropic.Tool = {
   input_schema: { type: 'object', properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['c', 'f'] } }, required: ['city'] },
 };
 
-describe.each(['claude-sonnet-4-5', 'gemini-3-pro-preview'])('the official SDK on a Google account: %s', (model) => {
+// A Claude model the SDK does not call deprecated, so it prints no warning.
+describe.each(['claude-opus-4-5', 'gemini-3-pro-preview'])('the official SDK on a Google account: %s', (model) => {
   it('creates a message without streaming', async () => {
     upstream.script({ kind: 'reply', text: 'Hi from Code Assist.' });
     const { data, response } = await client.messages.create({ model, max_tokens: 64, messages: [{ role: 'user', content: 'Hello' }] }).withResponse();
@@ -101,7 +102,7 @@ describe.each(['claude-sonnet-4-5', 'gemini-3-pro-preview'])('the official SDK o
     expect(sent.map((r) => r.status)).toEqual([200, 200]);
     // Claude ran as its thinking variant, and got its signed thinking back ahead of the call.
     if (model.startsWith('claude')) {
-      expect(sent.map((r) => r.model)).toEqual(['claude-sonnet-4-5-thinking', 'claude-sonnet-4-5-thinking']);
+      expect(sent.map((r) => r.model)).toEqual(['claude-opus-4-5-thinking', 'claude-opus-4-5-thinking']);
       expect(sent[1]!.body.request.contents[1].parts[0]).toMatchObject({ thought: true, thoughtSignature: expect.any(String) });
     } else {
       expect(sent[1]!.body.request.contents[1].parts[0].functionCall.name).toBe('get_weather');

@@ -111,6 +111,7 @@ export const CODE_ASSIST_MODELS = [
   'gemini-2.5-flash',
   'claude-sonnet-4-5',
   'claude-sonnet-4-5-thinking',
+  'claude-opus-4-5',
   'claude-opus-4-5-thinking',
 ] as const;
 
