@@ -3,7 +3,8 @@
 // contract/accounts.ts ACCOUNT_KINDS; the command itself names no kind.
 
 import type { ParseArgsConfig } from 'node:util';
-import type { Account, AccountKind, NewAccount } from '../contract/index.js';
+import type { Account, AccountKind, ControlApi, NewAccount } from '../contract/index.js';
+import { googleEmailOf } from './google-email.js';
 import { UsageError } from './io.js';
 
 type Flags = NonNullable<ParseArgsConfig['options']>;
@@ -17,6 +18,12 @@ export interface CliAccountKind {
   newAccount(label: string, key: string, values: Values): NewAccount;
   /** Where the account's requests go and how its key is sent, in one line. */
   upstream(account: Account): string;
+  /** A flag of this kind naming the environment variable that holds its secret, like --key-env. */
+  secretEnvFlag?: string;
+  /** The label, read from the secret itself, when --label is not given (a Google account's email). */
+  labelFromSecret?(secret: string, api: ControlApi, env: NodeJS.ProcessEnv): Promise<string>;
+  /** An account of this kind with the same label is the same account: it gets the new secret instead of a twin. */
+  renewsByLabel?: boolean;
 }
 
 function str(values: Values, name: string): string | undefined {
@@ -68,8 +75,11 @@ export const CLI_ACCOUNT_KINDS: Readonly<Record<AccountKind, CliAccountKind>> = 
     upstream: (a) => (a.provider === 'gemini' ? `${a.options.base_url}  key via x-goog-api-key` : ''),
   },
   antigravity: {
-    flags: {},
-    example: '--provider antigravity --key-env VAR --label EMAIL',
+    flags: { 'refresh-token-env': { type: 'string' } },
+    example: '--provider antigravity --refresh-token-env VAR [--label EMAIL]',
+    secretEnvFlag: 'refresh-token-env',
+    labelFromSecret: googleEmailOf,
+    renewsByLabel: true,
     newAccount: (label, refreshToken) => ({ provider: 'antigravity', label, refresh_token: refreshToken, options: {} }),
     upstream: (a) => (a.provider === 'antigravity' ? `Code Assist v1internal${a.learned.project_id ? `  project ${a.learned.project_id}` : ''}` : ''),
   },

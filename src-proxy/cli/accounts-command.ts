@@ -1,16 +1,20 @@
-// `switchyard accounts add|list|remove|enable|disable`.
+// `switchyard accounts add|login|list|remove|enable|disable|export|import`.
 
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ACCOUNT_KIND_NAMES, isAccountKind, type Account, type ControlApi } from '../contract/index.js';
+import { ACCOUNT_KIND_NAMES, isAccountKind, type Account, type ControlApi, type ControlClient } from '../contract/index.js';
 import { allKindFlags, CLI_ACCOUNT_KINDS } from './account-kinds.js';
+import { loginCommand } from './google-login.js';
 import { UsageError, type CliIo } from './io.js';
 import { describeAccount } from './wording.js';
 
-export async function accountsCommand(args: string[], api: ControlApi, io: CliIo): Promise<number> {
+export async function accountsCommand(args: string[], api: ControlClient, io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
   switch (sub) {
     case 'add':
       return add(rest, api, io);
+    case 'login':
+      return loginCommand(rest, api, io);
     case 'list':
     case undefined:
       return list(rest, api, io);
@@ -18,8 +22,12 @@ export async function accountsCommand(args: string[], api: ControlApi, io: CliIo
     case 'enable':
     case 'disable':
       return change(sub, rest, api, io);
+    case 'export':
+      return exportAccounts(rest, api, io);
+    case 'import':
+      return importAccounts(rest, api, io);
     default:
-      throw new UsageError(`Unknown accounts command "${sub}". Use add, list, remove, enable or disable.`);
+      throw new UsageError(`Unknown accounts command "${sub}". Use add, login, list, remove, enable, disable, export or import.`);
   }
 }
 
@@ -43,21 +51,37 @@ async function add(args: string[], api: ControlApi, io: CliIo): Promise<number> 
   // Defaults of other kinds' flags are filled in by the parser; only flags the user gave count.
   const given = foreign.filter((name) => args.some((a) => a === `--${name}` || a.startsWith(`--${name}=`)));
   if (given.length > 0) throw new UsageError(`--${given[0]} does not apply to --provider ${values.provider}.`);
-  if (!values.label) throw new UsageError('--label is required: the name shown in the console and in X-Account-Email.');
+  const secretEnv = values['key-env'] ?? (kind.secretEnvFlag ? str((values as Record<string, unknown>)[kind.secretEnvFlag]) : undefined);
+  if (!values.label && !kind.labelFromSecret) throw new UsageError('--label is required: the name shown in the console and in X-Account-Email.');
   let key: string;
-  if (values['key-env']) {
+  if (secretEnv) {
     // The key itself never appears on the command line, where shell history and `ps` would keep it.
-    key = io.env[values['key-env']]?.trim() ?? '';
-    if (!key) throw new UsageError(`Environment variable ${values['key-env']} is not set or empty.`);
+    key = io.env[secretEnv]?.trim() ?? '';
+    if (!key) throw new UsageError(`Environment variable ${secretEnv} is not set or empty.`);
   } else if (values['key-stdin']) {
     key = (await io.readStdin()).trim();
     if (!key) throw new UsageError('No key was given on standard input.');
   } else {
-    throw new UsageError('Give the API key with --key-env VAR (or --key-stdin).');
+    throw new UsageError(
+      `Give the ${kind.secretEnvFlag ? 'secret' : 'API key'} with ${kind.secretEnvFlag ? `--${kind.secretEnvFlag}` : '--key-env'} VAR (or --key-stdin).`,
+    );
   }
-  const account = await api.addAccount(kind.newAccount(values.label, key, values));
+  const label = values.label ?? (await kind.labelFromSecret!(key, api, io.env));
+  const same = kind.renewsByLabel
+    ? (await api.listAccounts()).find((a) => a.provider === values.provider && a.label.toLowerCase() === label.toLowerCase())
+    : undefined;
+  if (same) {
+    await api.updateAccount(same.id, { api_key: key });
+    io.out(`Replaced the secret of account ${same.id} (${same.label}); it is back in service.`);
+    return 0;
+  }
+  const account = await api.addAccount(kind.newAccount(label, key, values));
   io.out(`Added account ${account.id} (${account.label}).`);
   return 0;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
 }
 
 const COMMON_FLAGS = new Set(['provider', 'key-env', 'key-stdin', 'label']);
@@ -88,6 +112,38 @@ async function change(sub: 'remove' | 'enable' | 'disable', args: string[], api:
     await api.updateAccount(account.id, { enabled: sub === 'enable' });
     io.out(`${sub === 'enable' ? 'Enabled' : 'Disabled'} account ${account.id} (${account.label}).`);
   }
+  return 0;
+}
+
+/** The file is written by the process holding the accounts; a relative path means the user's directory. */
+function filePath(args: string[], sub: 'export' | 'import', extra = ''): { path: string; values: Record<string, unknown> } {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { 'include-secrets': { type: 'boolean', default: false } },
+    strict: true,
+  });
+  if (positionals.length !== 1) throw new UsageError(`Usage: switchyard accounts ${sub} FILE${extra}`);
+  if (sub === 'import' && values['include-secrets']) throw new UsageError('--include-secrets applies to export only.');
+  return { path: resolve(positionals[0]!), values };
+}
+
+async function exportAccounts(args: string[], api: ControlApi, io: CliIo): Promise<number> {
+  const { path, values } = filePath(args, 'export', ' [--include-secrets]');
+  const includeSecrets = values['include-secrets'] === true;
+  const result = await api.exportAccounts({ path, include_secrets: includeSecrets });
+  io.out(
+    includeSecrets
+      ? `Exported ${result.count} accounts with their keys to ${result.path} (readable by you only; keep it safe).`
+      : `Exported ${result.count} accounts to ${result.path}, without keys (importing it elsewhere needs --include-secrets).`,
+  );
+  return 0;
+}
+
+async function importAccounts(args: string[], api: ControlApi, io: CliIo): Promise<number> {
+  const { path } = filePath(args, 'import');
+  const result = await api.importAccounts({ path });
+  io.out(`Imported ${result.added} accounts from ${path}; ${result.skipped} skipped (already here, or without a key).`);
   return 0;
 }
 

@@ -1,14 +1,53 @@
 // `switchyard config get|set KEY [VALUE]`: one setting at a time, validated by the same schema the
 // console uses.
 
-import { isScalarSettingKey, SCALAR_SETTING_KEYS, type ControlApi, type ScalarSettingKey, type Settings } from '../contract/index.js';
+import { isScalarSettingKey, SCALAR_SETTING_KEYS, type ControlApi, type ScalarSettingKey, type Settings, type SettingsPatch } from '../contract/index.js';
 import { UsageError, type CliIo } from './io.js';
 
 const BOOLEAN_WORDS: Record<string, boolean> = { true: true, false: false, on: true, off: false, yes: true, no: false, '1': true, '0': false };
 
 /** Model rules are a list, given and shown as JSON. */
 const RULES_KEY = 'model_rules';
-const KNOWN_KEYS = [...SCALAR_SETTING_KEYS, RULES_KEY].join(', ');
+
+/** A setting inside a group, named with a dot: read from the settings, written as a patch of its group alone. */
+interface GroupKey {
+  get(s: Settings): string;
+  patch(text: string): SettingsPatch;
+  /** Shown masked, always: it is kept in the settings, not meant to be read back. */
+  secret?: boolean;
+}
+
+const GROUP_KEYS: Record<string, GroupKey> = {
+  'google.client_id': { get: (s) => s.google.client_id, patch: (v) => ({ google: { client_id: v } }) },
+  'google.client_secret': { get: (s) => s.google.client_secret, patch: (v) => ({ google: { client_secret: v } }), secret: true },
+  'google.auth_url': { get: (s) => s.google.auth_url, patch: (v) => ({ google: { auth_url: v } }) },
+  'google.token_url': { get: (s) => s.google.token_url, patch: (v) => ({ google: { token_url: v } }) },
+  'google.userinfo_url': { get: (s) => s.google.userinfo_url, patch: (v) => ({ google: { userinfo_url: v } }) },
+  /** Tried in the order given, comma-separated. */
+  'antigravity.base_urls': {
+    get: (s) => s.antigravity.base_urls.join(','),
+    patch: (v) => ({
+      antigravity: {
+        base_urls: v
+          .split(',')
+          .map((u) => u.trim())
+          .filter(Boolean),
+      },
+    }),
+  },
+};
+
+const KNOWN_KEYS = [...SCALAR_SETTING_KEYS, RULES_KEY, ...Object.keys(GROUP_KEYS)].join(', ');
+
+function groupKey(key: string | undefined): GroupKey | undefined {
+  return key !== undefined && Object.hasOwn(GROUP_KEYS, key) ? GROUP_KEYS[key] : undefined;
+}
+
+function showGroupValue(g: GroupKey, s: Settings): string {
+  const value = g.get(s);
+  if (!g.secret) return value;
+  return value === '' ? '(empty)' : `${value.slice(0, 4)}… (masked)`;
+}
 
 function requireKey(key: string | undefined): ScalarSettingKey {
   if (key === undefined) throw new UsageError(`Name a setting: ${KNOWN_KEYS}.`);
@@ -52,6 +91,12 @@ export async function configCommand(args: string[], api: ControlApi, io: CliIo):
     if (key === undefined) {
       for (const k of SCALAR_SETTING_KEYS) io.out(`${k} = ${show(k, settings[k], false)}`);
       io.out(`${RULES_KEY} = ${JSON.stringify(settings.model_rules)}`);
+      for (const [k, g] of Object.entries(GROUP_KEYS)) io.out(`${k} = ${showGroupValue(g, settings)}`);
+      return 0;
+    }
+    const group = groupKey(key);
+    if (group) {
+      io.out(showGroupValue(group, settings));
       return 0;
     }
     io.out(key === RULES_KEY ? JSON.stringify(settings.model_rules, null, 2) : String(settings[requireKey(key)]));
@@ -61,6 +106,13 @@ export async function configCommand(args: string[], api: ControlApi, io: CliIo):
     if (value === undefined || extra.length > 0) throw new UsageError(`Usage: switchyard config set ${RULES_KEY} JSON`);
     const updated = await api.updateSettings({ model_rules: parseRules(value) as Settings['model_rules'] });
     io.out(`${RULES_KEY} = ${JSON.stringify(updated.model_rules)}`);
+    return 0;
+  }
+  const group = sub === 'set' ? groupKey(key) : undefined;
+  if (group) {
+    if (value === undefined || extra.length > 0) throw new UsageError(`Usage: switchyard config set ${key} VALUE`);
+    const updated = await api.updateSettings(group.patch(value));
+    io.out(`${key} = ${showGroupValue(group, updated)}`);
     return 0;
   }
   if (sub === 'set') {

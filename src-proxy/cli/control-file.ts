@@ -5,7 +5,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { ControlApi } from '../contract/index.js';
+import type { ControlClient } from '../contract/index.js';
 import { createHttpControlClient } from '../control-api/http-control-client.js';
 import { writeFileAtomic } from '../settings/json-file.js';
 
@@ -32,7 +32,7 @@ async function readControlFile(dataDir: string): Promise<ControlFile | null> {
 }
 
 /** The running server's ControlApi, or null when none answers (no file, or one left by a crash). */
-export async function connectToRunningServer(dataDir: string): Promise<{ api: ControlApi; file: ControlFile } | null> {
+export async function connectToRunningServer(dataDir: string): Promise<{ api: ControlClient; file: ControlFile } | null> {
   const file = await readControlFile(dataDir);
   if (!file) return null;
   const api = createHttpControlClient(file.url, file.token, 2000);

@@ -1,8 +1,12 @@
+import { createInterface } from 'node:readline';
+
 export interface CliIo {
   out(line: string): void;
   err(line: string): void;
   env: NodeJS.ProcessEnv;
   readStdin(): Promise<string>;
+  /** Standard input line by line, as typed or pasted; ends at end of input. */
+  readLines(): AsyncIterable<string>;
   /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
   stopSignal(): Promise<string>;
 }
@@ -23,6 +27,7 @@ export const processIo: CliIo = {
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks).toString('utf8');
   },
+  readLines: () => createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false }),
   stopSignal: () =>
     new Promise((resolve) => {
       const stop = (signal: string) => {

@@ -1,11 +1,12 @@
 // `switchyard` command line: serve, accounts, config. Every command takes --data-dir.
 
-import { ControlError, type ControlApi } from '../contract/index.js';
+import { ControlError, type ControlClient } from '../contract/index.js';
 import { connectToRunningServer } from './control-file.js';
 import { accountsCommand } from './accounts-command.js';
 import { configCommand } from './config-command.js';
 import { defaultDataDir } from './data-dir.js';
 import { openFileRuntime } from './file-runtime.js';
+import { googleClientFromEnv } from './google-client-env.js';
 import { UsageError, type CliIo } from './io.js';
 import { serveCommand } from './serve-command.js';
 import { describeWarning } from './wording.js';
@@ -18,10 +19,16 @@ Commands:
   accounts add --provider anthropic --base-url URL --key-env VAR --label NAME
                [--auth-scheme x-api-key|bearer] [--strip-cache-control] [--no-count-tokens]
   accounts add --provider gemini --key-env VAR --label NAME [--base-url URL] [--no-count-tokens]
+  accounts add --provider antigravity --refresh-token-env VAR [--label EMAIL]
+  accounts login --provider antigravity
+                              sign in a Google account: open the printed link, or paste the code
   accounts list [--json]
   accounts remove|enable|disable ID|LABEL
+  accounts export FILE [--include-secrets]
+  accounts import FILE
   config get [KEY]
-  config set KEY VALUE        keys: port, host, api_key, auth_mode (off|strict|all-except-health), request_deadline_ms, ...
+  config set KEY VALUE        keys: port, host, api_key, auth_mode (off|strict|all-except-health), request_deadline_ms,
+                              google.client_id, google.client_secret, antigravity.base_urls URL[,URL...], ...
 
 Every command takes --data-dir DIR (default: ${defaultDataDir()}).`;
 
@@ -53,14 +60,14 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
     if (command === 'serve') return await serveCommand(args, dataDir, io);
     if (command !== 'accounts' && command !== 'config') throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
-    const run = (api: ControlApi) => (command === 'accounts' ? accountsCommand(args, api, io) : configCommand(args, api, io));
+    const run = (api: ControlClient) => (command === 'accounts' ? accountsCommand(args, api, io) : configCommand(args, api, io));
     // A running server owns the folder's files: changes go through it and apply at once.
     const running = await connectToRunningServer(dataDir);
     if (running) return await run(running.api);
-    const runtime = await openFileRuntime(dataDir);
+    const runtime = await openFileRuntime(dataDir, { googleClient: googleClientFromEnv(io.env) });
     try {
       for (const w of await runtime.listWarnings()) io.err(describeWarning(w));
-      return await run(runtime);
+      return await run({ ...runtime, onEvent: (name, listener) => runtime.events.on(name, listener) });
     } finally {
       await runtime.close();
     }

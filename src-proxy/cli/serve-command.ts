@@ -11,6 +11,7 @@ import { connectToRunningServer, removeControlFile, writeControlFile } from './c
 import { loadOrCreateConsoleToken } from './console-token.js';
 import type { RuntimeDeps } from '../runtime/create-runtime.js';
 import { openFileRuntime } from './file-runtime.js';
+import { googleClientFromEnv } from './google-client-env.js';
 import { UsageError, type CliIo } from './io.js';
 import { CLI_ACCOUNT_KINDS } from './account-kinds.js';
 import { LineBatcher } from './line-batcher.js';
@@ -41,7 +42,7 @@ export async function serveCommand(args: string[], dataDir: string, io: CliIo, d
   // Listen for the stop signal before anything starts, so an early Ctrl-C still shuts down cleanly.
   const stopped = io.stopSignal();
   const reportBug = (err: unknown) => io.err(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  const runtime = await openFileRuntime(dataDir, { ...deps, listenOverride, onInternalError: reportBug });
+  const runtime = await openFileRuntime(dataDir, { listenOverride, onInternalError: reportBug, googleClient: googleClientFromEnv(io.env), ...deps });
   for (const w of await runtime.listWarnings()) io.err(describeWarning(w));
   const requestLines = new LineBatcher((text) => io.out(text));
   if (!values.quiet) runtime.events.on('request', (e) => requestLines.push(describeRequest(e)));

@@ -1,6 +1,6 @@
 // The CLI's words for what the core reports as codes and records.
 
-import type { Account, AuthMode, RequestLogEntry, Warning } from '../contract/index.js';
+import type { Account, AuthMode, GoogleSignInOutcome, RequestLogEntry, Warning } from '../contract/index.js';
 import { CLI_ACCOUNT_KINDS } from './account-kinds.js';
 import { isLoopbackBind } from '../gateway/host-guard.js';
 
@@ -13,6 +13,18 @@ const WARNING_TEXT: Record<Warning['code'], string> = {
   secrets_unprotected: 'No system keychain is available: account keys are stored unencrypted, readable by your user account only.',
   headless_data_imported: 'The settings, accounts and keys of the headless data folder were copied into the desktop app.',
 };
+
+const SIGN_IN_ERROR_TEXT: Record<NonNullable<GoogleSignInOutcome['error']> | 'cancelled', string> = {
+  not_configured: 'Google sign-in needs an OAuth client: switchyard config set google.client_id ID and google.client_secret SECRET.',
+  sign_in_failed: 'Google did not complete the sign-in. Start it again: switchyard accounts login --provider antigravity',
+  sign_in_expired: 'The sign-in expired before it was completed. Start it again: switchyard accounts login --provider antigravity',
+  upstream_unreachable: "Google's sign-in service could not be reached. Check the network (or google.token_url) and try again.",
+  cancelled: 'Sign-in cancelled.',
+};
+
+export function describeSignInError(error: GoogleSignInOutcome['error'] | 'cancelled'): string {
+  return SIGN_IN_ERROR_TEXT[error ?? 'sign_in_failed'];
+}
 
 export function describeWarning(w: Warning): string {
   const where = w.backup ? ` The unreadable file was kept as ${w.backup}.` : '';

@@ -76,7 +76,10 @@ export class AccountsService {
           label: p.label ?? a.label,
           enabled: p.enabled ?? a.enabled,
           options,
-          ...(resetHealth ? { health: 'ok' as const, health_message: null, health_at: Date.now(), cooldowns: [] } : {}),
+          // A new secret, or the user's word, also lifts what the upstream said against the account.
+          ...(resetHealth
+            ? { health: 'ok' as const, health_message: null, health_at: Date.now(), cooldowns: [], learned: { ...a.learned, disabled_reason: null } }
+            : {}),
         }) as Account,
     );
   }

@@ -2,7 +2,6 @@
 // ControlApi every shell (CLI, Electron IPC, HTTP console) talks to.
 
 import {
-  ControlError,
   type AccountPatch,
   type ControlApi,
   type ControlEvents,
@@ -26,12 +25,16 @@ import { AnthropicProvider } from '../providers/anthropic/anthropic-provider.js'
 import type { AccessTokens } from '../providers/antigravity/access-tokens.js';
 import { AntigravityProvider } from '../providers/antigravity/antigravity-provider.js';
 import { GeminiProvider } from '../providers/gemini/gemini-provider.js';
+import { withClientFallback, type GoogleClientCredentials } from '../providers/antigravity/google-oauth/client-credentials.js';
+import { GoogleOAuthClient } from '../providers/antigravity/google-oauth/oauth-client.js';
+import { createGoogleTokens } from '../providers/antigravity/token-service.js';
 import type { ProviderRegistry } from '../providers/types.js';
 import type { RetryPolicy } from '../routing/retry-policy.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { AccountsService } from './accounts-service.js';
 import { GatewayControl } from './gateway-control.js';
 import { GatewayServer, type ListenAddress } from './gateway-server.js';
+import { createGoogleSignIn } from './google-sign-in-service.js';
 import { SettingsService } from './settings-service.js';
 import { UpdatesService, type ReleaseFeed } from './updates-service.js';
 
@@ -48,7 +51,7 @@ export interface RuntimeDeps {
   stats?: StatsStore;
   /** Defaults to one provider per supported kind. */
   providers?: ProviderRegistry;
-  /** Access tokens for Google accounts; the default registry serves `antigravity` only with one. */
+  /** Access tokens for Google accounts, instead of the token service built from the Google settings (tests). */
   accessTokens?: AccessTokens;
   /** Problems found while opening the stores (files moved aside). */
   warnings?: Warning[];
@@ -61,6 +64,8 @@ export interface RuntimeDeps {
   version?: string;
   /** Where newer releases are announced; the desktop app has one, headless mode none. */
   releases?: ReleaseFeed;
+  /** The Google OAuth client to use while the settings name none (headless: from the environment). */
+  googleClient?: GoogleClientCredentials;
 }
 
 export interface Runtime extends ControlApi {
@@ -74,18 +79,20 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const report = deps.onInternalError ?? ((err: unknown) => reportUnhandled('internal error', err));
   const events = new EventBus<ControlEvents>({ onListenerError: report });
   const warnings: Warning[] = [...(deps.warnings ?? [])];
+  const google = () => withClientFallback(deps.settings.get().google, deps.googleClient);
+  const googleOAuth = new GoogleOAuthClient();
+  // Google accounts' access tokens, for the Code Assist provider's AccessTokens port.
+  const googleTokens = createGoogleTokens({ google, secrets: deps.secrets, accounts: deps.accounts, oauth: googleOAuth });
   const pool = new StoreAccountPool(deps.accounts, deps.secrets);
   const providers: ProviderRegistry = deps.providers ?? {
     anthropic: new AnthropicProvider(),
     gemini: new GeminiProvider(),
-    ...(deps.accessTokens && {
-      antigravity: new AntigravityProvider({
-        accessTokens: deps.accessTokens,
-        state: pool,
-        settings: () => deps.settings.get().antigravity,
-        accounts: () => pool.credentialsOf('antigravity'),
-        onError: report,
-      }),
+    antigravity: new AntigravityProvider({
+      accessTokens: deps.accessTokens ?? googleTokens,
+      state: pool,
+      settings: () => deps.settings.get().antigravity,
+      accounts: () => pool.credentialsOf('antigravity'),
+      onError: report,
     }),
   };
   const usage = new UsageStats({ store: deps.stats, onError: report });
@@ -131,9 +138,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     settings: deps.settings,
     events,
   });
-  const noGoogleSignIn = (): never => {
-    throw new ControlError('not_configured', 'Google sign-in is not available in this build.');
-  };
+  const googleSignIn = createGoogleSignIn({ google, oauth: googleOAuth, accounts, store: deps.accounts, onOutcome: (o) => events.emit('sign_in', o) });
 
   // Stats change on every request; the console needs the picture a few times a second, not per request.
   let accountsTimer: NodeJS.Timeout | null = null;
@@ -164,21 +169,24 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     clearRequests: () => log.clear(),
     getStats: async (query: StatsQuery) => usage.report(query),
     listWarnings: async () => [...warnings],
-    startGoogleSignIn: async () => noGoogleSignIn(),
-    finishGoogleSignIn: async () => noGoogleSignIn(),
-    cancelGoogleSignIn: async () => noGoogleSignIn(),
+    startGoogleSignIn: () => googleSignIn.start(),
+    finishGoogleSignIn: (req) => googleSignIn.finish(req),
+    cancelGoogleSignIn: (id: string) => googleSignIn.cancel(id),
     getUpdateStatus: () => updates.status(),
     checkForUpdates: () => updates.check(),
 
     async close(graceMs = 1000) {
       if (accountsTimer) clearTimeout(accountsTimer);
       updates.close();
+      googleSignIn.close();
+      googleTokens.close();
       await gateway.stop(graceMs);
       await log.close();
       await usage.flush();
       pool.flushStats();
       await deps.accounts.flush();
       await Promise.all(Object.values(providers).map((p) => p?.close()));
+      await googleOAuth.close();
     },
   };
   for (const w of warnings) events.emit('warning', w);

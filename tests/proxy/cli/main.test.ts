@@ -193,3 +193,43 @@ describe('switchyard accounts', () => {
     expect(err).not.toContain('sk-k');
   });
 });
+
+describe('switchyard accounts export and import', () => {
+  const addAnthropic = () =>
+    run(['accounts', 'add', '--provider', 'anthropic', '--base-url', 'http://127.0.0.1:1', '--key-env', 'K', '--label', 'work'], { K: 'sk-ant-moving' });
+
+  it('exports without keys unless asked, and imports a file with keys into another data folder', async () => {
+    await addAnthropic();
+    const plain = await run(['accounts', 'export', join(dir, 'plain.json')]);
+    expect(plain).toMatchObject({
+      code: 0,
+      out: `Exported 1 accounts to ${join(dir, 'plain.json')}, without keys (importing it elsewhere needs --include-secrets).`,
+    });
+    expect(await readFile(join(dir, 'plain.json'), 'utf8')).not.toContain('sk-ant-moving');
+    const full = await run(['accounts', 'export', join(dir, 'full.json'), '--include-secrets']);
+    expect(full.out).toMatch(/with their keys/);
+    expect(full.out).not.toContain('sk-ant-moving');
+    if (process.platform !== 'win32') expect((await stat(join(dir, 'full.json'))).mode & 0o777).toBe(0o600);
+
+    const other = await mkdtemp(join(tmpdir(), 'switchyard-cli-other-'));
+    try {
+      const io = recordingIo({});
+      expect(await main(['accounts', 'import', join(dir, 'full.json'), '--data-dir', other], io)).toBe(0);
+      expect(io.stdout.join('\n')).toBe(`Imported 1 accounts from ${join(dir, 'full.json')}; 0 skipped (already here, or without a key).`);
+      expect(await readFile(join(other, 'secrets.json'), 'utf8')).toContain('sk-ant-moving');
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+    expect((await run(['accounts', 'import', join(dir, 'full.json')])).out).toMatch(/Imported 0 accounts .*; 1 skipped/);
+  });
+
+  it.each([
+    [['accounts', 'export'], /Usage: switchyard accounts export FILE \[--include-secrets\]/],
+    [['accounts', 'import', 'a.json', '--include-secrets'], /--include-secrets applies to export only/],
+    [['accounts', 'import', '/nonexistent/accounts.json'], /./],
+  ])('rejects %j with a clear message', async (args, message) => {
+    const { code, err } = await run(args);
+    expect(code).not.toBe(0);
+    expect(err).toMatch(message);
+  });
+});

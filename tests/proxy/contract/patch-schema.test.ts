@@ -9,6 +9,12 @@ describe('patch schemas', () => {
     expect(SettingsPatchSchema.parse({})).toEqual({});
   });
 
+  it('keep a patch of a settings group to the fields it names', () => {
+    expect(SettingsPatchSchema.parse({ google: { client_id: 'cid' } })).toEqual({ google: { client_id: 'cid' } });
+    expect(SettingsPatchSchema.parse({ antigravity: {} })).toEqual({ antigravity: {} });
+    expect(SettingsPatchSchema.safeParse({ google: { token_url: 'not a url' } }).success).toBe(false);
+  });
+
   it('still validate the fields a settings patch names', () => {
     expect(SettingsPatchSchema.safeParse({ port: 70000 }).success).toBe(false);
     expect(SettingsPatchSchema.safeParse({ auth_mode: 'sometimes' }).success).toBe(false);

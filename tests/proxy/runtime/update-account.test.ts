@@ -45,4 +45,16 @@ describe('updateAccount', () => {
     // Unknown to the gemini kind: dropped by its schema rather than stored.
     expect(kept.options).toEqual({ base_url: 'https://generativelanguage.googleapis.com', count_tokens: true });
   });
+
+  it.each([
+    ['a new secret', { api_key: '1//new-refresh' }],
+    ['the user resetting its health', { reset_health: true }],
+  ])('lifts what the upstream said against an account on %s, keeping what else it learned', async (_name, patch) => {
+    const accounts = new MemoryAccountStore();
+    runtime = await createRuntime({ settings: new MemorySettingsStore({}), accounts, secrets: new MemorySecretStore(), onInternalError: () => {} });
+    const a = await runtime.addAccount({ provider: 'antigravity', label: 'ada@example.com', refresh_token: '1//old' });
+    accounts.patchRuntime(a.id, (x) => ({ ...x, health: 'invalid', learned: { ...x.learned, project_id: 'p-1', disabled_reason: 'revoked' } }));
+    const updated = await runtime.updateAccount(a.id, patch);
+    expect(updated).toMatchObject({ health: 'ok', learned: { project_id: 'p-1', disabled_reason: null } });
+  });
 });
