@@ -14,7 +14,6 @@ const ENTRIES = {
   fake: 'fake-child',
   geminiFake: 'gemini-fake-child',
   codeAssistFake: 'v1internal-fake-child',
-  codeAssistServe: 'codeassist-serve',
   pipe: 'pipe-server',
   load: 'load-child',
   ttfb: 'ttfb-child',

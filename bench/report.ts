@@ -215,7 +215,7 @@ export function printTranslated(f: Figures, t: TranslatedFigures, name = 'transl
   console.log(`req/s per round (${parts.join('; ')})`);
   console.log(
     `${Math.round(t.large.bodyBytes / 1024)} KB requests: ${t.large.byPath.anthropic.n} per path, serve CPU ${fmt(t.large.serveCpuUs, 0)} µs per request ` +
-      `${name === 'translated' ? 'over both paths' : `on the ${name} path`}; ` +
+      'over all the paths measured in turn; ' +
       `the fakes' CPU is in the latency too (each parses and checks the request it gets)`,
   );
   console.log(

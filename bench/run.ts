@@ -20,9 +20,9 @@
 // - throughput and serve's CPU per request at concurrency 16 and 64, in the same rounds as above;
 // - latency of a Claude Code-sized request (about 300 KB, 20 tools), sequential, the paths in turn;
 // - streaming time to first byte and first text, sequential, the paths in turn.
-// The v1internal path is measured the same way, on a second serve (codeassist-serve.ts: the same serve
-// command with a fixed access-token service, its own data folder with two Google accounts) in front of
-// the fake Code Assist backend, in the same rounds and turns as the other paths.
+// The v1internal path (two Google accounts, imported as refresh tokens, on the fake Google OAuth
+// endpoints and the fake Code Assist backend, in a process of their own) is measured the same way,
+// through the same serve, in the same rounds and turns as the other paths.
 // Then it checks the targets on the ratios of this one run. It exits 0 whatever the figures (it is a
 // report) and non-zero only when the harness broke: a wrong answer, a process that died, a timeout.
 //
@@ -65,7 +65,8 @@ import {
 import { percentile } from './stats.js';
 import type { StreamTiming } from './stream-request.js';
 import type { BurstJob, BurstResult } from './stream-burst-child.js';
-import { configureCodeAssistDataDir, configureDataDir, historyEntries, requestLines, serveArgs } from './switchyard-cli.js';
+import { configureDataDir, historyEntries, requestLines, serveArgs } from './switchyard-cli.js';
+import type { GoogleSetup } from './v1internal-fake-child.js';
 import type { TtfbJob, TtfbResult } from './ttfb-child.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -109,11 +110,8 @@ interface Bench {
   fake: ForkedServer;
   /** The fake Gemini API behind the gateway's Gemini accounts. */
   geminiFake: ForkedServer;
-  /** The fake Code Assist backend, and the serve whose Google accounts use it. */
+  /** The fake Code Assist backend (and Google OAuth endpoints) behind the gateway's Google accounts. */
   codeAssistFake: ForkedServer;
-  codeAssist: LoggedServer;
-  /** Requests the clients had answered on the Code Assist serve. */
-  codeAssistRequests: number;
   servers: Record<ServerName, LoggedServer>;
   /** Requests the clients had answered, to set against the gateway's log. */
   gatewayRequests: number;
@@ -128,7 +126,6 @@ async function assertAlive(b: Bench): Promise<void> {
   if (!b.geminiFake.alive()) throw new Error('the fake Gemini upstream exited during the run');
   if (!b.codeAssistFake.alive()) throw new Error('the fake Code Assist upstream exited during the run');
   for (const s of SERVERS) await b.servers[s].assertAlive();
-  await b.codeAssist.assertAlive();
 }
 
 interface MeasuredLoad {
@@ -143,7 +140,7 @@ const LOAD_TARGETS: readonly LoadTarget[] = [...SERVERS, 'translated', 'codeassi
 /** Where a load target's requests go: the server, its upstream fake, the model they ask for. */
 function loadEnds(b: Bench, target: LoadTarget): { server: LoggedServer; fakePid: number; model?: string } {
   if (target === 'translated') return { server: b.servers.gateway, fakePid: b.geminiFake.pid, model: TRANSLATED_MODEL };
-  if (target === 'codeassist') return { server: b.codeAssist, fakePid: b.codeAssistFake.pid, model: CODE_ASSIST_MODEL };
+  if (target === 'codeassist') return { server: b.servers.gateway, fakePid: b.codeAssistFake.pid, model: CODE_ASSIST_MODEL };
   return { server: b.servers[target], fakePid: b.fake.pid };
 }
 
@@ -159,7 +156,6 @@ async function loadRun(b: Bench, target: LoadTarget, concurrency: number): Promi
   });
   const cpu = { server: cpuSeconds(pids.server) - before.server, fake: cpuSeconds(pids.fake) - before.fake };
   if (ends.server === b.servers.gateway) b.gatewayRequests += out.warmupRequests + out.measured.requests;
-  if (target === 'codeassist') b.codeAssistRequests += out.warmupRequests + out.measured.requests;
   if (out.warmupCutShort || out.measured.cutShort) {
     b.cutShort = true;
     progress(`  ${target} c=${concurrency}: stopped at the time limit (measured ${out.measured.requests} requests)`);
@@ -244,14 +240,14 @@ function streamFigures(t: StreamTiming[] | undefined, name: string, timeLimitMs:
   };
 }
 
-/** The gateway's two paths, one model name each, and the v1internal path on its own serve. */
+/** The gateway's three paths, one model name each. */
 type PathTarget = PathName | 'codeassist';
 const PATH_TARGETS: readonly PathTarget[] = [...PATHS, 'codeassist'];
 
 function pathTargets(b: Bench): Array<{ name: PathTarget; url: string; model: string }> {
   return [
     ...PATHS.map((p) => ({ name: p, url: b.servers.gateway.url, model: p === 'translated' ? TRANSLATED_MODEL : MODEL })),
-    { name: 'codeassist' as const, url: b.codeAssist.url, model: CODE_ASSIST_MODEL },
+    { name: 'codeassist' as const, url: b.servers.gateway.url, model: CODE_ASSIST_MODEL },
   ];
 }
 
@@ -277,8 +273,7 @@ async function measureTranslatedStreams(b: Bench): Promise<Record<PathTarget, St
   await callTranslatingFakes('streamReplies', false, b);
   const stream = {} as Record<PathTarget, StreamFigures>;
   for (const p of PATH_TARGETS) stream[p] = streamFigures(result[p], `${p} path`, cfg.timeLimitMs);
-  b.gatewayRequests += 2 * cfg.warmup + stream.anthropic.n + stream.translated.n;
-  b.codeAssistRequests += cfg.warmup + stream.codeassist.n;
+  b.gatewayRequests += 3 * cfg.warmup + stream.anthropic.n + stream.translated.n + stream.codeassist.n;
   await assertAlive(b);
   return stream;
 }
@@ -287,9 +282,8 @@ interface LargeRequests {
   bodyBytes: number;
   tools: number;
   byPath: Record<PathTarget, LatencyFigures>;
-  /** Serve's CPU per request over the gateway's two paths, and the Code Assist serve's over its own. */
+  /** Serve's CPU per request over the three paths. */
   serveCpuUs: number;
-  codeAssistServeCpuUs: number;
 }
 
 /** One translated path's figures next to the Anthropic path's, as the report prints them. */
@@ -305,7 +299,7 @@ function figuresOf(
       bodyBytes: large.bodyBytes,
       tools: large.tools,
       byPath: { anthropic: large.byPath.anthropic, translated: large.byPath[path] },
-      serveCpuUs: path === 'translated' ? large.serveCpuUs : large.codeAssistServeCpuUs,
+      serveCpuUs: large.serveCpuUs,
     },
     stream: { anthropic: stream.anthropic, translated: stream[path] },
   };
@@ -318,7 +312,6 @@ async function measureLargeRequests(b: Bench): Promise<LargeRequests> {
   const job: LatencyJob = { targets: pathTargets(b), warmup: cfg.warmup, count: cfg.count, timeLimitMs: cfg.timeLimitMs };
   const pids = {
     serve: b.servers.gateway.pid,
-    codeAssistServe: b.codeAssist.pid,
     anthropic: b.fake.pid,
     translated: b.geminiFake.pid,
     codeassist: b.codeAssistFake.pid,
@@ -336,9 +329,8 @@ async function measureLargeRequests(b: Bench): Promise<LargeRequests> {
     sentOn[p] = ms.length + cfg.warmup;
     byPath[p] = { p50Ms: percentile(ms, 50), p99Ms: percentile(ms, 99), n: ms.length, fakeCpuUs: ((after[p] - before[p]) * 1e6) / sentOn[p] };
   }
-  const serveRequests = sentOn.anthropic + sentOn.translated;
+  const serveRequests = sentOn.anthropic + sentOn.translated + sentOn.codeassist;
   b.gatewayRequests += serveRequests;
-  b.codeAssistRequests += sentOn.codeassist;
   await assertAlive(b);
   const tools = (JSON.parse(claudeCodeRequest(MODEL).toString('utf8')) as { tools: unknown[] }).tools.length;
   return {
@@ -346,7 +338,6 @@ async function measureLargeRequests(b: Bench): Promise<LargeRequests> {
     tools,
     byPath,
     serveCpuUs: ((after.serve - before.serve) * 1e6) / serveRequests,
-    codeAssistServeCpuUs: ((after.codeAssistServe - before.codeAssistServe) * 1e6) / sentOn.codeassist,
   };
 }
 
@@ -393,23 +384,19 @@ async function startServers(tmp: string, dataDir: string): Promise<Bench> {
   const geminiFake = await forkServer('fake Gemini upstream', scripts.geminiFake, []);
   const codeAssistFake = await forkServer('fake Code Assist upstream', scripts.codeAssistFake, []);
   progress(
-    `fake upstream ${fake.url} (pid ${fake.pid}), fake Gemini upstream ${geminiFake.url} (pid ${geminiFake.pid}); configuring the gateway's data folder with the switchyard CLI`,
+    `fake upstream ${fake.url} (pid ${fake.pid}), fake Gemini upstream ${geminiFake.url} (pid ${geminiFake.pid}), ` +
+      `fake Code Assist upstream ${codeAssistFake.url} (pid ${codeAssistFake.pid}); configuring the gateway's data folder with the switchyard CLI`,
   );
-  await configureDataDir(dataDir, fake.url, geminiFake.url);
-  const codeAssistDir = join(tmp, 'codeassist-data');
-  await configureCodeAssistDataDir(codeAssistDir);
+  await configureDataDir(dataDir, fake.url, geminiFake.url, codeAssistFake.url, await codeAssistFake.call<GoogleSetup>('google'));
   const pipe = await startLoggedServer('pipe', [scripts.pipe, fake.url], tmp, tmp);
   const gateway = await startLoggedServer('switchyard serve', serveArgs(dataDir, CPU_PROF_DIR), tmp, REPO_DIR);
-  const codeAssist = await startLoggedServer('switchyard serve (code assist)', [scripts.codeAssistServe, codeAssistDir, codeAssistFake.url], tmp, REPO_DIR);
-  progress(`pipe ${pipe.url} (pid ${pipe.pid}), gateway ${gateway.url} (pid ${gateway.pid}), Code Assist gateway ${codeAssist.url} (pid ${codeAssist.pid})`);
+  progress(`pipe ${pipe.url} (pid ${pipe.pid}), gateway ${gateway.url} (pid ${gateway.pid})`);
   const wholeRunPeakMb = { pipe: 0, gateway: 0 };
   return {
     scripts,
     fake,
     geminiFake,
     codeAssistFake,
-    codeAssist,
-    codeAssistRequests: 0,
     servers: { pipe, gateway },
     gatewayRequests: 0,
     cutShort: false,
@@ -420,15 +407,7 @@ async function startServers(tmp: string, dataDir: string): Promise<Bench> {
 /** Stops the servers the way a user would (SIGTERM), so serve closes cleanly and writes its profile. */
 async function stopServers(b: Bench): Promise<number | null> {
   for (const s of SERVERS) b.wholeRunPeakMb[s] = Math.max(b.wholeRunPeakMb[s], readRss(b.servers[s].pid).peakMb);
-  const [serveCode, codeAssistCode] = await Promise.all([
-    b.servers.gateway.stop(),
-    b.codeAssist.stop(),
-    b.servers.pipe.stop(),
-    b.fake.stop(),
-    b.geminiFake.stop(),
-    b.codeAssistFake.stop(),
-  ]);
-  if (codeAssistCode !== 0) throw new Error(`the Code Assist serve exited with code ${codeAssistCode} on SIGTERM`);
+  const [serveCode] = await Promise.all([b.servers.gateway.stop(), b.servers.pipe.stop(), b.fake.stop(), b.geminiFake.stop(), b.codeAssistFake.stop()]);
   return serveCode;
 }
 
@@ -436,8 +415,8 @@ function describeSetup(elapsedMs: number, largeBytes: number): string[] {
   const { throughput: tp, ttfb, streams, translatedTtfb, large } = CONFIG;
   return [
     `Switchyard bench: Node ${process.version}, ${cpus().length} CPUs, loopback, ${QUICK ? 'QUICK run' : 'full run'}, ${(elapsedMs / 1000).toFixed(0)} s`,
-    `  gateway: node bin/switchyard.mjs --data-dir <tmp> serve --port 0${CPU_PROF_DIR ? ' (with --cpu-prof)' : ''}; auth strict, 2 Anthropic + 2 Gemini accounts, ` +
-      `model rule ${TRANSLATED_MODEL} -> gemini ${GEMINI_MODEL}, request history and per-request stdout line on`,
+    `  gateway: node bin/switchyard.mjs --data-dir <tmp> serve --port 0${CPU_PROF_DIR ? ' (with --cpu-prof)' : ''}; auth strict, 2 Anthropic + 2 Gemini + 2 Google accounts, ` +
+      `model rules ${TRANSLATED_MODEL} -> gemini ${GEMINI_MODEL} and ${CODE_ASSIST_MODEL} -> antigravity ${GEMINI_MODEL}, request history and per-request stdout line on`,
     `  pipe:    node:http request + pipe per request, keep-alive agent, nothing else; both forward ${MODEL} to the fake Anthropic upstream`,
     `  load:    autocannon in its own process, closed loop, POST /v1/messages with a ${smallRequest().length} B body, non-streaming; ` +
       `per server (and the gateway's translated path) and concurrency ${tp.rounds} x (${tp.warmup.count} warm-up + ${tp.measured.count} measured) requests`,
@@ -446,8 +425,8 @@ function describeSetup(elapsedMs: number, largeBytes: number): string[] {
     `  translated path: ${TRANSLATED_MODEL} through the same serve to the fake Gemini API (its own process), next to ${MODEL} to the fake Anthropic upstream; ` +
       `the load above, then ${translatedTtfb.count} sequential streams each (first token after ${ttfb.firstTokenDelayMs} ms, 200 pieces back to back) ` +
       `and ${large.count} sequential Claude Code-sized requests each (${Math.round(largeBytes / 1024)} KB, 20 tools, non-streaming), the two paths in turn`,
-    `  v1internal path: ${CODE_ASSIST_MODEL} through a second serve (the same serve command with a fixed access-token service; 2 Google accounts with their projects set, ` +
-      `model rule -> antigravity ${GEMINI_MODEL}) to the fake Code Assist backend (its own process: the envelope checked, then the fake Gemini API in-process), ` +
+    `  v1internal path: ${CODE_ASSIST_MODEL} through the same serve to the fake Code Assist backend (its own process, with the fake Google OAuth endpoints ` +
+      `the accounts' tokens come from: the token and the envelope checked, then the inner request handed to an in-process fake Gemini API over loopback HTTP), ` +
       `in the same load rounds, stream turns and large-request turns as the paths above`,
   ];
 }
@@ -468,10 +447,6 @@ async function main(): Promise<void> {
     const serveCode = await stopServers(b);
     if (serveCode !== 0) throw new Error(`switchyard serve exited with code ${serveCode} on SIGTERM`);
 
-    const codeAssistLines = await requestLines(b.codeAssist.outFile);
-    if (codeAssistLines.ok !== codeAssistLines.total && !b.cutShort) {
-      throw new Error(`the Code Assist serve printed ${codeAssistLines.total - codeAssistLines.ok} request lines with a status other than 200`);
-    }
     const lines = await requestLines(b.servers.gateway.outFile);
     const history = await historyEntries(dataDir);
     if (lines.ok !== lines.total && !b.cutShort) throw new Error(`serve printed ${lines.total - lines.ok} request lines with a status other than 200`);
@@ -497,10 +472,7 @@ async function main(): Promise<void> {
     console.log('');
     printChecks(computeTranslatedChecks(figures, translated, Math.max(...CONFIG.throughput.concurrencies)));
     console.log('');
-    console.log(
-      `v1internal path (Claude → Gemini in the Code Assist envelope → Claude), on its own serve; serve's request lines: ${codeAssistLines.total} ` +
-        `for the ${b.codeAssistRequests} requests answered`,
-    );
+    console.log('v1internal path (Claude → Gemini in the Code Assist envelope → Claude)');
     printTranslated(figures, codeAssist, 'v1internal');
     console.log('');
     printChecks(computeTranslatedChecks(figures, codeAssist, Math.max(...CONFIG.throughput.concurrencies), 'v1internal'));

@@ -9,7 +9,6 @@ import { startConsoleServer, type ConsoleServer } from '../control-api/console-s
 import { UI_PREFIX } from '../control-api/ui-files.js';
 import { connectToRunningServer, removeControlFile, writeControlFile } from './control-file.js';
 import { loadOrCreateConsoleToken } from './console-token.js';
-import type { RuntimeDeps } from '../runtime/create-runtime.js';
 import { openFileRuntime } from './file-runtime.js';
 import { googleClientFromEnv } from './google-client-env.js';
 import { UsageError, type CliIo } from './io.js';
@@ -17,8 +16,7 @@ import { CLI_ACCOUNT_KINDS } from './account-kinds.js';
 import { LineBatcher } from './line-batcher.js';
 import { describeListening, describeRequest, describeWarning, remoteBaseUrls } from './wording.js';
 
-/** `deps`: what the composition root adds to the file runtime (an access-token service for Google accounts). */
-export async function serveCommand(args: string[], dataDir: string, io: CliIo, deps: Partial<RuntimeDeps> = {}): Promise<number> {
+export async function serveCommand(args: string[], dataDir: string, io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -42,7 +40,7 @@ export async function serveCommand(args: string[], dataDir: string, io: CliIo, d
   // Listen for the stop signal before anything starts, so an early Ctrl-C still shuts down cleanly.
   const stopped = io.stopSignal();
   const reportBug = (err: unknown) => io.err(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  const runtime = await openFileRuntime(dataDir, { listenOverride, onInternalError: reportBug, googleClient: googleClientFromEnv(io.env), ...deps });
+  const runtime = await openFileRuntime(dataDir, { listenOverride, onInternalError: reportBug, googleClient: googleClientFromEnv(io.env) });
   for (const w of await runtime.listWarnings()) io.err(describeWarning(w));
   const requestLines = new LineBatcher((text) => io.out(text));
   if (!values.quiet) runtime.events.on('request', (e) => requestLines.push(describeRequest(e)));

@@ -288,3 +288,24 @@ describe('countTokens', () => {
     expect((await errorOf(res)).message).toContain('Unknown name "request.systemInstruction"');
   });
 });
+
+describe('tokens another fake issues', () => {
+  it('finds the account by the owner of the presented token', async () => {
+    const owned = await startFakeV1Internal({
+      accounts: [{ token: 'ada@example.com', project: 'proj-ada' }],
+      tokenOwner: (token) => (token === 'ya29.issued-elsewhere' ? 'ada@example.com' : null),
+    });
+    try {
+      const load = (token: string) =>
+        fetch(`${owned.url}/v1internal:loadCodeAssist`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ metadata: {} }),
+        });
+      expect(((await (await load('ya29.issued-elsewhere')).json()) as Json).cloudaicompanionProject).toBe('proj-ada');
+      expect((await load('ada@example.com')).status).toBe(401);
+    } finally {
+      await owned.close();
+    }
+  });
+});

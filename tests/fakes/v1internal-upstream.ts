@@ -21,7 +21,7 @@ import { failInternally, startFakeGemini, type Behaviour, type FakeGemini, type 
 // ---------------------------------------------------------------------------------------------------
 
 export interface FakeCodeAssistAccount {
-  /** The access token that stands for this account. */
+  /** The access token that stands for this account; with `tokenOwner`, the owner it names instead. */
   token: string;
   /** A project the account already works in; without one loadCodeAssist offers onboarding. */
   project?: string;
@@ -50,6 +50,11 @@ export interface FakeV1InternalOptions {
   gemini?: Omit<FakeGeminiOptions, 'models' | 'keys' | 'defaultBehaviour'>;
   /** Every generate call answers this status, as a host without the backend would (404) or a broken one (503). */
   hostDown?: 404 | 500 | 503;
+  /**
+   * Whose a presented token is, for tokens another fake issues (the Google OAuth fake's
+   * `accessTokenOwner`); accounts are then found by owner. Default: the token is its own owner.
+   */
+  tokenOwner?: (token: string) => string | null;
 }
 
 /** Code Assist's own answers, scripted for generate calls; anything else is a Gemini fake behaviour. */
@@ -281,7 +286,8 @@ class FakeV1InternalServer extends ScriptedFake<V1Request, V1Behaviour | { kind:
 
   private authenticate(ex: Exchange): AccountState | null {
     const token = ex.rec.token;
-    const account = token !== null && !this.revoked.has(token) ? this.accounts.get(token) : undefined;
+    const owner = token === null || this.revoked.has(token) ? null : this.opts.tokenOwner ? this.opts.tokenOwner(token) : token;
+    const account = owner === null ? undefined : this.accounts.get(owner);
     if (!account) {
       this.refuse(ex, googleError(401, UNAUTHENTICATED_MESSAGE, 'UNAUTHENTICATED'), { 'www-authenticate': 'Bearer realm="https://accounts.google.com/"' });
       return null;
