@@ -6,6 +6,10 @@ export const MODEL = 'claude-sonnet-4-6';
 export const TRANSLATED_MODEL = 'claude-gemini-bench';
 /** A model the Gemini fake serves by default. */
 export const GEMINI_MODEL = 'gemini-2.5-flash';
+/** The model the gateway's model rule routes to its Google accounts, as GEMINI_MODEL (the v1internal path). */
+export const CODE_ASSIST_MODEL = 'claude-codeassist-bench';
+/** The gateway's Google accounts, by email. */
+export const CODE_ASSIST_ACCOUNTS: readonly string[] = ['google-a@example.com', 'google-b@example.com'];
 /** The gateway runs with auth_mode strict; every request carries this key, the pipe's included. */
 export const GATEWAY_KEY = 'sk-bench-gateway-key';
 export const REQUEST_HEADERS = {

@@ -13,6 +13,7 @@ export const REPO_DIR = resolve(BENCH_DIR, '..');
 const ENTRIES = {
   fake: 'fake-child',
   geminiFake: 'gemini-fake-child',
+  codeAssistFake: 'v1internal-fake-child',
   pipe: 'pipe-server',
   load: 'load-child',
   ttfb: 'ttfb-child',

@@ -200,9 +200,10 @@ function translatedRows(f: Figures, t: TranslatedFigures): Array<{ label: string
   return out;
 }
 
-export function printTranslated(f: Figures, t: TranslatedFigures): void {
+/** `name`: what the translated column is called (the Gemini path is `translated`, Code Assist's `v1internal`). */
+export function printTranslated(f: Figures, t: TranslatedFigures, name = 'translated'): void {
   const w = [28, 9, 10, 20];
-  line(['', 'anthropic', 'translated', 'translated/anthropic'], w);
+  line(['', 'anthropic', name, `${name}/anthropic`], w);
   for (const row of translatedRows(f, t)) {
     const a = row.value('anthropic');
     const tr = row.value('translated');
@@ -210,19 +211,20 @@ export function printTranslated(f: Figures, t: TranslatedFigures): void {
     line([row.label, fmt(a, row.digits), fmt(tr, row.digits), versus], w);
   }
   const parts: string[] = [];
-  for (const [c, translated] of t.load) parts.push(`translated c=${c}: ${translated.roundRps.map((r) => fmt(r, 0)).join(', ')}`);
+  for (const [c, translated] of t.load) parts.push(`${name} c=${c}: ${translated.roundRps.map((r) => fmt(r, 0)).join(', ')}`);
   console.log(`req/s per round (${parts.join('; ')})`);
   console.log(
-    `${Math.round(t.large.bodyBytes / 1024)} KB requests: ${t.large.byPath.anthropic.n} per path, serve CPU ${fmt(t.large.serveCpuUs, 0)} µs per request over both paths; ` +
+    `${Math.round(t.large.bodyBytes / 1024)} KB requests: ${t.large.byPath.anthropic.n} per path, serve CPU ${fmt(t.large.serveCpuUs, 0)} µs per request ` +
+      'over all the paths measured in turn; ' +
       `the fakes' CPU is in the latency too (each parses and checks the request it gets)`,
   );
   console.log(
-    "first byte: the Anthropic path relays the upstream's message_start before the first token; the translated path has nothing to send " +
+    `first byte: the Anthropic path relays the upstream's message_start before the first token; the ${name} path has nothing to send ` +
       "before Gemini's first content, so its first byte comes with the first text: the first text is the time to compare",
   );
 }
 
-export function computeTranslatedChecks(f: Figures, t: TranslatedFigures, concurrency: number): Check[] {
+export function computeTranslatedChecks(f: Figures, t: TranslatedFigures, concurrency: number, name = 'translated'): Check[] {
   const gateway = f.load.get(concurrency)?.gateway;
   const translated = t.load.get(concurrency);
   const share = gateway && translated ? rps(translated) / rps(gateway) : Number.NaN;
@@ -230,8 +232,8 @@ export function computeTranslatedChecks(f: Figures, t: TranslatedFigures, concur
   const ttft = t.stream.translated.firstTextP50 - t.stream.anthropic.firstTextP50;
   const kb = Math.round(t.large.bodyBytes / 1024);
   return [
-    { name: `added p50, ${kb} KB / ${t.large.tools}-tool request < 5 ms`, pass: added < 5, shown: `${fmtDelta(added, 2)} ms` },
-    { name: 'stream TTFB p50 (first text) within 2 ms', pass: Math.abs(ttft) <= 2, shown: `${fmtDelta(ttft, 2)} ms` },
-    { name: `req/s >= 0.6x the Anthropic path's, c=${concurrency}`, pass: share >= 0.6, shown: `${fmt(share, 2)}x` },
+    { name: `${name}: added p50, ${kb} KB / ${t.large.tools}-tool request < 5 ms`, pass: added < 5, shown: `${fmtDelta(added, 2)} ms` },
+    { name: `${name}: stream TTFB p50 (first text) within 2 ms`, pass: Math.abs(ttft) <= 2, shown: `${fmtDelta(ttft, 2)} ms` },
+    { name: `${name}: req/s >= 0.6x the Anthropic path's, c=${concurrency}`, pass: share >= 0.6, shown: `${fmt(share, 2)}x` },
   ];
 }

@@ -1,5 +1,6 @@
 // `npm run bench`: what the gateway costs its users, next to the least any Node proxy costs, and what
-// its translated path (Claude requests served by Gemini accounts) costs next to its Anthropic path.
+// its translated paths (Claude requests served by Gemini accounts, and by Google accounts over Code
+// Assist v1internal) cost next to its Anthropic path.
 //
 // The gateway runs as users run it: `node bin/switchyard.mjs serve` on a data folder set up with the
 // CLI (strict auth, two Anthropic accounts, two Gemini API-key accounts and a model rule sending
@@ -19,6 +20,9 @@
 // - throughput and serve's CPU per request at concurrency 16 and 64, in the same rounds as above;
 // - latency of a Claude Code-sized request (about 300 KB, 20 tools), sequential, the paths in turn;
 // - streaming time to first byte and first text, sequential, the paths in turn.
+// The v1internal path (two Google accounts, imported as refresh tokens, on the fake Google OAuth
+// endpoints and the fake Code Assist backend, in a process of their own) is measured the same way,
+// through the same serve, in the same rounds and turns as the other paths.
 // Then it checks the targets on the ratios of this one run. It exits 0 whatever the figures (it is a
 // report) and non-zero only when the harness broke: a wrong answer, a process that died, a timeout.
 //
@@ -31,7 +35,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { claudeCodeRequest, GEMINI_MODEL, MODEL, smallRequest, TRANSLATED_MODEL } from './bodies.js';
+import { claudeCodeRequest, CODE_ASSIST_MODEL, GEMINI_MODEL, MODEL, smallRequest, TRANSLATED_MODEL } from './bodies.js';
 import { bundleScripts, REPO_DIR, type Script } from './bundle.js';
 import { runClientProcess } from './client-runner.js';
 import { forkServer, type ForkedServer } from './forked-server.js';
@@ -62,6 +66,7 @@ import { percentile } from './stats.js';
 import type { StreamTiming } from './stream-request.js';
 import type { BurstJob, BurstResult } from './stream-burst-child.js';
 import { configureDataDir, historyEntries, requestLines, serveArgs } from './switchyard-cli.js';
+import type { GoogleSetup } from './v1internal-fake-child.js';
 import type { TtfbJob, TtfbResult } from './ttfb-child.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -105,6 +110,8 @@ interface Bench {
   fake: ForkedServer;
   /** The fake Gemini API behind the gateway's Gemini accounts. */
   geminiFake: ForkedServer;
+  /** The fake Code Assist backend (and Google OAuth endpoints) behind the gateway's Google accounts. */
+  codeAssistFake: ForkedServer;
   servers: Record<ServerName, LoggedServer>;
   /** Requests the clients had answered, to set against the gateway's log. */
   gatewayRequests: number;
@@ -117,6 +124,7 @@ interface Bench {
 async function assertAlive(b: Bench): Promise<void> {
   if (!b.fake.alive()) throw new Error('the fake upstream exited during the run');
   if (!b.geminiFake.alive()) throw new Error('the fake Gemini upstream exited during the run');
+  if (!b.codeAssistFake.alive()) throw new Error('the fake Code Assist upstream exited during the run');
   for (const s of SERVERS) await b.servers[s].assertAlive();
 }
 
@@ -125,23 +133,29 @@ interface MeasuredLoad {
   cpu: { server: number; fake: number };
 }
 
-/** What the load generator targets: the pipe, the gateway's Anthropic path, or its translated path. */
-type LoadTarget = ServerName | 'translated';
-const LOAD_TARGETS: readonly LoadTarget[] = [...SERVERS, 'translated'];
+/** What the load generator targets: the pipe, the gateway's Anthropic path, its translated path, or the v1internal path. */
+type LoadTarget = ServerName | 'translated' | 'codeassist';
+const LOAD_TARGETS: readonly LoadTarget[] = [...SERVERS, 'translated', 'codeassist'];
+
+/** Where a load target's requests go: the server, its upstream fake, the model they ask for. */
+function loadEnds(b: Bench, target: LoadTarget): { server: LoggedServer; fakePid: number; model?: string } {
+  if (target === 'translated') return { server: b.servers.gateway, fakePid: b.geminiFake.pid, model: TRANSLATED_MODEL };
+  if (target === 'codeassist') return { server: b.servers.gateway, fakePid: b.codeAssistFake.pid, model: CODE_ASSIST_MODEL };
+  return { server: b.servers[target], fakePid: b.fake.pid };
+}
 
 async function loadRun(b: Bench, target: LoadTarget, concurrency: number): Promise<MeasuredLoad> {
   const { warmup, measured } = CONFIG.throughput;
-  const translated = target === 'translated';
-  const server: ServerName = translated ? 'gateway' : target;
-  const job: LoadJob = { url: b.servers[server].url, concurrency, warmup, measured, ...(translated ? { model: TRANSLATED_MODEL } : {}) };
-  const pids = { server: b.servers[server].pid, fake: translated ? b.geminiFake.pid : b.fake.pid };
+  const ends = loadEnds(b, target);
+  const job: LoadJob = { url: ends.server.url, concurrency, warmup, measured, ...(ends.model ? { model: ends.model } : {}) };
+  const pids = { server: ends.server.pid, fake: ends.fakePid };
   let before = { server: Number.NaN, fake: Number.NaN };
   const out = await runClientProcess<LoadOutcome>(`load generator (${target}, c=${concurrency})`, b.scripts.load, job, {
     timeoutMs: warmup.timeLimitMs + measured.timeLimitMs + CLIENT_GRACE_MS,
     atCheckpoint: () => (before = { server: cpuSeconds(pids.server), fake: cpuSeconds(pids.fake) }),
   });
   const cpu = { server: cpuSeconds(pids.server) - before.server, fake: cpuSeconds(pids.fake) - before.fake };
-  if (server === 'gateway') b.gatewayRequests += out.warmupRequests + out.measured.requests;
+  if (ends.server === b.servers.gateway) b.gatewayRequests += out.warmupRequests + out.measured.requests;
   if (out.warmupCutShort || out.measured.cutShort) {
     b.cutShort = true;
     progress(`  ${target} c=${concurrency}: stopped at the time limit (measured ${out.measured.requests} requests)`);
@@ -165,13 +179,14 @@ function combineRounds(runs: MeasuredLoad[]): LoadFigures {
   };
 }
 
-/** The pipe, the gateway and the gateway's translated path, in the same rounds. */
-async function measureThroughput(b: Bench): Promise<{ load: Figures['load']; translated: TranslatedFigures['load'] }> {
+/** The pipe, the gateway, the gateway's translated path and the v1internal path, in the same rounds. */
+async function measureThroughput(b: Bench): Promise<{ load: Figures['load']; translated: TranslatedFigures['load']; codeAssist: TranslatedFigures['load'] }> {
   const { concurrencies, rounds } = CONFIG.throughput;
   const load: Figures['load'] = new Map();
   const translated: TranslatedFigures['load'] = new Map();
+  const codeAssist: TranslatedFigures['load'] = new Map();
   for (const c of concurrencies) {
-    const runs: Record<LoadTarget, MeasuredLoad[]> = { pipe: [], gateway: [], translated: [] };
+    const runs: Record<LoadTarget, MeasuredLoad[]> = { pipe: [], gateway: [], translated: [], codeassist: [] };
     for (let r = 0; r < rounds; r++) {
       const order = r % 2 === 0 ? LOAD_TARGETS : [...LOAD_TARGETS].reverse();
       for (const s of order) {
@@ -182,8 +197,9 @@ async function measureThroughput(b: Bench): Promise<{ load: Figures['load']; tra
     }
     load.set(c, { pipe: combineRounds(runs.pipe), gateway: combineRounds(runs.gateway) });
     translated.set(c, combineRounds(runs.translated));
+    codeAssist.set(c, combineRounds(runs.codeassist));
   }
-  return { load, translated };
+  return { load, translated, codeAssist };
 }
 
 async function measureStreamTimes(b: Bench): Promise<Figures['stream']> {
@@ -224,57 +240,105 @@ function streamFigures(t: StreamTiming[] | undefined, name: string, timeLimitMs:
   };
 }
 
-/** The gateway's two paths, one model name each. */
-function pathTargets(b: Bench): Array<{ name: PathName; url: string; model: string }> {
-  return PATHS.map((p) => ({ name: p, url: b.servers.gateway.url, model: p === 'translated' ? TRANSLATED_MODEL : MODEL }));
+/** The gateway's three paths, one model name each. */
+type PathTarget = PathName | 'codeassist';
+const PATH_TARGETS: readonly PathTarget[] = [...PATHS, 'codeassist'];
+
+function pathTargets(b: Bench): Array<{ name: PathTarget; url: string; model: string }> {
+  return [
+    ...PATHS.map((p) => ({ name: p, url: b.servers.gateway.url, model: p === 'translated' ? TRANSLATED_MODEL : MODEL })),
+    { name: 'codeassist' as const, url: b.servers.gateway.url, model: CODE_ASSIST_MODEL },
+  ];
 }
 
-/** Sequential streams through the gateway, its Anthropic and translated paths in turn, each fake pausing before its first token. */
-async function measureTranslatedStreams(b: Bench): Promise<TranslatedFigures['stream']> {
+/** Both translating fakes get the same phase settings. */
+async function callTranslatingFakes(op: string, arg: unknown, b: Bench): Promise<void> {
+  await Promise.all([b.geminiFake.call(op, arg), b.codeAssistFake.call(op, arg)]);
+}
+
+/** Sequential streams through the gateway, its Anthropic and translated paths and the v1internal path in turn, each fake pausing before its first token. */
+async function measureTranslatedStreams(b: Bench): Promise<Record<PathTarget, StreamFigures>> {
   const cfg = CONFIG.translatedTtfb;
   const firstTokenDelayMs = CONFIG.ttfb.firstTokenDelayMs;
   progress(`translated path: streaming first/last byte, ${cfg.count} sequential streams each, Anthropic and translated paths in turn`);
   await b.fake.call('streamDelay', 0);
   await b.fake.call('tokenDelay', firstTokenDelayMs);
-  await b.geminiFake.call('streamDelay', 0);
-  await b.geminiFake.call('tokenDelay', firstTokenDelayMs);
-  await b.geminiFake.call('streamReplies', true);
+  await callTranslatingFakes('streamDelay', 0, b);
+  await callTranslatingFakes('tokenDelay', firstTokenDelayMs, b);
+  await callTranslatingFakes('streamReplies', true, b);
   const job: TtfbJob = { targets: pathTargets(b), warmup: cfg.warmup, count: cfg.count, timeLimitMs: cfg.timeLimitMs };
   const result = await runClientProcess<TtfbResult>('ttfb client (paths)', b.scripts.ttfb, job, { timeoutMs: cfg.timeLimitMs + CLIENT_GRACE_MS });
   await b.fake.call('tokenDelay', 0);
-  await b.geminiFake.call('tokenDelay', 0);
-  await b.geminiFake.call('streamReplies', false);
-  const stream = {} as Record<PathName, StreamFigures>;
-  for (const p of PATHS) stream[p] = streamFigures(result[p], `${p} path`, cfg.timeLimitMs);
-  b.gatewayRequests += 2 * cfg.warmup + stream.anthropic.n + stream.translated.n;
+  await callTranslatingFakes('tokenDelay', 0, b);
+  await callTranslatingFakes('streamReplies', false, b);
+  const stream = {} as Record<PathTarget, StreamFigures>;
+  for (const p of PATH_TARGETS) stream[p] = streamFigures(result[p], `${p} path`, cfg.timeLimitMs);
+  b.gatewayRequests += 3 * cfg.warmup + stream.anthropic.n + stream.translated.n + stream.codeassist.n;
   await assertAlive(b);
   return stream;
 }
 
-/** Claude Code-sized requests through the gateway, its Anthropic and translated paths in turn. */
-async function measureLargeRequests(b: Bench): Promise<TranslatedFigures['large']> {
+interface LargeRequests {
+  bodyBytes: number;
+  tools: number;
+  byPath: Record<PathTarget, LatencyFigures>;
+  /** Serve's CPU per request over the three paths. */
+  serveCpuUs: number;
+}
+
+/** One translated path's figures next to the Anthropic path's, as the report prints them. */
+function figuresOf(
+  path: 'translated' | 'codeassist',
+  load: TranslatedFigures['load'],
+  large: LargeRequests,
+  stream: Record<PathTarget, StreamFigures>,
+): TranslatedFigures {
+  return {
+    load,
+    large: {
+      bodyBytes: large.bodyBytes,
+      tools: large.tools,
+      byPath: { anthropic: large.byPath.anthropic, translated: large.byPath[path] },
+      serveCpuUs: large.serveCpuUs,
+    },
+    stream: { anthropic: stream.anthropic, translated: stream[path] },
+  };
+}
+
+/** Claude Code-sized requests through the gateway's Anthropic and translated paths and the v1internal path, in turn. */
+async function measureLargeRequests(b: Bench): Promise<LargeRequests> {
   const cfg = CONFIG.large;
-  progress(`translated path: ${cfg.count} sequential Claude Code-sized requests each, Anthropic and translated paths in turn`);
+  progress(`translated paths: ${cfg.count} sequential Claude Code-sized requests each, Anthropic, translated and v1internal paths in turn`);
   const job: LatencyJob = { targets: pathTargets(b), warmup: cfg.warmup, count: cfg.count, timeLimitMs: cfg.timeLimitMs };
-  const pids = { serve: b.servers.gateway.pid, anthropic: b.fake.pid, translated: b.geminiFake.pid };
-  const cpuNow = () => ({ serve: cpuSeconds(pids.serve), anthropic: cpuSeconds(pids.anthropic), translated: cpuSeconds(pids.translated) });
+  const pids = {
+    serve: b.servers.gateway.pid,
+    anthropic: b.fake.pid,
+    translated: b.geminiFake.pid,
+    codeassist: b.codeAssistFake.pid,
+  };
+  const cpuNow = () => Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid)])) as Record<keyof typeof pids, number>;
   const before = cpuNow();
   const result = await runClientProcess<LatencyResult>('latency client', b.scripts.latency, job, { timeoutMs: cfg.timeLimitMs + CLIENT_GRACE_MS });
   const after = cpuNow();
-  const byPath = {} as Record<PathName, LatencyFigures>;
-  let requests = 0;
-  for (const p of PATHS) {
+  const byPath = {} as Record<PathTarget, LatencyFigures>;
+  const sentOn = {} as Record<PathTarget, number>;
+  for (const p of PATH_TARGETS) {
     const ms = result.latenciesMs[p] ?? [];
     if (ms.length === 0) throw new Error(`no measured requests on the ${p} path within ${cfg.timeLimitMs} ms`);
     // The CPU readings take in the warm-up too, so the count does.
-    const sent = ms.length + cfg.warmup;
-    requests += sent;
-    byPath[p] = { p50Ms: percentile(ms, 50), p99Ms: percentile(ms, 99), n: ms.length, fakeCpuUs: ((after[p] - before[p]) * 1e6) / sent };
+    sentOn[p] = ms.length + cfg.warmup;
+    byPath[p] = { p50Ms: percentile(ms, 50), p99Ms: percentile(ms, 99), n: ms.length, fakeCpuUs: ((after[p] - before[p]) * 1e6) / sentOn[p] };
   }
-  b.gatewayRequests += requests;
+  const serveRequests = sentOn.anthropic + sentOn.translated + sentOn.codeassist;
+  b.gatewayRequests += serveRequests;
   await assertAlive(b);
   const tools = (JSON.parse(claudeCodeRequest(MODEL).toString('utf8')) as { tools: unknown[] }).tools.length;
-  return { bodyBytes: result.bodyBytes, tools, byPath, serveCpuUs: ((after.serve - before.serve) * 1e6) / requests };
+  return {
+    bodyBytes: result.bodyBytes,
+    tools,
+    byPath,
+    serveCpuUs: ((after.serve - before.serve) * 1e6) / serveRequests,
+  };
 }
 
 async function measureBursts(b: Bench): Promise<Figures['bursts']> {
@@ -318,21 +382,32 @@ async function startServers(tmp: string, dataDir: string): Promise<Bench> {
   const scripts = await bundleScripts(tmp);
   const fake = await forkServer('fake upstream', scripts.fake, []);
   const geminiFake = await forkServer('fake Gemini upstream', scripts.geminiFake, []);
+  const codeAssistFake = await forkServer('fake Code Assist upstream', scripts.codeAssistFake, []);
   progress(
-    `fake upstream ${fake.url} (pid ${fake.pid}), fake Gemini upstream ${geminiFake.url} (pid ${geminiFake.pid}); configuring the gateway's data folder with the switchyard CLI`,
+    `fake upstream ${fake.url} (pid ${fake.pid}), fake Gemini upstream ${geminiFake.url} (pid ${geminiFake.pid}), ` +
+      `fake Code Assist upstream ${codeAssistFake.url} (pid ${codeAssistFake.pid}); configuring the gateway's data folder with the switchyard CLI`,
   );
-  await configureDataDir(dataDir, fake.url, geminiFake.url);
+  await configureDataDir(dataDir, fake.url, geminiFake.url, codeAssistFake.url, await codeAssistFake.call<GoogleSetup>('google'));
   const pipe = await startLoggedServer('pipe', [scripts.pipe, fake.url], tmp, tmp);
   const gateway = await startLoggedServer('switchyard serve', serveArgs(dataDir, CPU_PROF_DIR), tmp, REPO_DIR);
   progress(`pipe ${pipe.url} (pid ${pipe.pid}), gateway ${gateway.url} (pid ${gateway.pid})`);
   const wholeRunPeakMb = { pipe: 0, gateway: 0 };
-  return { scripts, fake, geminiFake, servers: { pipe, gateway }, gatewayRequests: 0, cutShort: false, wholeRunPeakMb };
+  return {
+    scripts,
+    fake,
+    geminiFake,
+    codeAssistFake,
+    servers: { pipe, gateway },
+    gatewayRequests: 0,
+    cutShort: false,
+    wholeRunPeakMb,
+  };
 }
 
 /** Stops the servers the way a user would (SIGTERM), so serve closes cleanly and writes its profile. */
 async function stopServers(b: Bench): Promise<number | null> {
   for (const s of SERVERS) b.wholeRunPeakMb[s] = Math.max(b.wholeRunPeakMb[s], readRss(b.servers[s].pid).peakMb);
-  const [serveCode] = await Promise.all([b.servers.gateway.stop(), b.servers.pipe.stop(), b.fake.stop(), b.geminiFake.stop()]);
+  const [serveCode] = await Promise.all([b.servers.gateway.stop(), b.servers.pipe.stop(), b.fake.stop(), b.geminiFake.stop(), b.codeAssistFake.stop()]);
   return serveCode;
 }
 
@@ -340,8 +415,8 @@ function describeSetup(elapsedMs: number, largeBytes: number): string[] {
   const { throughput: tp, ttfb, streams, translatedTtfb, large } = CONFIG;
   return [
     `Switchyard bench: Node ${process.version}, ${cpus().length} CPUs, loopback, ${QUICK ? 'QUICK run' : 'full run'}, ${(elapsedMs / 1000).toFixed(0)} s`,
-    `  gateway: node bin/switchyard.mjs --data-dir <tmp> serve --port 0${CPU_PROF_DIR ? ' (with --cpu-prof)' : ''}; auth strict, 2 Anthropic + 2 Gemini accounts, ` +
-      `model rule ${TRANSLATED_MODEL} -> gemini ${GEMINI_MODEL}, request history and per-request stdout line on`,
+    `  gateway: node bin/switchyard.mjs --data-dir <tmp> serve --port 0${CPU_PROF_DIR ? ' (with --cpu-prof)' : ''}; auth strict, 2 Anthropic + 2 Gemini + 2 Google accounts, ` +
+      `model rules ${TRANSLATED_MODEL} -> gemini ${GEMINI_MODEL} and ${CODE_ASSIST_MODEL} -> antigravity ${GEMINI_MODEL}, request history and per-request stdout line on`,
     `  pipe:    node:http request + pipe per request, keep-alive agent, nothing else; both forward ${MODEL} to the fake Anthropic upstream`,
     `  load:    autocannon in its own process, closed loop, POST /v1/messages with a ${smallRequest().length} B body, non-streaming; ` +
       `per server (and the gateway's translated path) and concurrency ${tp.rounds} x (${tp.warmup.count} warm-up + ${tp.measured.count} measured) requests`,
@@ -350,6 +425,9 @@ function describeSetup(elapsedMs: number, largeBytes: number): string[] {
     `  translated path: ${TRANSLATED_MODEL} through the same serve to the fake Gemini API (its own process), next to ${MODEL} to the fake Anthropic upstream; ` +
       `the load above, then ${translatedTtfb.count} sequential streams each (first token after ${ttfb.firstTokenDelayMs} ms, 200 pieces back to back) ` +
       `and ${large.count} sequential Claude Code-sized requests each (${Math.round(largeBytes / 1024)} KB, 20 tools, non-streaming), the two paths in turn`,
+    `  v1internal path: ${CODE_ASSIST_MODEL} through the same serve to the fake Code Assist backend (its own process, with the fake Google OAuth endpoints ` +
+      `the accounts' tokens come from: the token and the envelope checked, then the inner request handed to an in-process fake Gemini API over loopback HTTP), ` +
+      `in the same load rounds, stream turns and large-request turns as the paths above`,
   ];
 }
 
@@ -362,7 +440,7 @@ async function main(): Promise<void> {
   try {
     b = await startServers(tmp, dataDir);
     const bursts = await measureBursts(b);
-    const { load, translated: translatedLoad } = await measureThroughput(b);
+    const { load, translated: translatedLoad, codeAssist: codeAssistLoad } = await measureThroughput(b);
     const stream = await measureStreamTimes(b);
     const translatedStream = await measureTranslatedStreams(b);
     const large = await measureLargeRequests(b);
@@ -373,7 +451,8 @@ async function main(): Promise<void> {
     const history = await historyEntries(dataDir);
     if (lines.ok !== lines.total && !b.cutShort) throw new Error(`serve printed ${lines.total - lines.ok} request lines with a status other than 200`);
     const figures: Figures = { load, stream, bursts, wholeRunPeakMb: b.wholeRunPeakMb };
-    const translated: TranslatedFigures = { load: translatedLoad, large, stream: translatedStream };
+    const translated = figuresOf('translated', translatedLoad, large, translatedStream);
+    const codeAssist = figuresOf('codeassist', codeAssistLoad, large, translatedStream);
 
     console.log('');
     for (const line of describeSetup(performance.now() - started, large.bodyBytes)) console.log(line);
@@ -392,6 +471,11 @@ async function main(): Promise<void> {
     printTranslated(figures, translated);
     console.log('');
     printChecks(computeTranslatedChecks(figures, translated, Math.max(...CONFIG.throughput.concurrencies)));
+    console.log('');
+    console.log('v1internal path (Claude → Gemini in the Code Assist envelope → Claude)');
+    printTranslated(figures, codeAssist, 'v1internal');
+    console.log('');
+    printChecks(computeTranslatedChecks(figures, codeAssist, Math.max(...CONFIG.throughput.concurrencies), 'v1internal'));
     if (CPU_PROF_DIR) console.log(`\ngateway CPU profile written to ${CPU_PROF_DIR}`);
   } catch (err) {
     // The servers' own words often say why; their log files go with the temporary folder.

@@ -7,7 +7,8 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { GATEWAY_KEY, GEMINI_MODEL, TRANSLATED_MODEL } from './bodies.js';
+import { CODE_ASSIST_MODEL, GATEWAY_KEY, GEMINI_MODEL, TRANSLATED_MODEL } from './bodies.js';
+import type { GoogleSetup } from './v1internal-fake-child.js';
 import { REPO_DIR } from './bundle.js';
 
 const SWITCHYARD = join(REPO_DIR, 'bin', 'switchyard.mjs');
@@ -20,11 +21,11 @@ const KEY_ENV = {
   BENCH_GEMINI_KEY_B: 'AIza-bench-gemini-b',
 };
 
-async function switchyard(dataDir: string, args: string[]): Promise<void> {
+async function switchyard(dataDir: string, args: string[], env: Record<string, string> = {}): Promise<void> {
   try {
     await promisify(execFile)(process.execPath, [SWITCHYARD, ...args, '--data-dir', dataDir], {
       cwd: REPO_DIR,
-      env: { ...process.env, ...KEY_ENV },
+      env: { ...process.env, ...KEY_ENV, ...env },
       timeout: CLI_TIMEOUT_MS,
     });
   } catch (err) {
@@ -33,7 +34,7 @@ async function switchyard(dataDir: string, args: string[]): Promise<void> {
   }
 }
 
-export async function configureDataDir(dataDir: string, upstreamUrl: string, geminiUrl: string): Promise<void> {
+export async function configureDataDir(dataDir: string, upstreamUrl: string, geminiUrl: string, codeAssistUrl: string, google: GoogleSetup): Promise<void> {
   await switchyard(dataDir, ['config', 'set', 'api_key', GATEWAY_KEY]);
   await switchyard(dataDir, ['config', 'set', 'auth_mode', 'strict']);
   for (const [label, env] of [
@@ -48,12 +49,25 @@ export async function configureDataDir(dataDir: string, upstreamUrl: string, gem
   ] as const) {
     await switchyard(dataDir, ['accounts', 'add', '--provider', 'gemini', '--base-url', geminiUrl, '--label', label, '--key-env', env]);
   }
-  // Only this model name goes to Gemini; every other (MODEL among them) stays on the Anthropic accounts.
+  // Google accounts as an imported refresh token makes them, on the fake OAuth endpoints and Code Assist host.
+  for (const key of ['client_id', 'client_secret', 'auth_url', 'token_url', 'userinfo_url'] as const) {
+    await switchyard(dataDir, ['config', 'set', `google.${key}`, google.settings[key]]);
+  }
+  await switchyard(dataDir, ['config', 'set', 'antigravity.base_urls', codeAssistUrl]);
+  for (const [email, refreshToken] of Object.entries(google.refreshTokens)) {
+    await switchyard(dataDir, ['accounts', 'add', '--provider', 'antigravity', '--label', email, '--refresh-token-env', 'BENCH_GOOGLE_REFRESH'], {
+      BENCH_GOOGLE_REFRESH: refreshToken,
+    });
+  }
+  // Only these model names go to Gemini and to Google; every other (MODEL among them) stays on the Anthropic accounts.
   await switchyard(dataDir, ['config', 'set', 'model_rules', JSON.stringify(modelRules())]);
 }
 
 export function modelRules(): Array<{ match: string; provider: string; model: string }> {
-  return [{ match: TRANSLATED_MODEL, provider: 'gemini', model: GEMINI_MODEL }];
+  return [
+    { match: TRANSLATED_MODEL, provider: 'gemini', model: GEMINI_MODEL },
+    { match: CODE_ASSIST_MODEL, provider: 'antigravity', model: GEMINI_MODEL },
+  ];
 }
 
 /** `node [--cpu-prof ...] bin/switchyard.mjs serve`: no --quiet, so every request prints its line. */

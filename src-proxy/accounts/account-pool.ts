@@ -1,7 +1,7 @@
 // The account pool as the request pipeline sees it: the selector's choice over the store's current
 // accounts, their keys, and the consequences of each attempt written back as runtime bookkeeping.
 
-import { ALL_MODELS, type Account, type Cooldown, type FailureKind, type ProviderKind } from '../contract/index.js';
+import { ALL_MODELS, type Account, type AccountOf, type Cooldown, type FailureKind, type ProviderKind } from '../contract/index.js';
 import type { AccountPool, PoolQuery, UsageReport } from '../gateway/deps.js';
 import type { AccountCredentials, AccountStatePort } from '../providers/types.js';
 import { AccountSelector, type Selection } from '../routing/account-selection.js';
@@ -51,6 +51,33 @@ export class StoreAccountPool implements AccountPool, AccountStatePort {
   credentials(account: Account): AccountCredentials | null {
     const secret = this.secrets.get(account.id);
     return secret ? { account, secret } : null;
+  }
+
+  /** Every enabled account of a kind that has its secret, for a provider's background work. */
+  credentialsOf<K extends ProviderKind>(provider: K): AccountCredentials<AccountOf<K>>[] {
+    const out: AccountCredentials<AccountOf<K>>[] = [];
+    for (const account of this.store.list()) {
+      if (account.provider !== provider || !account.enabled) continue;
+      const secret = this.secrets.get(account.id);
+      if (secret) out.push({ account: account as AccountOf<K>, secret });
+    }
+    return out;
+  }
+
+  /** The models the accounts of each kind report they offer (as quota), for the models list. */
+  offeredModels(): Array<{ provider: ProviderKind; model: string }> {
+    const seen = new Set<string>();
+    const out: Array<{ provider: ProviderKind; model: string }> = [];
+    for (const account of this.store.list()) {
+      if (!account.enabled || account.health === 'invalid') continue;
+      for (const q of account.learned.quota) {
+        const key = `${account.provider}\u0000${q.model}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push({ provider: account.provider, model: q.model });
+      }
+    }
+    return out;
   }
 
   learned(accountId: string, patch: Parameters<AccountStatePort['learned']>[1]): void {

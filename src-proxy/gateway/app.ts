@@ -5,7 +5,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { errorBody, GatewayError } from '../anthropic/errors.js';
 import { newId } from '../anthropic/ids.js';
-import type { RequestLogEntry } from '../contract/index.js';
+import type { ProviderKind, RequestLogEntry } from '../contract/index.js';
 import { AUTH_MESSAGES, checkAuth } from './auth.js';
 import { browserRefusal, checkBrowserRequest } from './browser-guard.js';
 import { ClientClosedError } from './body.js';
@@ -116,7 +116,8 @@ function answerModel(reply: Reply, deps: GatewayDeps, encoded: string): void {
 }
 
 function servableModels(deps: GatewayDeps) {
-  return listModels(deps.settings().model_rules, (provider) => deps.pool.serves(provider) && deps.providers[provider] !== undefined);
+  const canServe = (provider: ProviderKind) => deps.pool.serves(provider) && deps.providers[provider] !== undefined;
+  return listModels(deps.settings().model_rules, canServe, deps.pool.offeredModels?.() ?? []);
 }
 
 function notFound(reply: Reply, record: RequestRecord, method: string, path: string, port: number): void {

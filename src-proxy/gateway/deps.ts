@@ -28,6 +28,8 @@ export interface AccountPool {
   /** Current state of one account (cooldowns and health change while a request waits). */
   get(id: string): Account | undefined;
   credentials(account: Account): AccountCredentials | null;
+  /** Models the accounts report they offer (upstreams that list them per account); none when absent. */
+  offeredModels?(): ReadonlyArray<{ provider: ProviderKind; model: string }>;
   recordSuccess(accountId: string, usage: UsageReport): void;
   recordFailure(accountId: string, model: string, kind: FailureKind, message: string, consequence: RetryDecision['account']): void;
 }

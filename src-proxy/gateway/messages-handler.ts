@@ -70,6 +70,8 @@ export async function handleMessages(req: IncomingMessage, reply: Reply, deps: G
       async (account, creds) => {
         const sent = await provider.send(provider.prepare(prepared, account), creds, ctx);
         if (!sent.ok) return { ok: false, failure: sent.failure, committed: false, accepted: false };
+        // A provider may send a variant of the routed model (a thinking one): the log names it as the header does.
+        if (sent.upstreamModel !== route.model) record.routed({ provider: route.provider, model: sent.upstreamModel });
         const headers = sent.relayHeaders;
         headers['x-account-email'] = headerValue(account.label);
         headers['x-mapped-model'] = headerValue(sent.upstreamModel);

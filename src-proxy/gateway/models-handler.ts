@@ -1,6 +1,6 @@
 // GET /v1/models (and /v1/models/claude, the path the reference product documents): the Claude models
-// clients may ask for, plus every exact model id the user's mapping rules name, in the Anthropic list
-// shape with its paging parameters.
+// clients may ask for, every exact model id the user's mapping rules name, and the models accounts
+// report they offer, in the Anthropic list shape with its paging parameters.
 
 import type { ModelRule, ProviderKind } from '../contract/index.js';
 import { resolveRoute } from '../routing/model-mapping.js';
@@ -22,11 +22,21 @@ const KNOWN_MODELS: ReadonlyArray<[id: string, name: string, created: string]> =
   ['claude-opus-4-1-20250805', 'Claude Opus 4.1', '2025-08-05'],
 ];
 
+export interface OfferedModel {
+  provider: ProviderKind;
+  model: string;
+}
+
 /**
- * The models a client may ask for here: the Claude models, and every exact id the rules name, each only
- * when its route leads to a provider that has an account to serve it (`canServe`; everything when absent).
+ * The models a client may ask for here: the Claude models, every exact id the rules name, and the ids
+ * accounts offer, each only when its route leads to a provider that has an account to serve it
+ * (`canServe`; everything when absent); an offered id only when its route leads to the provider offering it.
  */
-export function listModels(rules: readonly ModelRule[], canServe: (provider: ProviderKind) => boolean = () => true): ModelInfo[] {
+export function listModels(
+  rules: readonly ModelRule[],
+  canServe: (provider: ProviderKind) => boolean = () => true,
+  offered: readonly OfferedModel[] = [],
+): ModelInfo[] {
   const out: ModelInfo[] = [];
   for (const [id, display_name, created] of KNOWN_MODELS) {
     if (canServe(resolveRoute(id, rules).provider)) out.push({ type: 'model', id, display_name, created_at: `${created}T00:00:00Z` });
@@ -36,6 +46,11 @@ export function listModels(rules: readonly ModelRule[], canServe: (provider: Pro
     if (rule.match.includes('*') || seen.has(rule.match) || !canServe(rule.provider)) continue;
     seen.add(rule.match);
     out.push({ type: 'model', id: rule.match, display_name: rule.match, created_at: '2026-01-01T00:00:00Z' });
+  }
+  for (const { provider, model } of offered) {
+    if (seen.has(model) || resolveRoute(model, rules).provider !== provider || !canServe(provider)) continue;
+    seen.add(model);
+    out.push({ type: 'model', id: model, display_name: model, created_at: '2026-01-01T00:00:00Z' });
   }
   return out;
 }

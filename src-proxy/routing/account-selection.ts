@@ -8,8 +8,9 @@
 
 import { ALL_MODELS } from '../contract/index.js';
 import type { AccountHealth, Cooldown, FailureKind, ProviderKind } from '../contract/index.js';
+import { mostQuotaLeft, quotaExhaustedUntil, type QuotaHolder } from './quota.js';
 
-export interface Candidate {
+export interface Candidate extends QuotaHolder {
   id: string;
   provider: ProviderKind;
   enabled: boolean;
@@ -24,6 +25,14 @@ function activeCooldown(c: Candidate, model: string, now: number): Cooldown | nu
     if ((cd.model === model || cd.model === ALL_MODELS) && cd.until > now && (found === null || cd.until > found.until)) found = cd;
   }
   return found;
+}
+
+/** What keeps the account off this model now: a running cooldown, or a reported quota spent until its reset. */
+function activeBlock(c: Candidate, model: string, now: number): Cooldown | null {
+  const cooldown = activeCooldown(c, model, now);
+  const spent = quotaExhaustedUntil(c, model, now);
+  if (spent === null || (cooldown !== null && cooldown.until >= spent)) return cooldown;
+  return { model, until: spent, reason: 'quota' };
 }
 
 /** Latest `until` among cooldowns for this model or ALL_MODELS that are still in the future, else null. */
@@ -87,7 +96,7 @@ export class AccountSelector {
     let earliest: Cooldown | null = null;
     const ready: number[] = [];
     for (const i of usableIdx) {
-      const cd = activeCooldown(accounts[i]!, q.model, q.now);
+      const cd = activeBlock(accounts[i]!, q.model, q.now);
       if (cd === null) ready.push(i);
       else if (earliest === null || cd.until < earliest.until) earliest = cd;
     }
@@ -98,7 +107,10 @@ export class AccountSelector {
     // failed, so the rotation decides, not the binding.
     if (q.allowExcluded && ready.length > 0) return this.pick(accounts, ready, q, false);
 
-    if (ready.length === 0) return { ok: false, reason: 'all_cooling', retryAt: earliest?.until ?? null, cooldownReason: earliest?.reason };
+    if (ready.length === 0) {
+      const retryAt = earliest !== null && Number.isFinite(earliest.until) ? earliest.until : null;
+      return { ok: false, reason: 'all_cooling', retryAt, cooldownReason: earliest?.reason };
+    }
     return { ok: false, reason: 'exhausted', retryAt: null };
   }
 
@@ -106,7 +118,7 @@ export class AccountSelector {
   available(accounts: readonly Candidate[], q: Omit<SelectionQuery, 'sessionKey' | 'allowExcluded'>): number {
     let n = 0;
     for (const a of accounts) {
-      if (usable(a, q.provider) && !q.exclude.has(a.id) && activeCooldown(a, q.model, q.now) === null) n++;
+      if (usable(a, q.provider) && !q.exclude.has(a.id) && activeBlock(a, q.model, q.now) === null) n++;
     }
     return n;
   }
@@ -120,7 +132,9 @@ export class AccountSelector {
       if (bound !== undefined) return { ok: true, account: accounts[bound]!, sticky: true };
     }
 
-    const chosen = this.nextInRotation(accounts, pool, q.provider);
+    // Where the upstream reports quota, the accounts with the most left take turns; without reports
+    // every account is a candidate, as before.
+    const chosen = this.nextInRotation(accounts, mostQuotaLeft(accounts, pool, q.model, q.now), q.provider);
     const account = accounts[chosen]!;
     if (q.sessionKey !== null) this.bind(q.sessionKey, bindings, bindingKey, account.id);
     return { ok: true, account, sticky: false };

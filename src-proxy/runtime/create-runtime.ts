@@ -22,6 +22,8 @@ import { reportUnhandled } from '../lib/report.js';
 import { RequestLog, type RequestHistory } from '../logs/request-log.js';
 import { UsageStats, type StatsStore } from '../logs/usage-stats.js';
 import { AnthropicProvider } from '../providers/anthropic/anthropic-provider.js';
+import type { AccessTokens } from '../providers/antigravity/access-tokens.js';
+import { AntigravityProvider } from '../providers/antigravity/antigravity-provider.js';
 import { GeminiProvider } from '../providers/gemini/gemini-provider.js';
 import { withClientFallback, type GoogleClientCredentials } from '../providers/antigravity/google-oauth/client-credentials.js';
 import { GoogleOAuthClient } from '../providers/antigravity/google-oauth/oauth-client.js';
@@ -49,6 +51,8 @@ export interface RuntimeDeps {
   stats?: StatsStore;
   /** Defaults to one provider per supported kind. */
   providers?: ProviderRegistry;
+  /** Access tokens for Google accounts, instead of the token service built from the Google settings (tests). */
+  accessTokens?: AccessTokens;
   /** Problems found while opening the stores (files moved aside). */
   warnings?: Warning[];
   retryPolicy?: RetryPolicy;
@@ -79,7 +83,18 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const googleOAuth = new GoogleOAuthClient();
   // Google accounts' access tokens, for the Code Assist provider's AccessTokens port.
   const googleTokens = createGoogleTokens({ google, secrets: deps.secrets, accounts: deps.accounts, oauth: googleOAuth });
-  const providers: ProviderRegistry = deps.providers ?? { anthropic: new AnthropicProvider(), gemini: new GeminiProvider() };
+  const pool = new StoreAccountPool(deps.accounts, deps.secrets);
+  const providers: ProviderRegistry = deps.providers ?? {
+    anthropic: new AnthropicProvider(),
+    gemini: new GeminiProvider(),
+    antigravity: new AntigravityProvider({
+      accessTokens: deps.accessTokens ?? googleTokens,
+      state: pool,
+      settings: () => deps.settings.get().antigravity,
+      accounts: () => pool.credentialsOf('antigravity'),
+      onError: report,
+    }),
+  };
   const usage = new UsageStats({ store: deps.stats, onError: report });
   await usage.load();
   const log = new RequestLog({
@@ -92,7 +107,6 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     onError: report,
   });
   await log.load();
-  const pool = new StoreAccountPool(deps.accounts, deps.secrets);
   // The Host guard judges by the host the listener really uses: `serve --host` wins over the host
   // setting here as it does for the listener. One object per settings change, not one per request.
   let stored: Settings | null = null;

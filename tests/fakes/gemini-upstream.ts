@@ -1415,7 +1415,7 @@ function midCharacter(bytes: Buffer): number {
 }
 
 /** A bug in the fake itself: answer 500 if still possible, so the test fails loudly rather than hangs. */
-function failInternally(res: ServerResponse, err: unknown): void {
+export function failInternally(res: ServerResponse, err: unknown): void {
   if (res.headersSent) {
     res.destroy();
     return;

@@ -20,6 +20,8 @@ export interface ClaudeOptions {
   /** A scratch folder: the working directory, and HOME and TMPDIR below it. */
   scratch: string;
   timeoutMs?: number;
+  /** More environment for Claude Code (MAX_THINKING_TOKENS …). */
+  env?: Record<string, string>;
 }
 
 export function runClaude(prompt: string, args: string[], o: ClaudeOptions): Promise<ClaudeRun> {
@@ -31,6 +33,7 @@ export function runClaude(prompt: string, args: string[], o: ClaudeOptions): Pro
     ANTHROPIC_API_KEY: o.apiKey,
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
     CLAUDE_CODE_MAX_RETRIES: '0',
+    ...o.env,
   };
   return new Promise((resolve, reject) => {
     const proc = spawn(CLAUDE, ['-p', prompt, ...args], { cwd: o.scratch, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,6 +1,8 @@
 // Starts the real gateway runtime on 127.0.0.1:0 with in-memory stores, for loopback tests.
 
-import type { Account, AuthScheme, SettingsPatch } from '../../src-proxy/contract/index.js';
+import type { Account, AuthScheme, NewAccount, SettingsPatch } from '../../src-proxy/contract/index.js';
+import type { AccessTokens } from '../../src-proxy/providers/antigravity/access-tokens.js';
+import type { ProviderRegistry } from '../../src-proxy/providers/types.js';
 import { MemoryAccountStore } from '../../src-proxy/accounts/memory-account-store.js';
 import { MemorySecretStore } from '../../src-proxy/accounts/memory-secret-store.js';
 import { createRuntime, type Runtime } from '../../src-proxy/runtime/create-runtime.js';
@@ -11,10 +13,14 @@ import type { RequestLogEntry } from '../../src-proxy/contract/index.js';
 
 export interface TestAccount {
   /** Default anthropic. */
-  provider?: 'anthropic' | 'gemini';
+  provider?: 'anthropic' | 'gemini' | 'antigravity';
   label: string;
+  /** Unused for antigravity accounts: their hosts are the `antigravity.base_urls` setting. */
   baseUrl: string;
+  /** The API key, or an antigravity account's refresh token. */
   key: string;
+  /** Antigravity: the project the account works in, instead of the one it would discover. */
+  projectId?: string;
   authScheme?: AuthScheme;
   stripCacheControl?: boolean;
   countTokens?: boolean;
@@ -35,9 +41,19 @@ export interface TestGateway {
 const FAST_RETRY_POLICY: RetryPolicy = { ...DEFAULT_RETRY_POLICY, overloadBaseMs: 20, overloadMaxMs: 50 };
 
 export async function startGateway(
-  opts: { accounts?: TestAccount[]; settings?: SettingsPatch; retryPolicy?: RetryPolicy; pingIntervalMs?: number } = {},
+  opts: {
+    accounts?: TestAccount[];
+    settings?: SettingsPatch;
+    retryPolicy?: RetryPolicy;
+    pingIntervalMs?: number;
+    accessTokens?: AccessTokens;
+    /** Instead of the default registry (a gateway that serves fewer kinds). */
+    providers?: ProviderRegistry;
+  } = {},
 ): Promise<TestGateway> {
   const runtime = await createRuntime({
+    accessTokens: opts.accessTokens,
+    providers: opts.providers,
     settings: new MemorySettingsStore(opts.settings ?? {}),
     accounts: new MemoryAccountStore(),
     secrets: new MemorySecretStore(),
@@ -50,23 +66,7 @@ export async function startGateway(
   });
   const accounts: Account[] = [];
   for (const a of opts.accounts ?? []) {
-    accounts.push(
-      await runtime.addAccount(
-        a.provider === 'gemini'
-          ? { provider: 'gemini', label: a.label, api_key: a.key, options: { base_url: a.baseUrl, count_tokens: a.countTokens ?? true } }
-          : {
-              provider: 'anthropic',
-              label: a.label,
-              api_key: a.key,
-              options: {
-                base_url: a.baseUrl,
-                auth_scheme: a.authScheme ?? 'x-api-key',
-                strip_cache_control: a.stripCacheControl ?? false,
-                count_tokens: a.countTokens ?? true,
-              },
-            },
-      ),
-    );
+    accounts.push(await runtime.addAccount(newAccount(a)));
   }
   const entries: RequestLogEntry[] = [];
   runtime.events.on('request', (e) => entries.push(e));
@@ -86,4 +86,25 @@ export async function startGateway(
     },
     close: () => runtime.close(),
   };
+}
+
+function newAccount(a: TestAccount): NewAccount {
+  switch (a.provider) {
+    case 'gemini':
+      return { provider: 'gemini', label: a.label, api_key: a.key, options: { base_url: a.baseUrl, count_tokens: a.countTokens ?? true } };
+    case 'antigravity':
+      return { provider: 'antigravity', label: a.label, refresh_token: a.key, options: a.projectId ? { project_id: a.projectId } : {} };
+    default:
+      return {
+        provider: 'anthropic',
+        label: a.label,
+        api_key: a.key,
+        options: {
+          base_url: a.baseUrl,
+          auth_scheme: a.authScheme ?? 'x-api-key',
+          strip_cache_control: a.stripCacheControl ?? false,
+          count_tokens: a.countTokens ?? true,
+        },
+      };
+  }
 }

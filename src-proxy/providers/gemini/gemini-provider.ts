@@ -4,15 +4,11 @@
 
 import type { Dispatcher } from 'undici';
 import type { PreparedRequest } from '../../anthropic/prepared-request.js';
-import { FrameBatch } from '../../anthropic/sse.js';
 import type { CountTokensRequest, RequestBase, StreamEvent } from '../../anthropic/types.js';
 import type { AccountOf } from '../../contract/index.js';
-import { streamFailure, type TimeoutSettings } from '../shared/network-errors.js';
-import { SseDataSplitter } from '../shared/sse-data.js';
 import type { UpstreamAnswer } from '../shared/upstream-call.js';
 import { UpstreamClient } from '../shared/upstream-client.js';
 import {
-  UpstreamError,
   type AccountCredentials,
   type AttemptContext,
   type AttemptResult,
@@ -21,10 +17,11 @@ import {
   type ProviderCapabilities,
   type UpstreamFailure,
 } from '../types.js';
-import type { GenerateContentRequest, GenerateContentResponse } from './gemini-types.js';
+import type { GenerateContentRequest } from './gemini-types.js';
 import { classifyGoogleFailure } from './google-errors.js';
 import { GeminiRequestError, toGeminiRequest } from './request-mapper.js';
-import { GeminiResponseError, GeminiStreamTranslator } from './response-mapper.js';
+import { EventReader, readFailure } from './event-reader.js';
+import { GeminiStreamTranslator } from './response-mapper.js';
 import { SignatureCache } from './signature-cache.js';
 import { ToolNameMap } from './tool-names.js';
 
@@ -80,7 +77,7 @@ export class GeminiProvider implements Provider<GeminiAccount> {
       first = await reader.firstEvents();
     } catch (err) {
       await reader.close();
-      return { ok: false, failure: failureOf(err, ctx) };
+      return { ok: false, failure: readFailure(err, ctx) };
     }
     return { ok: true, kind: 'stream', batches: reader.batches(first), upstreamModel: model, relayHeaders: {} };
   }
@@ -118,16 +115,7 @@ export class GeminiProvider implements Provider<GeminiAccount> {
       return { request: toGeminiRequest(body as CountTokensRequest, { model, names, signatures: this.signatures }) };
     } catch (err) {
       if (!(err instanceof GeminiRequestError)) throw err;
-      const message = err.message;
-      return {
-        failure: {
-          kind: 'invalid',
-          status: 400,
-          message,
-          retryAfterMs: null,
-          clientBody: { type: 'error', error: { type: 'invalid_request_error', message } },
-        },
-      };
+      return { failure: unmappable(err) };
     }
   }
 
@@ -153,98 +141,21 @@ export class GeminiProvider implements Provider<GeminiAccount> {
   }
 }
 
-/** Gemini's SSE answer, read event by event through the translator. */
-class EventReader {
-  private readonly it: AsyncIterator<Buffer>;
-  private readonly splitter = new SseDataSplitter();
-  private done = false;
-
-  constructor(
-    body: AsyncIterable<Buffer>,
-    private readonly translator: GeminiStreamTranslator,
-    private readonly ctx: AttemptContext,
-    private readonly now: () => number,
-    private readonly secret: string,
-  ) {
-    this.it = body[Symbol.asyncIterator]();
-  }
-
-  /** The events of the first chunks that carried content (the end of the message, for an empty one). */
-  async firstEvents(): Promise<StreamEvent[]> {
-    for (;;) {
-      const events = await this.next();
-      if (events === null) return this.translator.end();
-      if (events.length > 0) return events;
-    }
-  }
-
-  async *batches(first: StreamEvent[]): AsyncGenerator<FrameBatch> {
-    try {
-      yield FrameBatch.of(first);
-      for (;;) {
-        const events = await this.next();
-        if (events === null) {
-          const last = this.translator.end();
-          if (last.length > 0) yield FrameBatch.of(last);
-          return;
-        }
-        if (events.length > 0) yield FrameBatch.of(events);
-      }
-    } catch (err) {
-      throw new UpstreamError(failureOf(err, this.ctx));
-    } finally {
-      await this.close();
-    }
-  }
-
-  async close(): Promise<void> {
-    if (this.done) return;
-    this.done = true;
-    await this.it.return?.();
-  }
-
-  /** The events one upstream chunk gave (often none), or null at the end of the stream. */
-  private async next(): Promise<StreamEvent[] | null> {
-    if (this.done) return null;
-    const chunk = await this.it.next();
-    const datas = chunk.done ? this.splitter.end() : this.splitter.push(chunk.value);
-    if (chunk.done) this.done = true;
-    const events: StreamEvent[] = [];
-    for (const data of datas) {
-      const response = JSON.parse(data) as GenerateContentResponse & { error?: unknown };
-      if (response.error !== undefined) throw new UpstreamError(this.midStreamError(data));
-      events.push(...this.translator.push(response));
-    }
-    return chunk.done && events.length === 0 ? null : events;
-  }
-
-  private midStreamError(data: string): UpstreamFailure {
-    const code = (JSON.parse(data) as { error?: { code?: unknown } }).error?.code;
-    return classifyGoogleFailure(typeof code === 'number' ? code : 500, {}, data, this.now(), this.secret);
-  }
-}
-
-function failureOf(err: unknown, timeouts: TimeoutSettings): UpstreamFailure {
-  if (err instanceof UpstreamError) return err.failure;
-  if (err instanceof GeminiResponseError) {
-    return err.kind === 'bad_tool_call'
-      ? { kind: 'server', status: 200, message: `upstream produced a malformed tool call (${err.message})`, retryAfterMs: null }
-      : { kind: 'stream', status: 200, message: err.message, retryAfterMs: null };
-  }
-  if (err instanceof SyntaxError) return { kind: 'stream', status: 200, message: `upstream sent malformed event data (${err.message})`, retryAfterMs: null };
-  if (err instanceof RangeError) return { kind: 'stream', status: 200, message: err.message, retryAfterMs: null };
-  return streamFailure(err, timeouts);
-}
-
 function modelPath(model: string): string {
   return `/models/${encodeURIComponent(model)}`;
 }
 
-function toolNames(body: RequestBase): string[] {
+/** A request the mapper cannot express: the client's to fix, answered 400 in Anthropic's words. */
+export function unmappable(err: GeminiRequestError): UpstreamFailure {
+  const message = err.message;
+  return { kind: 'invalid', status: 400, message, retryAfterMs: null, clientBody: { type: 'error', error: { type: 'invalid_request_error', message } } };
+}
+
+export function toolNames(body: RequestBase): string[] {
   return (body.tools ?? []).map((t) => t.name).filter((n): n is string => typeof n === 'string');
 }
 
-function wantsThinking(body: RequestBase): boolean {
+export function wantsThinking(body: RequestBase): boolean {
   const thinking = (body as { thinking?: { type?: unknown } }).thinking;
   return thinking !== undefined && thinking !== null && thinking.type !== 'disabled';
 }

@@ -38,6 +38,11 @@ export interface RequestMapperContext {
   signatures: SignatureCache;
   /** The signature family (see SignatureEntry.family); geminiModelProfile(model).family by default. */
   family?: string;
+  /**
+   * Send signed thinking back as thought parts (text and signature) instead of dropping the text: Claude
+   * models behind Code Assist check a tool turn's thinking the way Anthropic does. Default false.
+   */
+  replayThoughts?: boolean;
 }
 
 type Block = ContentBlock;
@@ -263,7 +268,9 @@ function modelContent(message: InputMessage, state: State): Content {
       case 'thinking': {
         const decoded = decodeSignature(block.signature);
         // Another family's signature, or Anthropic's own: invalid here, dropped with its block (E.5).
-        if (decoded && decoded.family === state.family) pending = decoded.signature;
+        if (!decoded || decoded.family !== state.family) break;
+        if (state.ctx.replayThoughts) parts.push({ text: str(block.thinking) ?? '', thought: true, thoughtSignature: decoded.signature });
+        else pending = decoded.signature;
         break;
       }
       case 'redacted_thinking':

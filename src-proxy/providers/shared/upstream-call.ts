@@ -9,6 +9,8 @@ import type { Dispatcher } from 'undici';
 export type Headers = IncomingHttpHeaders;
 
 export interface UpstreamCall {
+  /** POST unless said otherwise (a GET sends no body). */
+  method?: 'GET' | 'POST';
   origin: string;
   path: string;
   headers: Record<string, string>;
@@ -38,9 +40,9 @@ export function callUpstream(dispatcher: Dispatcher, call: UpstreamCall): Promis
         {
           origin: call.origin,
           path: call.path,
-          method: 'POST',
+          method: call.method ?? 'POST',
           headers: call.headers,
-          body: call.body,
+          body: call.method === 'GET' ? null : call.body,
           headersTimeout: call.headersTimeoutMs,
           bodyTimeout: call.idleTimeoutMs,
         },

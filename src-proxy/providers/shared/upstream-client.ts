@@ -13,6 +13,8 @@ import { callUpstream, type UpstreamAnswer } from './upstream-call.js';
 const MAX_ERROR_BODY = 64 * 1024;
 
 export interface UpstreamPost {
+  /** POST unless said otherwise (a GET sends no body). */
+  method?: 'GET' | 'POST';
   baseUrl: string;
   /** Appended to the base URL's path. */
   path: string;
@@ -47,6 +49,7 @@ export class UpstreamClient {
     let res: UpstreamAnswer;
     try {
       res = await callUpstream(this.dispatcher, {
+        ...(p.method ? { method: p.method } : {}),
         origin: base.origin,
         path: base.path + p.path,
         headers: p.headers,

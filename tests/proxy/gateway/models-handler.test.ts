@@ -163,3 +163,24 @@ describe('listModels: only what the accounts can serve', () => {
     expect(ids).not.toContain('gemini-3-pro');
   });
 });
+
+describe('listModels: what the accounts offer', () => {
+  const offered = [
+    { provider: 'antigravity' as const, model: 'gemini-3-pro-preview' },
+    { provider: 'antigravity' as const, model: 'claude-sonnet-4-5-thinking' },
+    { provider: 'antigravity' as const, model: 'claude-opus-4-6' },
+  ];
+  const ids = (models: ModelInfo[]) => models.map((m) => m.id);
+
+  it('adds an offered id whose route leads to the provider offering it, after the rules, once', () => {
+    const rules = [rule('gemini-*', 'antigravity'), rule('claude-*', 'antigravity')];
+    const listed = ids(listModels(rules, () => true, offered));
+    expect(listed.slice(-2)).toEqual(['gemini-3-pro-preview', 'claude-sonnet-4-5-thinking']);
+    expect(listed.filter((id) => id === 'claude-opus-4-6')).toHaveLength(1);
+  });
+
+  it('leaves out an offered id that routes elsewhere, or to a provider that cannot serve', () => {
+    expect(ids(listModels([], () => true, offered))).not.toContain('gemini-3-pro-preview');
+    expect(ids(listModels([rule('gemini-*', 'antigravity')], (p) => p !== 'antigravity', offered))).not.toContain('gemini-3-pro-preview');
+  });
+});

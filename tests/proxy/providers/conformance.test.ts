@@ -14,6 +14,9 @@ import { attemptContext } from '../../helpers/attempt-context.js';
 import { GeminiProvider } from '../../../src-proxy/providers/gemini/gemini-provider.js';
 import { startFakeAnthropic, type Behaviour, type FakeAnthropic } from '../../fakes/anthropic-upstream.js';
 import { startFakeGemini, type Behaviour as GeminiBehaviour, type FakeGemini } from '../../fakes/gemini-upstream.js';
+import { AntigravityProvider } from '../../../src-proxy/providers/antigravity/antigravity-provider.js';
+import { startFakeV1Internal, type V1Behaviour } from '../../fakes/v1internal-upstream.js';
+import { FakeAccessTokens } from '../../helpers/access-tokens.js';
 
 /** What a case asks of the upstream, in no upstream's terms. */
 type Script =
@@ -132,7 +135,44 @@ const gemini: Harness = {
   },
 };
 
-const HARNESSES: Harness[] = [anthropic, gemini];
+const antigravity: Harness = {
+  name: 'antigravity',
+  async start() {
+    const fake = await startFakeV1Internal({ accounts: [{ token: 'ya29.conformance', project: 'proj-conformance' }] });
+    const provider = new AntigravityProvider({
+      accessTokens: new FakeAccessTokens({ '1//refresh-conformance': ['ya29.conformance'] }),
+      state: { learned: () => {} },
+      settings: () => ({ base_urls: [fake.url] }),
+    });
+    const account = AccountSchema.parse({ id: 'acct_ag', provider: 'antigravity', label: 'ag', options: {}, created_at: 0 });
+    // A refusal has to outlast the refresh the provider tries first.
+    const behaviours = (s: Script): V1Behaviour[] => {
+      if ('fail' in s && s.fail === 'auth') return [{ kind: 'unauthenticated' }, { kind: 'unauthenticated' }];
+      if ('fail' in s && s.fail === 'forbidden') return [{ kind: 'permissionDenied' }, { kind: 'permissionDenied' }];
+      if ('fail' in s) return [GEMINI_ERRORS[s.fail]!];
+      if ('hang' in s) return [{ kind: 'hang' }];
+      if ('dropBeforeContent' in s) return [{ kind: 'drop', afterChunks: 0 }];
+      if (s.reply === 'text') return [{ kind: 'reply', text: s.text, chunks: s.chunks, splitUtf8: s.splitUtf8 }];
+      if (s.reply === 'tool') return [{ kind: 'reply', parts: [{ functionCall: { name: s.name, args: s.input } }] }];
+      return [{ kind: 'reply', parts: [{ text: s.thinking, thought: true }, { text: s.text }], forceThoughts: true }];
+    };
+    return {
+      provider: provider as unknown as Provider,
+      model: 'gemini-3-pro-preview',
+      account,
+      secret: '1//refresh-conformance',
+      script: (s) => fake.script(...behaviours(s)),
+      lastAborted: () => fake.gemini.generateRequests().at(-1)?.aborted ?? false,
+      waitForRequest: () => fake.gemini.waitFor(() => fake.gemini.generateRequests().length > 0),
+      close: async () => {
+        await provider.close();
+        await fake.close();
+      },
+    };
+  },
+};
+
+const HARNESSES: Harness[] = [anthropic, gemini, antigravity];
 
 function request(model: string, stream: boolean, extra: Partial<MessagesRequest> = {}): PreparedRequest<MessagesRequest> {
   return new PreparedRequest<MessagesRequest>({

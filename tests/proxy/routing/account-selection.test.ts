@@ -319,3 +319,57 @@ describe('available (how many accounts could serve, choosing none)', () => {
     expect(idOf(selector.select(two, query({ sessionKey: 's' })))).toBe('a');
   });
 });
+
+describe('quota reported by the upstream', () => {
+  const QMODEL = MODEL;
+  const quota = (remaining: number, resets_at: number | null = NOW + 60_000) => ({ quota: [{ model: QMODEL, remaining, resets_at }] });
+
+  it('skips an account whose quota for the model is spent, until its reset', () => {
+    const selector = new AccountSelector();
+    const accounts = [acct('a', { learned: quota(0, NOW + 5000) }), acct('b', { learned: quota(0.5) })];
+    expect([1, 2, 3].map(() => idOf(selector.select(accounts, query())))).toEqual(['b', 'b', 'b']);
+    expect(idOf(selector.select(accounts, query({ now: NOW + 5000, model: QMODEL })))).toBe('a');
+  });
+
+  it('reports every account spent as cooling until the first reset, for quota', () => {
+    const accounts = [acct('a', { learned: quota(0, NOW + 9000) }), acct('b', { learned: quota(0, NOW + 4000) })];
+    expect(new AccountSelector().select(accounts, query())).toEqual({ ok: false, reason: 'all_cooling', retryAt: NOW + 4000, cooldownReason: 'quota' });
+  });
+
+  it('a spent quota without a reset keeps the account out with no time to name', () => {
+    const accounts = [acct('a', { learned: quota(0, null) })];
+    expect(new AccountSelector().select(accounts, query())).toMatchObject({ ok: false, reason: 'all_cooling', retryAt: null });
+  });
+
+  it('a cooldown that outlasts the quota reset still holds', () => {
+    const accounts = [acct('a', { learned: quota(0, NOW + 1000), cooldowns: [cool(NOW + 8000)] })];
+    expect(new AccountSelector().select(accounts, query())).toMatchObject({ ok: false, retryAt: NOW + 8000, cooldownReason: 'rate_limit' });
+  });
+
+  it('prefers the account with the most quota left, and rotates among equals', () => {
+    const selector = new AccountSelector();
+    const accounts = [acct('a', { learned: quota(0.2) }), acct('b', { learned: quota(0.8) }), acct('c', { learned: quota(0.8) })];
+    expect([1, 2, 3, 4].map(() => idOf(selector.select(accounts, query())))).toEqual(['b', 'c', 'b', 'c']);
+  });
+
+  it('keeps round-robin for accounts without quota data', () => {
+    const selector = new AccountSelector();
+    const accounts = [acct('a', { learned: { quota: [] } }), acct('b'), acct('c')];
+    expect([1, 2, 3].map(() => idOf(selector.select(accounts, query())))).toEqual(['a', 'b', 'c']);
+  });
+
+  it('a conversation stays on its account while that account has quota', () => {
+    const selector = new AccountSelector();
+    const accounts = [acct('a', { learned: quota(0.9) }), acct('b', { learned: quota(0.1) })];
+    const first = idOf(selector.select(accounts, query({ sessionKey: 's' })));
+    accounts[0] = acct('a', { learned: quota(0.05) });
+    expect(idOf(selector.select(accounts, query({ sessionKey: 's' })))).toBe(first);
+    accounts[0] = acct('a', { learned: quota(0) });
+    expect(idOf(selector.select(accounts, query({ sessionKey: 's' })))).toBe('b');
+  });
+
+  it('counts a spent account as unavailable', () => {
+    const accounts = [acct('a', { learned: quota(0) }), acct('b', { learned: quota(0.3) })];
+    expect(new AccountSelector().available(accounts, { provider: 'anthropic', model: QMODEL, exclude: new Set(), now: NOW })).toBe(1);
+  });
+});
