@@ -197,7 +197,7 @@ describe('rotation', () => {
     const res = await postJson(`${gateway.url}/v1/messages`, messagesBody());
     expect(res.status).toBe(502);
     expect(res.headers.get('x-should-retry')).toBe('false');
-    expect((await readJson(res)).error.message).toMatch(/API key of upstream account "two@example.com" was rejected/);
+    expect((await readJson(res)).error.message).toMatch(/key or sign-in of upstream account "two@example.com" was refused/);
   });
 
   it('returns a 400 to the client at once, as the upstream worded it', async () => {
