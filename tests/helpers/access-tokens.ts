@@ -2,7 +2,7 @@
 // out in turn, the next one after each invalidation of the current one (a refresh). Counts what it is asked.
 
 import type { AccessTokens } from '../../src-proxy/providers/antigravity/access-tokens.js';
-import { UpstreamError } from '../../src-proxy/providers/types.js';
+import { UpstreamError, type AttemptContext } from '../../src-proxy/providers/types.js';
 
 export class FakeAccessTokens implements AccessTokens {
   /** get() calls, and the refreshes they caused (the first token of an account counts as one). */
@@ -14,9 +14,11 @@ export class FakeAccessTokens implements AccessTokens {
   /** `tokens`: refresh token → the access tokens it yields, in order. A refresh token not named is refused. */
   constructor(private readonly tokens: Record<string, string[]>) {}
 
-  get(accountId: string, refreshToken: string, signal: AbortSignal): Promise<string> {
+  get(accountId: string, refreshToken: string, onAbort: AttemptContext['onAbort']): Promise<string> {
     this.gets++;
-    if (signal.aborted) return Promise.reject(new Error('aborted'));
+    let aborted = false;
+    onAbort(() => (aborted = true))();
+    if (aborted) return Promise.reject(new Error('aborted'));
     const list = this.tokens[refreshToken];
     if (!list) {
       return Promise.reject(new UpstreamError({ kind: 'auth', status: 400, message: 'invalid_grant: Token has been expired or revoked.', retryAfterMs: null }));

@@ -4,11 +4,10 @@
 // reason the console shows; a rotated refresh token is stored at once. Tokens live in memory and in the
 // SecretStore only, and no message carries one.
 
-import { createHash } from 'node:crypto';
 import type { Account } from '../../contract/index.js';
 import type { AccountStore } from '../../accounts/account-store.js';
 import type { SecretStore } from '../../accounts/secret-store.js';
-import { UpstreamError } from '../types.js';
+import { UpstreamError, type AttemptContext } from '../types.js';
 import type { AccessTokens } from './access-tokens.js';
 import { isFresh, REFRESH_MARGIN_MS } from './google-oauth/expiry.js';
 import type { GoogleOAuthClient, OAuthEndpoints } from './google-oauth/oauth-client.js';
@@ -32,12 +31,16 @@ export interface GoogleTokenServiceDeps {
 interface CachedToken {
   token: string;
   expiresAt: number;
-  /** Fingerprints of the refresh tokens this access token stands for (the one used, and a rotated one). */
+  /**
+   * The refresh tokens this access token stands for (the one used, and a rotated one), compared as they
+   * are: every call brings the account's refresh token in memory anyway, and a hash of it per request
+   * would cost every request CPU and protect nothing.
+   */
   grants: ReadonlySet<string>;
 }
 
 interface Flight {
-  grant: string;
+  refreshToken: string;
   promise: Promise<CachedToken>;
 }
 
@@ -53,14 +56,13 @@ export class GoogleTokenService implements AccessTokens {
     this.marginMs = deps.marginMs ?? REFRESH_MARGIN_MS;
   }
 
-  async get(accountId: string, refreshToken: string, signal: AbortSignal): Promise<string> {
+  async get(accountId: string, refreshToken: string, onAbort: AttemptContext['onAbort']): Promise<string> {
     // A new refresh token (a new sign-in) makes the cached access token of the old one irrelevant.
-    const grant = fingerprint(refreshToken);
     const cached = this.cache.get(accountId);
-    if (cached && cached.grants.has(grant) && isFresh(cached.expiresAt, this.now(), this.marginMs)) return cached.token;
+    if (cached && cached.grants.has(refreshToken) && isFresh(cached.expiresAt, this.now(), this.marginMs)) return cached.token;
     let flight = this.flights.get(accountId);
-    if (!flight || flight.grant !== grant) {
-      const started: Flight = { grant, promise: this.refresh(accountId, refreshToken, grant) };
+    if (!flight || flight.refreshToken !== refreshToken) {
+      const started: Flight = { refreshToken, promise: this.refresh(accountId, refreshToken) };
       this.flights.set(accountId, started);
       const done = () => {
         if (this.flights.get(accountId) === started) this.flights.delete(accountId);
@@ -69,7 +71,7 @@ export class GoogleTokenService implements AccessTokens {
       flight = started;
     }
     // One waiter giving up does not cancel the refresh the others are waiting for.
-    return (await untilAborted(flight.promise, signal)).token;
+    return (await untilAborted(flight.promise, onAbort)).token;
   }
 
   invalidate(accountId: string, accessToken: string): void {
@@ -82,7 +84,7 @@ export class GoogleTokenService implements AccessTokens {
     this.cache.clear();
   }
 
-  private async refresh(accountId: string, refreshToken: string, grant: string): Promise<CachedToken> {
+  private async refresh(accountId: string, refreshToken: string): Promise<CachedToken> {
     const ep = this.deps.google();
     if (!ep.client_id) {
       // The same for every account, and fixed by a setting: no account is blamed.
@@ -101,13 +103,13 @@ export class GoogleTokenService implements AccessTokens {
       }
       throw upstreamError(result.failure);
     }
-    const grants = new Set([grant]);
+    const grants = new Set([refreshToken]);
     const rotated = result.tokens.refreshToken;
     if (rotated !== null && rotated !== refreshToken) {
       await this.deps.secrets.set(accountId, rotated).catch(() => {
         throw upstreamError({ kind: 'server', status: null, oauthError: null, message: 'the renewed Google sign-in could not be stored' });
       });
-      grants.add(fingerprint(rotated));
+      grants.add(rotated);
     }
     const entry: CachedToken = { token: result.tokens.accessToken, expiresAt: result.tokens.expiresAt, grants };
     this.cache.set(accountId, entry);
@@ -141,26 +143,21 @@ export function createGoogleTokens(o: GoogleTokensOptions): GoogleTokenService {
   });
 }
 
-function fingerprint(refreshToken: string): string {
-  return createHash('sha256').update(refreshToken).digest('base64url');
-}
-
 function upstreamError(f: TokenFailure): UpstreamError {
   return new UpstreamError({ kind: f.kind, status: f.status, message: f.message, retryAfterMs: null });
 }
 
-function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(abortedError());
+function untilAborted<T>(p: Promise<T>, onAbort: AttemptContext['onAbort']): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortedError());
-    signal.addEventListener('abort', onAbort, { once: true });
+    // Called at once when the attempt has already ended.
+    const unsubscribe = onAbort(() => reject(abortedError()));
     p.then(
       (v) => {
-        signal.removeEventListener('abort', onAbort);
+        unsubscribe();
         resolve(v);
       },
       (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        unsubscribe();
         reject(err);
       },
     );

@@ -82,6 +82,21 @@ describe('the envelope', () => {
     expect(sent.body.request.systemInstruction).toEqual({ parts: [{ text: 'Be brief.' }] });
   });
 
+  it('serves a request without asking the attempt for an AbortSignal, which the gateway makes only on demand', async () => {
+    fake.gemini.setDefault({ kind: 'reply', text: 'Hi.' });
+    const base = attemptContext();
+    let asked = 0;
+    const ctx = Object.defineProperty({ ...base }, 'signal', {
+      get: () => {
+        asked++;
+        return base.signal;
+      },
+    });
+    const result = await provider.send(request('gemini-2.5-flash'), { account: account(), secret: REFRESH }, ctx);
+    expect(await messageOf(result)).toMatchObject({ content: [{ type: 'text', text: 'Hi.' }] });
+    expect(asked).toBe(0);
+  });
+
   it('answers a request the mapper cannot express with an invalid failure, sending nothing', async () => {
     const result = await send(request('gemini-2.5-flash', { messages: [{ role: 'user', content: [] }] }));
     expect(result).toMatchObject({ ok: false, failure: { kind: 'invalid', status: 400 } });
