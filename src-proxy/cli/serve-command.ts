@@ -89,6 +89,7 @@ export async function serveCommand(args: string[], dataDir: string, io: CliIo): 
   if (accounts.length === 0) {
     io.out(`  no accounts yet: add one with \`switchyard accounts add ${CLI_ACCOUNT_KINDS.anthropic.example}\``);
     io.out(`    or \`switchyard accounts add ${CLI_ACCOUNT_KINDS.gemini.example}\``);
+    io.out('    or in the console above');
   }
 
   const signal = await stopped;

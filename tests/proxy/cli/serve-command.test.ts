@@ -170,6 +170,9 @@ describe('switchyard serve', () => {
     expect(lines[0]).toBe(`Switchyard gateway listening on 0.0.0.0:${port} (all interfaces; auth strict)`);
     expect(running.output()).toContain(`  point Claude Code at it: ANTHROPIC_BASE_URL=http://127.0.0.1:${port} ANTHROPIC_API_KEY=<api_key> claude\n`);
     expect(running.output()).not.toContain('sk-lan-key');
+    // With no account yet, it says how to add one: on the command line or in the console it printed.
+    await expect.poll(() => running.output()).toContain('    or in the console above\n');
+    expect(running.output()).toContain('  no accounts yet: add one with `switchyard accounts add --provider anthropic');
   });
 
   it('says so when the port is taken', async () => {
