@@ -37,7 +37,9 @@ export function quotaLeft(c: QuotaHolder, model: string, now: number): number {
 }
 
 /** The members of `pool` with the most quota left for `model` (all of them when none reported any). */
-export function mostQuotaLeft<C extends QuotaHolder>(accounts: readonly C[], pool: readonly number[], model: string, now: number): number[] {
+export function mostQuotaLeft<C extends QuotaHolder>(accounts: readonly C[], pool: readonly number[], model: string, now: number): readonly number[] {
+  // The common case on every request: no account reports quota, and the pool stands as it is.
+  if (!pool.some((i) => (accounts[i]!.learned?.quota.length ?? 0) > 0)) return pool;
   let best = -Infinity;
   let top: number[] = [];
   for (const i of pool) {

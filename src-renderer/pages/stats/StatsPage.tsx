@@ -60,8 +60,6 @@ export function StatsPage() {
     tokens: chartOf(report.report, { size, since: report.since, until: report.until, groupBy, metric: 'tokens', labelOf }),
   };
   const totals = report?.report.totals;
-  const per = size === 'hour' ? 'hour' : 'day';
-  const by = groupBy === 'account' ? 'account' : 'model';
 
   return (
     <div className="stack">
@@ -97,10 +95,10 @@ export function StatsPage() {
       {charts && (
         <>
           <section className="card">
-            <StackedBarChart chart={charts.requests} title={`Requests per ${per}, by ${by}`} timeLabel={timeLabel} />
+            <StackedBarChart chart={charts.requests} title={`Requests per ${size}, by ${groupBy}`} timeLabel={timeLabel} />
           </section>
           <section className="card">
-            <StackedBarChart chart={charts.tokens} title={`Tokens (input + output) per ${per}, by ${by}`} timeLabel={timeLabel} />
+            <StackedBarChart chart={charts.tokens} title={`Tokens (input + output) per ${size}, by ${groupBy}`} timeLabel={timeLabel} />
           </section>
         </>
       )}
