@@ -35,11 +35,11 @@ export function RequestDetail({ entry: e, onClose }: { entry: RequestLogEntry; o
         </dd>
         <dt>Latency</dt>
         <dd>
-          {formatMs(e.latency_ms)} total, first byte after {formatMs(e.ttfb_ms)}
+          {formatMs(e.latency_ms)} total{e.ttfb_ms !== null ? `, first byte after ${formatMs(e.ttfb_ms)}` : ''}
         </dd>
         <dt>Tokens</dt>
         <dd>
-          {tokens(e.input_tokens)} in, {tokens(e.output_tokens)} out
+          {e.input_tokens === null && e.output_tokens === null ? 'none reported' : `${tokens(e.input_tokens)} in, ${tokens(e.output_tokens)} out`}
           {e.cache_read_input_tokens ? `, ${formatCount(e.cache_read_input_tokens)} read from cache` : ''}
           {e.cache_creation_input_tokens ? `, ${formatCount(e.cache_creation_input_tokens)} written to cache` : ''}
         </dd>

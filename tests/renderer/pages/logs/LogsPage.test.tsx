@@ -95,6 +95,18 @@ describe('Live logs', () => {
     await waitFor(() => expect(screen.getByText(/10,000 shown of 10,000/)).toBeTruthy());
   });
 
+  it('says plainly when a failed request has no first byte and no token counts', async () => {
+    const fake = createFakeControl({ requests: [logEntry({ status: 502, latency_ms: 6, ttfb_ms: null, input_tokens: null, output_tokens: null })] });
+    const user = userEvent.setup();
+    renderWith(fake, <LogsPage />);
+    await waitFor(() => expect(dataRows()).toHaveLength(1));
+    await user.click(dataRows()[0]!);
+    const detail = screen.getByRole('complementary', { name: 'Request detail' });
+    expect(detail.textContent).toContain('Latency6 ms total');
+    expect(detail.textContent).not.toContain('first byte after');
+    expect(detail.textContent).toContain('Tokensnone reported');
+  });
+
   it("opens a request's detail with each attempt's failure in words", async () => {
     const fake = createFakeControl({
       requests: [
