@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 const electronAndUi = ['electron', 'electron/*', 'electron-store', 'react', 'react-dom', 'react/*'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'release/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'release/**', '.tools/**'] },
   js.configs.recommended,
   {
     files: ['**/*.{js,mjs}'],

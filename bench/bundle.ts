@@ -1,5 +1,5 @@
 // The scripts the bench runs in processes of their own, bundled with esbuild the way `npm run build`
-// bundles the CLI (ESM, node20, dependencies left external), so they run on plain `node`: under tsx
+// bundles the CLI (ESM, node22, dependencies left external), so they run on plain `node`: under tsx
 // each would carry a loader thread and its memory, and a load generator would spend its CPU compiling.
 
 import { mkdir, symlink } from 'node:fs/promises';
@@ -34,7 +34,7 @@ export async function bundleScripts(outRoot: string): Promise<Record<Script, str
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: 'node20',
+    target: 'node22',
     packages: 'external',
     logLevel: 'warning',
   });

@@ -7,7 +7,7 @@ import { build as buildConsole } from 'vite';
 const common = { bundle: true, platform: 'node', sourcemap: true, logLevel: 'warning' };
 
 await Promise.all([
-  build({ ...common, entryPoints: ['src-proxy/cli/index.ts'], outfile: 'dist/cli/index.mjs', format: 'esm', target: 'node20', packages: 'external' }),
+  build({ ...common, entryPoints: ['src-proxy/cli/index.ts'], outfile: 'dist/cli/index.mjs', format: 'esm', target: 'node22', packages: 'external' }),
   // Electron ships its own Node; everything but Electron itself is bundled, so the package needs no node_modules.
   build({ ...common, entryPoints: ['src-main/index.ts'], outfile: 'dist/main/index.cjs', format: 'cjs', target: 'node22', external: ['electron'] }),
   build({
