@@ -46,6 +46,8 @@ export const RequestLogEntrySchema = z.object({
   error_message: z.string().nullable(),
   /** The client went away before the answer was complete. */
   client_aborted: z.boolean(),
+  /** The gateway that served it, when several share one pool (team mode); absent otherwise. */
+  instance: z.string().optional(),
 });
 export type RequestLogEntry = z.infer<typeof RequestLogEntrySchema>;
 

@@ -89,6 +89,14 @@ export class RequestLog {
   }
 
   /**
+   * An entry another gateway of the same pool recorded: listed here beside this gateway's own, but
+   * kept in history and counted by the gateway that served it.
+   */
+  ingest(entry: RequestLogEntry): void {
+    this.ring.push(logged(entry));
+  }
+
+  /**
    * Newest first by arrival time (entries are recorded when they finish, so a long stream is recorded
    * after shorter requests that arrived later); `before_time` pages backwards.
    */

@@ -4,6 +4,7 @@
 // memory; the store sees the whole table a few times a minute at most.
 
 import type { RequestLogEntry, StatsBucket, StatsQuery, StatsReport, UsageCounts } from '../contract/index.js';
+import type { UsageLedger } from './usage-ledger.js';
 
 const HOUR_MS = 3_600_000;
 /** Hourly detail for the last weeks, daily totals for the last year and a bit. */
@@ -77,7 +78,7 @@ class BucketTable {
   }
 }
 
-export class UsageStats {
+export class UsageStats implements UsageLedger {
   private readonly hour = new BucketTable();
   private readonly day = new BucketTable();
   private readonly store: StatsStore | undefined;

@@ -4,11 +4,12 @@
 // random pick among five); here stickiness is per conversation and the rotation is a real round-robin.
 //
 // Health and cooldowns live on the accounts and are passed in on every call, so this class only keeps
-// what is its own: the session bindings and the rotation cursors.
+// what is its own: the rotation cursors, and the session bindings through their port.
 
 import { ALL_MODELS } from '../contract/index.js';
 import type { AccountHealth, Cooldown, FailureKind, ProviderKind } from '../contract/index.js';
 import { mostQuotaLeft, quotaExhaustedUntil, type QuotaHolder } from './quota.js';
+import { MemorySessionBindings, type SessionBindings } from './session-bindings.js';
 
 export interface Candidate extends QuotaHolder {
   id: string;
@@ -59,8 +60,6 @@ export type Selection<A> =
       cooldownReason?: FailureKind;
     };
 
-const DEFAULT_MAX_SESSIONS = 10_000;
-
 interface Cursor {
   /** The account chosen last; its position in the current list is where the rotation resumes. */
   lastId: string;
@@ -74,18 +73,14 @@ function usable(a: Candidate, provider: ProviderKind): boolean {
 }
 
 export class AccountSelector {
-  private readonly maxSessions: number;
-  // Insertion order is recency order: a hit re-inserts its key, eviction takes the first key. Bindings
-  // are per provider and upstream model, so that a conversation's side requests (Claude Code sends titles
-  // and summaries to Haiku) neither drag the main model off its cached account when Haiku cools down on
-  // it, nor fight over one binding when they go to another provider.
-  private readonly sessions = new Map<string, Map<string, string>>();
+  // Bindings are per provider and upstream model, so that a conversation's side requests (Claude Code
+  // sends titles and summaries to Haiku) neither drag the main model off its cached account when Haiku
+  // cools down on it, nor fight over one binding when they go to another provider.
+  private readonly sessions: SessionBindings;
   private readonly cursors = new Map<ProviderKind, Cursor>();
 
-  constructor(opts: { maxSessions?: number /* default 10_000, least-recently-used evicted */ } = {}) {
-    const max = opts.maxSessions ?? DEFAULT_MAX_SESSIONS;
-    if (!Number.isInteger(max) || max < 0) throw new RangeError(`maxSessions must be a non-negative integer, got ${max}`);
-    this.maxSessions = max;
+  constructor(opts: { maxSessions?: number /* default 10_000, least-recently-used evicted */; bindings?: SessionBindings } = {}) {
+    this.sessions = opts.bindings ?? new MemorySessionBindings({ maxSessions: opts.maxSessions });
   }
 
   select<A extends Candidate>(accounts: readonly A[], q: SelectionQuery): Selection<A> {
@@ -125,7 +120,7 @@ export class AccountSelector {
 
   private pick<A extends Candidate>(accounts: readonly A[], pool: readonly number[], q: SelectionQuery, honourBinding: boolean): Selection<A> {
     const bindingKey = `${q.provider}\u0000${q.model}`;
-    const bindings = q.sessionKey === null ? undefined : this.touch(q.sessionKey);
+    const bindings = q.sessionKey === null ? undefined : this.sessions.get(q.sessionKey);
     const boundId = honourBinding ? bindings?.get(bindingKey) : undefined;
     if (boundId !== undefined) {
       const bound = pool.find((i) => accounts[i]!.id === boundId);
@@ -136,7 +131,7 @@ export class AccountSelector {
     // every account is a candidate, as before.
     const chosen = this.nextInRotation(accounts, mostQuotaLeft(accounts, pool, q.model, q.now), q.provider);
     const account = accounts[chosen]!;
-    if (q.sessionKey !== null) this.bind(q.sessionKey, bindings, bindingKey, account.id);
+    if (q.sessionKey !== null && bindings?.get(bindingKey) !== account.id) this.sessions.set(q.sessionKey, bindingKey, account.id);
     return { ok: true, account, sticky: false };
   }
 
@@ -162,28 +157,5 @@ export class AccountSelector {
     }
     this.cursors.set(provider, { lastId: accounts[chosen]!.id, lastIndex: chosen });
     return chosen;
-  }
-
-  private touch(sessionKey: string): Map<string, string> | undefined {
-    const bindings = this.sessions.get(sessionKey);
-    if (bindings) {
-      this.sessions.delete(sessionKey);
-      this.sessions.set(sessionKey, bindings);
-    }
-    return bindings;
-  }
-
-  private bind(sessionKey: string, existing: Map<string, string> | undefined, bindingKey: string, accountId: string): void {
-    if (this.maxSessions === 0) return;
-    if (existing) {
-      existing.set(bindingKey, accountId);
-      return;
-    }
-    while (this.sessions.size >= this.maxSessions) {
-      const oldest = this.sessions.keys().next();
-      if (oldest.done) break;
-      this.sessions.delete(oldest.value);
-    }
-    this.sessions.set(sessionKey, new Map([[bindingKey, accountId]]));
   }
 }

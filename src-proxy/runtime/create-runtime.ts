@@ -21,6 +21,7 @@ import { EventBus } from '../lib/event-bus.js';
 import { reportUnhandled } from '../lib/report.js';
 import { RequestLog, type RequestHistory } from '../logs/request-log.js';
 import { UsageStats, type StatsStore } from '../logs/usage-stats.js';
+import type { UsageLedger } from '../logs/usage-ledger.js';
 import { AnthropicProvider } from '../providers/anthropic/anthropic-provider.js';
 import type { AccessTokens } from '../providers/antigravity/access-tokens.js';
 import { AntigravityProvider } from '../providers/antigravity/antigravity-provider.js';
@@ -29,7 +30,9 @@ import { withClientFallback, type GoogleClientCredentials } from '../providers/a
 import { GoogleOAuthClient } from '../providers/antigravity/google-oauth/oauth-client.js';
 import { createGoogleTokens } from '../providers/antigravity/token-service.js';
 import type { ProviderRegistry } from '../providers/types.js';
+import { AccountSelector } from '../routing/account-selection.js';
 import type { RetryPolicy } from '../routing/retry-policy.js';
+import type { SessionBindings } from '../routing/session-bindings.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { AccountsService } from './accounts-service.js';
 import { GatewayControl } from './gateway-control.js';
@@ -49,6 +52,10 @@ export interface RuntimeDeps {
   history?: RequestHistory;
   /** Where usage per hour and per day is kept; in memory only without one. */
   stats?: StatsStore;
+  /** Where usage is counted, instead of the tables kept in `stats` (a shared store). */
+  usage?: UsageLedger;
+  /** Which account each conversation is bound to; in memory without one. */
+  bindings?: SessionBindings;
   /** Defaults to one provider per supported kind. */
   providers?: ProviderRegistry;
   /** Access tokens for Google accounts, instead of the token service built from the Google settings (tests). */
@@ -83,7 +90,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const googleOAuth = new GoogleOAuthClient();
   // Google accounts' access tokens, for the Code Assist provider's AccessTokens port.
   const googleTokens = createGoogleTokens({ google, secrets: deps.secrets, accounts: deps.accounts, oauth: googleOAuth });
-  const pool = new StoreAccountPool(deps.accounts, deps.secrets);
+  const pool = new StoreAccountPool(deps.accounts, deps.secrets, new AccountSelector({ bindings: deps.bindings }));
   const providers: ProviderRegistry = deps.providers ?? {
     anthropic: new AnthropicProvider(),
     gemini: new GeminiProvider(),
@@ -95,7 +102,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
       onError: report,
     }),
   };
-  const usage = new UsageStats({ store: deps.stats, onError: report });
+  const usage = deps.usage ?? new UsageStats({ store: deps.stats, onError: report });
   await usage.load();
   const log = new RequestLog({
     memoryLimit: MEMORY_LOG_LIMIT,

@@ -176,3 +176,17 @@ describe('RequestLog', () => {
     expect(log.list({})).toEqual([]);
   });
 });
+
+describe('entries another gateway recorded', () => {
+  it('are listed beside this gateway’s own, newest first, but neither kept in history nor sent live again', async () => {
+    const history = new FakeHistory();
+    const onEntry = vi.fn();
+    const log = new RequestLog({ memoryLimit: 10, history, onEntry, flushIntervalMs: 1 });
+    log.record(makeEntry('own', 100));
+    log.ingest(makeEntry('theirs', 200, { instance: 'gw-2' }));
+    await log.close();
+    expect(ids(log.list())).toEqual(['theirs', 'own']);
+    expect(ids(history.stored)).toEqual(['own']);
+    expect(onEntry).toHaveBeenCalledTimes(1);
+  });
+});

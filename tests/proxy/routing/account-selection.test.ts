@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ALL_MODELS, type Cooldown, type ProviderKind } from '../../../src-proxy/contract/index.js';
 import { AccountSelector, coolingUntil, type Candidate, type Selection, type SelectionQuery } from '../../../src-proxy/routing/account-selection.js';
+import { MemorySessionBindings } from '../../../src-proxy/routing/session-bindings.js';
 
 const NOW = 1_000_000;
 const MODEL = 'claude-sonnet-4-6';
@@ -371,5 +372,31 @@ describe('quota reported by the upstream', () => {
   it('counts a spent account as unavailable', () => {
     const accounts = [acct('a', { learned: quota(0) }), acct('b', { learned: quota(0.3) })];
     expect(new AccountSelector().available(accounts, { provider: 'anthropic', model: QMODEL, exclude: new Set(), now: NOW })).toBe(1);
+  });
+});
+
+describe('session bindings behind a port', () => {
+  it('continues a conversation on its account in another selector that shares the bindings', () => {
+    const bindings = new MemorySessionBindings();
+    const accounts = [acct('a'), acct('b'), acct('c')];
+    const first = new AccountSelector({ bindings });
+    first.select(accounts, query());
+    const bound = idOf(first.select(accounts, query({ sessionKey: 'session:1' })));
+    // Another gateway's selector, whose own rotation would start at `a`.
+    const other = new AccountSelector({ bindings });
+    const s = other.select(accounts, query({ sessionKey: 'session:1' }));
+    expect(bound).toBe('b');
+    expect(s).toMatchObject({ ok: true, account: { id: 'b' }, sticky: true });
+  });
+
+  it('writes a binding only when it changes', () => {
+    const set = vi.fn();
+    const store = new MemorySessionBindings();
+    const bindings = { get: (k: string) => store.get(k), set: (...args: [string, string, string]) => (set(...args), store.set(...args)) };
+    const selector = new AccountSelector({ bindings });
+    const accounts = [acct('a'), acct('b')];
+    for (let i = 0; i < 3; i++) selector.select(accounts, query({ sessionKey: 'session:1' }));
+    expect(set).toHaveBeenCalledTimes(1);
+    expect(set).toHaveBeenCalledWith('session:1', `anthropic\u0000${MODEL}`, 'a');
   });
 });
