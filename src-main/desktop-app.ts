@@ -86,7 +86,7 @@ export interface DesktopPlatform {
   trayImageDir: string;
   /** XDG config home on Linux (~/.config). */
   configHome: string;
-  /** Where `switchyard serve` keeps its data on this machine (src-proxy/cli/data-dir.ts). */
+  /** Where `switchyard serve` keeps its data on this machine (src-proxy/lib/data-dir.ts). */
   headlessDataDir: string | null;
   /** app.getVersion(). */
   appVersion: string;

@@ -5,7 +5,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { app, BrowserWindow, clipboard, ipcMain, Menu, protocol, safeStorage, session, shell, Tray } from 'electron';
 import ElectronStore from 'electron-store';
-import { defaultDataDir } from '../src-proxy/cli/data-dir.js';
+import { defaultDataDir } from '../src-proxy/lib/data-dir.js';
 import { reportUnhandled } from '../src-proxy/lib/report.js';
 import { runDesktopApp, type DesktopPlatform } from './desktop-app.js';
 

@@ -11,8 +11,8 @@ import { FileAccountStore } from '../../src-proxy/accounts/file-account-store.js
 import { FileSecretStore } from '../../src-proxy/accounts/file-secret-store.js';
 import type { SecretStore } from '../../src-proxy/accounts/secret-store.js';
 import type { AccountStore } from '../../src-proxy/accounts/account-store.js';
-import type { JsonDocument } from '../../src-proxy/settings/json-document.js';
-import { parseJsonText, type JsonReadResult } from '../../src-proxy/settings/json-file.js';
+import type { JsonDocument } from '../../src-proxy/lib/json-document.js';
+import { parseJsonText, type JsonReadResult } from '../../src-proxy/lib/json-file.js';
 import { FileSettingsStore } from '../../src-proxy/settings/file-settings-store.js';
 
 /** The headless data folder's files (src-proxy/cli/file-runtime.ts). */

@@ -3,9 +3,9 @@
 // JSON; such a file is kept aside, as headless does, and the store opens empty.
 
 import type { z } from 'zod';
-import type { JsonReadResult } from '../../src-proxy/settings/json-file.js';
-import { moveAside } from '../../src-proxy/settings/json-file.js';
-import type { JsonDocument } from '../../src-proxy/settings/json-document.js';
+import type { JsonReadResult } from '../../src-proxy/lib/json-file.js';
+import { moveAside } from '../../src-proxy/lib/json-file.js';
+import type { JsonDocument } from '../../src-proxy/lib/json-document.js';
 
 /** The part of electron-store (and conf) this adapter uses. */
 export interface KeyValueFile {

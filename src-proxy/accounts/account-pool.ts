@@ -2,11 +2,10 @@
 // accounts, their keys, and the consequences of each attempt written back as runtime bookkeeping.
 
 import { ALL_MODELS, type Account, type AccountOf, type Cooldown, type FailureKind, type ProviderKind } from '../contract/index.js';
-import type { AccountPool, PoolQuery, UsageReport } from '../gateway/deps.js';
-import type { AccountCredentials, AccountStatePort } from '../providers/types.js';
 import { AccountSelector, type Selection } from '../routing/account-selection.js';
 import type { RetryDecision } from '../routing/retry-policy.js';
 import type { AccountStore } from './account-store.js';
+import type { AccountCredentials, AccountPool, AccountStatePort, PoolQuery, UsageReport } from './pool-ports.js';
 import type { SecretStore } from './secret-store.js';
 
 /** How long successes' counters wait before they reach the account (the console redraws as often). */

@@ -3,7 +3,7 @@
 
 import { z } from 'zod';
 import { AccountSchema, type Account, type Warning } from '../contract/index.js';
-import { JsonFileDocument, type JsonDocument } from '../settings/json-document.js';
+import { JsonFileDocument, type JsonDocument } from '../lib/json-document.js';
 import { BaseAccountStore } from './base-account-store.js';
 
 const ACCOUNTS_FILE_VERSION = 1;

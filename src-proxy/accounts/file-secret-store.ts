@@ -4,7 +4,7 @@
 
 import { z } from 'zod';
 import type { Warning } from '../contract/index.js';
-import { JsonFileDocument, type JsonDocument } from '../settings/json-document.js';
+import { JsonFileDocument, type JsonDocument } from '../lib/json-document.js';
 import { SerialQueue } from '../lib/serial-queue.js';
 import type { SecretStore } from './secret-store.js';
 

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../settings/json-file.js';
+import { writeFileAtomic } from '../lib/json-file.js';
 
 export const CONSOLE_TOKEN_FILE = 'console-token';
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{32,}$/;

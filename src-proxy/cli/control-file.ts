@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { ControlClient } from '../contract/index.js';
 import { createHttpControlClient } from '../control-api/http-control-client.js';
-import { writeFileAtomic } from '../settings/json-file.js';
+import { writeFileAtomic } from '../lib/json-file.js';
 
 export const CONTROL_FILE = 'control.json';
 

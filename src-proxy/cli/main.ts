@@ -4,7 +4,7 @@ import { ControlError, type ControlClient } from '../contract/index.js';
 import { connectToRunningServer } from './control-file.js';
 import { accountsCommand } from './accounts-command.js';
 import { configCommand } from './config-command.js';
-import { defaultDataDir } from './data-dir.js';
+import { defaultDataDir } from '../lib/data-dir.js';
 import { openFileRuntime } from './file-runtime.js';
 import { googleClientFromEnv } from './google-client-env.js';
 import { UsageError, type CliIo } from './io.js';

@@ -4,10 +4,10 @@
 // stops the moment the client is gone.
 
 import type { Account } from '../contract/index.js';
-import type { AccountCredentials, UpstreamFailure } from '../providers/types.js';
+import type { AccountCredentials, AccountPool } from '../accounts/pool-ports.js';
+import type { UpstreamFailure } from '../providers/types.js';
 import type { Route } from '../routing/model-mapping.js';
 import type { AttemptFacts, FailureFacts, RetryDecision } from '../routing/retry-policy.js';
-import type { AccountPool } from './deps.js';
 import { sleep } from './http.js';
 import type { RequestRecord } from './request-record.js';
 import type { RequestScope } from './request-scope.js';

@@ -6,7 +6,7 @@
 import { appendFile, mkdir, readFile, rename, rm, truncate } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 import type { RequestLogEntry, Warning } from '../contract/index.js';
-import { moveAside, writeFileAtomic } from '../settings/json-file.js';
+import { moveAside, writeFileAtomic } from '../lib/json-file.js';
 import { SerialQueue } from '../lib/serial-queue.js';
 import { isUnusable, parseHistory, serializeEntries } from './history-lines.js';
 import type { LoggedEntry } from './logged-entry.js';

@@ -4,7 +4,7 @@
 
 import { z } from 'zod';
 import type { StatsBucket, Warning } from '../contract/index.js';
-import { readJsonFile, writeFileAtomic } from '../settings/json-file.js';
+import { readJsonFile, writeFileAtomic } from '../lib/json-file.js';
 import type { StatsSnapshot, StatsStore } from './usage-stats.js';
 
 const STATS_FILE_VERSION = 1;

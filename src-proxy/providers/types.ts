@@ -1,7 +1,8 @@
 // The seam between the gateway and an upstream. The gateway speaks Anthropic inside; a provider
 // translates at the edge and reports failures as classified kinds the retry policy understands.
 
-import type { Account, FailureKind, LearnedState, ProviderKind } from '../contract/index.js';
+import type { Account, FailureKind, ProviderKind } from '../contract/index.js';
+import type { AccountCredentials } from '../accounts/pool-ports.js';
 import type { FrameBatch } from '../anthropic/sse.js';
 import type { PreparedRequest } from '../anthropic/prepared-request.js';
 import type { CountTokensRequest, Message, RequestBase } from '../anthropic/types.js';
@@ -21,12 +22,6 @@ export interface AttemptContext {
   headersTimeoutMs: number;
   /** How long the upstream's body may stay silent between chunks. */
   idleTimeoutMs: number;
-}
-
-/** What a provider needs about the account it sends on: the stored record and its secret. */
-export interface AccountCredentials<A extends Account = Account> {
-  account: A;
-  secret: string;
 }
 
 export interface UpstreamFailure {
@@ -116,12 +111,4 @@ export type ProviderRegistry = { readonly [K in ProviderKind]?: Provider<Extract
  */
 export function providerFor(registry: ProviderRegistry, kind: ProviderKind): Provider | undefined {
   return registry[kind] as Provider | undefined;
-}
-
-/**
- * How a provider records what it learns about an account (a project id, quota left, a reason the
- * upstream refuses it), without reaching into the stores. The runtime gives each provider one.
- */
-export interface AccountStatePort {
-  learned(accountId: string, patch: Partial<Omit<LearnedState, 'updated_at'>>): void;
 }

@@ -20,7 +20,7 @@ import {
   type NewAccount,
 } from '../contract/index.js';
 import { exportFileText, parseExportFile } from '../accounts/accounts-export.js';
-import { writeFileAtomic } from '../settings/json-file.js';
+import { writeFileAtomic } from '../lib/json-file.js';
 import type { StoreAccountPool } from '../accounts/account-pool.js';
 import type { AccountStore } from '../accounts/account-store.js';
 import type { SecretStore } from '../accounts/secret-store.js';

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { defaultSettings, SettingsSchema, type Settings, type Warning } from '../contract/index.js';
 import { BaseSettingsStore } from './base-settings-store.js';
-import { JsonFileDocument, type JsonDocument } from './json-document.js';
+import { JsonFileDocument, type JsonDocument } from '../lib/json-document.js';
 import { migrateSettings } from './migrations.js';
 
 export const SettingsFileSchema = z.preprocess(migrateSettings, SettingsSchema);

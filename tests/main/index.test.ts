@@ -4,7 +4,7 @@
 
 import { join, resolve } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { defaultDataDir } from '../../src-proxy/cli/data-dir.js';
+import { defaultDataDir } from '../../src-proxy/lib/data-dir.js';
 import type { DesktopPlatform } from '../../src-main/desktop-app.js';
 import type { FakeElectronModule } from './helpers/fake-electron.js';
 

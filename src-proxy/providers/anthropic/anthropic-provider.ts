@@ -9,9 +9,9 @@ import type { PreparedRequest } from '../../anthropic/prepared-request.js';
 import { SseSplitter, type FrameBatch } from '../../anthropic/sse.js';
 import { stripCacheControl } from '../../anthropic/cleanup.js';
 import type { CountTokensRequest, Message, RequestBase } from '../../anthropic/types.js';
+import type { AccountCredentials } from '../../accounts/pool-ports.js';
 import {
   UpstreamError,
-  type AccountCredentials,
   type AttemptContext,
   type AttemptResult,
   type CountTokensResult,

@@ -14,16 +14,8 @@ import { GeminiStreamTranslator } from '../gemini/response-mapper.js';
 import { SignatureCache } from '../gemini/signature-cache.js';
 import { ToolNameMap } from '../gemini/tool-names.js';
 import { UpstreamClient } from '../shared/upstream-client.js';
-import {
-  type AccountCredentials,
-  type AccountStatePort,
-  type AttemptContext,
-  type AttemptResult,
-  type CountTokensResult,
-  type Provider,
-  type ProviderCapabilities,
-  type UpstreamFailure,
-} from '../types.js';
+import type { AccountCredentials, AccountStatePort } from '../../accounts/pool-ports.js';
+import { type AttemptContext, type AttemptResult, type CountTokensResult, type Provider, type ProviderCapabilities, type UpstreamFailure } from '../types.js';
 import type { AccessTokens } from './access-tokens.js';
 import { CodeAssistClient, jsonOf, type AntigravityAccount } from './code-assist-client.js';
 import { signatureFamily, upstreamModelFor } from './code-assist-models.js';

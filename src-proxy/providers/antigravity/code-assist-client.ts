@@ -6,7 +6,8 @@
 import type { AccountOf } from '../../contract/index.js';
 import type { UpstreamAnswer } from '../shared/upstream-call.js';
 import type { UpstreamClient } from '../shared/upstream-client.js';
-import { UpstreamError, type AccountCredentials, type AccountStatePort, type AttemptContext, type UpstreamFailure } from '../types.js';
+import type { AccountCredentials, AccountStatePort } from '../../accounts/pool-ports.js';
+import { UpstreamError, type AttemptContext, type UpstreamFailure } from '../types.js';
 import type { AccessTokens } from './access-tokens.js';
 import { classifyCodeAssistFailure } from './code-assist-errors.js';
 

@@ -3,7 +3,8 @@
 // and its long-running operation polled, a bounded number of times. The answer is kept in the account's
 // learned state. One discovery per account at a time, however many requests wait for it.
 
-import { UpstreamError, type AccountCredentials, type AccountStatePort, type AttemptContext, type UpstreamFailure } from '../types.js';
+import type { AccountCredentials, AccountStatePort } from '../../accounts/pool-ports.js';
+import { UpstreamError, type AttemptContext, type UpstreamFailure } from '../types.js';
 import { inBackground } from './background-context.js';
 import { jsonOf, type AntigravityAccount, type CodeAssistClient } from './code-assist-client.js';
 

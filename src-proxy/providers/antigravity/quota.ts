@@ -4,7 +4,8 @@
 // a timer, and after a 429; one refresh per account at a time.
 
 import type { ModelQuota } from '../../contract/index.js';
-import { UpstreamError, type AccountCredentials, type AccountStatePort, type UpstreamFailure } from '../types.js';
+import type { AccountCredentials, AccountStatePort } from '../../accounts/pool-ports.js';
+import { UpstreamError, type UpstreamFailure } from '../types.js';
 import { inBackground } from './background-context.js';
 import { jsonOf, type AntigravityAccount, type CodeAssistClient } from './code-assist-client.js';
 import type { ProjectResolver } from './project.js';

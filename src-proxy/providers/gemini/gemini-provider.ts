@@ -8,15 +8,8 @@ import type { CountTokensRequest, RequestBase, StreamEvent } from '../../anthrop
 import type { AccountOf } from '../../contract/index.js';
 import type { UpstreamAnswer } from '../shared/upstream-call.js';
 import { UpstreamClient } from '../shared/upstream-client.js';
-import {
-  type AccountCredentials,
-  type AttemptContext,
-  type AttemptResult,
-  type CountTokensResult,
-  type Provider,
-  type ProviderCapabilities,
-  type UpstreamFailure,
-} from '../types.js';
+import type { AccountCredentials } from '../../accounts/pool-ports.js';
+import { type AttemptContext, type AttemptResult, type CountTokensResult, type Provider, type ProviderCapabilities, type UpstreamFailure } from '../types.js';
 import type { GenerateContentRequest } from './gemini-types.js';
 import { classifyGoogleFailure } from './google-errors.js';
 import { GeminiRequestError, toGeminiRequest } from './request-mapper.js';

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { access, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { z } from 'zod';
-import { SerialQueue } from '../lib/serial-queue.js';
+import { SerialQueue } from './serial-queue.js';
 
 const queues = new Map<string, SerialQueue>();
 const pendingPerPath = new Map<string, number>();

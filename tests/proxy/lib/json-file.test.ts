@@ -2,8 +2,8 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { readJsonFile, writeFileAtomic } from '../../../src-proxy/settings/json-file.js';
-import { useTempDir } from './temp-dir.js';
+import { readJsonFile, writeFileAtomic } from '../../../src-proxy/lib/json-file.js';
+import { useTempDir } from '../settings/temp-dir.js';
 
 const Schema = z.object({ n: z.number() });
 
