@@ -2,7 +2,6 @@
 // Never the placeholder 0: Claude Code sizes its context (and decides when to compact) from this.
 // The answer says where the number came from in `x-token-count-source`.
 
-import type { IncomingMessage } from 'node:http';
 import type { PreparedRequest } from '../anthropic/prepared-request.js';
 import { estimateInputTokens } from '../anthropic/token-estimate.js';
 import type { CountTokensRequest } from '../anthropic/types.js';
@@ -15,10 +14,7 @@ import { sessionKeyOf } from '../routing/session-key.js';
 import { runAttempts } from './attempt-runner.js';
 import { readJsonBody } from './body.js';
 import type { GatewayDeps } from './deps.js';
-import { forwardHeaders } from './forward-headers.js';
-import type { Reply } from './reply.js';
-import { CLIENT_CLOSED, type RequestRecord } from './request-record.js';
-import { RequestScope } from './request-scope.js';
+import type { Exchange } from './exchange.js';
 import { prepareUpstream, routeModel } from './route.js';
 
 const TOKEN_COUNT_SOURCE = 'x-token-count-source';
@@ -28,76 +24,55 @@ const COUNT_DEADLINE_MS = 30_000;
 /** A token count is advice, never worth an error, a retry storm or a cooldown: one try, then the estimate. */
 const ONE_TRY: RetryDecision = { account: { cooldown: null, health: null }, next: { action: 'fail' } };
 
-export async function handleCountTokens(req: IncomingMessage, reply: Reply, deps: GatewayDeps, record: RequestRecord): Promise<void> {
+export async function handleCountTokens(ex: Exchange, deps: GatewayDeps): Promise<void> {
   const settings = deps.settings();
-  const body = await readJsonBody(req, settings.max_body_bytes);
+  const body = await readJsonBody(ex.req, settings.max_body_bytes);
   const request = validateCountTokensRequest(body.json);
-  record.received(request.model, false);
-  const route = routeModel(request.model, settings, record, reply);
+  ex.record.received(request.model, false);
+  const route = routeModel(request.model, settings, ex);
   const provider = providerFor(deps.providers, route.provider);
   const prepared = prepareUpstream(request, body.raw, route.model);
-  const counted = provider ? await countUpstream(req, reply, prepared, provider, route, settings, deps, record) : null;
-  if (counted === 'client_gone') {
-    record.clientGone();
-    record.finish(CLIENT_CLOSED);
-    return;
-  }
+  const counted = provider ? await countUpstream(ex, prepared, provider, route, settings, deps) : null;
+  if (counted === 'client_gone') return ex.clientLeft();
 
   const inputTokens = counted ?? estimateInputTokens(request);
-  if (counted === null) record.answeredLocally('estimate');
-  record.usage({ input_tokens: inputTokens });
-  record.firstByte();
-  reply.json(200, { input_tokens: inputTokens }, { [TOKEN_COUNT_SOURCE]: counted === null ? 'estimate' : 'upstream' });
-  record.finish(200);
+  if (counted === null) ex.record.answeredLocally('estimate');
+  ex.record.usage({ input_tokens: inputTokens });
+  ex.answer(200, { input_tokens: inputTokens }, { [TOKEN_COUNT_SOURCE]: counted === null ? 'estimate' : 'upstream' });
 }
 
 /** The conversation's account (or the next in turn), if it can count; null when the estimate must do. */
 async function countUpstream(
-  req: IncomingMessage,
-  reply: Reply,
+  ex: Exchange,
   prepared: PreparedRequest<CountTokensRequest>,
   provider: Provider,
   route: Route,
   settings: Settings,
   deps: GatewayDeps,
-  record: RequestRecord,
 ): Promise<number | null | 'client_gone'> {
-  const scope = new RequestScope(reply.res, Math.min(settings.request_deadline_ms, COUNT_DEADLINE_MS));
   const timeout = Math.min(settings.upstream_headers_timeout_ms, COUNT_DEADLINE_MS);
-  try {
-    const result = await runAttempts(
-      {
-        pool: deps.pool,
-        route,
-        sessionKey: settings.session_affinity ? sessionKeyOf(prepared.body) : null,
-        record,
-        scope,
-        decide: () => ONE_TRY,
-        bookkeeping: false,
-      },
-      async (account, creds) => {
-        const capabilities = provider.capabilities(account);
-        if (!capabilities.countTokens) return { ok: true, value: null, skipped: true };
-        const counted = await provider.countTokens(provider.prepare(prepared, account), creds, {
-          get signal() {
-            return scope.signal;
-          },
-          onAbort: (listener) => scope.onEnd(listener),
-          forwardHeaders: forwardHeaders(req),
-          requestId: reply.requestId,
-          headersTimeoutMs: timeout,
-          idleTimeoutMs: timeout,
-        });
-        return counted.ok ? { ok: true, value: counted.inputTokens } : { ok: false, failure: counted.failure, committed: false, accepted: false };
-      },
-    );
-    if (result.ok) {
-      if (result.value === null) return null;
-      record.servedBy(result.account);
-      return result.value;
-    }
-    return result.kind === 'client_gone' ? 'client_gone' : null;
-  } finally {
-    scope.dispose();
+  const ctx = ex.attemptContext({ deadlineMs: Math.min(settings.request_deadline_ms, COUNT_DEADLINE_MS), headersTimeoutMs: timeout, idleTimeoutMs: timeout });
+  const result = await runAttempts(
+    {
+      pool: deps.pool,
+      route,
+      sessionKey: settings.session_affinity ? sessionKeyOf(prepared.body) : null,
+      record: ex.record,
+      scope: ex.scope,
+      decide: () => ONE_TRY,
+      bookkeeping: false,
+    },
+    async (account, creds) => {
+      const capabilities = provider.capabilities(account);
+      if (!capabilities.countTokens) return { ok: true, value: null, skipped: true };
+      const counted = await provider.countTokens(provider.prepare(prepared, account), creds, ctx);
+      return counted.ok ? { ok: true, value: counted.inputTokens } : { ok: false, failure: counted.failure, committed: false, accepted: false };
+    },
+  );
+  if (result.ok) {
+    if (result.value === null) return null;
+    ex.servedBy(result.account);
+    return result.value;
   }
+  return result.kind === 'client_gone' ? 'client_gone' : null;
 }

@@ -1,7 +1,8 @@
 // Sends a successful upstream answer in the shape the client asked for: a stream relayed batch by batch,
 // a stream collected into one message, or a complete message sent as JSON or turned into a stream.
 // Nothing is committed to the client until the first event is in hand, so a failure before it is still
-// an attempt the runner can retry elsewhere.
+// an attempt the runner can retry elsewhere. What ends the request (closing the stream, sending the
+// JSON) is left to the exchange once the runner has noted the attempt.
 
 import { collectMessage, IncompleteStreamError, messageToEvents, StreamErrorEvent } from '../anthropic/collector.js';
 import { Frame, FrameBatch, framesOf } from '../anthropic/sse.js';
@@ -9,22 +10,22 @@ import type { Message } from '../anthropic/types.js';
 import { UpstreamError, type AttemptSuccess, type UpstreamFailure } from '../providers/types.js';
 import type { AttemptOutcome } from './attempt-runner.js';
 import { failureFromErrorEvent, streamErrorEvent } from './error-responses.js';
-import type { HeaderMap, Reply } from './reply.js';
+import type { Exchange } from './exchange.js';
+import type { HeaderMap } from './reply.js';
 import type { RequestRecord } from './request-record.js';
 import type { RequestScope } from './request-scope.js';
-import { SseResponse } from './sse-response.js';
+import type { SseResponse } from './sse-response.js';
 
-export interface DeliveryTarget {
-  reply: Reply;
-  record: RequestRecord;
-  scope: RequestScope;
-  wantsStream: boolean;
-  pingIntervalMs: number;
+/** What a delivered attempt leaves to send: a JSON answer, or nothing more when its stream is out. */
+export type Delivery = { kind: 'json'; body: Buffer | string; headers: HeaderMap } | { kind: 'streamed' };
+
+type Delivered = AttemptOutcome<Delivery>;
+
+const STREAMED: Delivered = { ok: true, value: { kind: 'streamed' } };
+
+function json(body: Buffer | string, headers: HeaderMap): Delivered {
+  return { ok: true, value: { kind: 'json', body, headers } };
 }
-
-type Delivered = AttemptOutcome<void>;
-
-const DELIVERED: Delivered = { ok: true, value: undefined };
 
 function notCommitted(failure: UpstreamFailure): Delivered {
   return { ok: false, failure, committed: false, accepted: true };
@@ -35,35 +36,31 @@ function committed(failure: UpstreamFailure): Delivered {
 }
 
 /** `headers` are what the answer carries besides the request's own (relayed upstream headers). */
-export async function deliver(t: DeliveryTarget, result: AttemptSuccess, headers: HeaderMap): Promise<Delivered> {
+export async function deliver(ex: Exchange, wantsStream: boolean, result: AttemptSuccess, headers: HeaderMap): Promise<Delivered> {
   if (result.kind === 'message') {
-    t.record.usage(result.message.usage, result.message.stop_reason);
-    if (t.wantsStream) return relay(t, oneBatch(result.message), headers);
-    t.record.firstByte();
-    t.reply.raw(200, result.raw ?? JSON.stringify(result.message), headers);
-    return DELIVERED;
+    ex.record.usage(result.message.usage, result.message.stop_reason);
+    if (wantsStream) return relay(ex, oneBatch(result.message), headers);
+    return json(result.raw ?? JSON.stringify(result.message), headers);
   }
-  return t.wantsStream ? relay(t, result.batches, headers) : collect(t, result.batches, headers);
+  return wantsStream ? relay(ex, result.batches, headers) : collect(ex, result.batches, headers);
 }
 
-async function collect(t: DeliveryTarget, batches: AsyncIterable<FrameBatch>, headers: HeaderMap): Promise<Delivered> {
+async function collect(ex: Exchange, batches: AsyncIterable<FrameBatch>, headers: HeaderMap): Promise<Delivered> {
   let message: Message;
   try {
     message = await collectMessage(framesOf(batches));
   } catch (err) {
     return notCommitted(failureOf(err));
   }
-  t.record.usage(message.usage, message.stop_reason);
-  t.record.firstByte();
-  t.reply.json(200, message, headers);
-  return DELIVERED;
+  ex.record.usage(message.usage, message.stop_reason);
+  return json(JSON.stringify(message), headers);
 }
 
 /**
  * Relays a stream batch by batch: each upstream chunk is one write of its own bytes, and only the type
  * of each event is looked at (plus the two that carry usage).
  */
-async function relay(t: DeliveryTarget, batches: AsyncIterable<FrameBatch>, headers: HeaderMap): Promise<Delivered> {
+async function relay(ex: Exchange, batches: AsyncIterable<FrameBatch>, headers: HeaderMap): Promise<Delivered> {
   const it = batches[Symbol.asyncIterator]();
   let batch: FrameBatch;
   try {
@@ -76,10 +73,9 @@ async function relay(t: DeliveryTarget, batches: AsyncIterable<FrameBatch>, head
     return notCommitted(failureFromErrorEvent(errorOf(batch.frames[0]!)));
   }
 
-  const sse = new SseResponse(t.reply, t.pingIntervalMs, () => t.record.firstByte());
-  sse.commit(headers);
+  const sse = ex.openStream(headers);
   try {
-    return await pump(t, it, batch, sse);
+    return await pump(ex.record, ex.scope, it, batch, sse);
   } finally {
     // However the relay ended, the upstream body is let go: what is left of it drains (the connection
     // stays in the pool) or the connection is cut.
@@ -88,41 +84,30 @@ async function relay(t: DeliveryTarget, batches: AsyncIterable<FrameBatch>, head
 }
 
 /** Writes batches to the committed stream until its end, an error, or the end of the request. */
-async function pump(t: DeliveryTarget, it: AsyncIterator<FrameBatch>, first: FrameBatch, sse: SseResponse): Promise<Delivered> {
+async function pump(record: RequestRecord, scope: RequestScope, it: AsyncIterator<FrameBatch>, first: FrameBatch, sse: SseResponse): Promise<Delivered> {
   let batch = first;
   try {
     for (;;) {
-      const end = observe(t.record, batch);
+      const end = observe(record, batch);
       await sse.write(batch.bytes);
-      if (end === 'message_stop') {
-        sse.end();
-        return DELIVERED;
-      }
-      if (end !== null) {
-        // The upstream's own error event went to the client as is; the stream is over.
-        sse.end();
-        return committed(failureFromErrorEvent(errorOf(end)));
-      }
-      if (t.scope.ended) break;
+      if (end === 'message_stop') return STREAMED;
+      // The upstream's own error event went to the client as is; the stream is over.
+      if (end !== null) return committed(failureFromErrorEvent(errorOf(end)));
+      if (scope.ended) break;
       const next = await it.next();
       if (next.done) break;
       batch = next.value;
     }
   } catch (err) {
-    const failure = t.scope.deadlinePassed ? deadlineStreamFailure(t.scope) : failureOf(err);
-    if (!t.scope.clientGone) sse.writeRaw(Frame.of(streamErrorEvent(failure)).raw);
-    sse.end();
+    const failure = scope.deadlinePassed ? deadlineStreamFailure(scope) : failureOf(err);
+    if (!scope.clientGone) sse.writeRaw(Frame.of(streamErrorEvent(failure)).raw);
     return committed(failure);
   }
-  if (t.scope.clientGone) {
-    sse.stop();
-    return committed({ kind: 'stream', status: 200, message: 'client went away', retryAfterMs: null });
-  }
-  const failure: UpstreamFailure = t.scope.deadlinePassed
-    ? deadlineStreamFailure(t.scope)
+  if (scope.clientGone) return committed({ kind: 'stream', status: 200, message: 'client went away', retryAfterMs: null });
+  const failure: UpstreamFailure = scope.deadlinePassed
+    ? deadlineStreamFailure(scope)
     : { kind: 'stream', status: 200, message: 'upstream stream ended before message_stop', retryAfterMs: null };
   sse.writeRaw(Frame.of(streamErrorEvent(failure)).raw);
-  sse.end();
   return committed(failure);
 }
 

@@ -6,9 +6,6 @@ import type { FailureKind, ProviderKind } from '../contract/index.js';
 import { GatewayError } from '../anthropic/errors.js';
 import { clientError, FAILURE_TABLE, kindOfErrorType } from '../providers/failure-table.js';
 import type { UpstreamFailure } from '../providers/types.js';
-import type { RunResult } from './attempt-runner.js';
-import type { Reply } from './reply.js';
-import type { RequestRecord } from './request-record.js';
 
 /** An `event: error` the upstream sent instead of (or in the middle of) a message. */
 export function failureFromErrorEvent(error: { type?: unknown; message?: unknown }): UpstreamFailure {
@@ -70,7 +67,7 @@ export interface NoAccount {
 }
 
 /** The answer when the pool has nothing to offer before any attempt was made. */
-function noAccountResponse(n: NoAccount, route: { provider: ProviderKind; model: string }, now: number): GatewayError {
+export function noAccountResponse(n: NoAccount, route: { provider: ProviderKind; model: string }, now: number): GatewayError {
   if (n.reason !== 'all_cooling') {
     return new GatewayError(
       503,
@@ -97,38 +94,4 @@ function noAccountResponse(n: NoAccount, route: { provider: ProviderKind; model:
     wait,
     'overloaded_error',
   );
-}
-
-/** Answers a request the runner gave up on, and notes in the log what the client was told. */
-export function answerFailure(
-  result: Extract<RunResult<unknown>, { kind: 'failed' | 'no_account' }>,
-  reply: Reply,
-  record: RequestRecord,
-  route: { provider: ProviderKind; model: string },
-): void {
-  if (result.kind === 'no_account') {
-    const err = noAccountResponse(result, route, Date.now());
-    if (result.account) {
-      record.servedBy(result.account);
-      reply.set('x-account-email', result.account.label);
-    }
-    record.failed(err.type, err.message);
-    reply.error(err);
-    record.finish(err.status);
-    return;
-  }
-  const { failure, account } = result;
-  record.servedBy(account);
-  if (result.committed) {
-    // The 200 is out; the stream already carries the error.
-    record.failed(streamErrorEvent(failure).error.type, failure.message);
-    record.finish(200);
-    return;
-  }
-  const err = failureResponse(failure, account.label);
-  record.failed(err.type, err.message);
-  reply.set('x-account-email', account.label);
-  if (failure.kind === 'invalid' && failure.clientBody !== undefined) reply.json(err.status, failure.clientBody);
-  else reply.error(err);
-  record.finish(err.status);
 }

@@ -2,7 +2,6 @@
 // collected as the pipeline learns them and written with the status in one writeHead, never piecemeal.
 
 import type { ServerResponse } from 'node:http';
-import { errorBody, type GatewayError } from '../anthropic/errors.js';
 import { headerValue } from './header-value.js';
 
 export type HeaderMap = Record<string, string>;
@@ -42,10 +41,6 @@ export class Reply {
     headers['content-length'] = String(Buffer.byteLength(body));
     res.writeHead(status, headers);
     res.end(body);
-  }
-
-  error(err: GatewayError): void {
-    this.json(err.status, errorBody(err.type, err.message, this.requestId), err.headers);
   }
 
   /** Commits a 200 event stream with `extra` (upstream rate-limit headers and the like) added. */

@@ -1,6 +1,6 @@
-// The log entry of one request, filled in as the pipeline goes and published exactly once. The pipeline
-// says what happened (routed, attempted, usage, failed, clientGone); the record decides how that reads in
-// the log, so no handler writes entry fields of its own.
+// The log entry of one request, filled in as the pipeline goes and published exactly once, by the
+// request's exchange. The pipeline says what happened (routed, attempted, usage, failed, clientGone); the
+// record decides how that reads in the log, so no handler writes entry fields of its own.
 
 import type { AttemptRecord, FailureKind, ProviderKind, RequestLogEntry } from '../contract/index.js';
 
@@ -39,8 +39,6 @@ export class RequestRecord {
   private errorType: string | null = null;
   private errorMessage: string | null = null;
   private aborted = false;
-  /** A handler is still working on this request. */
-  busy = false;
 
   constructor(
     readonly id: string,

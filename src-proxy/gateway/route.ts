@@ -5,14 +5,12 @@ import { PreparedRequest } from '../anthropic/prepared-request.js';
 import type { RequestBase } from '../anthropic/types.js';
 import type { Settings } from '../contract/index.js';
 import { DEFAULT_RULES, resolveRoute, type Route } from '../routing/model-mapping.js';
-import type { Reply } from './reply.js';
-import type { RequestRecord } from './request-record.js';
+import type { Exchange } from './exchange.js';
 
 /** Resolves where a model goes and says so, in the log and in `X-Mapped-Model` on every answer from here on. */
-export function routeModel(model: string, settings: Settings, record: RequestRecord, reply: Reply): Route {
+export function routeModel(model: string, settings: Settings, ex: Exchange): Route {
   const route = resolveRoute(model, settings.model_rules, DEFAULT_RULES);
-  record.routed(route);
-  reply.set('x-mapped-model', route.model);
+  ex.mapped(route);
   return route;
 }
 
