@@ -12,6 +12,9 @@ const WARNING_TEXT: Record<Warning['code'], string> = {
   stats_corrupt: 'The usage statistics could not be read; counting starts again from zero.',
   secrets_unprotected: 'No system keychain is available: account keys are stored unencrypted, readable by your user account only.',
   headless_data_imported: 'The settings, accounts and keys of the headless data folder were copied into the desktop app.',
+  secrets_locked: 'Some account keys could not be opened by the system keychain; they are kept as they were and work again once it opens them.',
+  extra_ca_certs_unreadable: 'The extra_ca_certs file could not be read; upstream calls trust the built-in authorities only.',
+  tray_unavailable: 'No tray icon can be shown on this desktop.',
 };
 
 const SIGN_IN_ERROR_TEXT: Record<NonNullable<GoogleSignInOutcome['error']> | 'cancelled', string> = {

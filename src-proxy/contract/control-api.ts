@@ -73,6 +73,12 @@ export const WARNING_CODES = [
   'secrets_unprotected',
   /** The desktop app started from the settings, accounts and keys of the headless data folder (`file`). */
   'headless_data_imported',
+  /** Some keys could not be opened by the keychain now; they are kept as stored and the accounts wait for them. */
+  'secrets_locked',
+  /** The `extra_ca_certs` file (`file`) could not be read at start; upstream calls trust the built-in authorities only. */
+  'extra_ca_certs_unreadable',
+  /** The desktop shows no tray icon here (GNOME without the AppIndicator extension), so closing the window quits. */
+  'tray_unavailable',
 ] as const;
 export interface Warning {
   code: (typeof WARNING_CODES)[number];

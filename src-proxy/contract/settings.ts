@@ -108,6 +108,11 @@ export const SettingsSchema = z.object({
   log_history_limit: z.number().int().min(0).max(100_000).default(2000),
   /** Look for a newer release once a day (desktop app only). Off until the user turns it on. */
   update_check: z.boolean().default(false),
+  /**
+   * A PEM file of certificate authorities trusted for upstream HTTPS calls besides the built-in ones (a
+   * TLS-inspecting proxy's CA); empty: none. The desktop app's Node ignores NODE_EXTRA_CA_CERTS.
+   */
+  extra_ca_certs: z.string().trim().default(''),
   google: GoogleSettingsSchema.default(() => GoogleSettingsSchema.parse({})),
   antigravity: AntigravitySettingsSchema.default(() => AntigravitySettingsSchema.parse({})),
 });
@@ -134,6 +139,7 @@ export const SCALAR_SETTING_KEYS = [
   'log_history_limit',
   'console_port',
   'update_check',
+  'extra_ca_certs',
 ] as const satisfies readonly (keyof Settings)[];
 export type ScalarSettingKey = (typeof SCALAR_SETTING_KEYS)[number];
 

@@ -26,6 +26,7 @@ import { AnthropicProvider } from '../providers/anthropic/anthropic-provider.js'
 import type { AccessTokens } from '../providers/antigravity/access-tokens.js';
 import { AntigravityProvider } from '../providers/antigravity/antigravity-provider.js';
 import { GeminiProvider } from '../providers/gemini/gemini-provider.js';
+import { UpstreamTrust } from '../providers/shared/upstream-trust.js';
 import { withClientFallback, type GoogleClientCredentials } from '../providers/antigravity/google-oauth/client-credentials.js';
 import { GoogleOAuthClient } from '../providers/antigravity/google-oauth/oauth-client.js';
 import { createGoogleTokens } from '../providers/antigravity/token-service.js';
@@ -87,14 +88,18 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const events = new EventBus<ControlEvents>({ onListenerError: report });
   const warnings: Warning[] = [...(deps.warnings ?? [])];
   const google = () => withClientFallback(deps.settings.get().google, deps.googleClient);
-  const googleOAuth = new GoogleOAuthClient();
+  // One pool for every upstream call, trusting the CAs of the extra_ca_certs setting too.
+  const trust = await UpstreamTrust.open(deps.settings.get().extra_ca_certs, (w) => warnings.push(w));
+  const dispatcher = trust.agent;
+  const googleOAuth = new GoogleOAuthClient({ dispatcher });
   // Google accounts' access tokens, for the Code Assist provider's AccessTokens port.
   const googleTokens = createGoogleTokens({ google, secrets: deps.secrets, accounts: deps.accounts, oauth: googleOAuth });
   const pool = new StoreAccountPool(deps.accounts, deps.secrets, new AccountSelector({ bindings: deps.bindings }));
   const providers: ProviderRegistry = deps.providers ?? {
-    anthropic: new AnthropicProvider(),
-    gemini: new GeminiProvider(),
+    anthropic: new AnthropicProvider({ dispatcher }),
+    gemini: new GeminiProvider({ dispatcher }),
     antigravity: new AntigravityProvider({
+      dispatcher,
       accessTokens: deps.accessTokens ?? googleTokens,
       state: pool,
       settings: () => deps.settings.get().antigravity,
@@ -137,7 +142,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   });
   const server = new GatewayServer(app);
   const gateway = new GatewayControl(server, deps.settings, events, deps.listenOverride);
-  const settings = new SettingsService(deps.settings, gateway);
+  const settings = new SettingsService(deps.settings, gateway, trust);
   const accounts = new AccountsService(deps.accounts, deps.secrets, pool);
   const updates = new UpdatesService({
     currentVersion: deps.version ?? '0.0.0',
@@ -194,6 +199,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
       await deps.accounts.flush();
       await Promise.all(Object.values(providers).map((p) => p?.close()));
       await googleOAuth.close();
+      await trust.close();
     },
   };
   for (const w of warnings) events.emit('warning', w);

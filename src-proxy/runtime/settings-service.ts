@@ -1,6 +1,6 @@
 // Reading and changing settings. Changes run one at a time, each checked against the settings it
 // replaces, so two changes that are each safe alone (host 0.0.0.0, auth_mode off) cannot both pass; a
-// new listen address moves the listener at once.
+// new listen address moves the listener at once, and a new CA file is read and checked before it is kept.
 
 import { randomBytes } from 'node:crypto';
 import { ControlError, type Settings, type SettingsPatch } from '../contract/index.js';
@@ -10,12 +10,18 @@ import { changeRefusal } from './bind-policy.js';
 import type { GatewayControl } from './gateway-control.js';
 import { rethrowInvalid } from './parse-args.js';
 
+/** The upstream pool's trusted CAs (UpstreamTrust): checks a new `extra_ca_certs` file and switches to it. */
+export interface TrustSwitch {
+  prepare(file: string): Promise<() => void>;
+}
+
 export class SettingsService {
   private readonly queue = new SerialQueue();
 
   constructor(
     private readonly store: SettingsStore,
     private readonly gateway: GatewayControl,
+    private readonly trust?: TrustSwitch,
   ) {}
 
   async get(): Promise<Settings> {
@@ -39,8 +45,10 @@ export class SettingsService {
       // The same rule as at start, checked before anything is written.
       const refusal = changeRefusal(this.gateway.bindPlan(current), this.gateway.bindPlan(next), this.gateway.listening);
       if (refusal !== null) throw new ControlError('insecure_bind', refusal);
+      const switchTrust = next.extra_ca_certs !== current.extra_ca_certs ? await this.trust?.prepare(next.extra_ca_certs) : undefined;
       const before = this.gateway.address(current);
       const settings = await this.store.update(patch).catch(rethrowInvalid);
+      switchTrust?.();
       const after = this.gateway.address(settings);
       if (this.gateway.listening && (before.host !== after.host || before.port !== after.port)) {
         await this.gateway.stop();

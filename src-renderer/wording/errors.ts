@@ -61,6 +61,10 @@ const WARNING_WORDS: Readonly<Record<Warning['code'], string>> = {
   stats_corrupt: 'The usage statistics could not be read; they start anew.',
   secrets_unprotected: 'This system offers no keychain: keys and tokens are stored in a file only your user can read, not encrypted.',
   headless_data_imported: 'The settings, accounts and keys of the headless data folder were copied into the app; that folder was left as it was.',
+  secrets_locked:
+    'Some keys could not be opened with the system keychain (after an update of an unsigned app, or while the keychain is locked). They are kept as they were and work again once the keychain opens them.',
+  extra_ca_certs_unreadable: 'The extra CA certificates file could not be read; upstream calls trust the built-in authorities only.',
+  tray_unavailable: 'This desktop shows no tray icon (GNOME needs the AppIndicator extension for one), so closing this window quits Switchyard.',
 };
 
 export function describeWarning(w: Warning): string {
