@@ -11,16 +11,30 @@ import type { SafeStorageLike } from './adapters/safe-storage-codec.js';
 import type { KeyValueFile } from './adapters/store-document.js';
 import { forwardEvents } from './ipc/forward-events.js';
 import { registerControlApi, type IpcMainLike } from './ipc/register-control-api.js';
-import { HIDDEN_FLAG, loginItemAutostart, xdgAutostart, type Autostart, type LoginItemsApp } from './lifecycle/autostart.js';
+import {
+  launchCommand,
+  launchedAtLogin,
+  macLoginItem,
+  windowsLoginItem,
+  xdgAutostart,
+  type Autostart,
+  type AutostartState,
+  type LoginItemsApp,
+} from './lifecycle/autostart.js';
 import { QuitPolicy } from './lifecycle/quit-policy.js';
+import { quitWithSession, type SessionEndSource } from './lifecycle/session-end.js';
 import { claimSingleInstance } from './lifecycle/single-instance.js';
 import { APP_SCHEME, CONSOLE_URL, isAppUrl } from './security/app-origin.js';
 import { createAppProtocolHandler } from './security/app-protocol.js';
-import { applyWebContentsPolicy, denyAllPermissions, type SessionLike, type WebContentsLike } from './security/web-contents-policy.js';
+import { applicationMenu, type AppMenuItem } from './security/application-menu.js';
+import { applyPermissionPolicy, applyWebContentsPolicy, type SessionLike, type WebContentsLike } from './security/web-contents-policy.js';
 import { secureWebPreferences, type SecureWebPreferences } from './security/web-preferences.js';
 import { TrayController, type TrayLike } from './tray/tray-controller.js';
 import { trayImageFile, trayPlatform } from './tray/tray-images.js';
 import type { TrayMenuItem } from './tray/tray-menu.js';
+import { trayShown, type DesktopSession } from './tray/tray-support.js';
+
+export type { AppMenuItem } from './security/application-menu.js';
 import { desktopReleaseFeed } from './updates/github-release-feed.js';
 
 export interface WindowLike {
@@ -57,6 +71,8 @@ export interface AppLike extends LoginItemsApp {
   quit(): void;
   exit(code: number): void;
   getPath(name: 'userData'): string;
+  /** The folder of the app's package.json (the app a bare `electron` runs in development). */
+  getAppPath(): string;
 }
 
 export interface DesktopPlatform {
@@ -67,18 +83,27 @@ export interface DesktopPlatform {
     handle(scheme: string, handler: (request: { url: string; method: string }) => Promise<Response>): void;
   };
   defaultSession(): SessionLike;
+  /** Opens a link in the system browser; a failure is the platform's to report. */
   openExternal(url: string): void;
-  writeClipboard(text: string): void;
+  writeClipboard(text: string): Promise<void>;
   safeStorage: SafeStorageLike;
   createWindow(options: WindowOptions): WindowLike;
+  /** A window with no page that is never shown (Windows sends session-end messages to windows only). */
+  createHiddenWindow(): SessionEndSource;
   createTray(imagePath: string): TrayLike & { on(event: 'click', listener: () => void): unknown };
   buildMenu(template: TrayMenuItem[]): unknown;
+  /** Menu.setApplicationMenu: the template's menu, or none. */
+  setApplicationMenu(template: AppMenuItem[] | null): void;
+  /** Whether a StatusNotifier host is on the session bus (Linux); null when that cannot be told. */
+  statusNotifierWatcher(): Promise<boolean | null>;
   /** electron-store's `new Store({ name, cwd, ... })` for the profile folder. */
   openStore(name: string, dir: string): KeyValueFile;
   fileExists(path: string): boolean;
   platform: string;
   argv: readonly string[];
-  /** The app's own executable, for the Linux autostart entry. */
+  /** What the app reads of its environment: the desktop session, and APPIMAGE inside an AppImage. */
+  env: Readonly<DesktopSession & { APPIMAGE?: string }>;
+  /** The running executable (in development, a bare Electron). */
   execPath: string;
   /** dist/ of the app (main, preload and renderer builds). */
   distDir: string;
@@ -111,6 +136,8 @@ export interface DesktopApp {
 export async function runDesktopApp(p: DesktopPlatform): Promise<DesktopApp | null> {
   let window: WindowLike | null = null;
   let quitPolicy: QuitPolicy | null = null;
+  // Where no tray icon is seen, a hidden window could not be found again: closing it quits instead.
+  let inTray = true;
   const showConsole = (): WindowLike => {
     if (!window || window.isDestroyed()) {
       const w = p.createWindow({
@@ -132,7 +159,8 @@ export async function runDesktopApp(p: DesktopPlatform): Promise<DesktopApp | nu
       w.on('close', (event) => {
         if (quitPolicy?.isQuitting) return;
         event.preventDefault();
-        w.hide();
+        if (inTray) w.hide();
+        else p.app.quit();
       });
       void w.loadURL(CONSOLE_URL).catch(p.onInternalError);
       return w;
@@ -156,10 +184,15 @@ export async function runDesktopApp(p: DesktopPlatform): Promise<DesktopApp | nu
   // Without this handler Electron quits when the window closes; the app lives on in the tray.
   p.app.on('window-all-closed', () => undefined);
   await p.app.whenReady();
+  p.setApplicationMenu(applicationMenu(p.platform));
 
+  // Asked of the session bus while the stores open.
+  const watcher = p.platform === 'linux' ? p.statusNotifierWatcher().catch(() => null) : Promise.resolve(null);
   const dataDir = join(p.app.getPath('userData'), DESKTOP_DATA_FOLDER);
   const openStore = (name: string) => p.openStore(name, dataDir);
   const stores = await openDesktopStores({ dir: dataDir, openStore, safeStorage: p.safeStorage, platform: p.platform, headlessDir: p.headlessDataDir });
+  inTray = trayShown(p.platform, p.env, await watcher);
+  if (!inTray) stores.warnings.push({ code: 'tray_unavailable', file: '', backup: null, time: Date.now() });
   const runtime = await createRuntime({
     ...stores,
     version: p.appVersion,
@@ -169,22 +202,22 @@ export async function runDesktopApp(p: DesktopPlatform): Promise<DesktopApp | nu
   const quit = new QuitPolicy({ shutdown: (graceMs) => runtime.close(graceMs), exit: (code) => p.app.exit(code), onError: p.onInternalError });
   quitPolicy = quit;
   p.app.on('before-quit', (event) => quit.onBeforeQuit(event));
+  // Windows tells windows, not the app, that the session ends; a window of its own hears it even when
+  // the console was never opened.
+  if (p.platform === 'win32') quitWithSession(p.createHiddenWindow(), quit);
 
-  denyAllPermissions(p.defaultSession());
+  applyPermissionPolicy(p.defaultSession());
   p.protocol.handle(APP_SCHEME, createAppProtocolHandler(join(p.distDir, 'renderer')));
   registerControlApi(p.ipcMain, runtime, { isTrustedUrl: isAppUrl, onInternalError: p.onInternalError });
   forwardEvents(runtime.events, () => (window && !window.isDestroyed() ? window.webContents : null));
 
-  const autostart: Autostart | null =
-    p.platform === 'linux'
-      ? xdgAutostart(p.configHome, p.execPath, p.fileExists)
-      : p.platform === 'darwin' || p.platform === 'win32'
-        ? loginItemAutostart(p.app)
-        : null;
+  const autostart = autostartFor(p);
+  let loginItem: AutostartState = autostart ? await autostart.state() : { enabled: false, problem: null };
+  // An entry written by an earlier run is pointed at where the app is now (an AppImage may have moved).
+  if (autostart && p.platform === 'linux' && loginItem.enabled) loginItem = await autostart.setEnabled(true).catch(() => loginItem);
   const platform = trayPlatform(p.platform);
   const trayIcon = p.createTray(join(p.trayImageDir, trayImageFile(platform, false)));
   trayIcon.on('click', () => void showConsole());
-  let openAtLogin = autostart ? await autostart.isEnabled() : false;
   const tray = new TrayController({
     tray: trayIcon,
     buildMenu: p.buildMenu,
@@ -192,21 +225,26 @@ export async function runDesktopApp(p: DesktopPlatform): Promise<DesktopApp | nu
     actions: {
       // A start that fails shows in the status (and so in the tray and the console) as last_error.
       toggleGateway: () => void toggleGateway(runtime).catch(() => undefined),
-      copyClaudeSetup: () => void copyClaudeSetup(runtime, p),
+      copyClaudeSetup: () => void copyClaudeSetup(runtime, p).catch(p.onInternalError),
       openConsole: () => void showConsole(),
       setOpenAtLogin: (enabled) =>
         void autostart
           ?.setEnabled(enabled)
-          .then(async () => {
-            openAtLogin = await autostart.isEnabled();
-            tray.update({ ...tray.current!, openAtLogin });
+          .then((state) => {
+            loginItem = state;
+            tray.update(trayState(tray.current!.status));
           })
           .catch(p.onInternalError),
       quit: () => p.app.quit(),
     },
   });
   const state = await openAppState(openStore, join(dataDir, 'state.json'));
-  const trayState = (status: GatewayStatus) => ({ status, openAtLogin, canOpenAtLogin: autostart !== null });
+  const trayState = (status: GatewayStatus) => ({
+    status,
+    openAtLogin: loginItem.enabled,
+    openAtLoginProblem: loginItem.problem,
+    canOpenAtLogin: autostart !== null,
+  });
   runtime.events.on('status', (status) => {
     tray.update(trayState(status));
     // What the user left it as: neither a stop while quitting nor a start that failed is their choice.
@@ -217,9 +255,20 @@ export async function runDesktopApp(p: DesktopPlatform): Promise<DesktopApp | nu
 
   // The gateway comes back as the user left it (running, the first time).
   if (state.get().gateway_running !== false) await runtime.startGateway().catch(() => undefined);
-  if (!p.argv.includes(HIDDEN_FLAG)) showConsole();
+  // A login launch stays in the tray; without a tray the window is the only way to the app.
+  if (!launchedAtLogin(p.platform, p.argv, p.app) || !inTray) showConsole();
   started();
   return { runtime, tray, openConsole: showConsole, quitPolicy: quit };
+}
+
+/** The platform's login item: Windows and macOS keep one for the app, Linux desktops read an autostart entry. */
+function autostartFor(p: DesktopPlatform): Autostart | null {
+  const launch = launchCommand({ execPath: p.execPath, isPackaged: p.isPackaged, appPath: p.app.getAppPath(), appImage: p.env.APPIMAGE });
+  if (p.platform === 'linux') return xdgAutostart(p.configHome, launch, p.fileExists);
+  if (p.platform === 'win32') return windowsLoginItem(p.app, launch);
+  // macOS registers the running bundle, which in development is Electron itself, not the app.
+  if (p.platform === 'darwin' && p.isPackaged) return macLoginItem(p.app);
+  return null;
 }
 
 async function toggleGateway(runtime: Runtime): Promise<void> {
@@ -231,5 +280,5 @@ async function copyClaudeSetup(runtime: Runtime, p: DesktopPlatform): Promise<vo
   const [status, settings] = await Promise.all([runtime.getStatus(), runtime.getSettings()]);
   if (!status.url) return;
   const auth = settings.auth_mode !== 'off' && settings.api_key !== '';
-  p.writeClipboard(claudeCodeSetup({ url: status.url, apiKey: auth ? settings.api_key : null, shell: p.platform === 'win32' ? 'powershell' : 'posix' }));
+  await p.writeClipboard(claudeCodeSetup({ url: status.url, apiKey: auth ? settings.api_key : null, shell: p.platform === 'win32' ? 'powershell' : 'posix' }));
 }

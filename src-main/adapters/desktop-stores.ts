@@ -46,7 +46,7 @@ export async function openDesktopStores({ dir, openStore, safeStorage, platform,
   if (headless?.settings) await settingsDoc.write(headless.settings);
   const settings = await FileSettingsStore.openDocument(settingsDoc, warn);
   const accounts = await FileAccountStore.openDocument(doc(STORE_NAMES.accounts), warn);
-  const protect = keychainAvailable(safeStorage, platform);
+  const protect = await keychainAvailable(safeStorage, platform);
   if (!protect) warn({ code: 'secrets_unprotected', file: path(STORE_NAMES.secrets), backup: null, time: Date.now() });
   const secrets = await FileSecretStore.openDocument(doc(STORE_NAMES.secrets), warn, safeStorageCodec(safeStorage, protect));
   if (headless && headlessDir !== null) {

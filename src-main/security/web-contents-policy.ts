@@ -1,6 +1,7 @@
 // Applied to every webContents the app creates (on `web-contents-created`), not just the main window:
 // no navigation away from the console, no new windows (http(s) links open in the system browser), no
-// <webview>, and every permission request refused.
+// <webview>, and every permission refused but one: the console's own main frame may write text to the
+// clipboard (its Copy buttons use navigator.clipboard.writeText, which asks for it).
 
 import { externalUrl, isAppUrl } from './app-origin.js';
 
@@ -14,9 +15,17 @@ export interface WebContentsLike {
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
 }
 
+/** What Electron tells the handlers about the page asking (PermissionRequest, PermissionCheckHandlerHandlerDetails). */
+export interface PermissionDetails {
+  requestingUrl?: string;
+  isMainFrame?: boolean;
+}
+export type PermissionRequestHandler = (contents: unknown, permission: string, callback: (granted: boolean) => void, details: PermissionDetails) => void;
+export type PermissionCheckHandler = (contents: unknown, permission: string, requestingOrigin: string, details: PermissionDetails) => boolean;
+
 export interface SessionLike {
-  setPermissionRequestHandler(handler: (contents: unknown, permission: string, callback: (granted: boolean) => void) => void): void;
-  setPermissionCheckHandler(handler: () => boolean): void;
+  setPermissionRequestHandler(handler: PermissionRequestHandler): void;
+  setPermissionCheckHandler(handler: PermissionCheckHandler): void;
 }
 
 export function applyWebContentsPolicy(contents: WebContentsLike, openExternal: (url: string) => void): void {
@@ -36,8 +45,20 @@ export function applyWebContentsPolicy(contents: WebContentsLike, openExternal: 
   });
 }
 
+/** What the console may do with the clipboard: write text, as a user's click on Copy asks. Never read it. */
+const CLIPBOARD_WRITE = 'clipboard-sanitized-write';
+
+/** The one permission granted: clipboard writes from the console's own main frame. */
+export function permissionAllowed(permission: string, pageUrl: string | undefined, isMainFrame: boolean | undefined): boolean {
+  return permission === CLIPBOARD_WRITE && isMainFrame === true && pageUrl !== undefined && isAppUrl(pageUrl);
+}
+
 /** The console needs no camera, notification, clipboard-read or any other web permission. */
-export function denyAllPermissions(session: SessionLike): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+export function applyPermissionPolicy(session: SessionLike): void {
+  session.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(permissionAllowed(permission, details.requestingUrl, details.isMainFrame)),
+  );
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
+    permissionAllowed(permission, details.requestingUrl ?? requestingOrigin, details.isMainFrame),
+  );
 }

@@ -2,12 +2,15 @@
 // change (Linux trays only pick up a changed menu when it is set again) and tested without Electron.
 
 import type { ControlErrorCode, GatewayStatus } from '../../src-proxy/contract/index.js';
+import type { AutostartProblem } from '../lifecycle/autostart.js';
 
 export interface TrayState {
   status: GatewayStatus;
   openAtLogin: boolean;
   /** False where the platform offers no login items the app can set. */
   canOpenAtLogin: boolean;
+  /** Why the login item the user asked for is not in place, when the system says. */
+  openAtLoginProblem?: AutostartProblem | null;
 }
 
 export interface TrayActions {
@@ -26,6 +29,11 @@ export interface TrayMenuItem {
   checked?: boolean;
   click?: () => void;
 }
+
+const LOGIN_ITEM_PROBLEM: Readonly<Record<AutostartProblem, string>> = {
+  needs_approval: 'Allow Switchyard in System Settings › Login Items',
+  not_taken: 'Not taken: start at login needs a signed, notarized app',
+};
 
 const START_FAILURE: Readonly<Partial<Record<ControlErrorCode, string>>> = {
   port_in_use: 'the port is in use',
@@ -51,10 +59,9 @@ export function buildTrayMenu(state: TrayState, actions: TrayActions): TrayMenuI
     { type: 'separator' },
   );
   if (state.canOpenAtLogin) {
-    items.push(
-      { label: 'Start at login', type: 'checkbox', checked: state.openAtLogin, click: () => actions.setOpenAtLogin(!state.openAtLogin) },
-      { type: 'separator' },
-    );
+    items.push({ label: 'Start at login', type: 'checkbox', checked: state.openAtLogin, click: () => actions.setOpenAtLogin(!state.openAtLogin) });
+    if (state.openAtLoginProblem) items.push({ label: LOGIN_ITEM_PROBLEM[state.openAtLoginProblem], enabled: false });
+    items.push({ type: 'separator' });
   }
   items.push({ label: 'Quit Switchyard', click: actions.quit });
   return items;

@@ -13,7 +13,7 @@ import { DESKTOP_DATA_FOLDER } from '../../src-main/adapters/desktop-stores.js';
 import { runDesktopApp, type DesktopApp } from '../../src-main/desktop-app.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../fakes/anthropic-upstream.js';
 import { messagesBody, postJson } from '../helpers/sse-client.js';
-import { FakeWebContents, fakeElectron, openConfStore, type FakeElectron, type FakeElectronOptions } from './helpers/fake-electron.js';
+import { FakeWebContents, fakeElectron, openConfStore, WINDOWS_RUN_VALUE, type FakeElectron, type FakeElectronOptions } from './helpers/fake-electron.js';
 
 let home: string;
 let port: number;
@@ -148,7 +148,7 @@ describe('the tray follows the gateway', () => {
 
   it('turns start at login on and off from the tray (XDG entry on Linux)', async () => {
     seedDesktopSettings();
-    const { electron } = await launch();
+    const { electron } = await launch({ isPackaged: true });
     const entry = join(userData(), 'xdg-config', 'autostart', 'switchyard.desktop');
     electron.trays[0]!.clickItem('Start at login');
     await waitFor(() => electron.trays[0]!.menu.some((i) => i.label === 'Start at login' && i.checked === true));
@@ -156,6 +156,126 @@ describe('the tray follows the gateway', () => {
     electron.trays[0]!.clickItem('Start at login');
     await waitFor(() => electron.trays[0]!.menu.some((i) => i.label === 'Start at login' && i.checked === false));
     await expect(readFile(entry)).rejects.toThrow();
+  });
+});
+
+describe('start at login', () => {
+  const ticked = (electron: FakeElectron) => electron.trays[0]!.menu.find((i) => i.label === 'Start at login')?.checked;
+
+  it('on Windows, the tray shows it ticked once on, and unticking removes it', async () => {
+    seedDesktopSettings();
+    const exe = 'C:\\Program Files\\Switchyard\\Switchyard.exe';
+    const { electron } = await launch({ platform: 'win32', isPackaged: true, execPath: exe });
+    electron.trays[0]!.clickItem('Start at login');
+    await waitFor(() => ticked(electron) === true);
+    expect(electron.app.runKey.get(WINDOWS_RUN_VALUE)).toBe(`"${exe}" --hidden`);
+    electron.trays[0]!.clickItem('Start at login');
+    await waitFor(() => ticked(electron) === false);
+    expect(electron.app.runKey.size).toBe(0);
+  });
+
+  it('on Windows, a login item from an earlier run shows ticked at launch', async () => {
+    seedDesktopSettings();
+    const exe = 'C:\\Program Files\\Switchyard\\Switchyard.exe';
+    const electron = fakeElectron({ userData: userData(), platform: 'win32', isPackaged: true, execPath: exe });
+    electron.app.runKey.set(WINDOWS_RUN_VALUE, `"${exe}" --hidden`);
+    const app = await runDesktopApp(electron);
+    running.push(app!);
+    expect(ticked(electron)).toBe(true);
+  });
+
+  it('on macOS, a launch by the login item opens no window, whatever its arguments', async () => {
+    seedDesktopSettings();
+    const electron = fakeElectron({ userData: userData(), platform: 'darwin', isPackaged: true, argv: ['Switchyard'] });
+    electron.app.wasOpenedAtLogin = true;
+    const app = await runDesktopApp(electron);
+    running.push(app!);
+    expect(electron.windows).toHaveLength(0);
+    expect(electron.trays).toHaveLength(1);
+  });
+
+  it('on macOS, says in the tray when the system did not take it (an unsigned app)', async () => {
+    seedDesktopSettings();
+    const electron = fakeElectron({ userData: userData(), platform: 'darwin', isPackaged: true });
+    electron.app.macLoginItemOutcome = 'ignored';
+    const app = await runDesktopApp(electron);
+    running.push(app!);
+    electron.trays[0]!.clickItem('Start at login');
+    await waitFor(() => trayLabels(electron).includes('Not taken: start at login needs a signed, notarized app'));
+    expect(ticked(electron)).toBe(false);
+  });
+
+  it('on macOS, is not offered in a development run (it would register Electron itself)', async () => {
+    seedDesktopSettings();
+    const { electron } = await launch({ platform: 'darwin', isPackaged: false });
+    expect(trayLabels(electron)).not.toContain('Start at login');
+  });
+
+  it('inside an AppImage, the Linux entry starts the AppImage file, and is renewed at each launch', async () => {
+    seedDesktopSettings();
+    const env = { APPIMAGE: '/home/u/Apps/Switchyard-1.0.0.AppImage' };
+    const first = await launch({ isPackaged: true, env, execPath: '/tmp/.mount_SwitchAbC/switchyard' });
+    first.electron.trays[0]!.clickItem('Start at login');
+    await waitFor(() => ticked(first.electron) === true);
+    const entry = join(userData(), 'xdg-config', 'autostart', 'switchyard.desktop');
+    expect(await readFile(entry, 'utf8')).toContain('Exec=/home/u/Apps/Switchyard-1.0.0.AppImage --hidden\n');
+    expect(await quit(first.electron, first.app)).toBe(0);
+
+    // The user moved the AppImage; the next launch points the entry at where it is now.
+    await launch({ isPackaged: true, env: { APPIMAGE: '/opt/Switchyard.AppImage' }, execPath: '/tmp/.mount_SwitchXyZ/switchyard' });
+    expect(await readFile(entry, 'utf8')).toContain('Exec=/opt/Switchyard.AppImage --hidden\n');
+  });
+
+  it('in a development run on Linux, the entry starts Electron with the app folder', async () => {
+    seedDesktopSettings();
+    const { electron } = await launch({ isPackaged: false, execPath: '/src/node_modules/electron/dist/electron' });
+    electron.trays[0]!.clickItem('Start at login');
+    await waitFor(() => ticked(electron) === true);
+    const entry = await readFile(join(userData(), 'xdg-config', 'autostart', 'switchyard.desktop'), 'utf8');
+    expect(entry).toContain(`Exec=/src/node_modules/electron/dist/electron ${electron.app.getAppPath()} --hidden`);
+  });
+});
+
+describe('a desktop without a tray (stock GNOME)', () => {
+  const gnome = { env: { XDG_CURRENT_DESKTOP: 'ubuntu:GNOME', XDG_SESSION_TYPE: 'wayland' }, statusNotifierWatcher: false };
+
+  it('says why in the console, and closing the window quits instead of hiding it', async () => {
+    seedDesktopSettings();
+    const { electron, app } = await launch(gnome);
+    expect(await app.runtime.listWarnings()).toEqual([expect.objectContaining({ code: 'tray_unavailable' })]);
+    expect(electron.windows[0]!.close()).toBe(false);
+    expect(electron.app.quitCalls).toBe(1);
+    // Electron answers app.quit() with before-quit; the window then really closes.
+    expect(electron.app.beforeQuit()).toBe(false);
+    expect(electron.windows[0]!.close()).toBe(true);
+    await waitFor(() => electron.app.exitCodes.length > 0);
+    running.splice(running.indexOf(app), 1);
+  });
+
+  it('a login launch shows the window anyway, the only way to the app there', async () => {
+    seedDesktopSettings();
+    const { electron } = await launch({ ...gnome, argv: ['switchyard', '--hidden'] });
+    expect(electron.windows).toHaveLength(1);
+  });
+
+  it('GNOME with the AppIndicator extension keeps the tray behaviour', async () => {
+    seedDesktopSettings();
+    const { electron, app } = await launch({ ...gnome, statusNotifierWatcher: true });
+    expect(electron.windows[0]!.close()).toBe(false);
+    expect(electron.app.quitCalls).toBe(0);
+    expect(await app.runtime.listWarnings()).toEqual([]);
+  });
+});
+
+describe('the application menu', () => {
+  it.each([
+    ['darwin', [{ role: 'appMenu' }, { role: 'editMenu' }]],
+    ['win32', null],
+    ['linux', null],
+  ])('on %s is %j: no Reload, no developer tools', async (platform, menu) => {
+    seedDesktopSettings();
+    const { electron } = await launch({ platform });
+    expect(electron.applicationMenu).toEqual(menu);
   });
 });
 
@@ -182,6 +302,26 @@ describe('Copy Claude Code setup', () => {
     electron.trays[0]!.clickItem('Copy Claude Code setup');
     await waitFor(() => electron.clipboard.length === 1);
     expect(electron.clipboard[0]).toBe(`$env:ANTHROPIC_BASE_URL="http://127.0.0.1:${port}"\n$env:ANTHROPIC_API_KEY="sk-local-1"`);
+  });
+});
+
+describe('Copy Claude Code setup when the clipboard fails', () => {
+  it('is reported, never left as an unhandled rejection', async () => {
+    seedDesktopSettings();
+    const { electron } = await launch();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      electron.clipboardFailure = new Error('clipboard unavailable');
+      electron.trays[0]!.clickItem('Copy Claude Code setup');
+      await waitFor(() => electron.errors.length === 1);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(electron.errors[0]).toMatchObject({ message: 'clipboard unavailable' });
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 });
 
@@ -303,15 +443,16 @@ describe('security on every web page', () => {
     expect(electron.opened).toEqual(['https://example.com/docs', 'https://evil.example/', 'https://accounts.google.com/o/oauth2/v2/auth?x=1']);
   });
 
-  it('refuses every permission request and check', async () => {
+  it('lets the console write to the clipboard (its Copy buttons) and refuses every other permission', async () => {
     seedDesktopSettings();
     const { electron } = await launch();
-    const answers: boolean[] = [];
+    const console = { url: 'app://switchyard/index.html#/overview' };
+    expect(await electron.session.clipboardWrite(console)).toBe(true);
+    expect(await electron.session.clipboardWrite({ url: 'https://example.com/' })).toBe(false);
     for (const permission of ['media', 'notifications', 'clipboard-read', 'geolocation']) {
-      electron.session.requestHandler!({}, permission, (granted) => answers.push(granted));
+      expect(await electron.session.request(permission, console)).toBe(false);
+      expect(electron.session.check(permission, console)).toBe(false);
     }
-    expect(answers).toEqual([false, false, false, false]);
-    expect(electron.session.checkHandler!()).toBe(false);
   });
 
   it('answers IPC from the console and refuses it from any other page', async () => {
@@ -401,6 +542,47 @@ describe('quit', () => {
     await waitFor(() => electron.app.exitCodes.length > 0, 2000);
     expect(electron.app.exitCodes).toEqual([0]);
     running.splice(running.indexOf(app), 1);
+  });
+});
+
+describe('Windows logoff and shutdown', () => {
+  it('a window of its own hears the session end even when the console was never opened', async () => {
+    seedDesktopSettings();
+    const { electron } = await launch({ platform: 'win32', argv: ['Switchyard.exe', '--hidden'] });
+    expect(electron.windows).toHaveLength(0);
+    expect(electron.hiddenWindows).toHaveLength(1);
+    expect(electron.hiddenWindows[0]!.count('query-session-end')).toBe(1);
+  });
+
+  it('lets the stream in flight finish before the session ends, then exits', async () => {
+    upstream = await startFakeAnthropic();
+    seedDesktopSettings();
+    const { electron, app } = await launch({ platform: 'win32' });
+    await app.runtime.addAccount({
+      provider: 'anthropic',
+      label: 'a',
+      api_key: 'k',
+      options: { base_url: upstream.url, auth_scheme: 'x-api-key', strip_cache_control: false, count_tokens: true },
+    });
+    const url = `http://127.0.0.1:${port}`;
+    upstream.script({ kind: 'reply', text: 'slow answer arriving in pieces', chunks: 8, chunkDelayMs: 40 });
+    const streaming = postJson(`${url}/v1/messages`, messagesBody({ stream: true }));
+    await upstream.waitFor(() => upstream!.messageRequests().length === 1);
+
+    // No before-quit at logoff: Windows asks the windows instead, and Electron leaves right after session-end.
+    expect(electron.hiddenWindows[0]!.querySessionEnd(['logoff'])).toBe(true);
+    await expect(postJson(`${url}/v1/messages`, messagesBody())).rejects.toThrow();
+    const res = await streaming;
+    expect(await res.text()).toContain('event: message_stop');
+    await waitFor(() => electron.app.exitCodes.length > 0, 2000);
+    expect(electron.app.exitCodes).toEqual([0]);
+    running.splice(running.indexOf(app), 1);
+  });
+
+  it('is not watched on other systems', async () => {
+    seedDesktopSettings();
+    const { electron } = await launch({ platform: 'darwin' });
+    expect(electron.hiddenWindows).toHaveLength(0);
   });
 });
 

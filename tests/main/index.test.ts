@@ -52,12 +52,45 @@ describe('src-main/index.ts', () => {
     expect(p.protocol).toBe(m.protocol);
     expect(p.safeStorage).toBe(m.safeStorage);
     expect(p.defaultSession()).toBe(m.session.defaultSession);
-    expect(p.buildMenu([{ label: 'x' }])).toEqual([{ label: 'x' }]);
+    expect(p.buildMenu([{ label: 'x' }])).toEqual({ builtFrom: [{ label: 'x' }] });
     p.openExternal('https://example.com/');
     expect(m.platform.opened).toEqual(['https://example.com/']);
-    p.writeClipboard('export A=1');
+    await p.writeClipboard('export A=1');
     expect(m.platform.clipboard).toEqual(['export A=1']);
     expect(p.createTray('/tray.png')).toBe(m.platform.trays[0]);
+    expect(p.createHiddenWindow()).toBe(m.platform.hiddenWindows[0]);
+    expect(p.env).toBe(process.env);
+  });
+
+  it('sets the application menu it is given, or none', async () => {
+    const p = await loadEntry();
+    p.setApplicationMenu([{ role: 'appMenu' }, { role: 'editMenu' }]);
+    expect(electron.module!.platform.applicationMenu).toEqual([{ role: 'appMenu' }, { role: 'editMenu' }]);
+    p.setApplicationMenu(null);
+    expect(electron.module!.platform.applicationMenu).toBeNull();
+  });
+
+  it('hands on the clipboard’s failure to the caller, as a rejected Promise', async () => {
+    const p = await loadEntry();
+    electron.module!.platform.clipboardFailure = new Error('clipboard unavailable');
+    await expect(p.writeClipboard('x')).rejects.toThrow('clipboard unavailable');
+  });
+
+  it('reports a link no application opens instead of leaving the rejection unhandled', async () => {
+    const p = await loadEntry();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const reported = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      p.openExternal('mailto:someone@example.com');
+      await new Promise((r) => setTimeout(r, 20));
+      expect(unhandled).toEqual([]);
+      expect(reported).toHaveBeenCalledWith(expect.objectContaining({ message: expect.stringContaining('mailto:') }), expect.anything());
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      reported.mockRestore();
+    }
   });
 
   it('works out the version, the repository, the headless folder and the built files', async () => {

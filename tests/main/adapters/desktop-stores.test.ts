@@ -1,6 +1,7 @@
 // The desktop's stores in electron-store (conf, which it extends, on a real folder): what is written comes
 // back, old settings are migrated as headless ones are, a file that cannot be read is kept aside with a
-// warning, and secrets are sealed by the keychain whenever there is one.
+// warning, and secrets are sealed by the keychain whenever there is one, and never lost or unsealed
+// because the keychain failed on one run.
 
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,6 +25,7 @@ function open(opts: { safeStorage?: FakeSafeStorage; platform?: string; headless
 }
 
 const file = (name: string) => readFile(join(dir(), `${name}.json`), 'utf8');
+const storedSecrets = async () => (JSON.parse(await file('secrets')) as { secrets: Record<string, string> }).secrets;
 
 describe('openDesktopStores', () => {
   it('round-trips settings, accounts and secrets through a restart', async () => {
@@ -98,20 +100,63 @@ describe('openDesktopStores', () => {
   it('reads secrets sealed before the keychain went away, and stored plainly before it came', async () => {
     const sealedFirst = await open();
     await sealedFirst.secrets.set('acct_1', 'sk-one');
-    const later = await open({ safeStorage: new FakeSafeStorage(false) });
+    const later = await open({ safeStorage: new FakeSafeStorage(true, 'basic_text') });
     expect(later.secrets.get('acct_1')).toBe('sk-one');
     await later.secrets.set('acct_2', 'sk-two');
     const back = await open();
     expect([back.secrets.get('acct_1'), back.secrets.get('acct_2')]).toEqual(['sk-one', 'sk-two']);
   });
 
-  it('a secret another keychain sealed is dropped with a warning; the others are kept', async () => {
-    await writeFile(join(dir(), 'secrets.json'), JSON.stringify({ version: 1, secrets: { good: 'plain:sk-good', bad: 'safe:bm90IG91cnM=' } }));
+  it('keychain unavailable on one run and available on the next: the key stored plainly is sealed, and the warning goes', async () => {
+    const first = await open({ safeStorage: new FakeSafeStorage(false) });
+    await first.secrets.set('acct_1', 'sk-one');
+    expect(await storedSecrets()).toEqual({ acct_1: 'plain:sk-one' });
+
+    const second = await open({ safeStorage: new FakeSafeStorage(true) });
+    expect(second.secrets.get('acct_1')).toBe('sk-one');
+    expect(second.warnings).toEqual([]);
+    expect((await storedSecrets()).acct_1).toMatch(/^safe:/);
+    expect(await file('secrets')).not.toContain('sk-one');
+  });
+
+  it('keychain failing on one run: sealed keys stay sealed on disk, are reported, and open again on the next run', async () => {
+    const first = await open();
+    await first.secrets.set('acct_1', 'sk-one');
+    const sealed = (await storedSecrets()).acct_1!;
+
+    const failing = await open({ safeStorage: new FakeSafeStorage(false) });
+    expect(failing.secrets.get('acct_1')).toBeUndefined();
+    expect(failing.warnings.map((w) => w.code)).toEqual(['secrets_unprotected', 'secrets_locked']);
+    // A key added meanwhile is stored as well as it can be; the sealed one is neither dropped nor unsealed.
+    await failing.secrets.set('acct_2', 'sk-two');
+    expect(await storedSecrets()).toEqual({ acct_1: sealed, acct_2: 'plain:sk-two' });
+
+    const recovered = await open();
+    expect([recovered.secrets.get('acct_1'), recovered.secrets.get('acct_2')]).toEqual(['sk-one', 'sk-two']);
+    expect(recovered.warnings).toEqual([]);
+    expect(Object.values(await storedSecrets()).every((v) => v.startsWith('safe:'))).toBe(true);
+  });
+
+  it('a secret another keychain sealed is kept as it is with a warning; the others are used', async () => {
+    const foreign = `safe:${Buffer.from('not ours').toString('base64')}`;
+    await writeFile(join(dir(), 'secrets.json'), JSON.stringify({ version: 1, secrets: { good: 'plain:sk-good', bad: foreign } }));
     const stores = await open();
     expect(stores.secrets.get('good')).toBe('sk-good');
     expect(stores.secrets.get('bad')).toBeUndefined();
-    expect(stores.warnings).toEqual([expect.objectContaining({ code: 'secrets_corrupt', backup: null })]);
-    // Nothing was moved aside: the file still holds the other values.
+    expect(stores.warnings).toEqual([expect.objectContaining({ code: 'secrets_locked', backup: null })]);
+    // Nothing was moved aside, and writing another key keeps the one that cannot be opened.
     expect((await readdir(dir())).filter((f) => f.includes('corrupt'))).toEqual([]);
+    await stores.secrets.set('new', 'sk-new');
+    expect((await storedSecrets()).bad).toBe(foreign);
+  });
+
+  it('after a key rotation, keys are sealed again with the new key at the next start', async () => {
+    const safeStorage = new FakeSafeStorage();
+    await (await open({ safeStorage })).secrets.set('acct_1', 'sk-one');
+    safeStorage.keyVersion = 2;
+    const rotated = await open({ safeStorage });
+    expect(rotated.secrets.get('acct_1')).toBe('sk-one');
+    const resealed = Buffer.from((await storedSecrets()).acct_1!.slice('safe:'.length), 'base64').toString();
+    expect(resealed).toMatch(/^sealed:v2:/);
   });
 });

@@ -1,19 +1,25 @@
 // The one test double of Electron: a DesktopPlatform whose app, windows, tray, IPC, protocol and session
 // record what the main process does with them, and whose IPC pair carries calls and events the way
-// Electron's does (arguments structured-cloned, the sender frame's URL on every invoke). electron-store
-// is stood in for by conf, the library it extends, on a real folder. The same fakes also make up the
-// `electron` module for the two entry files that import it (fakeElectronModule).
+// Electron's does (arguments structured-cloned, the sender frame's URL on every invoke). Where Electron 45
+// behaves in a way a naive double would hide, the double does the same: login items are read back only
+// with the path and arguments they were set with (Windows), a permission request carries its name and
+// the requesting page, and no handler means granted; the clipboard answers with a Promise; safeStorage
+// is asynchronous, refuses before `ready`, can be unavailable on one run and available on the next, and
+// asks for re-encryption after a key rotation. electron-store is stood in for by conf, the library it
+// extends, on a real folder. The same fakes also make up the `electron` module for the two entry files
+// that import it (fakeElectronModule).
 
 import Conf from 'conf';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AppLike, DesktopPlatform, WindowLike, WindowOptions } from '../../../src-main/desktop-app.js';
+import type { AppLike, AppMenuItem, DesktopPlatform, WindowLike, WindowOptions } from '../../../src-main/desktop-app.js';
 import type { KeyValueFile } from '../../../src-main/adapters/store-document.js';
 import type { SafeStorageLike } from '../../../src-main/adapters/safe-storage-codec.js';
 import type { InvokeEventLike, IpcMainLike } from '../../../src-main/ipc/register-control-api.js';
+import type { SessionEndEvent } from '../../../src-main/lifecycle/session-end.js';
 import type { IpcRendererLike } from '../../../src-main/preload/bridge.js';
 import type { TrayMenuItem } from '../../../src-main/tray/tray-menu.js';
-import type { SessionLike, WebContentsLike } from '../../../src-main/security/web-contents-policy.js';
+import type { PermissionCheckHandler, PermissionRequestHandler, SessionLike, WebContentsLike } from '../../../src-main/security/web-contents-policy.js';
 
 type Listener = (...args: never[]) => unknown;
 
@@ -31,16 +37,39 @@ class Emitter {
   }
 }
 
+/** The Run key value name Electron uses on Windows when `name` is not given (the AppUserModelId). */
+export const WINDOWS_RUN_VALUE = 'dev.switchyard.app';
+
+/** A Run key command line as Electron writes it: the executable and each argument, quoted when needed. */
+function windowsCommand(path: string, args: readonly string[]): string {
+  const quote = (s: string) => (/[\s"]/.test(s) ? `"${s}"` : s);
+  return [quote(path), ...args.map(quote)].join(' ');
+}
+
+/** How macOS takes a registration (SMAppService): an unsigned app's is silently ignored, a new one may wait for approval. */
+export type MacLoginItemOutcome = 'enabled' | 'requires-approval' | 'ignored';
+
 export class FakeApp extends Emitter implements AppLike {
   hasLock = true;
   quitCalls = 0;
   exitCodes: number[] = [];
   sandboxed = false;
-  loginItem = { openAtLogin: false, args: [] as string[] };
+  ready = false;
   isPackaged = false;
   /** What app.getAppPath() answers: the folder of the app's package.json. */
   appPath = process.cwd();
-  constructor(private readonly userData: string) {
+  /** Windows: HKCU\...\Run, value name -> command line. */
+  readonly runKey = new Map<string, string>();
+  /** macOS: the login item's SMAppService status. */
+  macLoginItemStatus: 'not-registered' | 'enabled' | 'requires-approval' = 'not-registered';
+  macLoginItemOutcome: MacLoginItemOutcome = 'enabled';
+  /** macOS: this launch was a login item's. */
+  wasOpenedAtLogin = false;
+  constructor(
+    private readonly userData: string,
+    readonly platform = 'linux',
+    readonly execPath = '/opt/Switchyard/switchyard',
+  ) {
     super();
   }
   getAppPath() {
@@ -53,6 +82,7 @@ export class FakeApp extends Emitter implements AppLike {
     return this.hasLock;
   }
   whenReady() {
+    this.ready = true;
     return Promise.resolve();
   }
   enableSandbox() {
@@ -67,11 +97,25 @@ export class FakeApp extends Emitter implements AppLike {
   getPath() {
     return this.userData;
   }
-  getLoginItemSettings() {
-    return { openAtLogin: this.loginItem.openAtLogin };
+  getLoginItemSettings(options: { path?: string; args?: string[] } = {}) {
+    if (this.platform === 'win32') {
+      // Electron compares the Run value with the command line of the path and args asked about.
+      const value = this.runKey.get(WINDOWS_RUN_VALUE);
+      return { openAtLogin: value === windowsCommand(options.path ?? this.execPath, options.args ?? []) };
+    }
+    if (this.platform === 'darwin') {
+      return { openAtLogin: this.macLoginItemStatus === 'enabled', wasOpenedAtLogin: this.wasOpenedAtLogin, status: this.macLoginItemStatus };
+    }
+    return { openAtLogin: false };
   }
-  setLoginItemSettings(s: { openAtLogin: boolean; args?: string[] }) {
-    this.loginItem = { openAtLogin: s.openAtLogin, args: s.args ?? [] };
+  setLoginItemSettings(s: { openAtLogin: boolean; path?: string; args?: string[] }) {
+    if (this.platform === 'win32') {
+      if (s.openAtLogin) this.runKey.set(WINDOWS_RUN_VALUE, windowsCommand(s.path ?? this.execPath, s.args ?? []));
+      else this.runKey.delete(WINDOWS_RUN_VALUE);
+    } else if (this.platform === 'darwin') {
+      if (!s.openAtLogin) this.macLoginItemStatus = 'not-registered';
+      else if (this.macLoginItemOutcome !== 'ignored') this.macLoginItemStatus = this.macLoginItemOutcome;
+    }
   }
   /** Runs `before-quit` as Electron does; true when nothing held the quit back. */
   beforeQuit(): boolean {
@@ -149,7 +193,21 @@ export class FakeWebContents extends Emitter implements WebContentsLike {
   }
 }
 
-export class FakeWindow extends Emitter implements WindowLike {
+/** What Windows tells a window at logoff or shutdown: `query-session-end`, then `session-end`. */
+class SessionEnds extends Emitter {
+  /** Emits `query-session-end`; true when a listener held the session end back. */
+  querySessionEnd(reasons: string[] = ['logoff']): boolean {
+    let prevented = false;
+    const event: SessionEndEvent = { reasons, preventDefault: () => (prevented = true) };
+    this.emit('query-session-end', event);
+    return prevented;
+  }
+  sessionEnd(reasons: string[] = ['logoff']): void {
+    this.emit('session-end', { reasons, preventDefault: () => undefined });
+  }
+}
+
+export class FakeWindow extends SessionEnds implements WindowLike {
   readonly webContents: FakeWebContents;
   loaded: string[] = [];
   visible = false;
@@ -197,6 +255,9 @@ export class FakeWindow extends Emitter implements WindowLike {
   }
 }
 
+/** A window with no page (Electron's BaseWindow), never shown. */
+export class FakeHiddenWindow extends SessionEnds {}
+
 export class FakeTray extends Emitter {
   images: string[] = [];
   tooltip = '';
@@ -224,36 +285,74 @@ export class FakeTray extends Emitter {
   }
 }
 
+/** What a page asking for a permission is, as Electron describes it to the handlers. */
+export interface PermissionAsker {
+  /** The page's URL (the check handler is given its origin). */
+  url: string;
+  isMainFrame?: boolean;
+}
+
 export class FakeSession implements SessionLike {
-  requestHandler: ((contents: unknown, permission: string, callback: (granted: boolean) => void) => void) | null = null;
-  checkHandler: (() => boolean) | null = null;
-  setPermissionRequestHandler(h: NonNullable<FakeSession['requestHandler']>) {
+  requestHandler: PermissionRequestHandler | null = null;
+  checkHandler: PermissionCheckHandler | null = null;
+  setPermissionRequestHandler(h: PermissionRequestHandler) {
     this.requestHandler = h;
   }
-  setPermissionCheckHandler(h: () => boolean) {
+  setPermissionCheckHandler(h: PermissionCheckHandler) {
     this.checkHandler = h;
+  }
+  /** A page asks for a permission; without a handler Electron grants it. */
+  request(permission: string, asker: PermissionAsker): Promise<boolean> {
+    if (!this.requestHandler) return Promise.resolve(true);
+    return new Promise((resolve) => this.requestHandler!({}, permission, resolve, { requestingUrl: asker.url, isMainFrame: asker.isMainFrame ?? true }));
+  }
+  /** A page checks a permission; without a handler Electron answers yes. */
+  check(permission: string, asker: PermissionAsker): boolean {
+    if (!this.checkHandler) return true;
+    return this.checkHandler({}, permission, new URL(asker.url).origin, { requestingUrl: asker.url, isMainFrame: asker.isMainFrame ?? true });
+  }
+  /**
+   * What `navigator.clipboard.writeText` does in the page: a permission check, then a request when the
+   * check says no; the write happens only if one of them grants it.
+   */
+  async clipboardWrite(asker: PermissionAsker): Promise<boolean> {
+    return this.check('clipboard-sanitized-write', asker) || (await this.request('clipboard-sanitized-write', asker));
   }
 }
 
-/** Seals by reversing and marking: enough to prove a secret is not stored as it is. */
+/**
+ * safeStorage's asynchronous API. Seals by reversing and marking with the key version, enough to prove a
+ * secret is not stored as it is. `available` false: the keychain answers no (and refuses to seal or
+ * open); a new key version marks older values for re-encryption, as a key rotation does.
+ */
 export class FakeSafeStorage implements SafeStorageLike {
+  /** Electron refuses every call before the app is ready. */
+  ready = () => true;
+  keyVersion = 1;
   constructor(
     public available = true,
     public backend = 'gnome_libsecret',
   ) {}
-  isEncryptionAvailable() {
-    return this.available;
+  async isAsyncEncryptionAvailable() {
+    return this.ready() && this.available;
   }
-  encryptString(text: string) {
-    return Buffer.from(`sealed:${[...text].reverse().join('')}`);
+  async encryptStringAsync(text: string) {
+    this.refuseBeforeReady();
+    if (!this.available) throw new Error('Error while encrypting the text provided to safeStorage.encryptStringAsync.');
+    return Buffer.from(`sealed:v${this.keyVersion}:${[...text].reverse().join('')}`);
   }
-  decryptString(data: Buffer) {
-    const s = data.toString();
-    if (!s.startsWith('sealed:')) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
-    return [...s.slice('sealed:'.length)].reverse().join('');
+  async decryptStringAsync(data: Buffer) {
+    this.refuseBeforeReady();
+    if (!this.available) throw new Error('safeStorage.decryptStringAsync is temporarily unavailable. Please try again.');
+    const m = /^sealed:v(\d+):([\s\S]*)$/.exec(data.toString());
+    if (!m) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptStringAsync.');
+    return { result: [...m[2]!].reverse().join(''), shouldReEncrypt: Number(m[1]) < this.keyVersion };
   }
   getSelectedStorageBackend() {
-    return this.backend;
+    return this.ready() ? this.backend : 'unknown';
+  }
+  private refuseBeforeReady() {
+    if (!this.ready()) throw new Error('safeStorage cannot be used before app is ready');
   }
 }
 
@@ -265,10 +364,16 @@ export function openConfStore(name: string, dir: string): KeyValueFile {
 export interface FakeElectron extends DesktopPlatform {
   app: FakeApp;
   ipcMain: FakeIpc;
+  safeStorage: FakeSafeStorage;
   windows: FakeWindow[];
+  hiddenWindows: FakeHiddenWindow[];
   trays: FakeTray[];
   session: FakeSession;
   clipboard: string[];
+  /** Set to make the next clipboard write fail, as the system clipboard sometimes does. */
+  clipboardFailure: Error | null;
+  /** The application menu as last set (null: none). */
+  applicationMenu: AppMenuItem[] | null | undefined;
   opened: string[];
   privilegedSchemes: string[];
   protocolHandlers: Map<string, (request: { url: string; method: string }) => Promise<Response>>;
@@ -280,15 +385,20 @@ export interface FakeElectronOptions {
   distDir?: string;
   platform?: string;
   argv?: string[];
+  env?: Record<string, string | undefined>;
+  execPath?: string;
   safeStorage?: FakeSafeStorage;
   headlessDataDir?: string | null;
   isPackaged?: boolean;
   repository?: unknown;
+  /** Whether a StatusNotifier host is on the session bus (null: it could not be asked). */
+  statusNotifierWatcher?: boolean | null;
 }
 
 export function fakeElectron(opts: FakeElectronOptions): FakeElectron {
   const ipcMain = new FakeIpc();
   const windows: FakeWindow[] = [];
+  const hiddenWindows: FakeHiddenWindow[] = [];
   const trays: FakeTray[] = [];
   const session = new FakeSession();
   const clipboard: string[] = [];
@@ -296,14 +406,22 @@ export function fakeElectron(opts: FakeElectronOptions): FakeElectron {
   const privilegedSchemes: string[] = [];
   const protocolHandlers = new Map<string, (request: { url: string; method: string }) => Promise<Response>>();
   const errors: unknown[] = [];
-  const app = new FakeApp(opts.userData);
-  return {
+  const platform = opts.platform ?? 'linux';
+  const app = new FakeApp(opts.userData, platform, opts.execPath);
+  app.isPackaged = opts.isPackaged ?? false;
+  const safeStorage = opts.safeStorage ?? new FakeSafeStorage();
+  safeStorage.ready = () => app.ready;
+  const fake: FakeElectron = {
     app,
     ipcMain,
+    safeStorage,
     windows,
+    hiddenWindows,
     trays,
     session,
     clipboard,
+    clipboardFailure: null,
+    applicationMenu: undefined,
     opened,
     privilegedSchemes,
     protocolHandlers,
@@ -314,13 +432,22 @@ export function fakeElectron(opts: FakeElectronOptions): FakeElectron {
     },
     defaultSession: () => session,
     openExternal: (url) => void opened.push(url),
-    writeClipboard: (text) => void clipboard.push(text),
-    safeStorage: opts.safeStorage ?? new FakeSafeStorage(),
+    writeClipboard: async (text) => {
+      const failure = fake.clipboardFailure;
+      fake.clipboardFailure = null;
+      if (failure) throw failure;
+      clipboard.push(text);
+    },
     createWindow: (options) => {
       const w = new FakeWindow(options, ipcMain);
       windows.push(w);
       // As Electron does for every webContents it creates.
       app.emit('web-contents-created', {}, w.webContents);
+      return w;
+    },
+    createHiddenWindow: () => {
+      const w = new FakeHiddenWindow();
+      hiddenWindows.push(w);
       return w;
     },
     createTray: (image) => {
@@ -329,20 +456,24 @@ export function fakeElectron(opts: FakeElectronOptions): FakeElectron {
       return t;
     },
     buildMenu: (template) => template,
+    setApplicationMenu: (template) => void (fake.applicationMenu = template),
+    statusNotifierWatcher: async () => (opts.statusNotifierWatcher === undefined ? true : opts.statusNotifierWatcher),
     openStore: openConfStore,
     fileExists: existsSync,
-    platform: opts.platform ?? 'linux',
+    platform,
     argv: opts.argv ?? [],
-    execPath: '/opt/Switchyard/switchyard',
+    env: opts.env ?? {},
+    execPath: app.execPath,
     distDir: opts.distDir ?? join(opts.userData, 'dist'),
     trayImageDir: '/resources/tray',
     configHome: join(opts.userData, 'xdg-config'),
     headlessDataDir: opts.headlessDataDir ?? null,
     appVersion: app.getVersion(),
-    isPackaged: opts.isPackaged ?? false,
+    isPackaged: app.isPackaged,
     repository: opts.repository,
     onInternalError: (err) => void errors.push(err),
   };
+  return fake;
 }
 
 /**
@@ -360,11 +491,13 @@ export interface FakeElectronModule {
   contextBridge: { exposeInMainWorld(key: string, api: unknown): void };
   protocol: DesktopPlatform['protocol'];
   session: { defaultSession: FakeSession };
+  /** Rejects for a URL no application handles, as Electron's does. */
   shell: { openExternal(url: string): Promise<void> };
-  clipboard: { writeText(text: string): void };
+  clipboard: { writeText(text: string): Promise<void> };
   safeStorage: SafeStorageLike;
-  Menu: { buildFromTemplate(template: TrayMenuItem[]): unknown };
+  Menu: { buildFromTemplate(template: unknown[]): unknown; setApplicationMenu(menu: unknown): void };
   BrowserWindow: new (options: WindowOptions) => object;
+  BaseWindow: new (options: { show: boolean }) => object;
   Tray: new (image: string) => object;
 }
 
@@ -380,13 +513,27 @@ export function fakeElectronModule(opts: FakeElectronOptions): FakeElectronModul
     contextBridge: { exposeInMainWorld: (key, api) => void exposed.push([key, api]) },
     protocol: platform.protocol,
     session: { defaultSession: platform.session },
-    shell: { openExternal: async (url) => platform.openExternal(url) },
+    shell: {
+      openExternal: async (url) => {
+        if (!/^https?:/.test(url)) throw new Error(`Failed to open: there is no application associated with ${url}`);
+        platform.openExternal(url);
+      },
+    },
     clipboard: { writeText: (text) => platform.writeClipboard(text) },
     safeStorage: platform.safeStorage,
-    Menu: { buildFromTemplate: (template) => platform.buildMenu(template) },
+    Menu: {
+      buildFromTemplate: (template) => ({ builtFrom: template }),
+      setApplicationMenu: (menu) => void (platform.applicationMenu = menu === null ? null : (menu as { builtFrom: AppMenuItem[] }).builtFrom),
+    },
     BrowserWindow: class {
       constructor(options: WindowOptions) {
         return platform.createWindow(options);
+      }
+    },
+    BaseWindow: class {
+      constructor(options: { show: boolean }) {
+        if (options.show !== false) throw new Error('the session-end window must stay hidden');
+        return platform.createHiddenWindow();
       }
     },
     Tray: class {

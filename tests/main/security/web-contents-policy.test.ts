@@ -1,8 +1,8 @@
-// What a page of the app may do: stay on the console, nothing else. Links the user follows to the web
-// open in the system browser; everything else is simply refused.
+// What a page of the app may do: stay on the console, and write to the clipboard from it. Links the
+// user follows to the web open in the system browser; everything else is simply refused.
 
 import { describe, expect, it } from 'vitest';
-import { applyWebContentsPolicy, denyAllPermissions } from '../../../src-main/security/web-contents-policy.js';
+import { applyPermissionPolicy, applyWebContentsPolicy } from '../../../src-main/security/web-contents-policy.js';
 import { secureWebPreferences } from '../../../src-main/security/web-preferences.js';
 import { FakeSession, FakeWebContents } from '../helpers/fake-electron.js';
 
@@ -55,16 +55,44 @@ it('refuses to attach a <webview>', () => {
   expect(prevented).toBe(true);
 });
 
-it('refuses every permission', () => {
-  const session = new FakeSession();
-  denyAllPermissions(session);
-  const answers: boolean[] = [];
-  for (const p of ['media', 'geolocation', 'notifications', 'midi', 'clipboard-sanitized-write', 'openExternal']) {
-    session.requestHandler!({}, p, (granted) => answers.push(granted));
+describe('permissions', () => {
+  const CONSOLE = 'app://switchyard/index.html#/accounts';
+
+  function session() {
+    const s = new FakeSession();
+    applyPermissionPolicy(s);
+    return s;
   }
-  expect(answers.every((a) => a === false)).toBe(true);
-  expect(answers).toHaveLength(6);
-  expect(session.checkHandler!()).toBe(false);
+
+  it('the console may write to the clipboard, as its Copy buttons do with navigator.clipboard.writeText', async () => {
+    const s = session();
+    expect(await s.clipboardWrite({ url: CONSOLE })).toBe(true);
+    expect(s.check('clipboard-sanitized-write', { url: CONSOLE })).toBe(true);
+    expect(await s.request('clipboard-sanitized-write', { url: CONSOLE })).toBe(true);
+  });
+
+  it.each([
+    ['another page', 'https://example.com/', true],
+    ['the headless console', 'http://127.0.0.1:8046/ui/', true],
+    ['another app host', 'app://other/index.html', true],
+    ['a frame inside the console', CONSOLE, false],
+  ])('%s may not write to the clipboard', async (_name, url, isMainFrame) => {
+    const s = session();
+    expect(await s.clipboardWrite({ url, isMainFrame })).toBe(false);
+  });
+
+  it.each(['clipboard-read', 'media', 'geolocation', 'notifications', 'midi', 'openExternal', 'fullscreen', 'unknown'])(
+    '%s is refused even to the console, asked or checked',
+    async (permission) => {
+      const s = session();
+      expect(await s.request(permission, { url: CONSOLE })).toBe(false);
+      expect(s.check(permission, { url: CONSOLE })).toBe(false);
+    },
+  );
+
+  it('without the policy Electron would grant anything (the double knows)', async () => {
+    expect(await new FakeSession().request('media', { url: 'https://example.com/' })).toBe(true);
+  });
 });
 
 it('every window is isolated, sandboxed and without Node, and cannot relax it', () => {

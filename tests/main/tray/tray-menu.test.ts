@@ -63,6 +63,22 @@ describe('buildTrayMenu', () => {
         'Quit Switchyard',
       ],
     ],
+    [
+      'on macOS, when the login item waits for approval',
+      { status: stopped, openAtLogin: false, canOpenAtLogin: true, openAtLoginProblem: 'needs_approval' as const },
+      [
+        'Switchyard: stopped (disabled)',
+        '---',
+        'Start gateway',
+        'Copy Claude Code setup (disabled)',
+        'Open console',
+        '---',
+        'Start at login',
+        'Allow Switchyard in System Settings › Login Items (disabled)',
+        '---',
+        'Quit Switchyard',
+      ],
+    ],
   ])('%s', (_name, state, expected) => {
     expect(labels(state)).toEqual(expected);
   });
