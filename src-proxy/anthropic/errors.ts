@@ -42,6 +42,21 @@ export function errorBody(type: string, message: string, requestId?: string): Er
   return body;
 }
 
+/**
+ * Whether a client should retry an error of this status. Claude Code retries what carries no advice for
+ * minutes with backoff (a wrong gateway key took about three), so every answer that a retry cannot fix
+ * (a 4xx other than a timeout, a conflict or a rate limit) says so with `x-should-retry: false`.
+ */
+export function retryCannotFix(status: number): boolean {
+  return status >= 400 && status < 500 && status !== 408 && status !== 409 && status !== 429;
+}
+
+/** The error's own headers, with `x-should-retry: false` added where a retry cannot fix it. */
+export function withRetryAdvice(status: number, headers: Record<string, string> = {}): Record<string, string> {
+  if (!retryCannotFix(status) || headers['x-should-retry'] !== undefined) return headers;
+  return { ...headers, 'x-should-retry': 'false' };
+}
+
 /** An error the gateway answers itself, before or instead of any upstream. */
 export class GatewayError extends Error {
   readonly type: ErrorType;

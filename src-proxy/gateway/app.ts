@@ -22,8 +22,15 @@ const COUNT_TOKENS = '/v1/messages/count_tokens';
 const MODELS_PREFIX = '/v1/models/';
 const DEFAULT_PING_MS = 15_000;
 
-/** Probes and health checks: frequent, and nothing a user wants in the request log. */
-const UNLOGGED_PATHS = new Set(['/', '/healthz']);
+/**
+ * Probes and health checks: frequent, and nothing a user wants in the request log. Claude Code checks
+ * the base URL with `HEAD /api/hello`; a browser opened on the address asks for `/favicon.ico`.
+ */
+const UNLOGGED_PATHS = new Set(['/', '/healthz', '/api/hello', '/favicon.ico']);
+/** Answered without a key: they carry none and reveal nothing. */
+const PROBE_PATHS = new Set(['/api/hello', '/favicon.ico']);
+/** A base URL that ends in /v1 doubles it in every path. */
+const DOUBLED_V1 = '/v1/v1/';
 const KNOWN_PATHS = new Set([MESSAGES, COUNT_TOKENS, '/v1/models', '/healthz']);
 
 function routeKind(path: string): RequestLogEntry['route'] {
@@ -58,6 +65,8 @@ export function createGatewayApp(deps: GatewayDeps): RequestListener {
     if (refusal) return ex.fail(refusal);
 
     const get = method === 'GET' || method === 'HEAD';
+    if (get && PROBE_PATHS.has(path)) return run(probe, ex, deps);
+    if (path.startsWith(DOUBLED_V1)) return ex.fail(doubledV1(path, req.socket.localPort ?? deps.settings().port));
     if (method === 'POST' && path === MESSAGES) return run(handleMessages, ex, deps);
     if (method === 'POST' && path === COUNT_TOKENS) return run(handleCountTokens, ex, deps);
     if (get && path === '/healthz') return run(health, ex, deps);
@@ -65,7 +74,7 @@ export function createGatewayApp(deps: GatewayDeps): RequestListener {
     if (get && path === '/') return run(welcome, ex, deps);
     if (get && (path === '/v1/models' || path === '/v1/models/claude')) return run(modelList, ex, deps);
     if (get && path.startsWith(MODELS_PREFIX)) return run(oneModel, ex, deps);
-    ex.fail(notFound(method, path, deps.settings().port));
+    ex.fail(notFound(method, path));
   };
 }
 
@@ -75,6 +84,7 @@ function guard(req: IncomingMessage, method: string, path: string, deps: Gateway
   if (!hostAllowed(settings.host, req.headers.host)) {
     return new GatewayError(403, `Host "${req.headers.host ?? ''}" is not allowed: the gateway answers loopback names only.`);
   }
+  if ((method === 'GET' || method === 'HEAD') && PROBE_PATHS.has(path)) return null;
   // Browser rules after the Host check (a DNS-rebinding page also fails them, but the Host refusal names
   // the real problem) and before auth: they read headers only, and with auth off, the default on
   // loopback, auth would let a page through. Refused here, a page's request is logged as what it is,
@@ -103,6 +113,12 @@ function health(ex: Exchange): void {
   ex.answer(200, { status: 'ok' });
 }
 
+/** `/api/hello` says the gateway is there; `/favicon.ico` has no icon to give, and says so without an error. */
+function probe(ex: Exchange): void {
+  if (ex.path === '/favicon.ico') ex.answer(204, '', { 'cache-control': 'max-age=86400' });
+  else ex.answer(200, { status: 'ok' });
+}
+
 function welcome(ex: Exchange): void {
   ex.answer(200, { name: 'switchyard', message: 'Anthropic Messages API gateway: set ANTHROPIC_BASE_URL to this address.' });
 }
@@ -129,13 +145,21 @@ function servableModels(deps: GatewayDeps) {
   return listModels(deps.settings().model_rules, canServe, deps.pool.offeredModels?.() ?? []);
 }
 
-function notFound(method: string, path: string, port: number): GatewayError {
-  const doubled = path.startsWith('/v1/v1/');
+/**
+ * Claude Code shows a 404 as "There's an issue with the selected model", which sends the user the wrong
+ * way; a 400 with these words it shows as they are.
+ */
+function doubledV1(path: string, port: number): GatewayError {
+  return new GatewayError(
+    400,
+    `ANTHROPIC_BASE_URL ends in /v1, so the request went to ${path}. Set it to the gateway's address without /v1 (e.g. http://127.0.0.1:${port}); Claude Code adds /v1/messages itself.`,
+    {},
+    'invalid_request_error',
+  );
+}
+
+function notFound(method: string, path: string): GatewayError {
   const known = KNOWN_PATHS.has(path);
-  const message = doubled
-    ? `No route ${method} ${path}: the path has /v1 twice. Set ANTHROPIC_BASE_URL to the gateway's address without /v1 (e.g. http://127.0.0.1:${port}).`
-    : known
-      ? `Method ${method} is not allowed on ${path}.`
-      : `No route ${method} ${path}.`;
-  return new GatewayError(known && !doubled ? 405 : 404, message, {}, known ? 'invalid_request_error' : 'not_found_error');
+  const message = known ? `Method ${method} is not allowed on ${path}.` : `No route ${method} ${path}.`;
+  return new GatewayError(known ? 405 : 404, message, {}, known ? 'invalid_request_error' : 'not_found_error');
 }

@@ -31,6 +31,8 @@ export type RunResult<T> =
       reason: 'no_accounts' | 'all_cooling' | 'exhausted';
       retryAt: number | null;
       cooldownReason?: UpstreamFailure['kind'];
+      /** With `no_accounts`: enabled accounts out of service because their upstream refused their key. */
+      refused?: readonly Account[];
       /** The account the last attempt failed on, if there was one. */
       account: Account | null;
     }
@@ -68,7 +70,15 @@ export async function runAttempts<T>(o: RunnerOptions, attempt: Attempt<T>): Pro
         // says more (every account cooling after rate limits: when the first is back).
         const coolingAfterLimits = sel.reason === 'all_cooling' && sel.cooldownReason === 'rate_limit';
         if (last && !coolingAfterLimits) return { ok: false, kind: 'failed', failure: last.failure, account: last.account, committed: false };
-        return { ok: false, kind: 'no_account', reason: sel.reason, retryAt: sel.retryAt, cooldownReason: sel.cooldownReason, account: last?.account ?? null };
+        return {
+          ok: false,
+          kind: 'no_account',
+          reason: sel.reason,
+          retryAt: sel.retryAt,
+          cooldownReason: sel.cooldownReason,
+          refused: sel.refused,
+          account: last?.account ?? null,
+        };
       }
       account = sel.account;
     }

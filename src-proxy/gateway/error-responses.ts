@@ -24,19 +24,32 @@ function seconds(ms: number): string {
   return String(Math.max(1, Math.ceil(ms / 1000)));
 }
 
+/**
+ * An upstream's words, made safe to show inside Claude Code. Claude Code reads any error message that
+ * mentions `x-api-key` as a problem with its own key ("Invalid API key · Fix external API key"), which
+ * sends the user after the wrong key when it is an account's key the upstream refused.
+ */
+export function upstreamWords(message: string): string {
+  return message.replace(/x-api-key/gi, 'API key');
+}
+
+/** Where a refused account is fixed, for the messages that name one. */
+const FIX_ACCOUNT = "Fix the account's key in Switchyard (console → Accounts) or add another account.";
+
 /** What the client is told about each kind, after `via` (which account) — the words; the table gives the rest. */
 const WORDING: Readonly<Record<FailureKind, (via: string, f: UpstreamFailure) => string>> = {
   invalid: (_via, f) => f.message,
-  rate_limit: (via, f) => `Rate limited by ${via}: ${f.message}`,
-  quota: (via, f) => `Quota exhausted on ${via}: ${f.message}`,
-  auth: (via, f) => `The key or sign-in of ${via} was refused (${f.status ?? 401}): ${f.message}`,
-  forbidden: (via, f) => `${capitalise(via)} is not allowed to do this (${f.status ?? 403}): ${f.message}`,
-  not_found: (via, f) => `Not found on ${via}: ${f.message}`,
-  overloaded: (via, f) => `Upstream overloaded (${via}): ${f.message}`,
-  timeout: (via, f) => `Upstream timed out (${via}): ${f.message}`,
-  network: (via, f) => `Could not reach ${via}: ${f.message}`,
-  stream: (via, f) => `The stream from ${via} broke: ${f.message}`,
-  server: (via, f) => `Upstream error (${via}): ${f.message}`,
+  rate_limit: (via, f) => `Rate limited by ${via}: ${upstreamWords(f.message)}`,
+  quota: (via, f) => `Quota exhausted on ${via}: ${upstreamWords(f.message)}`,
+  auth: (via, f) =>
+    `${capitalise(via)} is out of service: its upstream refused the account's key or sign-in (${f.status ?? 401}: ${upstreamWords(f.message)}). ${FIX_ACCOUNT}`,
+  forbidden: (via, f) => `${capitalise(via)} is not allowed to do this (${f.status ?? 403}): ${upstreamWords(f.message)}`,
+  not_found: (via, f) => `Not found on ${via}: ${upstreamWords(f.message)}`,
+  overloaded: (via, f) => `Upstream overloaded (${via}): ${upstreamWords(f.message)}`,
+  timeout: (via, f) => `Upstream timed out (${via}): ${upstreamWords(f.message)}`,
+  network: (via, f) => `Could not reach ${via}: ${upstreamWords(f.message)}`,
+  stream: (via, f) => `The stream from ${via} broke: ${upstreamWords(f.message)}`,
+  server: (via, f) => `Upstream error (${via}): ${upstreamWords(f.message)}`,
 };
 
 /** The answer to the client when the gateway stops trying. `label` names the account that failed last. */
@@ -64,10 +77,23 @@ export interface NoAccount {
   reason: 'no_accounts' | 'all_cooling' | 'exhausted';
   retryAt: number | null;
   cooldownReason?: FailureKind;
+  /** Enabled accounts out of service because their upstream refused their key or sign-in. */
+  refused?: ReadonlyArray<{ label: string }>;
+}
+
+/** The answer when every enabled account of the kind is out of service: it names them, and what to do. */
+function refusedResponse(refused: ReadonlyArray<{ label: string }>, route: { provider: ProviderKind; model: string }): GatewayError {
+  const names = refused.map((a) => `"${a.label}"`).join(', ');
+  const who =
+    refused.length === 1
+      ? `The ${route.provider} account ${names} is out of service: its upstream refused its key or sign-in`
+      : `The ${route.provider} accounts ${names} are out of service: their upstreams refused their keys or sign-ins`;
+  return new GatewayError(502, `${who}, so no ${route.provider} account can serve ${route.model}. ${FIX_ACCOUNT}`, { 'x-should-retry': 'false' }, 'api_error');
 }
 
 /** The answer when the pool has nothing to offer before any attempt was made. */
 export function noAccountResponse(n: NoAccount, route: { provider: ProviderKind; model: string }, now: number): GatewayError {
+  if (n.reason === 'no_accounts' && n.refused !== undefined && n.refused.length > 0) return refusedResponse(n.refused, route);
   if (n.reason !== 'all_cooling') {
     return new GatewayError(
       503,

@@ -5,7 +5,7 @@
 // finishes the log entry with the status that was actually sent, so no handler finishes a record.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { errorBody, GatewayError } from '../anthropic/errors.js';
+import { errorBody, GatewayError, withRetryAdvice } from '../anthropic/errors.js';
 import type { ProviderKind, RequestLogEntry } from '../contract/index.js';
 import type { AttemptContext } from '../providers/types.js';
 import type { RunResult } from './attempt-runner.js';
@@ -166,7 +166,7 @@ export class Exchange {
     this.record.failed(err.type, err.message);
     // An upstream's own answer to a bad request is relayed as it is: it names the problem best.
     const relayed = result.kind === 'failed' && result.failure.kind === 'invalid' ? result.failure.clientBody : undefined;
-    if (relayed !== undefined) this.send(err.status, relayed);
+    if (relayed !== undefined) this.send(err.status, relayed, err.headers);
     else this.send(err.status, errorBody(err.type, err.message, this.id), err.headers);
   }
 
@@ -180,14 +180,17 @@ export class Exchange {
     this.finish(CLIENT_CLOSED);
   }
 
-  /** An error body; once an answer has begun, the connection is cut instead and the log keeps its status. */
+  /**
+   * An error body, with the retry advice its status calls for; once an answer has begun, the connection
+   * is cut instead and the log keeps its status.
+   */
   private send(status: number, body: unknown, headers?: HeaderMap): void {
     if (this.reply.sent) {
       this.stream?.stop();
       this.res.destroy();
       return this.finish(this.res.statusCode);
     }
-    this.reply.json(status, body, headers);
+    this.reply.json(status, body, withRetryAdvice(status, headers));
     this.finish(status);
   }
 

@@ -17,18 +17,18 @@ export interface FailureRow {
   streamErrorType: 'overloaded_error' | 'api_error';
   /** Pass the upstream's wait on as `retry-after`. */
   sayWait: boolean;
-  /** Send `x-should-retry: false`: a client retry cannot help (the key, the permission or the quota must change first). */
+  /** Send `x-should-retry: false`: a client retry cannot help (the request, the key, the permission or the quota must change first). */
   sayNoRetry: boolean;
 }
 
 export const FAILURE_TABLE: Readonly<Record<FailureKind, FailureRow>> = Object.freeze({
-  invalid: { status: 400, upstreamStatus: [400, 499], errorType: 'by_status', streamErrorType: 'api_error', sayWait: false, sayNoRetry: false },
+  invalid: { status: 400, upstreamStatus: [400, 499], errorType: 'by_status', streamErrorType: 'api_error', sayWait: false, sayNoRetry: true },
   rate_limit: { status: 429, upstreamStatus: null, errorType: 'rate_limit_error', streamErrorType: 'api_error', sayWait: true, sayNoRetry: false },
   quota: { status: 429, upstreamStatus: null, errorType: 'rate_limit_error', streamErrorType: 'api_error', sayWait: true, sayNoRetry: true },
   // Not 401/403: those would tell Claude Code its own key is wrong and send the user to /login.
   auth: { status: 502, upstreamStatus: null, errorType: 'api_error', streamErrorType: 'api_error', sayWait: false, sayNoRetry: true },
   forbidden: { status: 502, upstreamStatus: null, errorType: 'api_error', streamErrorType: 'api_error', sayWait: false, sayNoRetry: true },
-  not_found: { status: 404, upstreamStatus: null, errorType: 'not_found_error', streamErrorType: 'api_error', sayWait: false, sayNoRetry: false },
+  not_found: { status: 404, upstreamStatus: null, errorType: 'not_found_error', streamErrorType: 'api_error', sayWait: false, sayNoRetry: true },
   overloaded: { status: 529, upstreamStatus: null, errorType: 'overloaded_error', streamErrorType: 'overloaded_error', sayWait: true, sayNoRetry: false },
   timeout: { status: 504, upstreamStatus: null, errorType: 'timeout_error', streamErrorType: 'overloaded_error', sayWait: true, sayNoRetry: false },
   network: { status: 502, upstreamStatus: null, errorType: 'api_error', streamErrorType: 'overloaded_error', sayWait: true, sayNoRetry: false },

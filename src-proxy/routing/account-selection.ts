@@ -58,6 +58,8 @@ export type Selection<A> =
       /** With `all_cooling`: when the first account is back, and why it was cooling. */
       retryAt: number | null;
       cooldownReason?: FailureKind;
+      /** With `no_accounts`: the enabled accounts of the kind that are out of service because their upstream refused their key. */
+      refused?: readonly A[];
     };
 
 interface Cursor {
@@ -86,7 +88,10 @@ export class AccountSelector {
   select<A extends Candidate>(accounts: readonly A[], q: SelectionQuery): Selection<A> {
     const usableIdx: number[] = [];
     for (let i = 0; i < accounts.length; i++) if (usable(accounts[i]!, q.provider)) usableIdx.push(i);
-    if (usableIdx.length === 0) return { ok: false, reason: 'no_accounts', retryAt: null };
+    if (usableIdx.length === 0) {
+      const refused = accounts.filter((a) => a.provider === q.provider && a.enabled && a.health === 'invalid');
+      return { ok: false, reason: 'no_accounts', retryAt: null, refused };
+    }
 
     let earliest: Cooldown | null = null;
     const ready: number[] = [];

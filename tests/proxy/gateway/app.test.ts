@@ -27,6 +27,8 @@ async function expectError(res: Response, status: number, type: string, message:
   expect(res.status).toBe(status);
   expect(res.headers.get('content-type')).toMatch(/application\/json/);
   expect(res.headers.get('request-id')).toMatch(/^req_/);
+  // Every answer of the gateway's own that no retry can fix says so; Claude Code otherwise retries for minutes.
+  expect(res.headers.get('x-should-retry')).toBe(status < 500 && status !== 429 ? 'false' : null);
   const body = await readJson(res);
   expect(body).toMatchObject({ type: 'error', error: { type } });
   if (typeof message === 'string') expect(body.error.message).toBe(message);
@@ -76,12 +78,34 @@ describe('routes', () => {
     }
   });
 
-  it('gives an Anthropic 404 for unknown paths', async () => {
-    await expectError(await fetch(`${gateway.url}/v1/complete`, { method: 'POST' }), 404, 'not_found_error', 'No route POST /v1/complete.');
+  it('gives an Anthropic 404 for unknown paths, which no retry can fix', async () => {
+    const res = await fetch(`${gateway.url}/v1/complete`, { method: 'POST' });
+    expect(res.headers.get('x-should-retry')).toBe('false');
+    await expectError(res, 404, 'not_found_error', 'No route POST /v1/complete.');
   });
 
-  it('tells the user to drop /v1 from the base URL when the path doubles it', async () => {
-    await expectError(await postJson(`${gateway.url}/v1/v1/messages`, messagesBody()), 404, 'not_found_error', /without \/v1/);
+  it.each(['/v1/v1/messages', '/v1/v1/messages/count_tokens', '/v1/v1/models'])(
+    'answers %s with a 400 telling the user to drop /v1 from the base URL, never a 404 that reads as a model problem',
+    async (path) => {
+      const res = await (path.endsWith('models') ? fetch(`${gateway.url}${path}`) : postJson(`${gateway.url}${path}`, messagesBody()));
+      expect(res.headers.get('x-should-retry')).toBe('false');
+      await expectError(res, 400, 'invalid_request_error', /^ANTHROPIC_BASE_URL ends in \/v1.*without \/v1 \(e\.g\. http:\/\/127\.0\.0\.1:\d+\)/);
+      expect(upstream.messageRequests()).toHaveLength(0);
+    },
+  );
+
+  it.each(['HEAD', 'GET'])("answers Claude Code's %s /api/hello probe with 200, with auth on and no key, and keeps it out of the log", async (method) => {
+    await gateway.runtime.updateSettings({ auth_mode: 'strict', api_key: 'sk-gateway-secret' });
+    try {
+      const before = gateway.entries.length;
+      expect((await fetch(`${gateway.url}/api/hello`, { method })).status).toBe(200);
+      expect((await fetch(`${gateway.url}/favicon.ico`, { method })).status).toBe(204);
+      await postJson(`${gateway.url}/v1/messages`, messagesBody());
+      // The next entry is the refused POST: the probes left none.
+      expect(await gateway.entry(before + 1)).toMatchObject({ path: '/v1/messages', status: 401 });
+    } finally {
+      await gateway.runtime.updateSettings({ auth_mode: 'off' });
+    }
   });
 
   it('rejects the wrong method on a known path', async () => {
@@ -201,7 +225,11 @@ describe('auth', () => {
     const headers = headerForms[form as keyof typeof headerForms](key === 'right' ? 'sk-gateway-secret' : 'sk-nope');
     const res = await call(path, { ...headers, 'anthropic-version': '2023-06-01' });
     expect(res.status).toBe(expected);
-    if (expected === 401) await expectError(res, 401, 'authentication_error', 'Invalid API key for this gateway.');
+    if (expected === 401) {
+      // Without it Claude Code retries a wrong gateway key silently for minutes.
+      expect(res.headers.get('x-should-retry')).toBe('false');
+      await expectError(res, 401, 'authentication_error', 'Invalid API key for this gateway.');
+    }
   });
 
   it.each(['strict', 'all-except-health'] as const)('%s: no key at all is a 401 naming the headers', async (mode) => {
@@ -238,6 +266,7 @@ describe('host guard', () => {
     const { request } = await import('undici');
     const res = await request(`${gateway.url}/healthz`, { headers: { host: 'evil.example:8045' } });
     expect(res.statusCode).toBe(403);
+    expect(res.headers['x-should-retry']).toBe('false');
     expect(await res.body.json()).toMatchObject({ type: 'error', error: { type: 'permission_error' } });
   });
 });

@@ -36,11 +36,11 @@ describe('failureResponse', () => {
   // kind, failure details, what the client gets. `retry-after` only where waiting helps and a wait is
   // known; `x-should-retry: false` where retrying cannot help; never 401 for an upstream credential.
   const table: Array<[FailureKind, Partial<UpstreamFailure>, Expected]> = [
-    ['invalid', { status: 400 }, { status: 400, type: 'invalid_request_error', retryAfter: undefined, shouldRetry: undefined }],
-    ['invalid', { status: 413 }, { status: 413, type: 'request_too_large', retryAfter: undefined, shouldRetry: undefined }],
-    ['invalid', { status: 422 }, { status: 422, type: 'invalid_request_error', retryAfter: undefined, shouldRetry: undefined }],
-    ['invalid', { status: null }, { status: 400, type: 'invalid_request_error', retryAfter: undefined, shouldRetry: undefined }],
-    ['invalid', { status: 400, retryAfterMs: 5000 }, { status: 400, type: 'invalid_request_error', retryAfter: undefined, shouldRetry: undefined }],
+    ['invalid', { status: 400 }, { status: 400, type: 'invalid_request_error', retryAfter: undefined, shouldRetry: 'false' }],
+    ['invalid', { status: 413 }, { status: 413, type: 'request_too_large', retryAfter: undefined, shouldRetry: 'false' }],
+    ['invalid', { status: 422 }, { status: 422, type: 'invalid_request_error', retryAfter: undefined, shouldRetry: 'false' }],
+    ['invalid', { status: null }, { status: 400, type: 'invalid_request_error', retryAfter: undefined, shouldRetry: 'false' }],
+    ['invalid', { status: 400, retryAfterMs: 5000 }, { status: 400, type: 'invalid_request_error', retryAfter: undefined, shouldRetry: 'false' }],
     ['rate_limit', { status: 429 }, { status: 429, type: 'rate_limit_error', retryAfter: undefined, shouldRetry: undefined }],
     ['rate_limit', { status: 429, retryAfterMs: 30_000 }, { status: 429, type: 'rate_limit_error', retryAfter: '30', shouldRetry: undefined }],
     ['rate_limit', { status: 429, retryAfterMs: 1500 }, { status: 429, type: 'rate_limit_error', retryAfter: '2', shouldRetry: undefined }],
@@ -50,7 +50,7 @@ describe('failureResponse', () => {
     ['auth', { status: 401 }, { status: 502, type: 'api_error', retryAfter: undefined, shouldRetry: 'false' }],
     ['auth', { status: null, retryAfterMs: 1000 }, { status: 502, type: 'api_error', retryAfter: undefined, shouldRetry: 'false' }],
     ['forbidden', { status: 403 }, { status: 502, type: 'api_error', retryAfter: undefined, shouldRetry: 'false' }],
-    ['not_found', { status: 404 }, { status: 404, type: 'not_found_error', retryAfter: undefined, shouldRetry: undefined }],
+    ['not_found', { status: 404 }, { status: 404, type: 'not_found_error', retryAfter: undefined, shouldRetry: 'false' }],
     ['overloaded', { status: 529 }, { status: 529, type: 'overloaded_error', retryAfter: undefined, shouldRetry: undefined }],
     ['overloaded', { status: 503, retryAfterMs: 4000 }, { status: 529, type: 'overloaded_error', retryAfter: '4', shouldRetry: undefined }],
     ['server', { status: 500 }, { status: 500, type: 'api_error', retryAfter: undefined, shouldRetry: undefined }],
@@ -85,7 +85,23 @@ describe('failureResponse', () => {
     ['auth', 401],
     ['forbidden', 403],
   ] as const)('%s: the message carries the upstream status', (kind, status) => {
-    expect(answer(failure(kind, { status })).message).toContain(`(${status})`);
+    expect(answer(failure(kind, { status })).message).toMatch(new RegExp(`\\(${status}[:)]`));
+  });
+
+  it.each(FAILURE_KINDS.filter((k) => k !== 'invalid'))(
+    '%s: an upstream message about x-api-key is not shown as such, since Claude Code would blame its own key',
+    (kind) => {
+      const { message } = answer(failure(kind, { status: 401, message: 'invalid x-api-key' }));
+      expect(message.toLowerCase()).not.toContain('x-api-key');
+      expect(message).toContain('invalid API key');
+    },
+  );
+
+  it('auth: names the account as out of service and says where to fix it', () => {
+    const { message } = answer(failure('auth', { status: 401, message: 'invalid x-api-key' }));
+    expect(message).toBe(
+      `Upstream account "${LABEL}" is out of service: its upstream refused the account's key or sign-in (401: invalid API key). Fix the account's key in Switchyard (console → Accounts) or add another account.`,
+    );
   });
 
   it('no headers beyond retry-after and x-should-retry', () => {

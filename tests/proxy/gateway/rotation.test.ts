@@ -197,7 +197,16 @@ describe('rotation', () => {
     const res = await postJson(`${gateway.url}/v1/messages`, messagesBody());
     expect(res.status).toBe(502);
     expect(res.headers.get('x-should-retry')).toBe('false');
-    expect((await readJson(res)).error.message).toMatch(/key or sign-in of upstream account "two@example.com" was refused/);
+    expect((await readJson(res)).error.message).toMatch(/^Upstream account "two@example.com" is out of service: its upstream refused the account's key/);
+
+    // The next request names the real state: both accounts are enabled, and refused.
+    const next = await postJson(`${gateway.url}/v1/messages`, messagesBody());
+    expect(next.status).toBe(502);
+    expect(next.headers.get('x-should-retry')).toBe('false');
+    const { error } = await readJson(next);
+    expect(error.type).toBe('api_error');
+    expect(error.message).toMatch(/^The anthropic accounts "one@example.com", "two@example.com" are out of service: their upstreams refused their keys/);
+    expect(error.message).not.toMatch(/re-enable|x-api-key/i);
   });
 
   it('returns a 400 to the client at once, as the upstream worded it', async () => {

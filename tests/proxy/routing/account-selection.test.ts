@@ -205,13 +205,22 @@ describe('exclude and allowExcluded (accounts already tried by this request)', (
 
 describe('when no account can serve', () => {
   it.each<[string, TestAccount[], Selection<TestAccount>]>([
-    ['an empty pool', [], { ok: false, reason: 'no_accounts', retryAt: null }],
-    ['only disabled accounts', [acct('a', { enabled: false })], { ok: false, reason: 'no_accounts', retryAt: null }],
-    ['only invalid accounts', [acct('a', { health: 'invalid' })], { ok: false, reason: 'no_accounts', retryAt: null }],
+    ['an empty pool', [], { ok: false, reason: 'no_accounts', retryAt: null, refused: [] }],
+    ['only disabled accounts', [acct('a', { enabled: false })], { ok: false, reason: 'no_accounts', retryAt: null, refused: [] }],
+    [
+      'only invalid accounts: they are named as refused',
+      [acct('a', { health: 'invalid' })],
+      { ok: false, reason: 'no_accounts', retryAt: null, refused: [acct('a', { health: 'invalid' })] },
+    ],
+    [
+      'a disabled invalid account is not named as refused: it is disabled',
+      [acct('a', { health: 'invalid', enabled: false })],
+      { ok: false, reason: 'no_accounts', retryAt: null, refused: [] },
+    ],
     [
       'only accounts of another provider',
-      [acct('g', { provider: 'gemini' }), acct('x', { provider: 'antigravity' })],
-      { ok: false, reason: 'no_accounts', retryAt: null },
+      [acct('g', { provider: 'gemini' }), acct('x', { provider: 'antigravity', health: 'invalid' })],
+      { ok: false, reason: 'no_accounts', retryAt: null, refused: [] },
     ],
     [
       'every usable account cooling: retryAt is the earliest end, with the reason of that cooldown',
