@@ -1,6 +1,10 @@
 // A Gemini SSE answer read event by event through the translator, with the first-yield rule: the first
 // events are awaited before the stream is handed over, so a failure before any content is still an
 // attempt that failed. Code Assist wraps each event in an envelope; `unwrap` takes it off.
+//
+// Gemini ends every complete answer with a chunk naming its finishReason (or, for a blocked prompt, the
+// promptFeedback's blockReason). A stream that closes without one was cut short, however cleanly the
+// connection ended: it is a broken stream, never an answer that ended its turn.
 
 import { FrameBatch } from '../../anthropic/sse.js';
 import type { StreamEvent } from '../../anthropic/types.js';
@@ -13,6 +17,13 @@ import { GeminiResponseError, type GeminiStreamTranslator } from './response-map
 
 export type StreamChunk = GenerateContentResponse & { error?: unknown };
 
+const TRUNCATED: UpstreamFailure = {
+  kind: 'stream',
+  status: 200,
+  message: 'upstream stream ended without a finish reason: the answer was cut short',
+  retryAfterMs: null,
+};
+
 /** The event data as Gemini sends it: the chunk itself. */
 const asIs = (parsed: unknown): StreamChunk => parsed as StreamChunk;
 
@@ -20,6 +31,8 @@ export class EventReader {
   private readonly it: AsyncIterator<Buffer>;
   private readonly splitter = new SseDataSplitter();
   private done = false;
+  /** The upstream said how the answer ends: a finishReason, or a blocked prompt. */
+  private terminated = false;
 
   constructor(
     body: AsyncIterable<Buffer>,
@@ -36,7 +49,7 @@ export class EventReader {
   async firstEvents(): Promise<StreamEvent[]> {
     for (;;) {
       const events = await this.next();
-      if (events === null) return this.translator.end();
+      if (events === null) return this.end();
       if (events.length > 0) return events;
     }
   }
@@ -47,7 +60,7 @@ export class EventReader {
       for (;;) {
         const events = await this.next();
         if (events === null) {
-          const last = this.translator.end();
+          const last = this.end();
           if (last.length > 0) yield FrameBatch.of(last);
           return;
         }
@@ -76,9 +89,16 @@ export class EventReader {
     for (const data of datas) {
       const response = this.unwrap(JSON.parse(data));
       if (response.error !== undefined) throw new UpstreamError(this.midStreamError(response.error, data));
+      if (response.candidates?.[0]?.finishReason || response.promptFeedback?.blockReason) this.terminated = true;
       events.push(...this.translator.push(response));
     }
     return chunk.done && events.length === 0 ? null : events;
+  }
+
+  /** The closing events, once the upstream has said the answer is complete. */
+  private end(): StreamEvent[] {
+    if (!this.terminated) throw new UpstreamError(TRUNCATED);
+    return this.translator.end();
   }
 
   private midStreamError(error: unknown, data: string): UpstreamFailure {
