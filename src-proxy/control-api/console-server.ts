@@ -10,6 +10,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CONTROL_EVENT_NAMES, ControlError, type ControlApi, type ControlErrorCode, type ControlEvents, type ControlResult } from '../contract/index.js';
+import { nestedDeeperThan } from '../lib/json-depth.js';
 import { SecretMatcher } from '../lib/secret-compare.js';
 import { dispatch, isControlMethod } from './dispatcher.js';
 import { hostAllowed } from '../gateway/host-guard.js';
@@ -19,6 +20,8 @@ import { serveUiFile, UI_PREFIX } from './ui-files.js';
 export const API_PREFIX = '/api/';
 export const EVENTS_PATH = '/api/events';
 const MAX_BODY = 1024 * 1024;
+/** No argument of the contract is nested nearly this deep; deeper is refused before anything walks it. */
+const MAX_DEPTH = 64;
 const KEEP_ALIVE_MS = 15_000;
 
 export interface ConsoleServerOptions {
@@ -56,22 +59,36 @@ function failure(res: ServerResponse, status: number, code: ControlError['code']
   reply(res, status, { ok: false, error: { code, message } });
 }
 
+/**
+ * The body, up to MAX_BODY. A longer one is refused: the rest is read and dropped (a connection cut
+ * while the client still uploads would reach it as a reset, not as the answer), and the answer closes
+ * the connection.
+ */
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     let size = 0;
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => {
+    const onData = (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(new ControlError('invalid_argument', 'request body too large'));
-        req.destroy();
+      if (size <= MAX_BODY) {
+        chunks.push(c);
         return;
       }
-      chunks.push(c);
-    });
+      req.off('data', onData);
+      req.resume();
+      chunks.length = 0;
+      reject(new BodyTooLarge());
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+class BodyTooLarge extends ControlError {
+  constructor() {
+    super('invalid_argument', 'request body too large: the control API takes at most 1 MiB');
+  }
 }
 
 /** Live events as SSE, one named event per ControlEvents entry, until the client goes away. */
@@ -124,7 +141,11 @@ function createConsoleHandler({ api, events, token, uiDir = null, onInternalErro
       const body = await readBody(req);
       args = body === '' ? [] : (JSON.parse(body) as { args?: unknown }).args;
     } catch (err) {
+      if (err instanceof BodyTooLarge) res.setHeader('connection', 'close');
       return failure(res, 400, 'invalid_argument', err instanceof ControlError ? err.message : 'request body is not JSON');
+    }
+    if (nestedDeeperThan(args, MAX_DEPTH)) {
+      return failure(res, 400, 'invalid_argument', `arguments nested deeper than ${MAX_DEPTH} levels`);
     }
     const result = await dispatch(api, method, args, onInternalError);
     reply(res, result.ok ? 200 : (STATUS_BY_CODE[result.error.code] ?? 500), result);

@@ -127,6 +127,24 @@ describe('/api', () => {
     await notJson.body.dump();
   });
 
+  it('answers a body over 1 MiB with a 400 that says so, not a reset connection', async () => {
+    const big = JSON.stringify({ args: [{ model_rules: [{ match: 'x'.repeat(2 * 1024 * 1024), provider: 'anthropic' }] }] });
+    const res = await call('updateSettings', { ...withToken, 'content-type': 'application/json' }, big);
+    expect(res.statusCode).toBe(400);
+    expect(await res.body.json()).toMatchObject({ ok: false, error: { code: 'invalid_argument', message: expect.stringContaining('1 MiB') } });
+    // The answer is read whole, and the server still answers the next call.
+    const next = await call('getStatus', withToken);
+    expect(next.statusCode).toBe(200);
+    await next.body.dump();
+  });
+
+  it('answers arguments nested past the limit with a 400 that names it', async () => {
+    const deep = `{"args":[${'['.repeat(20_000)}${']'.repeat(20_000)}]}`;
+    const res = await call('updateSettings', withToken, deep);
+    expect(res.statusCode).toBe(400);
+    expect(await res.body.json()).toMatchObject({ ok: false, error: { code: 'invalid_argument', message: expect.stringContaining('nested') } });
+  });
+
   it('streams live events to a holder of the token', async () => {
     const controller = new AbortController();
     const res = await fetch(`${server.url}/api/events`, { headers: withToken, signal: controller.signal });
