@@ -4,6 +4,14 @@
 import type { IncomingMessage } from 'node:http';
 import { GatewayError } from '../anthropic/errors.js';
 import { parseJsonBody } from '../anthropic/parse-json-body.js';
+import { nestedDeeperThan } from '../lib/json-depth.js';
+
+/**
+ * How deep a request may nest objects and arrays. Real tool inputs and schemas stay within a few dozen
+ * levels; thousands would overflow the stack of whatever walks them next (JSON.stringify on the
+ * translated paths, the local token estimate), so such a body is refused before anything touches it.
+ */
+export const MAX_NESTING_DEPTH = 128;
 
 /** The client went away before its request body was complete: nobody is left to answer. */
 export class ClientClosedError extends Error {
@@ -30,7 +38,14 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   }
   const raw = await readRaw(req, limit);
   if (raw.length === 0) throw new GatewayError(400, 'Request body is empty; expected a JSON object.');
-  return { json: parseJsonBody(raw), raw };
+  const json = parseJsonBody(raw);
+  if (nestedDeeperThan(json, MAX_NESTING_DEPTH)) {
+    throw new GatewayError(
+      400,
+      `Request body is nested deeper than ${MAX_NESTING_DEPTH} levels (objects and arrays within each other); the gateway accepts at most ${MAX_NESTING_DEPTH}.`,
+    );
+  }
+  return { json, raw };
 }
 
 /** Plain listeners rather than an async iterator: this runs for every request and the difference shows. */

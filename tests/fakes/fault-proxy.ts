@@ -221,7 +221,8 @@ class FaultProxyServer implements FaultProxy {
         return;
       case 'truncated_sse': {
         head();
-        const whole = sse && events.length > 1 ? Buffer.concat([events[0]!, events[1]!.subarray(0, Math.ceil(events[1]!.length / 2))]) : firstPart(events, false);
+        const whole =
+          sse && events.length > 1 ? Buffer.concat([events[0]!, events[1]!.subarray(0, Math.ceil(events[1]!.length / 2))]) : firstPart(events, false);
         res.end(whole);
         return;
       }
@@ -248,12 +249,9 @@ class FaultProxyServer implements FaultProxy {
   private forward(r: ProxiedRequest, signal: AbortSignal): Promise<UpstreamAnswer | null> {
     return new Promise((resolve, reject) => {
       const headers = { ...r.headers, host: this.target.host, 'content-length': String(r.body.length) };
-      const out = httpRequest(
-        { host: this.target.hostname, port: this.target.port, method: r.method, path: r.path, headers, signal },
-        (res) => {
-          readAll(res).then((body) => resolve({ status: res.statusCode ?? 502, headers: res.headers, body }), reject);
-        },
-      );
+      const out = httpRequest({ host: this.target.hostname, port: this.target.port, method: r.method, path: r.path, headers, signal }, (res) => {
+        readAll(res).then((body) => resolve({ status: res.statusCode ?? 502, headers: res.headers, body }), reject);
+      });
       out.on('error', (err) => (signal.aborted ? resolve(null) : reject(err)));
       out.end(r.body);
     });
