@@ -15,8 +15,9 @@ import { loadBuilderConfig, root } from './builder-config.js';
 
 const require = createRequire(import.meta.url);
 // The asar reader electron-builder packs with.
-const { getRawHeader } = createRequire(require.resolve('app-builder-lib'))('@electron/asar') as {
+const { getRawHeader, extractFile } = createRequire(require.resolve('app-builder-lib'))('@electron/asar') as {
   getRawHeader(archive: string): { header: AsarDirectory };
+  extractFile(archive: string, file: string): Buffer;
 };
 interface AsarDirectory {
   files: Record<string, AsarDirectory | object>;
@@ -30,7 +31,7 @@ function asarFiles(dir: AsarDirectory, prefix = ''): string[] {
 }
 
 // Electron's fuse wire: a sentinel, the wire version (1), the number of fuses, then one byte per fuse,
-// '0' off or '1' on, in this order (Electron's docs/tutorial/fuses.md).
+// '0' off or '1' on, in this order (Electron's build/fuses/fuses.json5; Electron 45 has nine).
 const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
 const FUSES = [
   'runAsNode',
@@ -41,9 +42,10 @@ const FUSES = [
   'onlyLoadAppFromAsar',
   'loadBrowserProcessSpecificV8Snapshot',
   'grantFileProtocolExtraPrivileges',
+  'wasmTrapHandlers',
 ] as const;
-// What an Electron binary ships with, before packaging flips anything.
-const ELECTRON_DEFAULTS = '10110001';
+// What an Electron 45 binary ships with, before packaging flips anything.
+const ELECTRON_DEFAULTS = '101100011';
 
 function readFuseWire(binary: Buffer): Record<string, boolean> {
   const at = binary.indexOf(SENTINEL) + SENTINEL.length;
@@ -85,6 +87,11 @@ describe('an unpacked Linux build', () => {
     expect(files).toEqual(expect.arrayContaining(['dist/main/index.cjs', 'dist/preload/index.cjs', 'package.json']));
     for (const file of files) expect(file).toMatch(/^(dist\/(main|preload|renderer)\/.+|package\.json)$/);
     expect(files.filter((f) => f.endsWith('.map') || f.includes('node_modules'))).toEqual([]);
+  });
+
+  it('is named Switchyard when it runs: Electron takes the name from the packed package.json’s productName', () => {
+    const packed = JSON.parse(extractFile(join(appDir, 'resources', 'app.asar'), 'package.json').toString()) as { name: string; productName?: string };
+    expect(packed.productName ?? packed.name).toBe('Switchyard');
   });
 
   it('puts the Linux tray images in resources/tray, where src-main looks', async () => {
