@@ -23,7 +23,7 @@ export interface BuilderConfig {
   directories: { output: string; buildResources: string };
   files: string[];
   electronFuses: Record<string, boolean>;
-  mac: PlatformConfig & { entitlements: string; entitlementsInherit: string; extendInfo: Record<string, unknown> };
+  mac: PlatformConfig & { entitlements: string; entitlementsInherit: string; extendInfo: Record<string, unknown>; minimumSystemVersion: string };
   win: PlatformConfig;
   linux: PlatformConfig;
   [key: string]: unknown;

@@ -103,6 +103,8 @@ describe('electron-builder.yml', () => {
 describe('macOS', () => {
   it('builds a dmg and a zip, hardened, notarised when the environment provides the credentials, without a Dock icon', () => {
     expect(config.mac.target).toEqual(['dmg', 'zip']);
+    // Electron 44 and later need macOS 13.
+    expect(config.mac.minimumSystemVersion).toBe('13.0');
     expect(config.mac.hardenedRuntime).toBe(true);
     expect(config.mac.notarize).toBe(true);
     expect(config.mac.extendInfo.LSUIElement).toBe(true);
@@ -143,6 +145,18 @@ describe('Linux', () => {
     expect(config.linux.target).toEqual(['AppImage', 'deb']);
     expect(config.linux.category).toBe('Development');
     expect(config.linux.maintainer).toMatch(/^[^<>]+ <[^@\s]+@[^@\s]+>$/);
+  });
+
+  it('keeps the sandbox on wherever it can: the AppImage entry adds no --no-sandbox, the deb keeps its AppArmor profile', () => {
+    // Left unset, electron-builder's AppImage desktop entry starts the app with --no-sandbox everywhere.
+    expect(config.appImage).toEqual({ executableArgs: [] });
+    // The deb's own after-install script and AppArmor profile are electron-builder's, which grant the
+    // user namespaces Ubuntu 23.10 and later restrict.
+    const deb = (config.deb ?? {}) as Record<string, unknown>;
+    for (const section of [config.linux, deb]) {
+      expect(section).not.toHaveProperty('afterInstall');
+      expect(section).not.toHaveProperty('appArmorProfile');
+    }
   });
 
   it('has a 1024 px PNG icon', async () => {
