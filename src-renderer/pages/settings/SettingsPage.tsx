@@ -22,6 +22,7 @@ export function SettingsPage() {
       <ModelRulesEditor settings={s} onSaved={live.set} />
       <HistorySection settings={s} onSaved={live.set} />
       <GoogleSection settings={s} onSaved={live.set} />
+      <UpstreamCertificatesSection settings={s} onSaved={live.set} />
       <UpdatesSection settings={s} onSaved={live.set} />
     </div>
   );
@@ -237,6 +238,32 @@ function GoogleSection({ settings, onSaved }: SectionProps) {
           <textarea id="code-assist-urls" className="input" rows={3} value={baseUrls} onChange={(e) => setBaseUrls(e.target.value)} spellCheck={false} />
           <small className={urlIssue ? 'error-text' : 'muted'}>{urlIssue ?? 'One per line, tried in this order.'}</small>
         </div>
+        <SaveRow busy={save.busy} saved={save.saved} error={save.error} />
+      </div>
+    </SettingsForm>
+  );
+}
+
+function UpstreamCertificatesSection({ settings, onSaved }: SectionProps) {
+  const save = useSettingsSave(settings, onSaved);
+  const [file, setFile] = useState(settings.extra_ca_certs);
+  useEffect(() => setFile(settings.extra_ca_certs), [settings.extra_ca_certs]);
+  return (
+    <SettingsForm
+      id="upstream-certificates"
+      title="Upstream certificates"
+      onSubmit={() => {
+        void save.save({ extra_ca_certs: file });
+      }}
+    >
+      <div className="form-grid">
+        <TextField
+          label="Extra CA certificates (PEM file)"
+          value={file}
+          onChange={setFile}
+          issue={save.issues.extra_ca_certs}
+          hint="Behind a proxy that inspects TLS: the full path of its CA certificate, trusted for calls to the accounts' endpoints and to Google. Empty: the built-in authorities only."
+        />
         <SaveRow busy={save.busy} saved={save.saved} error={save.error} />
       </div>
     </SettingsForm>

@@ -125,4 +125,22 @@ describe('Settings', () => {
     await userEvent.click(await screen.findByRole('switch', { name: 'Check for a new release once a day' }));
     await waitFor(() => expect(fake.state.settings.update_check).toBe(true));
   });
+
+  it('sets the extra CA certificates file, and shows why the core refused one', async () => {
+    const fake = createFakeControl();
+    const user = userEvent.setup();
+    renderWith(fake, <SettingsPage />);
+    const form = await screen.findByRole('form', { name: 'Upstream certificates' });
+    const field = within(form).getByLabelText('Extra CA certificates (PEM file)');
+    fake.failNext('updateSettings', 'invalid_argument', 'extra_ca_certs: /tmp/notes.txt holds no PEM certificate');
+    await user.type(field, '/tmp/notes.txt');
+    await user.click(within(form).getByRole('button', { name: 'Save' }));
+    expect(await within(form).findByText(/holds no PEM certificate/)).toBeTruthy();
+    await user.clear(field);
+    await user.type(field, '/etc/ssl/corporate-ca.pem');
+    await user.click(within(form).getByRole('button', { name: 'Save' }));
+    await within(form).findByRole('status');
+    expect(patches(fake).at(-1)).toEqual({ extra_ca_certs: '/etc/ssl/corporate-ca.pem' });
+    expect(fake.state.settings.extra_ca_certs).toBe('/etc/ssl/corporate-ca.pem');
+  });
 });
