@@ -155,10 +155,16 @@ describe('AnthropicProvider', () => {
   it('stops the upstream call when the attempt is abandoned before the answer', async () => {
     let closed!: () => void;
     const upstreamGone = new Promise<void>((r) => (closed = r));
-    const url = await serve((req) => req.socket.on('close', closed));
+    let arrived!: () => void;
+    const upstreamReached = new Promise<void>((r) => (arrived = r));
+    const url = await serve((req) => {
+      req.socket.on('close', closed);
+      arrived();
+    });
     const abandon = new AbortController();
     const pending = provider.send(request(false), { account: account(url), secret: 'k' }, attemptContext(abandon.signal));
-    await new Promise((r) => setTimeout(r, 50));
+    // Abandon only once the upstream holds the request: on a loaded machine a fixed pause may end before it arrives.
+    await upstreamReached;
     abandon.abort();
     expect(await pending).toMatchObject({ ok: false });
     await upstreamGone;
