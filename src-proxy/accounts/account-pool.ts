@@ -4,6 +4,7 @@
 import { ALL_MODELS, type Account, type AccountOf, type Cooldown, type FailureKind, type ProviderKind } from '../contract/index.js';
 import { AccountSelector, type Selection } from '../routing/account-selection.js';
 import type { RetryDecision } from '../routing/retry-policy.js';
+import { inTarget } from '../routing/target-accounts.js';
 import type { AccountStore } from './account-store.js';
 import type { AccountCredentials, AccountPool, AccountStatePort, PoolQuery, UsageReport } from './pool-ports.js';
 import type { SecretStore } from './secret-store.js';
@@ -39,8 +40,8 @@ export class StoreAccountPool implements AccountPool, AccountStatePort {
     return this.selector.available(this.store.list(), { ...q, now: this.now() });
   }
 
-  serves(provider: ProviderKind): boolean {
-    return this.store.list().some((a) => a.provider === provider && a.enabled && a.health !== 'invalid');
+  serves(provider: ProviderKind, accounts: readonly string[] | null = null): boolean {
+    return this.store.list().some((a) => a.provider === provider && a.enabled && a.health !== 'invalid' && inTarget(a, accounts));
   }
 
   get(id: string): Account | undefined {

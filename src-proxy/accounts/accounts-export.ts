@@ -11,6 +11,7 @@ const EXPORT_VERSION = 1;
 const ExportedAccountSchema = z.object({
   provider: z.string(),
   label: z.string(),
+  group: z.string().nullable().optional(),
   enabled: z.boolean(),
   options: z.record(z.string(), z.unknown()),
   secret: z.string().optional(),
@@ -30,7 +31,14 @@ export function exportFileText(accounts: readonly Account[], secretOf: ((id: str
     exported_at: now,
     accounts: accounts.map((a) => {
       const secret = secretOf?.(a.id);
-      return { provider: a.provider, label: a.label, enabled: a.enabled, options: a.options, ...(secret ? { secret } : {}) };
+      return {
+        provider: a.provider,
+        label: a.label,
+        ...(a.group ? { group: a.group } : {}),
+        enabled: a.enabled,
+        options: a.options,
+        ...(secret ? { secret } : {}),
+      };
     }),
   };
   return `${JSON.stringify(file, null, 2)}\n`;
@@ -64,6 +72,7 @@ export function parseExportFile(text: string): ParsedExport | null {
     const parsed = NewAccountSchema.safeParse({
       provider: entry.provider,
       label: entry.label,
+      ...(entry.group ? { group: entry.group } : {}),
       enabled: entry.enabled,
       options: entry.options,
       [kind.secret]: entry.secret,

@@ -14,6 +14,8 @@ export interface AccountCredentials<A extends Account = Account> {
 export interface PoolQuery {
   provider: ProviderKind;
   model: string;
+  /** Only accounts with one of these labels or groups; null or absent: every account of the provider. */
+  accounts?: readonly string[] | null;
   sessionKey: string | null;
   exclude: ReadonlySet<string>;
   allowExcluded: boolean;
@@ -29,8 +31,8 @@ export interface AccountPool {
   select(q: PoolQuery): Selection<Account>;
   /** How many accounts could serve now, leaving out `exclude`; chooses nothing. */
   available(q: Omit<PoolQuery, 'sessionKey' | 'allowExcluded'>): number;
-  /** Whether the provider has an enabled account with a usable key (cooling or not). */
-  serves(provider: ProviderKind): boolean;
+  /** Whether the provider has an enabled account with a usable key (cooling or not), among `accounts` when named. */
+  serves(provider: ProviderKind, accounts?: readonly string[] | null): boolean;
   /** Current state of one account (cooldowns and health change while a request waits). */
   get(id: string): Account | undefined;
   credentials(account: Account): AccountCredentials | null;

@@ -22,12 +22,14 @@ export async function accountsCommand(args: string[], api: ControlClient, io: Cl
     case 'enable':
     case 'disable':
       return change(sub, rest, api, io);
+    case 'group':
+      return group(rest, api, io);
     case 'export':
       return exportAccounts(rest, api, io);
     case 'import':
       return importAccounts(rest, api, io);
     default:
-      throw new UsageError(`Unknown accounts command "${sub}". Use add, login, list, remove, enable, disable, export or import.`);
+      throw new UsageError(`Unknown accounts command "${sub}". Use add, login, list, remove, enable, disable, group, export or import.`);
   }
 }
 
@@ -39,6 +41,7 @@ async function add(args: string[], api: ControlApi, io: CliIo): Promise<number> 
       'key-env': { type: 'string' },
       'key-stdin': { type: 'boolean', default: false },
       label: { type: 'string' },
+      group: { type: 'string' },
       ...allKindFlags(),
     },
     strict: true,
@@ -75,7 +78,7 @@ async function add(args: string[], api: ControlApi, io: CliIo): Promise<number> 
     io.out(`Replaced the secret of account ${same.id} (${same.label}); it is back in service.`);
     return 0;
   }
-  const account = await api.addAccount(kind.newAccount(label, key, values));
+  const account = await api.addAccount({ ...kind.newAccount(label, key, values), ...(values.group ? { group: values.group } : {}) });
   io.out(`Added account ${account.id} (${account.label}).`);
   return 0;
 }
@@ -84,7 +87,7 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-const COMMON_FLAGS = new Set(['provider', 'key-env', 'key-stdin', 'label']);
+const COMMON_FLAGS = new Set(['provider', 'key-env', 'key-stdin', 'label', 'group']);
 
 async function list(args: string[], api: ControlApi, io: CliIo): Promise<number> {
   const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, strict: true });
@@ -112,6 +115,18 @@ async function change(sub: 'remove' | 'enable' | 'disable', args: string[], api:
     await api.updateAccount(account.id, { enabled: sub === 'enable' });
     io.out(`${sub === 'enable' ? 'Enabled' : 'Disabled'} account ${account.id} (${account.label}).`);
   }
+  return 0;
+}
+
+/** `accounts group ID|LABEL NAME` puts the account in a group (rules name groups); `--clear` takes it out. */
+async function group(args: string[], api: ControlApi, io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { clear: { type: 'boolean', default: false } }, strict: true });
+  const usage = 'Usage: switchyard accounts group ID|LABEL NAME  (or --clear)';
+  if (positionals.length !== (values.clear ? 1 : 2)) throw new UsageError(usage);
+  const account = findAccount(await api.listAccounts(), positionals[0]!);
+  const name = values.clear ? null : positionals[1]!;
+  await api.updateAccount(account.id, { group: name });
+  io.out(name === null ? `Account ${account.id} (${account.label}) is in no group now.` : `Account ${account.id} (${account.label}) is in group "${name}".`);
   return 0;
 }
 

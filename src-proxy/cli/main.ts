@@ -20,10 +20,12 @@ Commands:
                [--auth-scheme x-api-key|bearer] [--strip-cache-control] [--no-count-tokens]
   accounts add --provider gemini --key-env VAR --label NAME [--base-url URL] [--no-count-tokens]
   accounts add --provider antigravity --refresh-token-env VAR [--label EMAIL]
+                              every add takes [--group NAME]
   accounts login --provider antigravity
                               sign in a Google account: open the printed link, or paste the code
   accounts list [--json]
   accounts remove|enable|disable ID|LABEL
+  accounts group ID|LABEL NAME | --clear   (rules can name a group instead of accounts)
   accounts export FILE [--include-secrets]
   accounts import FILE
   config get [KEY]

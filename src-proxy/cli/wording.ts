@@ -44,6 +44,10 @@ export function describeRequest(e: RequestLogEntry): string {
   line += ` ${Math.round(e.latency_ms)}ms`;
   if (e.input_tokens !== null || e.output_tokens !== null) line += ` ${e.input_tokens ?? '-'}/${e.output_tokens ?? '-'} tok`;
   if (e.attempts.length > 1) line += ` after ${e.attempts.length} attempts`;
+  if (e.links.length > 1) {
+    const served = e.links.findIndex((l) => l.outcome === 'served');
+    if (served > 0) line += ` via fallback ${served}`;
+  }
   // Upstream messages may span lines; the request's line must stay one line.
   if (e.error_message) line += ` ${e.error_message.replace(/\s+/g, ' ').trim()}`;
   return line;
@@ -55,7 +59,7 @@ export function describeAccount(a: Account): string[] {
     .filter((c) => c.until > now)
     .map((c) => `${c.model === '*' ? 'all models' : c.model} until ${new Date(c.until).toISOString()} (${c.reason})`);
   return [
-    `${a.id}  ${a.label}`,
+    `${a.id}  ${a.label}${a.group ? `  (group ${a.group})` : ''}`,
     `    provider ${a.provider}  ${CLI_ACCOUNT_KINDS[a.provider].upstream(a)}`,
     `    ${a.enabled ? 'enabled' : 'disabled'}, health ${a.health}${a.health_message ? ` (${a.health_message})` : ''}`,
     ...(cooling.length ? [`    cooling: ${cooling.join('; ')}`] : []),

@@ -110,9 +110,13 @@ export const LearnedStateSchema = z.object({
 });
 export type LearnedState = z.infer<typeof LearnedStateSchema>;
 
+/** A name several accounts share, so a mapping rule can send a model to all of them (and no others). */
+export const AccountGroupSchema = z.string().trim().min(1).max(100);
+
 const accountCommon = {
   id: z.string().min(1),
   label: z.string().trim().min(1).max(200),
+  group: AccountGroupSchema.nullable().default(null),
   enabled: z.boolean().default(true),
   health: AccountHealthSchema.default('ok'),
   /** The upstream's own words for the last health change (never contains the secret). */
@@ -151,6 +155,7 @@ export type AccountOf<K extends Account['provider']> = Extract<Account, { provid
 
 const newAccountCommon = {
   label: z.string().trim().min(1).max(200),
+  group: AccountGroupSchema.optional(),
   enabled: z.boolean().optional(),
 };
 const apiKey = { api_key: z.string().trim().min(1) };
@@ -180,6 +185,8 @@ export type NewAccount = z.input<typeof NewAccountSchema>;
 
 export const AccountPatchSchema = z.object({
   label: z.string().trim().min(1).max(200).optional(),
+  /** null takes the account out of its group. */
+  group: AccountGroupSchema.nullable().optional(),
   enabled: z.boolean().optional(),
   /** Replaces the stored secret (API key or refresh token) and clears an `invalid` health mark. */
   api_key: z.string().trim().min(1).optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FailureKindSchema, ProviderKindSchema } from './providers.js';
+import { FAILURE_KINDS, FailureKindSchema, ProviderKindSchema } from './providers.js';
 
 /** One upstream attempt inside a request. */
 export const AttemptRecordSchema = z.object({
@@ -11,8 +11,40 @@ export const AttemptRecordSchema = z.object({
   failure: FailureKindSchema.nullable(),
   message: z.string().nullable(),
   latency_ms: z.number(),
+  /** Which link of the route it was made on (index into `links`). */
+  link: z.number().int().nonnegative().default(0),
 });
 export type AttemptRecord = z.infer<typeof AttemptRecordSchema>;
+
+/** Why a link of a route did not serve. */
+export const LINK_REASONS = [
+  ...FAILURE_KINDS,
+  /** No enabled account with a usable key matches the link (its provider, its accounts or group). */
+  'no_accounts',
+  /** The gateway does not serve the link's provider kind. */
+  'unsupported',
+  /** Every matching account already failed in this request. */
+  'exhausted',
+] as const;
+export const LinkReasonSchema = z.enum(LINK_REASONS);
+export type LinkReason = z.infer<typeof LinkReasonSchema>;
+
+/**
+ * One link of the route a request took: served, failed (tried, and every attempt failed), skipped (no
+ * account could take an attempt: `reason` says why, `until` when the first is back), or not reached.
+ */
+export const LinkRecordSchema = z.object({
+  provider: ProviderKindSchema,
+  model: z.string(),
+  /** The account labels or groups the link is narrowed to; null: every account of the provider. */
+  accounts: z.array(z.string()).nullable(),
+  outcome: z.enum(['served', 'failed', 'skipped', 'not_reached']),
+  /** For `skipped`: why no account could be tried (a cooldown's cause, or no account at all); for `failed`: the last failure. */
+  reason: LinkReasonSchema.nullable(),
+  /** For a link skipped because its accounts are cooling or out of quota: when the first is back (epoch ms). */
+  until: z.number().nullable(),
+});
+export type LinkRecord = z.infer<typeof LinkRecordSchema>;
 
 export const ROUTE_KINDS = ['messages', 'count_tokens', 'models', 'other'] as const;
 
@@ -32,6 +64,8 @@ export const RequestLogEntrySchema = z.object({
   stream: z.boolean(),
   status: z.number().int(),
   attempts: z.array(AttemptRecordSchema),
+  /** The route's links in order (the rule's target, then its fallbacks) and what became of each. */
+  links: z.array(LinkRecordSchema).default([]),
   latency_ms: z.number(),
   /** Time to the first byte of the response body sent to the client. */
   ttfb_ms: z.number().nullable(),

@@ -14,13 +14,36 @@ export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 /**
- * One model mapping rule. `match` is an exact model id or a pattern with `*` wildcards; `model` is the
- * upstream model to send (omitted: the inbound model unchanged).
+ * Account labels or group names a target is narrowed to (an account matches by its label or its group).
+ * Omitted: every account of the target's provider.
  */
-export const ModelRuleSchema = z.object({
-  match: z.string().trim().min(1),
+const TargetAccountsSchema = z
+  .array(z.string().trim().min(1).max(200))
+  .min(1, 'name at least one account or group, or leave accounts out')
+  .refine((names) => new Set(names.map((n) => n.toLowerCase())).size === names.length, 'an account or group is named twice')
+  .optional();
+
+const targetFields = {
   provider: ProviderKindSchema,
+  /** The upstream model to send; omitted: the requested model unchanged. */
   model: z.string().trim().min(1).optional(),
+  accounts: TargetAccountsSchema,
+};
+
+/** Where a request may go: a provider kind, an upstream model, optionally only some of its accounts. */
+export const ModelTargetSchema = z.strictObject(targetFields);
+export type ModelTarget = z.infer<typeof ModelTargetSchema>;
+
+/**
+ * One model mapping rule. `match` is an exact model id or a pattern with `*` wildcards; the rule's own
+ * target comes first, then its `fallback` targets in order, each entered when the one before has no
+ * account left that can serve the request. Unknown keys are refused, not dropped: a misspelt
+ * `fallback` would otherwise leave a chain silently without its links.
+ */
+export const ModelRuleSchema = z.strictObject({
+  match: z.string().trim().min(1),
+  ...targetFields,
+  fallback: z.array(ModelTargetSchema).max(16).optional(),
 });
 export type ModelRule = z.infer<typeof ModelRuleSchema>;
 

@@ -2,7 +2,6 @@
 // Never the placeholder 0: Claude Code sizes its context (and decides when to compact) from this.
 // The answer says where the number came from in `x-token-count-source`.
 
-import type { PreparedRequest } from '../anthropic/prepared-request.js';
 import { estimateInputTokens } from '../anthropic/token-estimate.js';
 import type { CountTokensRequest } from '../anthropic/types.js';
 import { validateCountTokensRequest } from '../anthropic/validate.js';
@@ -30,9 +29,8 @@ export async function handleCountTokens(ex: Exchange, deps: GatewayDeps): Promis
   const request = validateCountTokensRequest(body.json);
   ex.record.received(request.model, false);
   const route = routeModel(request.model, settings, ex);
-  const provider = providerFor(deps.providers, route.provider);
-  const prepared = prepareUpstream(request, body.raw, route.model);
-  const counted = provider ? await countUpstream(ex, prepared, provider, route, settings, deps) : null;
+  const served = route.links.some((l) => providerFor(deps.providers, l.provider));
+  const counted = served ? await countUpstream(ex, request, body.raw, route, settings, deps) : null;
   if (counted === 'client_gone') return ex.clientLeft();
 
   const inputTokens = counted ?? estimateInputTokens(request);
@@ -44,8 +42,8 @@ export async function handleCountTokens(ex: Exchange, deps: GatewayDeps): Promis
 /** The conversation's account (or the next in turn), if it can count; null when the estimate must do. */
 async function countUpstream(
   ex: Exchange,
-  prepared: PreparedRequest<CountTokensRequest>,
-  provider: Provider,
+  request: CountTokensRequest,
+  raw: Buffer,
   route: Route,
   settings: Settings,
   deps: GatewayDeps,
@@ -56,15 +54,20 @@ async function countUpstream(
     {
       pool: deps.pool,
       route,
-      sessionKey: settings.session_affinity ? sessionKeyOf(prepared.body) : null,
+      sessionKey: settings.session_affinity ? sessionKeyOf(request) : null,
       record: ex.record,
       scope: ex.scope,
       decide: () => ONE_TRY,
       bookkeeping: false,
+      // The first link that can take an attempt counts; a failed count is not worth another link's.
+      fallThrough: false,
+      supported: (link) => providerFor(deps.providers, link.provider) !== undefined,
     },
-    async (account, creds) => {
+    async (account, creds, { link }) => {
+      const provider: Provider = providerFor(deps.providers, link.provider)!;
       const capabilities = provider.capabilities(account);
       if (!capabilities.countTokens) return { ok: true, value: null, skipped: true };
+      const prepared = prepareUpstream(request, raw, link.model);
       const counted = await provider.countTokens(provider.prepare(prepared, account), creds, ctx);
       return counted.ok ? { ok: true, value: counted.inputTokens } : { ok: false, failure: counted.failure, committed: false, accepted: false };
     },

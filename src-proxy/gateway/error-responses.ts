@@ -53,12 +53,13 @@ const WORDING: Readonly<Record<FailureKind, (via: string, f: UpstreamFailure) =>
 };
 
 /** The answer to the client when the gateway stops trying. `label` names the account that failed last. */
-export function failureResponse(failure: UpstreamFailure, label: string): GatewayError {
+export function failureResponse(failure: UpstreamFailure, label: string, chain: string | null = null): GatewayError {
   const row = FAILURE_TABLE[failure.kind];
   const headers: Record<string, string> = {};
   if (row.sayWait && failure.retryAfterMs !== null) headers['retry-after'] = seconds(failure.retryAfterMs);
   if (row.sayNoRetry) headers['x-should-retry'] = 'false';
-  const message = WORDING[failure.kind](`upstream account "${label}"`, failure);
+  const worded = WORDING[failure.kind](`upstream account "${label}"`, failure);
+  const message = chain === null || failure.kind === 'invalid' ? worded : `${worded} Route: ${chain}.`;
   const { status, type } = clientError(failure.kind, failure.status);
   return new GatewayError(status, message, headers, type);
 }
@@ -82,22 +83,29 @@ export interface NoAccount {
 }
 
 /** The answer when every enabled account of the kind is out of service: it names them, and what to do. */
-function refusedResponse(refused: ReadonlyArray<{ label: string }>, route: { provider: ProviderKind; model: string }): GatewayError {
+function refusedResponse(refused: ReadonlyArray<{ label: string }>, route: { provider: ProviderKind; model: string }, chain: string | null): GatewayError {
   const names = refused.map((a) => `"${a.label}"`).join(', ');
   const who =
     refused.length === 1
       ? `The ${route.provider} account ${names} is out of service: its upstream refused its key or sign-in`
       : `The ${route.provider} accounts ${names} are out of service: their upstreams refused their keys or sign-ins`;
-  return new GatewayError(502, `${who}, so no ${route.provider} account can serve ${route.model}. ${FIX_ACCOUNT}`, { 'x-should-retry': 'false' }, 'api_error');
+  const also = chain === null ? '' : ` Route: ${chain}.`;
+  return new GatewayError(
+    502,
+    `${who}, so no ${route.provider} account can serve ${route.model}. ${FIX_ACCOUNT}${also}`,
+    { 'x-should-retry': 'false' },
+    'api_error',
+  );
 }
 
-/** The answer when the pool has nothing to offer before any attempt was made. */
-export function noAccountResponse(n: NoAccount, route: { provider: ProviderKind; model: string }, now: number): GatewayError {
-  if (n.reason === 'no_accounts' && n.refused !== undefined && n.refused.length > 0) return refusedResponse(n.refused, route);
+/** The answer when the pool has nothing to offer before any attempt was made. `chain`: every link's fate, for a route of several. */
+export function noAccountResponse(n: NoAccount, route: { provider: ProviderKind; model: string }, now: number, chain: string | null = null): GatewayError {
+  if (n.reason === 'no_accounts' && n.refused !== undefined && n.refused.length > 0) return refusedResponse(n.refused, route, chain);
+  const also = chain === null ? '' : ` Route: ${chain}.`;
   if (n.reason !== 'all_cooling') {
     return new GatewayError(
       503,
-      `No enabled ${route.provider} account can serve ${route.model}. Add one (switchyard accounts add) or re-enable one in the console.`,
+      `No enabled ${route.provider} account can serve ${route.model}. Add one (switchyard accounts add) or re-enable one in the console.${also}`,
       { 'x-should-retry': 'false' },
       'api_error',
     );
@@ -108,7 +116,7 @@ export function noAccountResponse(n: NoAccount, route: { provider: ProviderKind;
   if (n.cooldownReason === 'rate_limit' || n.cooldownReason === 'quota' || n.cooldownReason === undefined) {
     return new GatewayError(
       429,
-      `Every ${route.provider} account that can serve ${route.model} is cooling down after rate limits; the first is available again at ${at}.`,
+      `Every ${route.provider} account that can serve ${route.model} is cooling down after rate limits; the first is available again at ${at}.${also}`,
       wait,
     );
   }
@@ -116,7 +124,7 @@ export function noAccountResponse(n: NoAccount, route: { provider: ProviderKind;
     n.cooldownReason === 'network' ? 'could not be reached' : n.cooldownReason === 'forbidden' ? 'was refused access' : `failed (${n.cooldownReason})`;
   return new GatewayError(
     503,
-    `Every ${route.provider} account that can serve ${route.model} is resting after its upstream ${why}; the first is tried again at ${at}.`,
+    `Every ${route.provider} account that can serve ${route.model} is resting after its upstream ${why}; the first is tried again at ${at}.${also}`,
     wait,
     'overloaded_error',
   );

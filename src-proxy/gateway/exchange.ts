@@ -10,11 +10,13 @@ import type { ProviderKind, RequestLogEntry } from '../contract/index.js';
 import type { AttemptContext } from '../providers/types.js';
 import type { RunResult } from './attempt-runner.js';
 import { ClientClosedError } from './body.js';
+import type { Route } from '../routing/model-mapping.js';
 import { failureResponse, noAccountResponse, streamErrorEvent } from './error-responses.js';
 import { forwardHeaders } from './forward-headers.js';
 import { Reply, type HeaderMap } from './reply.js';
 import { CLIENT_CLOSED, RequestRecord } from './request-record.js';
 import { RequestScope } from './request-scope.js';
+import { failedLinks } from './route-summary.js';
 import { SseResponse } from './sse-response.js';
 
 export interface ExchangeOptions {
@@ -153,16 +155,21 @@ export class Exchange {
   }
 
   /** Ends a request the attempt loop gave up on, and notes in the log what the client was told. */
-  failRun(result: FailedRun, route: { provider: ProviderKind; model: string }): void {
+  failRun(result: FailedRun, route: Pick<Route, 'links'>): void {
     if (this.done) return this.endedTwice('failRun');
     if (result.account) this.servedBy(result.account);
+    // A route of several links names the link the answer is about, and says what became of each.
+    const link = route.links[result.link] ?? route.links[0]!;
+    const chain = route.links.length > 1 ? failedLinks(this.record.linkRecords) || null : null;
+    if (route.links.length > 1) this.mapped(link);
     if (result.kind === 'failed' && result.committed) {
       // The 200 is out and the stream already carries the error.
       this.record.failed(streamErrorEvent(result.failure).error.type, result.failure.message);
       this.stream?.end();
       return this.finish(200);
     }
-    const err = result.kind === 'no_account' ? noAccountResponse(result, route, Date.now()) : failureResponse(result.failure, result.account.label);
+    const err =
+      result.kind === 'no_account' ? noAccountResponse(result, link, Date.now(), chain) : failureResponse(result.failure, result.account.label, chain);
     this.record.failed(err.type, err.message);
     // An upstream's own answer to a bad request is relayed as it is: it names the problem best.
     const relayed = result.kind === 'failed' && result.failure.kind === 'invalid' ? result.failure.clientBody : undefined;

@@ -3,6 +3,7 @@
 
 import { GatewayError } from '../anthropic/errors.js';
 import { FrameBatch } from '../anthropic/sse.js';
+import type { PreparedRequest } from '../anthropic/prepared-request.js';
 import type { MessagesRequest } from '../anthropic/types.js';
 import { validateMessagesRequest } from '../anthropic/validate.js';
 import { isWarmupRequest, warmupEvents, warmupMessage } from '../anthropic/warmup.js';
@@ -14,7 +15,9 @@ import { readJsonBody } from './body.js';
 import { deliver } from './delivery.js';
 import type { GatewayDeps } from './deps.js';
 import type { Exchange } from './exchange.js';
+import { headerValue } from './header-value.js';
 import { prepareUpstream, routeModel } from './route.js';
+import { routeTrace } from './route-summary.js';
 
 export async function handleMessages(ex: Exchange, deps: GatewayDeps): Promise<void> {
   const settings = deps.settings();
@@ -26,12 +29,12 @@ export async function handleMessages(ex: Exchange, deps: GatewayDeps): Promise<v
   if (settings.warmup_interception && isWarmupRequest(request)) return answerWarmup(ex, request);
 
   const route = routeModel(request.model, settings, ex);
-  const provider = providerFor(deps.providers, route.provider);
-  if (!provider) {
+  if (!route.links.some((l) => providerFor(deps.providers, l.provider))) {
     throw new GatewayError(501, `Model "${request.model}" routes to provider "${route.provider}", which this gateway does not serve yet.`, {}, 'api_error');
   }
 
-  const prepared = prepareUpstream(request, body.raw, route.model);
+  // One upstream request per link model: attempts on several accounts (and links) of one model share it.
+  const prepared = upstreamRequests(request, body.raw);
   const ctx = ex.attemptContext({
     deadlineMs: settings.request_deadline_ms,
     // A non-streaming answer comes with its headers: its wait is bounded by the deadline alone.
@@ -49,14 +52,18 @@ export async function handleMessages(ex: Exchange, deps: GatewayDeps): Promise<v
       scope: ex.scope,
       decide: (failure, facts) => decideRetry(failure, facts, policy),
       bookkeeping: true,
+      supported: (link) => providerFor(deps.providers, link.provider) !== undefined,
     },
-    async (account, creds) => {
-      const sent = await provider.send(provider.prepare(prepared, account), creds, ctx);
+    async (account, creds, { link, index, passed }) => {
+      const provider = providerFor(deps.providers, link.provider)!;
+      const sent = await provider.send(provider.prepare(prepared(link.model), account), creds, ctx);
       if (!sent.ok) return { ok: false, failure: sent.failure, committed: false, accepted: false };
-      // A provider may send a variant of the routed model (a thinking one): the answer names it.
-      ex.mapped({ provider: route.provider, model: sent.upstreamModel });
+      // The link that serves, and the model it was sent (a provider may send a thinking variant): the answer names both.
+      ex.mapped({ provider: link.provider, model: sent.upstreamModel });
       ex.servedBy(account);
-      return deliver(ex, wantsStream, sent, sent.relayHeaders);
+      const headers = sent.relayHeaders;
+      if (index > 0) headers['x-route'] = headerValue(routeTrace(passed, link));
+      return deliver(ex, wantsStream, sent, headers);
     },
   );
   if (result.ok) {
@@ -68,6 +75,26 @@ export async function handleMessages(ex: Exchange, deps: GatewayDeps): Promise<v
   } else {
     ex.failRun(result, route);
   }
+}
+
+/** The request as each link's model takes it, made when a link first needs it and kept for the others. */
+function upstreamRequests(request: MessagesRequest, raw: Buffer): (model: string) => PreparedRequest<MessagesRequest> {
+  let first: { model: string; req: PreparedRequest<MessagesRequest> } | null = null;
+  let others: Map<string, PreparedRequest<MessagesRequest>> | null = null;
+  return (model) => {
+    if (first === null) {
+      first = { model, req: prepareUpstream(request, raw, model) };
+      return first.req;
+    }
+    if (first.model === model) return first.req;
+    others ??= new Map();
+    let req = others.get(model);
+    if (!req) {
+      req = prepareUpstream(request, raw, model);
+      others.set(model, req);
+    }
+    return req;
+  };
 }
 
 function answerWarmup(ex: Exchange, request: MessagesRequest): void {

@@ -2,7 +2,9 @@
 // request's exchange. The pipeline says what happened (routed, attempted, usage, failed, clientGone); the
 // record decides how that reads in the log, so no handler writes entry fields of its own.
 
-import type { AttemptRecord, FailureKind, ProviderKind, RequestLogEntry } from '../contract/index.js';
+import type { AttemptRecord, FailureKind, LinkRecord, ProviderKind, RequestLogEntry } from '../contract/index.js';
+
+const NO_LINKS: readonly LinkRecord[] = Object.freeze([]);
 
 /** Status logged for a request whose client went away before the answer (nginx's convention). */
 export const CLIENT_CLOSED = 499;
@@ -30,6 +32,7 @@ export class RequestRecord {
   private provider: ProviderKind | null = null;
   private account: AccountRef | null = null;
   private readonly attempts: AttemptRecord[] = [];
+  private links: readonly LinkRecord[] = NO_LINKS;
   private inputTokens: number | null = null;
   private outputTokens: number | null = null;
   private cacheRead: number | null = null;
@@ -69,8 +72,8 @@ export class RequestRecord {
     this.account = account;
   }
 
-  /** One upstream attempt that started at `startedAt` (performance.now()). */
-  attempted(account: AccountRef, startedAt: number, status: number | null, failure: FailureKind | null, message: string | null): void {
+  /** One upstream attempt that started at `startedAt` (performance.now()), on the route's link number `link`. */
+  attempted(account: AccountRef, startedAt: number, status: number | null, failure: FailureKind | null, message: string | null, link = 0): void {
     this.attempts.push({
       account_id: account.id,
       account_label: account.label,
@@ -78,7 +81,17 @@ export class RequestRecord {
       failure,
       message,
       latency_ms: Math.round(performance.now() - startedAt),
+      link,
     });
+  }
+
+  /** What became of each link of the route: served, failed, skipped and why, or not reached. */
+  linked(links: readonly LinkRecord[]): void {
+    this.links = links;
+  }
+
+  get linkRecords(): readonly LinkRecord[] {
+    return this.links;
   }
 
   /** Whether an attempt on this account already went through (e.g. before the client left mid-stream). */
@@ -135,6 +148,7 @@ export class RequestRecord {
       stream: this.stream,
       status,
       attempts: this.attempts,
+      links: [...this.links],
       latency_ms: round(performance.now() - this.startedAt),
       ttfb_ms: this.ttfb === null ? null : round(this.ttfb),
       input_tokens: this.inputTokens,

@@ -10,8 +10,9 @@ import { ALL_MODELS } from '../contract/index.js';
 import type { AccountHealth, Cooldown, FailureKind, ProviderKind } from '../contract/index.js';
 import { mostQuotaLeft, quotaExhaustedUntil, type QuotaHolder } from './quota.js';
 import { MemorySessionBindings, type SessionBindings } from './session-bindings.js';
+import { inTarget, type NamedAccount } from './target-accounts.js';
 
-export interface Candidate extends QuotaHolder {
+export interface Candidate extends QuotaHolder, NamedAccount {
   id: string;
   provider: ProviderKind;
   enabled: boolean;
@@ -44,6 +45,8 @@ export function coolingUntil(c: Candidate, model: string, now: number): number |
 export interface SelectionQuery {
   provider: ProviderKind;
   model: string;
+  /** Only accounts with one of these labels or groups; null or absent: every account of the provider. */
+  accounts?: readonly string[] | null;
   sessionKey: string | null;
   exclude: ReadonlySet<string>;
   allowExcluded: boolean;
@@ -69,9 +72,9 @@ interface Cursor {
   lastIndex: number;
 }
 
-function usable(a: Candidate, provider: ProviderKind): boolean {
+function usable(a: Candidate, q: Pick<SelectionQuery, 'provider' | 'accounts'>): boolean {
   // `forbidden` stays usable: its cooldown keeps it out for a while, then it gets another chance.
-  return a.provider === provider && a.enabled && a.health !== 'invalid';
+  return a.provider === q.provider && a.enabled && a.health !== 'invalid' && inTarget(a, q.accounts);
 }
 
 export class AccountSelector {
@@ -87,9 +90,9 @@ export class AccountSelector {
 
   select<A extends Candidate>(accounts: readonly A[], q: SelectionQuery): Selection<A> {
     const usableIdx: number[] = [];
-    for (let i = 0; i < accounts.length; i++) if (usable(accounts[i]!, q.provider)) usableIdx.push(i);
+    for (let i = 0; i < accounts.length; i++) if (usable(accounts[i]!, q)) usableIdx.push(i);
     if (usableIdx.length === 0) {
-      const refused = accounts.filter((a) => a.provider === q.provider && a.enabled && a.health === 'invalid');
+      const refused = accounts.filter((a) => a.provider === q.provider && a.enabled && a.health === 'invalid' && inTarget(a, q.accounts));
       return { ok: false, reason: 'no_accounts', retryAt: null, refused };
     }
 
@@ -118,7 +121,7 @@ export class AccountSelector {
   available(accounts: readonly Candidate[], q: Omit<SelectionQuery, 'sessionKey' | 'allowExcluded'>): number {
     let n = 0;
     for (const a of accounts) {
-      if (usable(a, q.provider) && !q.exclude.has(a.id) && activeBlock(a, q.model, q.now) === null) n++;
+      if (usable(a, q) && !q.exclude.has(a.id) && activeBlock(a, q.model, q.now) === null) n++;
     }
     return n;
   }

@@ -2,13 +2,24 @@
 // outcome never depends on hash-map order: exact rules win, then wildcards in the order the user wrote
 // them, then the built-in defaults, and the first match wins at each step.
 
-import type { ModelRule, ProviderKind } from '../contract/index.js';
+import type { ModelRule, ModelTarget, ProviderKind } from '../contract/index.js';
+
+/** One target of a route: a provider kind and the upstream model, optionally only some of its accounts. */
+export interface RouteLink {
+  provider: ProviderKind;
+  model: string;
+  /** Account labels or group names; null: every account of the provider. */
+  accounts: readonly string[] | null;
+}
 
 export interface Route {
+  /** The primary link's provider and model (`links[0]`). */
   provider: ProviderKind;
   model: string;
   /** the rule's `match`, or 'default' */
   rule: string;
+  /** The rule's own target, then its fallback targets, in order; never empty. */
+  links: readonly RouteLink[];
 }
 
 /** Built-in rules, consulted after the user's. Everything goes to Anthropic unchanged for now. */
@@ -86,9 +97,28 @@ function matchInOrder(model: string, rules: readonly ModelRule[]): ModelRule | u
 /** Claude Code's marker for the 1M-token context; no upstream knows a model by that name. */
 const CONTEXT_MARKER = /\[1m\]$/i;
 
+function linkOf(target: ModelTarget, model: string): RouteLink {
+  return { provider: target.provider, model: target.model ?? model, accounts: target.accounts ?? null };
+}
+
 export function resolveRoute(requested: string, rules: readonly ModelRule[], defaults: readonly ModelRule[] = DEFAULT_RULES): Route {
   const model = requested.replace(CONTEXT_MARKER, '');
   const rule = matchUserRules(model, rules) ?? matchInOrder(model, defaults);
-  if (!rule) return { provider: 'anthropic', model, rule: 'default' };
-  return { provider: rule.provider, model: rule.model ?? model, rule: rule.match };
+  if (!rule) return { provider: 'anthropic', model, rule: 'default', links: [{ provider: 'anthropic', model, accounts: null }] };
+  const primary = linkOf(rule, model);
+  const links = rule.fallback === undefined ? [primary] : [primary, ...rule.fallback.map((t) => linkOf(t, model))];
+  return { provider: primary.provider, model: primary.model, rule: rule.match, links };
+}
+
+/** The same provider, upstream model and accounts: a chain naming such a link twice is refused. */
+export function sameLink(a: RouteLink, b: RouteLink): boolean {
+  if (a.provider !== b.provider || a.model.toLowerCase() !== b.model.toLowerCase()) return false;
+  const names = (l: RouteLink) =>
+    l.accounts === null
+      ? ''
+      : [...l.accounts]
+          .map((n) => n.toLowerCase())
+          .sort()
+          .join('\u0000');
+  return names(a) === names(b);
 }

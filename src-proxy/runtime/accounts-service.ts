@@ -45,6 +45,7 @@ export class AccountsService {
       id: `acct_${randomBytes(6).toString('hex')}`,
       provider: parsed.provider,
       label: parsed.label,
+      group: parsed.group ?? null,
       enabled: parsed.enabled ?? true,
       options: parsed.options,
       created_at: Date.now(),
@@ -74,6 +75,7 @@ export class AccountsService {
         ({
           ...a,
           label: p.label ?? a.label,
+          group: p.group === undefined ? a.group : p.group,
           enabled: p.enabled ?? a.enabled,
           options,
           // A new secret, or the user's word, also lifts what the upstream said against the account.

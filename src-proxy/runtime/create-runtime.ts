@@ -142,7 +142,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   });
   const server = new GatewayServer(app);
   const gateway = new GatewayControl(server, deps.settings, events, deps.listenOverride);
-  const settings = new SettingsService(deps.settings, gateway, trust);
+  const settings = new SettingsService(deps.settings, gateway, trust, () => deps.accounts.list());
   const accounts = new AccountsService(deps.accounts, deps.secrets, pool);
   const updates = new UpdatesService({
     currentVersion: deps.version ?? '0.0.0',

@@ -3,7 +3,8 @@
 // new listen address moves the listener at once, and a new CA file is read and checked before it is kept.
 
 import { randomBytes } from 'node:crypto';
-import { ControlError, type Settings, type SettingsPatch } from '../contract/index.js';
+import { ControlError, type Account, type Settings, type SettingsPatch } from '../contract/index.js';
+import { ruleProblems } from '../routing/rule-validation.js';
 import { SerialQueue } from '../lib/serial-queue.js';
 import { mergeSettings, type SettingsStore } from '../settings/settings-store.js';
 import { changeRefusal } from './bind-policy.js';
@@ -22,6 +23,8 @@ export class SettingsService {
     private readonly store: SettingsStore,
     private readonly gateway: GatewayControl,
     private readonly trust?: TrustSwitch,
+    /** The accounts rules may name (by label or group). */
+    private readonly accounts: () => readonly Account[] = () => [],
   ) {}
 
   async get(): Promise<Settings> {
@@ -41,6 +44,12 @@ export class SettingsService {
         next = mergeSettings(current, patch);
       } catch (err) {
         rethrowInvalid(err);
+      }
+      // Rules are checked against the accounts when they change (an account removed later leaves its
+      // links without accounts, which the route then skips).
+      if (patch.model_rules !== undefined) {
+        const problems = ruleProblems(next.model_rules, this.accounts());
+        if (problems.length > 0) throw new ControlError('invalid_argument', problems.map((p) => `${p.path}: ${p.message}`).join('; '));
       }
       // The same rule as at start, checked before anything is written.
       const refusal = changeRefusal(this.gateway.bindPlan(current), this.gateway.bindPlan(next), this.gateway.listening);

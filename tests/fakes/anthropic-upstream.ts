@@ -94,6 +94,8 @@ export interface FakeAnthropic {
   /** Queued, one consumed per valid POST /v1/messages. */
   script(...b: Array<Behaviour | BehaviourFn>): void;
   setDefault(b: Behaviour | BehaviourFn): void;
+  /** Every request with this key (`*`: every request) gets `b`, ahead of the script, until lifted with null. */
+  refuse(credential: string, b: Behaviour | null): void;
   /** Polls; rejects on timeout (default 2000 ms). */
   waitFor(pred: () => boolean, timeoutMs?: number): Promise<void>;
   /** Clears requests and script. */
@@ -171,6 +173,10 @@ class FakeAnthropicServer extends ScriptedFake<RecordedRequest, Behaviour> imple
 
   messageRequests(): RecordedRequest[] {
     return this.requests.filter((r) => r.method === 'POST' && r.path === '/v1/messages');
+  }
+
+  protected override credentialOf(rec: RecordedRequest): string | null {
+    return rec.key;
   }
 
   // -- request handling -----------------------------------------------------------------------------

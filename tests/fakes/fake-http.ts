@@ -110,6 +110,8 @@ export abstract class ScriptedFake<Rec, B extends object> {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
   private readonly queue: Array<B | ((rec: Rec) => B)> = [];
+  /** Standing refusals by credential (`*`: every request), ahead of the script. */
+  private readonly refusals = new Map<string, B>();
   private closing: Promise<void> | null = null;
 
   protected constructor(
@@ -155,6 +157,21 @@ export abstract class ScriptedFake<Rec, B extends object> {
     this.fallback = b;
   }
 
+  /**
+   * From now on, every request presenting `credential` (an account's key or token; `*` for every
+   * request, the whole upstream) gets `b` instead of its scripted behaviour, leaving the script as it
+   * is; null lifts the refusal. An account refusal wins over a `*` one.
+   */
+  refuse(credential: string, b: B | null): void {
+    if (b === null) this.refusals.delete(credential);
+    else this.refusals.set(credential, b);
+  }
+
+  /** The credential a request presented, as refusals are keyed; none by default. */
+  protected credentialOf(_rec: Rec): string | null {
+    return null;
+  }
+
   /** Polls; rejects on timeout (default 2000 ms). */
   async waitFor(pred: () => boolean, timeoutMs = 2000): Promise<void> {
     const deadline = performance.now() + timeoutMs;
@@ -169,6 +186,7 @@ export abstract class ScriptedFake<Rec, B extends object> {
     // Emptied in place so that a test holding `fake.requests` sees the same array.
     this.requests.length = 0;
     this.queue.length = 0;
+    this.refusals.clear();
   }
 
   /** Closes the server and destroys open sockets. */
@@ -182,6 +200,9 @@ export abstract class ScriptedFake<Rec, B extends object> {
   }
 
   protected nextBehaviour(rec: Rec): B {
+    const credential = this.credentialOf(rec);
+    const refusal = (credential === null ? undefined : this.refusals.get(credential)) ?? this.refusals.get('*');
+    if (refusal) return refusal;
     const next = this.queue.shift() ?? this.fallback;
     return typeof next === 'function' ? (next as (rec: Rec) => B)(rec) : next;
   }

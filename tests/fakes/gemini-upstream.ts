@@ -161,6 +161,8 @@ export interface FakeGemini {
   /** Queued, one consumed per generate request that passed validation. */
   script(...b: Array<Behaviour | BehaviourFn>): void;
   setDefault(b: Behaviour | BehaviourFn): void;
+  /** Every request with this key (`*`: every request) gets `b`, ahead of the script, until lifted with null. */
+  refuse(credential: string, b: Behaviour | null): void;
   /** Every signature issued so far, with the model it was issued for. */
   signatures(): Map<string, string>;
   /** Polls; rejects on timeout (default 2000 ms). */
@@ -333,6 +335,10 @@ class FakeGeminiServer extends ScriptedFake<RecordedRequest, Behaviour> implemen
 
   generateRequests(): RecordedRequest[] {
     return this.requests.filter((r) => r.action === 'generateContent' || r.action === 'streamGenerateContent');
+  }
+
+  protected override credentialOf(rec: RecordedRequest): string | null {
+    return rec.key;
   }
 
   signatures(): Map<string, string> {

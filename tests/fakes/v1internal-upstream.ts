@@ -99,6 +99,8 @@ export interface FakeV1Internal {
   gemini: FakeGemini;
   /** Queued for generate calls that pass the front's checks, one each. */
   script(...b: V1Behaviour[]): void;
+  /** Every generate call of the account whose token is `token` (`*`: every call) gets `b`, ahead of the script, until lifted with null. */
+  refuse(token: string, b: V1Behaviour | null): void;
   /** Changes an account's quota for a model from now on. */
   setQuota(token: string, model: string, quota: ModelQuota): void;
   /** The token no longer works (401), as after a revocation or expiry. */
@@ -197,6 +199,12 @@ class FakeV1InternalServer extends ScriptedFake<V1Request, V1Behaviour | { kind:
     return this.requests.filter((r) => r.verb === 'generateContent' || r.verb === 'streamGenerateContent');
   }
 
+  // Refusals name the account by its own token: with tokens another fake issues, by their owner.
+  protected override credentialOf(rec: V1Request): string | null {
+    if (rec.token === null) return null;
+    return this.opts.tokenOwner ? this.opts.tokenOwner(rec.token) : rec.token;
+  }
+
   setQuota(token: string, model: string, quota: ModelQuota): void {
     this.accounts.get(token)?.quota.set(model, quota);
   }
@@ -241,12 +249,12 @@ class FakeV1InternalServer extends ScriptedFake<V1Request, V1Behaviour | { kind:
     const operation = /^\/v1internal\/(operations\/[A-Za-z0-9_-]+)$/.exec(path);
     if (method === 'POST' && call && METHODS.has(call[1]!)) ex.rec.verb = call[1] as V1Verb;
     else if (method === 'GET' && operation) ex.rec.verb = 'getOperation';
-    else return this.refuse(ex, googleError(404, `Method not found: ${method} ${path}`, 'NOT_FOUND'));
+    else return this.deny(ex, googleError(404, `Method not found: ${method} ${path}`, 'NOT_FOUND'));
 
     const account = this.authenticate(ex);
     if (!account) return;
     if (method === 'POST' && !isObject(ex.rec.body))
-      return this.refuse(ex, googleError(400, 'Invalid JSON payload received. Expected an object.', 'INVALID_ARGUMENT'));
+      return this.deny(ex, googleError(400, 'Invalid JSON payload received. Expected an object.', 'INVALID_ARGUMENT'));
     switch (ex.rec.verb) {
       case 'loadCodeAssist':
         return this.loadCodeAssist(ex, account);
@@ -289,7 +297,7 @@ class FakeV1InternalServer extends ScriptedFake<V1Request, V1Behaviour | { kind:
     const owner = token === null || this.revoked.has(token) ? null : this.opts.tokenOwner ? this.opts.tokenOwner(token) : token;
     const account = owner === null ? undefined : this.accounts.get(owner);
     if (!account) {
-      this.refuse(ex, googleError(401, UNAUTHENTICATED_MESSAGE, 'UNAUTHENTICATED'), { 'www-authenticate': 'Bearer realm="https://accounts.google.com/"' });
+      this.deny(ex, googleError(401, UNAUTHENTICATED_MESSAGE, 'UNAUTHENTICATED'), { 'www-authenticate': 'Bearer realm="https://accounts.google.com/"' });
       return null;
     }
     return account;
@@ -298,7 +306,7 @@ class FakeV1InternalServer extends ScriptedFake<V1Request, V1Behaviour | { kind:
   // -- project setup (protocols.md D.11.3) ----------------------------------------------------------
 
   private loadCodeAssist(ex: Exchange, account: AccountState): void {
-    if (!isObject(ex.rec.body.metadata)) return this.refuse(ex, googleError(400, 'metadata: required field', 'INVALID_ARGUMENT'));
+    if (!isObject(ex.rec.body.metadata)) return this.deny(ex, googleError(400, 'metadata: required field', 'INVALID_ARGUMENT'));
     const allowedTiers = [
       { id: 'free-tier', name: 'Gemini Code Assist for individuals', isDefault: account.project === null, userDefinedCloudaicompanionProject: false },
       { id: 'standard-tier', name: 'Gemini Code Assist', isDefault: account.project !== null, userDefinedCloudaicompanionProject: true },
@@ -318,14 +326,14 @@ class FakeV1InternalServer extends ScriptedFake<V1Request, V1Behaviour | { kind:
   private onboardUser(ex: Exchange, account: AccountState): void {
     const body = ex.rec.body as Record<string, unknown>;
     if (body.tierId !== 'free-tier' && body.tierId !== 'standard-tier' && body.tierId !== 'legacy-tier') {
-      return this.refuse(ex, googleError(400, `Invalid tier id: ${String(body.tierId)}`, 'INVALID_ARGUMENT'));
+      return this.deny(ex, googleError(400, `Invalid tier id: ${String(body.tierId)}`, 'INVALID_ARGUMENT'));
     }
     // The free tier's project is Google's to choose; naming one fails (Gemini CLI's setup says so).
     if (body.tierId === 'free-tier' && body.cloudaicompanionProject !== undefined) {
-      return this.refuse(ex, googleError(400, 'Precondition check failed.', 'FAILED_PRECONDITION'));
+      return this.deny(ex, googleError(400, 'Precondition check failed.', 'FAILED_PRECONDITION'));
     }
     const onboard = account.spec.onboard;
-    if (!onboard) return this.refuse(ex, googleError(403, 'The caller does not have permission', 'PERMISSION_DENIED'));
+    if (!onboard) return this.deny(ex, googleError(403, 'The caller does not have permission', 'PERMISSION_DENIED'));
     const name = `operations/onboard-${randomBytes(6).toString('hex')}`;
     const polls = onboard.polls ?? 1;
     this.operations.set(name, { account, pollsLeft: polls, project: onboard.project });
@@ -335,7 +343,7 @@ class FakeV1InternalServer extends ScriptedFake<V1Request, V1Behaviour | { kind:
 
   private getOperation(ex: Exchange, name: string): void {
     const op = this.operations.get(name);
-    if (!op) return this.refuse(ex, googleError(404, 'Requested entity was not found.', 'NOT_FOUND'));
+    if (!op) return this.deny(ex, googleError(404, 'Requested entity was not found.', 'NOT_FOUND'));
     op.pollsLeft--;
     sendJson(ex, 200, op.pollsLeft <= 0 ? this.finishOperation(name) : { name, done: false });
   }
@@ -362,8 +370,8 @@ class FakeV1InternalServer extends ScriptedFake<V1Request, V1Behaviour | { kind:
 
   private fetchAvailableModels(ex: Exchange, account: AccountState): void {
     const project = (ex.rec.body as Record<string, unknown>).project;
-    if (project !== undefined && project !== account.project) return this.refuse(ex, permissionDenied(String(project)));
-    if (account.spec.modelsUnavailable) return this.refuse(ex, googleError(503, 'The service is currently unavailable.', 'UNAVAILABLE'));
+    if (project !== undefined && project !== account.project) return this.deny(ex, permissionDenied(String(project)));
+    if (account.spec.modelsUnavailable) return this.deny(ex, googleError(503, 'The service is currently unavailable.', 'UNAVAILABLE'));
     const models: Record<string, unknown> = {};
     for (const model of this.models) {
       const q = this.quotaOf(account, model);
@@ -386,14 +394,14 @@ class FakeV1InternalServer extends ScriptedFake<V1Request, V1Behaviour | { kind:
   private async countTokens(ex: Exchange): Promise<void> {
     const body = ex.rec.body as Record<string, unknown>;
     const unknown = Object.keys(body).find((k) => k !== 'request');
-    if (unknown) return this.refuse(ex, unknownName(unknown));
+    if (unknown) return this.deny(ex, unknownName(unknown));
     const inner = body.request;
-    if (!isObject(inner)) return this.refuse(ex, googleError(400, 'request: required field', 'INVALID_ARGUMENT'));
+    if (!isObject(inner)) return this.deny(ex, googleError(400, 'request: required field', 'INVALID_ARGUMENT'));
     const model = typeof inner.model === 'string' ? inner.model.replace(/^models\//, '') : '';
     ex.rec.model = model;
-    if (!this.models.includes(model)) return this.refuse(ex, googleError(404, 'Requested entity was not found.', 'NOT_FOUND'));
+    if (!this.models.includes(model)) return this.deny(ex, googleError(404, 'Requested entity was not found.', 'NOT_FOUND'));
     const extra = Object.keys(inner).find((k) => k !== 'model' && k !== 'contents');
-    if (extra) return this.refuse(ex, unknownName(`request.${extra}`));
+    if (extra) return this.deny(ex, unknownName(`request.${extra}`));
     await this.forward(ex, `/v1beta/models/${encodeURIComponent(model)}:countTokens`, { contents: inner.contents }, model, false);
   }
 
@@ -402,29 +410,27 @@ class FakeV1InternalServer extends ScriptedFake<V1Request, V1Behaviour | { kind:
   private async generate(ex: Exchange, account: AccountState): Promise<void> {
     const envelope = ex.rec.body as Record<string, unknown>;
     const unknown = Object.keys(envelope).find((k) => !ENVELOPE_FIELDS.has(k));
-    if (unknown) return this.refuse(ex, unknownName(unknown));
+    if (unknown) return this.deny(ex, unknownName(unknown));
     const model = typeof envelope.model === 'string' ? envelope.model : '';
     ex.rec.model = model;
-    if (this.opts.hostDown) return this.refuse(ex, googleError(this.opts.hostDown, 'The service is unavailable on this host.', statusName(this.opts.hostDown)));
-    if (!this.models.includes(model)) return this.refuse(ex, googleError(404, 'Requested entity was not found.', 'NOT_FOUND'));
-    if (typeof envelope.project !== 'string' || envelope.project === '')
-      return this.refuse(ex, googleError(400, 'project: required field', 'INVALID_ARGUMENT'));
-    if (envelope.project !== account.project) return this.refuse(ex, permissionDenied(envelope.project));
-    if (!isObject(envelope.request)) return this.refuse(ex, googleError(400, 'request: required field', 'INVALID_ARGUMENT'));
+    if (this.opts.hostDown) return this.deny(ex, googleError(this.opts.hostDown, 'The service is unavailable on this host.', statusName(this.opts.hostDown)));
+    if (!this.models.includes(model)) return this.deny(ex, googleError(404, 'Requested entity was not found.', 'NOT_FOUND'));
+    if (typeof envelope.project !== 'string' || envelope.project === '') return this.deny(ex, googleError(400, 'project: required field', 'INVALID_ARGUMENT'));
+    if (envelope.project !== account.project) return this.deny(ex, permissionDenied(envelope.project));
+    if (!isObject(envelope.request)) return this.deny(ex, googleError(400, 'request: required field', 'INVALID_ARGUMENT'));
 
     const q = this.quotaOf(account, model);
     if (q.remaining <= 0 && q.resetsAt > Date.now()) {
-      return this.refuse(ex, quotaExhaustedBody(model, `${Math.ceil((q.resetsAt - Date.now()) / 1000)}s`));
+      return this.deny(ex, quotaExhaustedBody(model, `${Math.ceil((q.resetsAt - Date.now()) / 1000)}s`));
     }
     const inner: Record<string, unknown> = { ...envelope.request };
     for (const f of SESSION_FIELDS) {
-      if (inner[f] !== undefined && typeof inner[f] !== 'string')
-        return this.refuse(ex, googleError(400, `request.${f}: expected a string`, 'INVALID_ARGUMENT'));
+      if (inner[f] !== undefined && typeof inner[f] !== 'string') return this.deny(ex, googleError(400, `request.${f}: expected a string`, 'INVALID_ARGUMENT'));
       delete inner[f];
     }
     if (model.startsWith('claude-')) {
       const claude = claudeError(inner, model);
-      if (claude) return this.refuse(ex, googleError(400, claude, 'INVALID_ARGUMENT'));
+      if (claude) return this.deny(ex, googleError(400, claude, 'INVALID_ARGUMENT'));
     }
 
     const behaviour = this.nextBehaviour(ex.rec);
@@ -442,7 +448,7 @@ class FakeV1InternalServer extends ScriptedFake<V1Request, V1Behaviour | { kind:
     }
     const stream = ex.rec.verb === 'streamGenerateContent';
     const sse = new URLSearchParams(ex.rec.query).get('alt') === 'sse';
-    if (stream && !sse) return this.refuse(ex, googleError(400, 'streamGenerateContent is served here with alt=sse only', 'INVALID_ARGUMENT'));
+    if (stream && !sse) return this.deny(ex, googleError(400, 'streamGenerateContent is served here with alt=sse only', 'INVALID_ARGUMENT'));
     // A reply whose events are to arrive cut inside a character is cut again after wrapping.
     const splitUtf8 = behaviour.kind === 'reply' && behaviour.splitUtf8 === true;
     await this.forward(
@@ -520,7 +526,7 @@ class FakeV1InternalServer extends ScriptedFake<V1Request, V1Behaviour | { kind:
     });
   }
 
-  private refuse(ex: Exchange, error: GoogleError, headers: Record<string, string> = {}): void {
+  private deny(ex: Exchange, error: GoogleError, headers: Record<string, string> = {}): void {
     ex.rec.rejection = error;
     sendJson(ex, error.error.code, error, headers);
   }

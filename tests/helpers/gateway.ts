@@ -15,6 +15,8 @@ export interface TestAccount {
   /** Default anthropic. */
   provider?: 'anthropic' | 'gemini' | 'antigravity';
   label: string;
+  /** A group rules can name instead of the label. */
+  group?: string;
   /** Unused for antigravity accounts: their hosts are the `antigravity.base_urls` setting. */
   baseUrl: string;
   /** The API key, or an antigravity account's refresh token. */
@@ -66,7 +68,7 @@ export async function startGateway(
   });
   const accounts: Account[] = [];
   for (const a of opts.accounts ?? []) {
-    accounts.push(await runtime.addAccount(newAccount(a)));
+    accounts.push(await runtime.addAccount({ ...newAccount(a), ...(a.group ? { group: a.group } : {}) }));
   }
   const entries: RequestLogEntry[] = [];
   runtime.events.on('request', (e) => entries.push(e));

@@ -8,18 +8,22 @@ interface Row {
   match: string;
   provider: ProviderKind;
   model: string;
+  /** What this form does not edit (accounts, fallback links), kept as it was. */
+  rest: Omit<ModelRule, 'match' | 'provider' | 'model'>;
 }
 
 function toRule(r: Row): ModelRule {
   const match = r.match.trim();
   const model = r.model.trim();
-  return model === '' ? { match, provider: r.provider } : { match, provider: r.provider, model };
+  return model === '' ? { match, provider: r.provider, ...r.rest } : { match, provider: r.provider, model, ...r.rest };
 }
 
 /** Model mapping rules in order: the first that matches routes the request. */
 export function ModelRulesEditor({ settings, onSaved }: SectionProps) {
   const save = useSettingsSave(settings, onSaved);
-  const [rows, setRows] = useState<Row[]>(() => settings.model_rules.map((r) => ({ match: r.match, provider: r.provider, model: r.model ?? '' })));
+  const [rows, setRows] = useState<Row[]>(() =>
+    settings.model_rules.map(({ match, provider, model, ...rest }) => ({ match, provider, model: model ?? '', rest })),
+  );
   const update = (i: number, patch: Partial<Row>) => setRows(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
   const move = (i: number, by: number) => {
     const next = [...rows];
@@ -113,7 +117,7 @@ export function ModelRulesEditor({ settings, onSaved }: SectionProps) {
         </table>
       )}
       <div className="row">
-        <button type="button" className="button" onClick={() => setRows([...rows, { match: '', provider: 'anthropic', model: '' }])}>
+        <button type="button" className="button" onClick={() => setRows([...rows, { match: '', provider: 'anthropic', model: '', rest: {} }])}>
           Add rule
         </button>
         <button type="submit" className="button primary" disabled={save.busy}>

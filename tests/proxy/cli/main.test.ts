@@ -134,6 +134,23 @@ describe('switchyard accounts', () => {
     expect(await readFile(join(dir, 'secrets.json'), 'utf8')).not.toContain('sk-zai-secret-value');
   });
 
+  it('puts an account in a group at add and later, takes it out, and a rule can then name the group', async () => {
+    expect((await add(['--group', 'china'])).code).toBe(0);
+    expect(JSON.parse((await run(['accounts', 'list', '--json'])).out)[0].group).toBe('china');
+    expect((await run(['accounts', 'list'])).out).toContain('z.ai main  (group china)');
+    const rule = JSON.stringify([{ match: 'glm-*', provider: 'anthropic', accounts: ['china'] }]);
+    expect((await run(['config', 'set', 'model_rules', rule])).code).toBe(0);
+    expect((await run(['accounts', 'group', 'z.ai main', 'zai'])).out).toBe(
+      'Account ' + JSON.parse((await run(['accounts', 'list', '--json'])).out)[0].id + ' (z.ai main) is in group "zai".',
+    );
+    expect((await run(['accounts', 'group', 'z.ai main', '--clear'])).code).toBe(0);
+    expect(JSON.parse((await run(['accounts', 'list', '--json'])).out)[0].group).toBeNull();
+    const refused = await run(['config', 'set', 'model_rules', rule]);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/model_rules\.0\.accounts: no anthropic account or group is named "china"/);
+    expect((await run(['accounts', 'group', 'z.ai main'])).err).toMatch(/Usage: switchyard accounts group/);
+  });
+
   it("adds a Gemini API-key account, on Google's endpoint unless told otherwise", async () => {
     const { code } = await run(['accounts', 'add', '--provider', 'gemini', '--key-env', 'GEMINI_KEY', '--label', 'gemini main'], { GEMINI_KEY: 'AIza-secret' });
     expect(code).toBe(0);

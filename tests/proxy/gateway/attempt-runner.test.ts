@@ -49,7 +49,7 @@ function harness(ids: string[], over: Partial<RunnerOptions> & { deadlineMs?: nu
   const pool = new StoreAccountPool(store, secrets);
   const options: RunnerOptions = {
     pool,
-    route: { provider: 'anthropic', model: MODEL, rule: 'default' },
+    route: { provider: 'anthropic', model: MODEL, rule: 'default', links: [{ provider: 'anthropic', model: MODEL, accounts: null }] },
     sessionKey: null,
     record,
     scope,

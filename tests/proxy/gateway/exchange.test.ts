@@ -14,7 +14,11 @@ import { parseSse, readJson } from '../../helpers/sse-client.js';
 
 type Scenario = (ex: Exchange) => void | Promise<void>;
 
-const ROUTE = { provider: 'anthropic' as const, model: 'claude-sonnet-4-6' };
+const ROUTE = {
+  provider: 'anthropic' as const,
+  model: 'claude-sonnet-4-6',
+  links: [{ provider: 'anthropic' as const, model: 'claude-sonnet-4-6', accounts: null }],
+};
 const ACCOUNT = makeAccount('acc-1', { label: 'work@example.com' });
 const failure = (kind: UpstreamFailure['kind'], over: Partial<UpstreamFailure> = {}): UpstreamFailure => ({
   kind,
@@ -116,7 +120,7 @@ describe('streams', () => {
   it('closes a stream that already carries an upstream error, logged as the 200 it was with the error', async () => {
     scenario = (ex) => {
       ex.openStream().writeRaw('event: error\ndata: {"type":"error"}\n\n');
-      ex.failRun({ ok: false, kind: 'failed', failure: failure('overloaded'), account: ACCOUNT, committed: true }, ROUTE);
+      ex.failRun({ ok: false, kind: 'failed', failure: failure('overloaded'), account: ACCOUNT, committed: true, link: 0 }, ROUTE);
     };
     const res = await fetch(url);
     expect(res.status).toBe(200);
@@ -163,11 +167,11 @@ describe('failures', () => {
   });
 
   it.each<[string, FailedRun, number, string]>([
-    ['an account that failed', { ok: false, kind: 'failed', failure: failure('server'), account: ACCOUNT, committed: false }, 500, 'api_error'],
-    ['a pool with no account', { ok: false, kind: 'no_account', reason: 'no_accounts', retryAt: null, account: null }, 503, 'api_error'],
+    ['an account that failed', { ok: false, kind: 'failed', failure: failure('server'), account: ACCOUNT, committed: false, link: 0 }, 500, 'api_error'],
+    ['a pool with no account', { ok: false, kind: 'no_account', reason: 'no_accounts', retryAt: null, account: null, link: 0 }, 503, 'api_error'],
     [
       'a pool cooling after rate limits',
-      { ok: false, kind: 'no_account', reason: 'all_cooling', retryAt: Date.now() + 30_000, cooldownReason: 'rate_limit', account: ACCOUNT },
+      { ok: false, kind: 'no_account', reason: 'all_cooling', retryAt: Date.now() + 30_000, cooldownReason: 'rate_limit', account: ACCOUNT, link: 0 },
       429,
       'rate_limit_error',
     ],
@@ -183,7 +187,7 @@ describe('failures', () => {
   it("relays an upstream's own answer to a bad request as it is", async () => {
     const clientBody = { type: 'error', error: { type: 'invalid_request_error', message: 'messages.1: bad' } };
     scenario = (ex) =>
-      ex.failRun({ ok: false, kind: 'failed', failure: failure('invalid', { status: 400, clientBody }), account: ACCOUNT, committed: false }, ROUTE);
+      ex.failRun({ ok: false, kind: 'failed', failure: failure('invalid', { status: 400, clientBody }), account: ACCOUNT, committed: false, link: 0 }, ROUTE);
     const res = await fetch(url);
     expect(res.status).toBe(400);
     expect(await readJson(res)).toEqual(clientBody);

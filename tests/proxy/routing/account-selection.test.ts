@@ -409,3 +409,42 @@ describe('session bindings behind a port', () => {
     expect(set).toHaveBeenCalledWith('session:1', `anthropic\u0000${MODEL}`, 'a');
   });
 });
+
+describe('a link narrowed to some accounts', () => {
+  const accounts = [
+    acct('a', { label: 'zai' }),
+    acct('b', { label: 'deepseek', group: 'china' }),
+    acct('c', { label: 'kimi', group: 'China' }),
+    acct('d', { label: 'main' }),
+  ];
+
+  it.each<[string, readonly string[] | null | undefined, string[]]>([
+    ['no names: every account of the provider', undefined, ['a', 'b', 'c', 'd', 'a']],
+    ['null: every account of the provider', null, ['a', 'b', 'c', 'd', 'a']],
+    ['a label: that account only', ['zai'], ['a', 'a', 'a', 'a', 'a']],
+    ['a group: its members, whatever case it is written in', ['CHINA'], ['b', 'c', 'b', 'c', 'b']],
+    ['a label and a group together', ['main', 'china'], ['b', 'c', 'd', 'b', 'c']],
+  ])('%s', (_title, names, expected) => {
+    const selector = new AccountSelector();
+    expect(Array.from({ length: 5 }, () => idOf(selector.select(accounts, query({ accounts: names }))))).toEqual(expected);
+  });
+
+  it('has no account when nothing of its provider carries the name', () => {
+    const selector = new AccountSelector();
+    expect(selector.select(accounts, query({ accounts: ['nobody'] }))).toEqual({ ok: false, reason: 'no_accounts', retryAt: null, refused: [] });
+    expect(selector.select([acct('g', { provider: 'gemini', label: 'zai' })], query({ accounts: ['zai'] }))).toMatchObject({ reason: 'no_accounts' });
+  });
+
+  it('counts only its own accounts as available', () => {
+    const selector = new AccountSelector();
+    const cooling = [acct('a', { label: 'zai', cooldowns: [cool(NOW + 60_000)] }), acct('d', { label: 'main' })];
+    expect(selector.available(cooling, { provider: 'anthropic', model: MODEL, accounts: ['zai'], exclude: new Set(), now: NOW })).toBe(0);
+    expect(selector.available(cooling, { provider: 'anthropic', model: MODEL, exclude: new Set(), now: NOW })).toBe(1);
+    expect(selector.select(cooling, query({ accounts: ['zai'] }))).toEqual({
+      ok: false,
+      reason: 'all_cooling',
+      retryAt: NOW + 60_000,
+      cooldownReason: 'rate_limit',
+    });
+  });
+});

@@ -114,8 +114,8 @@ describe('Live logs', () => {
           status: 200,
           account_label: 'second@example.com',
           attempts: [
-            { account_id: 'x', account_label: 'first@example.com', status: 429, failure: 'rate_limit', message: 'Too many requests', latency_ms: 40 },
-            { account_id: 'y', account_label: 'second@example.com', status: 200, failure: null, message: null, latency_ms: 400 },
+            { account_id: 'x', account_label: 'first@example.com', status: 429, failure: 'rate_limit', message: 'Too many requests', latency_ms: 40, link: 0 },
+            { account_id: 'y', account_label: 'second@example.com', status: 200, failure: null, message: null, latency_ms: 400, link: 0 },
           ],
         }),
       ],

@@ -8,7 +8,9 @@ const overloaded = logEntry({
   account_id: 'acc-b',
   account_label: 'home@example.com',
   error_type: 'overloaded_error',
-  attempts: [{ account_id: 'acc-b', account_label: 'home@example.com', status: 529, failure: 'overloaded', message: 'Overloaded, try later', latency_ms: 30 }],
+  attempts: [
+    { account_id: 'acc-b', account_label: 'home@example.com', status: 529, failure: 'overloaded', message: 'Overloaded, try later', latency_ms: 30, link: 0 },
+  ],
 });
 const refused = logEntry({ status: 401, account_id: null, account_label: null, attempts: [], error_type: 'authentication_error' });
 
