@@ -9,13 +9,15 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join, resolve, sep } from 'node:path';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { CONTROL_EVENT_NAMES, ControlError, type ControlApi, type ControlErrorCode, type ControlEvents, type ControlResult } from '../contract/index.js';
 import { nestedDeeperThan } from '../lib/json-depth.js';
 import { SecretMatcher } from '../lib/secret-compare.js';
 import { dispatch, isControlMethod } from './dispatcher.js';
 import { hostAllowed } from '../gateway/host-guard.js';
 import type { EventBus } from '../lib/event-bus.js';
-import { serveUiFile, UI_PREFIX } from './ui-files.js';
+import { CONSOLE_SECURITY_HEADERS, UI_PREFIX } from './ui-files.js';
 
 export const API_PREFIX = '/api/';
 export const EVENTS_PATH = '/api/events';
@@ -23,6 +25,9 @@ const MAX_BODY = 1024 * 1024;
 /** No argument of the contract is nested nearly this deep; deeper is refused before anything walks it. */
 const MAX_DEPTH = 64;
 const KEEP_ALIVE_MS = 15_000;
+const UI_MOUNT = UI_PREFIX.slice(0, -1);
+const API_MOUNT = API_PREFIX.slice(0, -1);
+const NOT_BUILT = 'The console is not built. Run `npm run build` in the switchyard folder, then reload.';
 
 export interface ConsoleServerOptions {
   api: ControlApi;
@@ -57,6 +62,12 @@ function reply(res: ServerResponse, status: number, result: ControlResult<unknow
 
 function failure(res: ServerResponse, status: number, code: ControlError['code'], message: string): void {
   reply(res, status, { ok: false, error: { code, message } });
+}
+
+/** A console page's error, in plain words, under the console's own content policy. */
+function plain(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text), ...CONSOLE_SECURITY_HEADERS });
+  res.end(text);
 }
 
 /**
@@ -115,27 +126,61 @@ function foreignBrowserRequest(req: IncomingMessage): boolean {
   return site !== undefined && site !== 'same-origin' && site !== 'none';
 }
 
-function createConsoleHandler({ api, events, token, uiDir = null, onInternalError }: ConsoleServerOptions) {
-  const tokenMatcher = new SecretMatcher();
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = (req.url ?? '/').split('?')[0]!;
-    if (!hostAllowed('127.0.0.1', req.headers.host)) return failure(res, 403, 'forbidden', 'Host not allowed');
-    if (path === '/' || path === '/ui') {
-      res.writeHead(302, { location: UI_PREFIX, 'content-length': 0 });
-      res.end();
-      return;
-    }
-    if (path.startsWith(UI_PREFIX)) return serveUiFile(uiDir, req, res, path);
-    if (!path.startsWith(API_PREFIX)) return failure(res, 404, 'not_found', `nothing at ${path}`);
+/**
+ * The built console under /ui/: express.static, with no directory redirects and nothing outside the
+ * folder (a path that tries is a 404 like any missing file). Built assets carry a content hash in their
+ * names and are cached for good; the page that names them must always be fresh.
+ */
+function uiFiles(uiDir: string | null): RequestHandler[] {
+  const missing: RequestHandler = (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'Method not allowed.');
+    // The page itself missing means the console was never built.
+    if (uiDir === null || req.path === '/') return plain(res, 503, NOT_BUILT);
+    plain(res, 404, 'Not found.');
+  };
+  if (uiDir === null) return [missing];
+  const assets = join(resolve(uiDir), 'assets') + sep;
+  const files = express.static(uiDir, {
+    redirect: false,
+    cacheControl: false,
+    setHeaders: (res, file) => {
+      res.setHeader('cache-control', file.startsWith(assets) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      for (const [name, value] of Object.entries(CONSOLE_SECURITY_HEADERS)) res.setHeader(name, value);
+    },
+  });
+  return [files, missing];
+}
 
+export function createConsoleApp({ api, events, token, uiDir = null, onInternalError }: ConsoleServerOptions): Express {
+  const tokenMatcher = new SecretMatcher();
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', false);
+  // `/ui` and `/ui/` are two paths here: the first sends the browser to the second.
+  app.enable('strict routing');
+
+  app.use((req, res, next) => {
+    if (hostAllowed('127.0.0.1', req.headers.host)) return next();
+    failure(res, 403, 'forbidden', 'Host not allowed');
+  });
+  app.all(['/', UI_MOUNT], (_req, res) => {
+    res.writeHead(302, { location: UI_PREFIX, 'content-length': 0 });
+    res.end();
+  });
+  app.use(UI_MOUNT, uiFiles(uiDir));
+
+  // /api: this console and the CLI only, with the token, from no other page.
+  app.use(API_MOUNT, (req, res, next) => {
     if (foreignBrowserRequest(req)) return failure(res, 403, 'forbidden', 'requests from other web pages are refused');
     const auth = req.headers.authorization ?? '';
     const presented = auth.startsWith('Bearer ') ? auth.slice(7) : '';
     if (presented === '' || !tokenMatcher.matches(presented, token)) return failure(res, 401, 'unauthorized', 'missing or wrong console token');
-
-    if (req.method === 'GET' && path === EVENTS_PATH) return streamEvents(res, events);
-    const method = path.slice(API_PREFIX.length);
-    if (req.method !== 'POST' || !isControlMethod(method)) return failure(res, 404, 'not_found', `no control method ${req.method} ${path}`);
+    next();
+  });
+  app.get(EVENTS_PATH, (_req, res) => streamEvents(res, events));
+  app.post(`${API_PREFIX}:method`, async (req, res) => {
+    const method = String(req.params.method);
+    if (!isControlMethod(method)) return failure(res, 404, 'not_found', `no control method ${req.method} ${req.path}`);
     let args: unknown;
     try {
       const body = await readBody(req);
@@ -149,7 +194,17 @@ function createConsoleHandler({ api, events, token, uiDir = null, onInternalErro
     }
     const result = await dispatch(api, method, args, onInternalError);
     reply(res, result.ok ? 200 : (STATUS_BY_CODE[result.error.code] ?? 500), result);
+  });
+  app.use(API_MOUNT, (req, res) => failure(res, 404, 'not_found', `no control method ${req.method} ${req.originalUrl.split('?')[0]}`));
+  app.use((req, res) => failure(res, 404, 'not_found', `nothing at ${req.path}`));
+
+  const failed: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
+    onInternalError?.(err);
+    if (res.headersSent) return void res.destroy();
+    failure(res, 500, 'internal', 'the console server failed on this request');
   };
+  app.use(failed);
+  return app;
 }
 
 export interface ConsoleServer {
@@ -161,8 +216,7 @@ export interface ConsoleServer {
 
 /** Listens on 127.0.0.1 (port 0: the system picks one). A port in use is a ControlError `port_in_use`. */
 export async function startConsoleServer(opts: ConsoleServerOptions, port = 0): Promise<ConsoleServer> {
-  const handler = createConsoleHandler(opts);
-  const server = createServer((req, res) => void handler(req, res));
+  const server = createServer(createConsoleApp(opts));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(

@@ -1,11 +1,8 @@
-// The built console, served as static files under /ui/. The page itself holds no secret (the token
-// arrives in the URL fragment, which browsers never send), so it is served without the token; what it
-// does with the API is guarded there.
+// What the built console's files are served with, over HTTP headless (console-server.ts) and over
+// app:// on the desktop: the content policy and security headers, the content types, and which file
+// of the build folder a path names.
 
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { join, normalize, sep } from 'node:path';
 
 export const UI_PREFIX = '/ui/';
 
@@ -48,11 +45,6 @@ export const CONSOLE_SECURITY_HEADERS = {
   'cross-origin-resource-policy': 'same-origin',
 };
 
-function plain(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text), ...CONSOLE_SECURITY_HEADERS });
-  res.end(text);
-}
-
 export function contentTypeFor(extension: string): string {
   return CONTENT_TYPES[extension.toLowerCase()] ?? 'application/octet-stream';
 }
@@ -72,40 +64,4 @@ export function fileUnder(root: string, urlPath: string): string | null {
   const base = normalize(root);
   const file = normalize(join(base, rel === '' ? 'index.html' : rel));
   return file.startsWith(base.endsWith(sep) ? base : base + sep) ? file : null;
-}
-
-/** Serves GET/HEAD under /ui/ from `root` (the console's build folder), or says the console is not built. */
-export async function serveUiFile(root: string | null, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'Method not allowed.');
-  if (!root) return plain(res, 503, 'The console is not built. Run `npm run build` in the switchyard folder, then reload.');
-  const file = fileUnder(root, path.slice(UI_PREFIX.length - 1));
-  if (!file) return plain(res, 404, 'Not found.');
-  let size: number;
-  try {
-    const info = await stat(file);
-    if (!info.isFile()) return plain(res, 404, 'Not found.');
-    size = info.size;
-  } catch {
-    const missingIndex = path === UI_PREFIX;
-    return plain(
-      res,
-      missingIndex ? 503 : 404,
-      missingIndex ? 'The console is not built. Run `npm run build` in the switchyard folder, then reload.' : 'Not found.',
-    );
-  }
-  // Built assets carry a content hash in their names; the page that names them must always be fresh.
-  const immutable = path.startsWith(`${UI_PREFIX}assets/`);
-  res.writeHead(200, {
-    'content-type': contentTypeFor(extname(file)),
-    'content-length': size,
-    'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-    ...CONSOLE_SECURITY_HEADERS,
-  });
-  if (req.method === 'HEAD') {
-    res.end();
-    return;
-  }
-  createReadStream(file)
-    .on('error', () => res.destroy())
-    .pipe(res);
 }

@@ -1,8 +1,11 @@
-// The gateway's HTTP surface, on plain node:http: a handful of fixed routes do not need a router's
-// handler chain on every request. Order matters: request id and log record first, then the Host guard
-// and auth (before any body is read), then the routes; everything unknown is an Anthropic-shaped 404.
+// The gateway's HTTP surface, an Express app. Order matters: request id and log record first (the
+// exchange), then the Host guard, the browser rules and auth (before any body is read), then the routes;
+// everything unknown is an Anthropic-shaped 404 or 405, and every error, whoever raised it, is answered
+// by one error middleware in Anthropic's format. No body parser: /v1/messages reads its own body as a
+// stream with the size cap, and what a gateway does not use (x-powered-by, ETags, the query parser) is
+// off, since each costs on every request.
 
-import type { IncomingMessage, RequestListener } from 'node:http';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Response } from 'express';
 import { GatewayError } from '../anthropic/errors.js';
 import { newId } from '../anthropic/ids.js';
 import type { ProviderKind, RequestLogEntry } from '../contract/index.js';
@@ -28,10 +31,19 @@ const DEFAULT_PING_MS = 15_000;
  */
 const UNLOGGED_PATHS = new Set(['/', '/healthz', '/api/hello', '/favicon.ico']);
 /** Answered without a key: they carry none and reveal nothing. */
-const PROBE_PATHS = new Set(['/api/hello', '/favicon.ico']);
+const PROBE_PATHS = ['/api/hello', '/favicon.ico'];
 /** A base URL that ends in /v1 doubles it in every path. */
-const DOUBLED_V1 = '/v1/v1/';
+const DOUBLED_V1 = '/v1/v1';
 const KNOWN_PATHS = new Set([MESSAGES, COUNT_TOKENS, '/v1/models', '/healthz']);
+
+const EXCHANGE = Symbol('exchange');
+type WithExchange = Response & { [EXCHANGE]?: Exchange };
+
+function exchangeOf(res: Response): Exchange {
+  const ex = (res as WithExchange)[EXCHANGE];
+  if (!ex) throw new Error('no exchange on this response: the request id middleware did not run');
+  return ex;
+}
 
 function routeKind(path: string): RequestLogEntry['route'] {
   if (path === MESSAGES) return 'messages';
@@ -48,7 +60,7 @@ function splitUrl(url: string): { path: string; query: string } {
   return { path, query: q < 0 ? '' : url.slice(q + 1) };
 }
 
-export function createGatewayApp(deps: GatewayDeps): RequestListener {
+export function createGatewayApp(deps: GatewayDeps): Express {
   const options: ExchangeOptions = {
     publish: (entry) => {
       if (!UNLOGGED_PATHS.has(entry.path)) deps.recordRequest(entry);
@@ -56,57 +68,81 @@ export function createGatewayApp(deps: GatewayDeps): RequestListener {
     pingIntervalMs: deps.pingIntervalMs ?? DEFAULT_PING_MS,
     onInternalError: deps.onInternalError,
   };
+  const route =
+    (handler: Handler): RequestHandler =>
+    (_req, res) => {
+      const ex = exchangeOf(res);
+      const pending = handler(ex, deps);
+      // A handler that forgot to answer would leave the client waiting and the request unlogged.
+      return pending ? pending.then(() => answered(ex)) : answered(ex);
+    };
 
-  return (req, res) => {
-    const method = req.method ?? 'GET';
-    const { path, query } = splitUrl(req.url ?? '/');
-    const ex = new Exchange(newId('req'), req, res, method, path, query, routeKind(path), options);
-    const refusal = guard(req, method, path, deps);
-    if (refusal) return ex.fail(refusal);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', false);
+  // Paths are matched as the gateway has always matched them: `/V1/messages` is not a route.
+  app.enable('case sensitive routing');
 
-    const get = method === 'GET' || method === 'HEAD';
-    if (get && PROBE_PATHS.has(path)) return run(probe, ex, deps);
-    if (path.startsWith(DOUBLED_V1)) return ex.fail(doubledV1(path, req.socket.localPort ?? deps.settings().port));
-    if (method === 'POST' && path === MESSAGES) return run(handleMessages, ex, deps);
-    if (method === 'POST' && path === COUNT_TOKENS) return run(handleCountTokens, ex, deps);
-    if (get && path === '/healthz') return run(health, ex, deps);
-    // Claude Code opens its connection with `HEAD /`; a person may open the address in a browser.
-    if (get && path === '/') return run(welcome, ex, deps);
-    if (get && (path === '/v1/models' || path === '/v1/models/claude')) return run(modelList, ex, deps);
-    if (get && path.startsWith(MODELS_PREFIX)) return run(oneModel, ex, deps);
-    ex.fail(notFound(method, path));
+  app.use(begin(options));
+  app.use(hostGuard(deps));
+  app.get(PROBE_PATHS, route(probe));
+  app.use(browserGuard);
+  app.use(authGuard(deps));
+  app.use(DOUBLED_V1, (req, res, next) => next(doubledV1(exchangeOf(res).path, req.socket.localPort ?? deps.settings().port)));
+
+  app.post(MESSAGES, route(handleMessages));
+  app.post(COUNT_TOKENS, route(handleCountTokens));
+  app.get('/v1/models', route(modelList));
+  app.get('/v1/models/claude', route(modelList));
+  app.get('/v1/models/:id', route(oneModel));
+  app.get('/healthz', route(health));
+  // Claude Code opens its connection with `HEAD /`; a person may open the address in a browser.
+  app.get('/', route(welcome));
+
+  app.use(noRoute);
+  app.use(failed);
+  return app;
+}
+
+/** Request id and log record: every request gets its exchange before anything can refuse it. */
+function begin(options: ExchangeOptions): RequestHandler {
+  return (req, res, next) => {
+    const method = req.method;
+    const { path, query } = splitUrl(req.url);
+    (res as WithExchange)[EXCHANGE] = new Exchange(newId('req'), req, res, method, path, query, routeKind(path), options);
+    next();
   };
 }
 
-/** The request-level refusals, in order: Host, browser rules, auth. Null lets the request through. */
-function guard(req: IncomingMessage, method: string, path: string, deps: GatewayDeps): GatewayError | null {
-  const settings = deps.settings();
-  if (!hostAllowed(settings.host, req.headers.host)) {
-    return new GatewayError(403, `Host "${req.headers.host ?? ''}" is not allowed: the gateway answers loopback names only.`);
-  }
-  if ((method === 'GET' || method === 'HEAD') && PROBE_PATHS.has(path)) return null;
-  // Browser rules after the Host check (a DNS-rebinding page also fails them, but the Host refusal names
-  // the real problem) and before auth: they read headers only, and with auth off, the default on
-  // loopback, auth would let a page through. Refused here, a page's request is logged as what it is,
-  // not as a key problem that would send the user looking at Claude Code's settings.
-  const browser = checkBrowserRequest(method, path, req.headers);
-  if (browser !== null) return browserRefusal(browser);
-  const verdict = checkAuth(settings.auth_mode, settings.api_key, path, req.headers);
-  return verdict === 'allow' ? null : new GatewayError(401, AUTH_MESSAGES[verdict]);
+function hostGuard(deps: GatewayDeps): RequestHandler {
+  return (req, _res, next) => {
+    if (hostAllowed(deps.settings().host, req.headers.host)) return next();
+    next(new GatewayError(403, `Host "${req.headers.host ?? ''}" is not allowed: the gateway answers loopback names only.`));
+  };
 }
 
-/** Runs a route's handler; whatever it throws ends the request, and so does a handler that forgot to. */
-function run(handler: Handler, ex: Exchange, deps: GatewayDeps): void {
-  const done = () => {
-    if (!ex.ended) ex.fail(new Error(`${ex.method} ${ex.path}: the handler returned without an answer`));
+/**
+ * After the Host check (a DNS-rebinding page also fails these rules, but the Host refusal names the real
+ * problem) and before auth: the rules read headers only, and with auth off, the default on loopback, auth
+ * would let a page through. Refused here, a page's request is logged as what it is, not as a key problem
+ * that would send the user looking at Claude Code's settings.
+ */
+const browserGuard: RequestHandler = (req, res, next) => {
+  const verdict = checkBrowserRequest(req.method, exchangeOf(res).path, req.headers);
+  next(verdict === null ? undefined : browserRefusal(verdict));
+};
+
+function authGuard(deps: GatewayDeps): RequestHandler {
+  return (req, res, next) => {
+    const settings = deps.settings();
+    const verdict = checkAuth(settings.auth_mode, settings.api_key, exchangeOf(res).path, req.headers);
+    next(verdict === 'allow' ? undefined : new GatewayError(401, AUTH_MESSAGES[verdict]));
   };
-  try {
-    const pending = handler(ex, deps);
-    if (pending) pending.then(done, (err: unknown) => ex.fail(err));
-    else done();
-  } catch (err) {
-    ex.fail(err);
-  }
+}
+
+function answered(ex: Exchange): void {
+  if (!ex.ended) throw new Error(`${ex.method} ${ex.path}: the handler returned without an answer`);
 }
 
 function health(ex: Exchange): void {
@@ -128,13 +164,7 @@ function modelList(ex: Exchange, deps: GatewayDeps): void {
 }
 
 function oneModel(ex: Exchange, deps: GatewayDeps): void {
-  const encoded = ex.path.slice(MODELS_PREFIX.length);
-  let id: string;
-  try {
-    id = decodeURIComponent(encoded);
-  } catch {
-    id = encoded;
-  }
+  const id = String(ex.req.params?.id ?? '');
   const model = servableModels(deps).find((m) => m.id === id);
   if (!model) throw new GatewayError(404, `model: ${id} not found`);
   ex.answer(200, model);
@@ -158,8 +188,20 @@ function doubledV1(path: string, port: number): GatewayError {
   );
 }
 
-function notFound(method: string, path: string): GatewayError {
-  const known = KNOWN_PATHS.has(path);
-  const message = known ? `Method ${method} is not allowed on ${path}.` : `No route ${method} ${path}.`;
-  return new GatewayError(known ? 405 : 404, message, {}, known ? 'invalid_request_error' : 'not_found_error');
-}
+/** No route took the request: a known path asked with the wrong method is a 405, anything else a 404. */
+const noRoute: RequestHandler = (_req, res) => {
+  const ex = exchangeOf(res);
+  const known = KNOWN_PATHS.has(ex.path);
+  const message = known ? `Method ${ex.method} is not allowed on ${ex.path}.` : `No route ${ex.method} ${ex.path}.`;
+  ex.fail(new GatewayError(known ? 405 : 404, message, {}, known ? 'invalid_request_error' : 'not_found_error'));
+};
+
+/**
+ * The one error middleware: whatever a guard, a handler or the router raised ends the exchange. The
+ * router's own client errors (a path parameter that is not valid percent-encoding) are a 400.
+ */
+const failed: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
+  const status = (err as { status?: unknown } | null)?.status;
+  const routerRefusal = !(err instanceof GatewayError) && typeof status === 'number' && status >= 400 && status < 500;
+  exchangeOf(res).fail(routerRefusal ? new GatewayError(status, (err as Error).message) : err);
+};

@@ -55,7 +55,8 @@ export class Exchange {
 
   constructor(
     readonly id: string,
-    readonly req: IncomingMessage,
+    /** `params`: what the route's path captured (Express sets them). */
+    readonly req: IncomingMessage & { params?: Record<string, string | string[]> },
     readonly res: ServerResponse,
     readonly method: string,
     /** Without its query and without a trailing slash. */

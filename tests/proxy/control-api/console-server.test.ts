@@ -2,6 +2,7 @@
 // only for a caller holding the token, from this console's own origin, under a loopback Host name.
 
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
@@ -16,11 +17,15 @@ import { messagesBody, parseSse, postJson } from '../../helpers/sse-client.js';
 const TOKEN = 'test-console-token-0123456789';
 let gateway: TestGateway;
 let server: ConsoleServer;
+let root: string;
 let uiDir: string;
 
 beforeEach(async () => {
-  uiDir = await mkdtemp(join(tmpdir(), 'switchyard-ui-'));
-  await mkdir(join(uiDir, 'assets'));
+  root = await mkdtemp(join(tmpdir(), 'switchyard-ui-'));
+  // A file beside the console's folder, where a path that climbs out would land.
+  await writeFile(join(root, 'secret.txt'), 'not for the console');
+  uiDir = join(root, 'ui');
+  await mkdir(join(uiDir, 'assets'), { recursive: true });
   await writeFile(join(uiDir, 'index.html'), '<!doctype html><title>Switchyard</title><script type="module" src="./assets/app-abc123.js"></script>');
   await writeFile(join(uiDir, 'assets', 'app-abc123.js'), 'console.log("console")');
   gateway = await startGateway();
@@ -29,7 +34,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await server.close();
   await gateway.close();
-  await rm(uiDir, { recursive: true, force: true });
+  await rm(root, { recursive: true, force: true });
 });
 
 const call = (method: string, headers: Record<string, string>, body = '{"args":[]}') =>
@@ -73,6 +78,38 @@ describe('the console page', () => {
     },
   );
 
+  it.each(['/ui/../secret.txt', '/ui/%2e%2e/secret.txt', '/ui/assets/..%2f..%2fsecret.txt', '/ui/%2e%2e%5csecret.txt', '/ui/assets/%00.js'])(
+    'answers 404 for %s sent as it is, with nothing from outside the folder',
+    async (path) => {
+      // Sent over a raw socket: an HTTP client would resolve the dots before they reach the server.
+      const answer = await rawGet(path);
+      expect(answer).toMatch(/^HTTP\/1\.1 404 /);
+      expect(answer).not.toContain('not for the console');
+      expect(answer.toLowerCase()).toContain(`content-security-policy: ${CONSOLE_CSP.toLowerCase()}`);
+    },
+  );
+
+  it('sends the security headers with the page, its assets and its errors, and never says what serves it', async () => {
+    for (const path of ['/ui/', '/ui/index.html', '/ui/assets/app-abc123.js', '/ui/assets/missing.js']) {
+      const res = await request(`${server.url}${path}`);
+      expect(res.headers['content-security-policy']).toBe(CONSOLE_CSP);
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
+      expect(res.headers['x-powered-by']).toBeUndefined();
+      await res.body.dump();
+    }
+  });
+
+  it('answers HEAD like GET without a body, and refuses other methods', async () => {
+    const head = await request(`${server.url}/ui/assets/app-abc123.js`, { method: 'HEAD' });
+    expect(head.statusCode).toBe(200);
+    expect(head.headers['content-length']).toBe(String('console.log("console")'.length));
+    await head.body.dump();
+    const post = await request(`${server.url}/ui/assets/app-abc123.js`, { method: 'POST', body: 'x' });
+    expect(post.statusCode).toBe(405);
+    await post.body.dump();
+  });
+
   it('says how to build the console when it is not built', async () => {
     await server.close();
     server = await startConsoleServer({ api: gateway.runtime, events: gateway.runtime.events, token: TOKEN, uiDir: null });
@@ -81,6 +118,16 @@ describe('the console page', () => {
     expect(await res.body.text()).toContain('npm run build');
   });
 });
+
+/** One GET with the path exactly as given; the whole answer as text. */
+async function rawGet(path: string): Promise<string> {
+  const { port } = new URL(server.url);
+  const socket = connect(Number(port), '127.0.0.1');
+  socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
+  let text = '';
+  for await (const chunk of socket) text += String(chunk);
+  return text;
+}
 
 describe('/api', () => {
   it.each([

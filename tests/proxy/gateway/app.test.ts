@@ -108,6 +108,27 @@ describe('routes', () => {
     }
   });
 
+  it('takes one trailing slash as the path without it, and paths in their own case only', async () => {
+    expect((await postJson(`${gateway.url}/v1/messages/`, messagesBody())).status).toBe(200);
+    await expectError(await postJson(`${gateway.url}/V1/Messages`, messagesBody()), 404, 'not_found_error', 'No route POST /V1/Messages.');
+  });
+
+  it('answers a model id that is not valid percent-encoding with a 400', async () => {
+    await expectError(await fetch(`${gateway.url}/v1/models/claude-%E0%A4%A`), 400, 'invalid_request_error', /decode/);
+  });
+
+  it('says nothing about what serves it and sends no ETag', async () => {
+    for (const res of [
+      await fetch(`${gateway.url}/healthz`),
+      await fetch(`${gateway.url}/v1/models`),
+      await postJson(`${gateway.url}/v1/messages`, messagesBody()),
+    ]) {
+      expect(res.headers.get('x-powered-by')).toBeNull();
+      expect(res.headers.get('etag')).toBeNull();
+      await res.body?.cancel();
+    }
+  });
+
   it('rejects the wrong method on a known path', async () => {
     await expectError(await fetch(`${gateway.url}/v1/messages`), 405, 'invalid_request_error', /Method GET is not allowed/);
   });
