@@ -12,7 +12,7 @@ import { importFloors } from './scripts/lint/import-floors.mjs';
 export const CORE_FLOORS = [
   ['contract'],
   ['anthropic', 'lib'],
-  ['routing', 'settings'],
+  ['routing', 'settings', 'claude-code'],
   ['accounts', 'logs'],
   ['providers'],
   ['gateway'],

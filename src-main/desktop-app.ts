@@ -3,6 +3,7 @@
 // double as it does under Electron; src-main/index.ts only hands Electron in.
 
 import { join } from 'node:path';
+import { FileClaudeLinkStore } from '../src-proxy/claude-code/link-store.js';
 import { claudeCodeSetup, type GatewayStatus } from '../src-proxy/contract/index.js';
 import { createRuntime, type Runtime } from '../src-proxy/runtime/create-runtime.js';
 import { DESKTOP_DATA_FOLDER, openDesktopStores } from './adapters/desktop-stores.js';
@@ -70,7 +71,7 @@ export interface AppLike extends LoginItemsApp {
   enableSandbox(): void;
   quit(): void;
   exit(code: number): void;
-  getPath(name: 'userData'): string;
+  getPath(name: 'userData' | 'home'): string;
   /** The folder of the app's package.json (the app a bare `electron` runs in development). */
   getAppPath(): string;
 }
@@ -102,7 +103,7 @@ export interface DesktopPlatform {
   platform: string;
   argv: readonly string[];
   /** What the app reads of its environment: the desktop session, and APPIMAGE inside an AppImage. */
-  env: Readonly<DesktopSession & { APPIMAGE?: string }>;
+  env: Readonly<DesktopSession & { APPIMAGE?: string; CLAUDE_CONFIG_DIR?: string }>;
   /** The running executable (in development, a bare Electron). */
   execPath: string;
   /** dist/ of the app (main, preload and renderer builds). */
@@ -195,6 +196,9 @@ export async function runDesktopApp(p: DesktopPlatform): Promise<DesktopApp | nu
   if (!inTray) stores.warnings.push({ code: 'tray_unavailable', file: '', backup: null, time: Date.now() });
   const runtime = await createRuntime({
     ...stores,
+    // Claude Code's user settings are those of the user running the app.
+    claudeLinks: new FileClaudeLinkStore(join(dataDir, 'claude-code.json')),
+    claudeHome: { configDir: p.env.CLAUDE_CONFIG_DIR || undefined, home: p.app.getPath('home') },
     version: p.appVersion,
     releases: desktopReleaseFeed({ isPackaged: p.isPackaged, repository: p.repository, version: p.appVersion }) ?? undefined,
     onInternalError: p.onInternalError,
@@ -226,6 +230,9 @@ export async function runDesktopApp(p: DesktopPlatform): Promise<DesktopApp | nu
       // A start that fails shows in the status (and so in the tray and the console) as last_error.
       toggleGateway: () => void toggleGateway(runtime).catch(() => undefined),
       copyClaudeSetup: () => void copyClaudeSetup(runtime, p).catch(p.onInternalError),
+      // The user's Claude Code settings, as the console's button does it; a refusal shows in the console.
+      toggleClaudeCode: () =>
+        void (claudeCodeConnected ? runtime.disconnectClaudeCode({}) : runtime.connectClaudeCode({})).catch(() => undefined).then(refreshClaudeCode),
       openConsole: () => void showConsole(),
       setOpenAtLogin: (enabled) =>
         void autostart
@@ -239,8 +246,18 @@ export async function runDesktopApp(p: DesktopPlatform): Promise<DesktopApp | nu
     },
   });
   const state = await openAppState(openStore, join(dataDir, 'state.json'));
+  let claudeCodeConnected: boolean | null = null;
+  const refreshClaudeCode = async () => {
+    claudeCodeConnected = await runtime.getClaudeCodeStatus({}).then(
+      (s) => s.connected,
+      () => null,
+    );
+    if (tray.current) tray.update(trayState(tray.current.status));
+  };
+  for (const event of ['claude_code', 'settings', 'status'] as const) runtime.events.on(event, () => void refreshClaudeCode());
   const trayState = (status: GatewayStatus) => ({
     status,
+    claudeCodeConnected,
     openAtLogin: loginItem.enabled,
     openAtLoginProblem: loginItem.problem,
     canOpenAtLogin: autostart !== null,
@@ -252,6 +269,7 @@ export async function runDesktopApp(p: DesktopPlatform): Promise<DesktopApp | nu
     if (!quit.isQuitting && !failedStart) state.update({ gateway_running: status.running }).catch(p.onInternalError);
   });
   tray.update(trayState(await runtime.getStatus()));
+  await refreshClaudeCode();
 
   // The gateway comes back as the user left it (running, the first time).
   if (state.get().gateway_running !== false) await runtime.startGateway().catch(() => undefined);

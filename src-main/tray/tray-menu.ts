@@ -11,11 +11,15 @@ export interface TrayState {
   canOpenAtLogin: boolean;
   /** Why the login item the user asked for is not in place, when the system says. */
   openAtLoginProblem?: AutostartProblem | null;
+  /** Whether Claude Code's user settings point at this gateway; the item is left out while unknown. */
+  claudeCodeConnected?: boolean | null;
 }
 
 export interface TrayActions {
   toggleGateway(): void;
   copyClaudeSetup(): void;
+  /** Connects Claude Code's user settings, or puts them back when they are connected. */
+  toggleClaudeCode?(): void;
   openConsole(): void;
   setOpenAtLogin(enabled: boolean): void;
   quit(): void;
@@ -55,9 +59,11 @@ export function buildTrayMenu(state: TrayState, actions: TrayActions): TrayMenuI
     { type: 'separator' },
     { label: status.running ? 'Stop gateway' : 'Start gateway', click: actions.toggleGateway },
     { label: 'Copy Claude Code setup', enabled: status.running, click: actions.copyClaudeSetup },
-    { label: 'Open console', click: actions.openConsole },
-    { type: 'separator' },
   );
+  if (typeof state.claudeCodeConnected === 'boolean' && actions.toggleClaudeCode) {
+    items.push({ label: 'Claude Code uses Switchyard', type: 'checkbox', checked: state.claudeCodeConnected, click: actions.toggleClaudeCode });
+  }
+  items.push({ label: 'Open console', click: actions.openConsole }, { type: 'separator' });
   if (state.canOpenAtLogin) {
     items.push({ label: 'Start at login', type: 'checkbox', checked: state.openAtLogin, click: () => actions.setOpenAtLogin(!state.openAtLogin) });
     if (state.openAtLoginProblem) items.push({ label: LOGIN_ITEM_PROBLEM[state.openAtLoginProblem], enabled: false });

@@ -6,6 +6,7 @@ import { FileAccountStore } from '../accounts/file-account-store.js';
 import { FileSecretStore } from '../accounts/file-secret-store.js';
 import { FileRequestHistory } from '../logs/request-log.js';
 import { FileStatsStore } from '../logs/file-stats-store.js';
+import { FileClaudeLinkStore } from '../claude-code/link-store.js';
 import { createRuntime, type Runtime, type RuntimeDeps } from '../runtime/create-runtime.js';
 import { FileSettingsStore } from '../settings/file-settings-store.js';
 
@@ -15,6 +16,7 @@ const DATA_FILES = {
   secrets: 'secrets.json',
   history: 'request-history.jsonl',
   stats: 'stats.json',
+  claudeLinks: 'claude-code.json',
 } as const;
 
 export async function openFileRuntime(dataDir: string, extra: Partial<RuntimeDeps> = {}): Promise<Runtime> {
@@ -28,5 +30,11 @@ export async function openFileRuntime(dataDir: string, extra: Partial<RuntimeDep
     onWarning: warn,
   });
   const stats = await FileStatsStore.open(join(dataDir, DATA_FILES.stats), warn);
-  return createRuntime({ settings, accounts, secrets, history, stats, warnings, ...extra });
+  const claudeLinksFile = join(dataDir, DATA_FILES.claudeLinks);
+  const claudeLinks = new FileClaudeLinkStore(claudeLinksFile, (backup) =>
+    warn({ code: 'claude_links_corrupt', file: claudeLinksFile, backup, time: Date.now() }),
+  );
+  // Read once now, so a record that cannot be read is reported with the other files.
+  await claudeLinks.load();
+  return createRuntime({ settings, accounts, secrets, history, stats, warnings, claudeLinks, ...extra });
 }

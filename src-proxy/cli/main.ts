@@ -3,6 +3,7 @@
 import { ControlError, type ControlClient } from '../contract/index.js';
 import { connectToRunningServer } from './control-file.js';
 import { accountsCommand } from './accounts-command.js';
+import { claudeCommand } from './claude-command.js';
 import { configCommand } from './config-command.js';
 import { defaultDataDir } from '../lib/data-dir.js';
 import { openFileRuntime } from './file-runtime.js';
@@ -28,6 +29,8 @@ Commands:
   accounts group ID|LABEL NAME | --clear   (rules can name a group instead of accounts)
   accounts export FILE [--include-secrets]
   accounts import FILE
+  claude connect|status|disconnect [--project DIR]
+                              point Claude Code's settings at this gateway, check them, put them back
   config get [KEY]
   config set KEY VALUE        keys: port, host, api_key, auth_mode (off|strict|all-except-health), request_deadline_ms,
                               google.client_id, google.client_secret, antigravity.base_urls URL[,URL...], ...
@@ -61,8 +64,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return command === undefined ? 1 : 0;
     }
     if (command === 'serve') return await serveCommand(args, dataDir, io);
-    if (command !== 'accounts' && command !== 'config') throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
-    const run = (api: ControlClient) => (command === 'accounts' ? accountsCommand(args, api, io) : configCommand(args, api, io));
+    if (command !== 'accounts' && command !== 'config' && command !== 'claude') throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
+    const run = (api: ControlClient) =>
+      command === 'accounts' ? accountsCommand(args, api, io) : command === 'claude' ? claudeCommand(args, api, io) : configCommand(args, api, io);
     // A running server owns the folder's files: changes go through it and apply at once.
     const running = await connectToRunningServer(dataDir);
     if (running) return await run(running.api);

@@ -84,6 +84,7 @@ export async function serveCommand(args: string[], dataDir: string, io: CliIo): 
   io.out(`  accounts: ${accounts.filter((a) => a.enabled).length} enabled of ${accounts.length}`);
   const key = settings.auth_mode === 'off' ? '' : ' ANTHROPIC_API_KEY=<api_key>';
   io.out(`  point Claude Code at it: ANTHROPIC_BASE_URL=${status.url}${key} claude`);
+  io.out('    or once for all: switchyard claude connect');
   const remote = remoteBaseUrls(status.host, status.port, externalAddresses(status.host));
   if (remote.length > 0) io.out(`  from other machines: ${remote.join(', ')}`);
   if (accounts.length === 0) {

@@ -15,6 +15,8 @@ const WARNING_TEXT: Record<Warning['code'], string> = {
   secrets_locked: 'Some account keys could not be opened by the system keychain; they are kept as they were and work again once it opens them.',
   extra_ca_certs_unreadable: 'The extra_ca_certs file could not be read; upstream calls trust the built-in authorities only.',
   tray_unavailable: 'No tray icon can be shown on this desktop.',
+  claude_links_corrupt:
+    "The record of Claude Code's connected settings could not be read, so disconnect can no longer put their earlier values back; check ~/.claude/settings.json by hand.",
 };
 
 const SIGN_IN_ERROR_TEXT: Record<NonNullable<GoogleSignInOutcome['error']> | 'cancelled', string> = {

@@ -12,6 +12,15 @@ import {
   type AccountsImportResult,
   type NewAccount,
 } from './accounts.js';
+import {
+  ClaudeCodeConnectSchema,
+  ClaudeCodeTargetSchema,
+  type ClaudeCodeConnect,
+  type ClaudeCodeConnectResult,
+  type ClaudeCodeDisconnectResult,
+  type ClaudeCodeStatus,
+  type ClaudeCodeTarget,
+} from './claude-code.js';
 import { GoogleSignInFinishSchema, type GoogleSignInFinish, type GoogleSignInOutcome, type GoogleSignInStart } from './google-sign-in.js';
 import { RequestQuerySchema, type RequestLogEntry, type RequestQuery } from './request-log.js';
 import { SettingsPatchSchema, type Settings, type SettingsPatch } from './settings.js';
@@ -79,6 +88,8 @@ export const WARNING_CODES = [
   'extra_ca_certs_unreadable',
   /** The desktop shows no tray icon here (GNOME without the AppIndicator extension), so closing the window quits. */
   'tray_unavailable',
+  /** The record of connected Claude Code settings files could not be read; what they held before connect is lost. */
+  'claude_links_corrupt',
 ] as const;
 export interface Warning {
   code: (typeof WARNING_CODES)[number];
@@ -116,6 +127,12 @@ export interface ControlApi {
   finishGoogleSignIn(req: GoogleSignInFinish): Promise<Account>;
   cancelGoogleSignIn(signInId: string): Promise<void>;
   getUpdateStatus(): Promise<UpdateStatus>;
+  /** Whether Claude Code's settings file points at this gateway, with its key, and what differs if not. */
+  getClaudeCodeStatus(target: ClaudeCodeTarget): Promise<ClaudeCodeStatus>;
+  /** Points Claude Code's settings file at this gateway; what it held before is kept to put back. */
+  connectClaudeCode(req: ClaudeCodeConnect): Promise<ClaudeCodeConnectResult>;
+  /** Puts Claude Code's settings file back as it was before connect. */
+  disconnectClaudeCode(target: ClaudeCodeTarget): Promise<ClaudeCodeDisconnectResult>;
   /** Checks for a newer release now (the user asked); never downloads anything. */
   checkForUpdates(): Promise<UpdateStatus>;
 }
@@ -144,6 +161,9 @@ export const CONTROL_ARGS = {
   finishGoogleSignIn: z.tuple([GoogleSignInFinishSchema]),
   cancelGoogleSignIn: z.tuple([z.string().trim().min(1)]),
   getUpdateStatus: z.tuple([]),
+  getClaudeCodeStatus: z.tuple([ClaudeCodeTargetSchema]),
+  connectClaudeCode: z.tuple([ClaudeCodeConnectSchema]),
+  disconnectClaudeCode: z.tuple([ClaudeCodeTargetSchema]),
   checkForUpdates: z.tuple([]),
 } satisfies Record<ControlMethod, z.ZodTuple>;
 
@@ -170,11 +190,22 @@ export interface ControlEvents {
   warning: Warning;
   sign_in: GoogleSignInOutcome;
   update: UpdateStatus;
+  /** A Claude Code settings file was connected, disconnected, or followed a port or key change. */
+  claude_code: { settings_file: string };
 }
 export type ControlEventName = keyof ControlEvents;
 
 /** Every event name, once; a name added to ControlEvents and missing here fails to compile. */
-export const CONTROL_EVENT_NAMES = ['request', 'status', 'accounts', 'settings', 'warning', 'sign_in', 'update'] as const satisfies readonly ControlEventName[];
+export const CONTROL_EVENT_NAMES = [
+  'request',
+  'status',
+  'accounts',
+  'settings',
+  'warning',
+  'sign_in',
+  'update',
+  'claude_code',
+] as const satisfies readonly ControlEventName[];
 type MissingEventNames = Exclude<ControlEventName, (typeof CONTROL_EVENT_NAMES)[number]>;
 const allEventNamesListed: [MissingEventNames] extends [never] ? true : never = true;
 void allEventNamesListed;

@@ -7,5 +7,6 @@ export * from './control-api.js';
 export * from './patch-schema.js';
 export * from './desktop-bridge.js';
 export * from './claude-code-setup.js';
+export * from './claude-code.js';
 export * from './google-sign-in.js';
 export * from './updates.js';

@@ -36,8 +36,11 @@ import type { RetryPolicy } from '../routing/retry-policy.js';
 import type { SessionBindings } from '../routing/session-bindings.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { AccountsService } from './accounts-service.js';
-import { GatewayControl } from './gateway-control.js';
+import { GatewayControl, gatewayUrl } from './gateway-control.js';
 import { GatewayServer, type ListenAddress } from './gateway-server.js';
+import { ClaudeCodeConnector } from '../claude-code/claude-code-connector.js';
+import { MemoryClaudeLinkStore, type ClaudeLinkStore } from '../claude-code/link-store.js';
+import { claudeHomeFromEnv, type ClaudeHome } from '../claude-code/settings-file.js';
 import { createGoogleSignIn } from './google-sign-in-service.js';
 import { SettingsService } from './settings-service.js';
 import { UpdatesService, type ReleaseFeed } from './updates-service.js';
@@ -74,6 +77,10 @@ export interface RuntimeDeps {
   releases?: ReleaseFeed;
   /** The Google OAuth client to use while the settings name none (headless: from the environment). */
   googleClient?: GoogleClientCredentials;
+  /** Where the Claude Code settings files Switchyard connected are recorded; in memory without one. */
+  claudeLinks?: ClaudeLinkStore;
+  /** The user's Claude folder when a caller names none; from the process environment by default. */
+  claudeHome?: ClaudeHome;
 }
 
 export interface Runtime extends ControlApi {
@@ -162,6 +169,29 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   });
   deps.settings.onChange((s) => events.emit('settings', s));
 
+  // Claude Code's settings files follow the gateway: a new port or key is written to every file
+  // Switchyard connected, and so is the port a start really listens on.
+  const claudeGateway = () => {
+    const s = deps.settings.get();
+    const at = gateway.status();
+    return { baseUrl: gatewayUrl(at.host, at.port), key: s.auth_mode === 'off' ? null : s.api_key };
+  };
+  const claudeCode = new ClaudeCodeConnector({
+    links: deps.claudeLinks ?? new MemoryClaudeLinkStore(),
+    home: deps.claudeHome ?? claudeHomeFromEnv(),
+    wanted: claudeGateway,
+    onChange: (file) => events.emit('claude_code', { settings_file: file }),
+  });
+  let followed = JSON.stringify(claudeGateway());
+  const followGateway = (force: boolean) => {
+    const now = JSON.stringify(claudeGateway());
+    if (!force && now === followed) return;
+    followed = now;
+    claudeCode.follow().catch(report);
+  };
+  deps.settings.onChange(() => followGateway(false));
+  events.on('status', (status) => followGateway(status.running));
+
   // The ControlApi is the services side by side; this object only routes each method to its service.
   const runtime: Runtime = {
     events,
@@ -186,6 +216,9 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     cancelGoogleSignIn: (id: string) => googleSignIn.cancel(id),
     getUpdateStatus: () => updates.status(),
     checkForUpdates: () => updates.check(),
+    getClaudeCodeStatus: (target) => claudeCode.status(target),
+    connectClaudeCode: (req) => claudeCode.connect(req),
+    disconnectClaudeCode: (target) => claudeCode.disconnect(target),
 
     async close(graceMs = 1000) {
       if (accountsTimer) clearTimeout(accountsTimer);
@@ -193,6 +226,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
       googleSignIn.close();
       googleTokens.close();
       await gateway.stop(graceMs);
+      await claudeCode.idle();
       await log.close();
       await usage.flush();
       pool.flushStats();

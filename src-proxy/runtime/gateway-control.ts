@@ -38,7 +38,7 @@ export class GatewayControl {
       running: at !== null,
       host: at?.host ?? configured.host,
       port: at?.port ?? configured.port,
-      url: at ? `http://${urlHost(at.host)}:${at.port}` : null,
+      url: at ? gatewayUrl(at.host, at.port) : null,
       started_at: this.server.since,
       last_error: this.lastError,
     };
@@ -68,6 +68,11 @@ export class GatewayControl {
     this.events.emit('status', this.status());
     return this.status();
   }
+}
+
+/** The address a client on this machine uses for a listener on `host:port`. */
+export function gatewayUrl(host: string, port: number): string {
+  return `http://${urlHost(host)}:${port}`;
 }
 
 function urlHost(host: string): string {

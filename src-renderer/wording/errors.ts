@@ -65,6 +65,8 @@ const WARNING_WORDS: Readonly<Record<Warning['code'], string>> = {
     'Some keys could not be opened with the system keychain (after an update of an unsigned app, or while the keychain is locked). They are kept as they were and work again once the keychain opens them.',
   extra_ca_certs_unreadable: 'The extra CA certificates file could not be read; upstream calls trust the built-in authorities only.',
   tray_unavailable: 'This desktop shows no tray icon (GNOME needs the AppIndicator extension for one), so closing this window quits Switchyard.',
+  claude_links_corrupt:
+    "The record of Claude Code's connected settings could not be read, so Disconnect can no longer put their earlier values back. Check Claude Code's settings.json by hand.",
 };
 
 export function describeWarning(w: Warning): string {

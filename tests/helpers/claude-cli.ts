@@ -13,10 +13,10 @@ export interface ClaudeRun {
 }
 
 export interface ClaudeOptions {
-  /** The gateway's address (ANTHROPIC_BASE_URL). */
-  baseUrl: string;
-  /** The key Claude Code presents to the gateway. */
-  apiKey: string;
+  /** The gateway's address (ANTHROPIC_BASE_URL); null leaves it to Claude Code's settings file. */
+  baseUrl: string | null;
+  /** The key Claude Code presents to the gateway (ANTHROPIC_API_KEY); null leaves it to the settings file. */
+  apiKey: string | null;
   /** A scratch folder: the working directory, and HOME and TMPDIR below it. */
   scratch: string;
   timeoutMs?: number;
@@ -29,8 +29,8 @@ export function runClaude(prompt: string, args: string[], o: ClaudeOptions): Pro
     PATH: process.env.PATH,
     HOME: join(o.scratch, 'home'),
     TMPDIR: o.scratch,
-    ANTHROPIC_BASE_URL: o.baseUrl,
-    ANTHROPIC_API_KEY: o.apiKey,
+    ...(o.baseUrl === null ? {} : { ANTHROPIC_BASE_URL: o.baseUrl }),
+    ...(o.apiKey === null ? {} : { ANTHROPIC_API_KEY: o.apiKey }),
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
     CLAUDE_CODE_MAX_RETRIES: '0',
     ...o.env,

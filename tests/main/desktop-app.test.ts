@@ -88,6 +88,7 @@ describe('launch', () => {
       `Switchyard: running on 127.0.0.1:${port}`,
       'Stop gateway',
       'Copy Claude Code setup',
+      'Claude Code uses Switchyard',
       'Open console',
       'Start at login',
       'Quit Switchyard',
@@ -302,6 +303,27 @@ describe('Copy Claude Code setup', () => {
     electron.trays[0]!.clickItem('Copy Claude Code setup');
     await waitFor(() => electron.clipboard.length === 1);
     expect(electron.clipboard[0]).toBe(`$env:ANTHROPIC_BASE_URL="http://127.0.0.1:${port}"\n$env:ANTHROPIC_API_KEY="sk-local-1"`);
+  });
+});
+
+describe('Claude Code uses Switchyard, in the tray', () => {
+  it("connects the user's Claude Code settings with one click, shows it checked, and puts them back with another", async () => {
+    seedDesktopSettings({ api_key: 'sk-local-1', auth_mode: 'strict' });
+    const { electron } = await launch();
+    const tray = electron.trays[0]!;
+    // The fake's home folder is the profile folder: the user's settings land there, never in the real home.
+    const settingsFile = join(userData(), '.claude', 'settings.json');
+    const item = () => tray.menu.find((i) => i.label === 'Claude Code uses Switchyard')!;
+    await waitFor(() => item()?.checked === false);
+    tray.clickItem('Claude Code uses Switchyard');
+    await waitFor(() => item().checked === true);
+    expect(JSON.parse(await readFile(settingsFile, 'utf8')).env).toMatchObject({
+      ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}`,
+      ANTHROPIC_AUTH_TOKEN: 'sk-local-1',
+    });
+    tray.clickItem('Claude Code uses Switchyard');
+    await waitFor(() => item().checked === false);
+    await expect(readFile(settingsFile, 'utf8')).rejects.toThrow(/ENOENT/);
   });
 });
 

@@ -8,6 +8,7 @@ import {
   SettingsSchema,
   mergeOrThrow,
   type Account,
+  type ClaudeCodeStatus,
   type ControlApi,
   type ControlClient,
   type ControlEventName,
@@ -34,6 +35,8 @@ export interface FakeControl extends ControlClient {
     stats: StatsReport;
     warnings: Warning[];
     update: UpdateStatus;
+    /** Claude Code's user settings as the core would report them. */
+    claudeCode: ClaudeCodeStatus;
   };
   /** Pushes an event to the console as the core would. */
   emit<K extends ControlEventName>(name: K, payload: ControlEvents[K]): void;
@@ -80,6 +83,15 @@ export function createFakeControl(init: Partial<FakeControl['state']> = {}): Fak
     stats: { bucket: 'hour', buckets: [], totals: { requests: 0, failures: 0, input_tokens: 0, output_tokens: 0 } },
     warnings: [],
     update: { supported: false, current_version: '0.1.0', latest_version: null, release_url: null, checked_at: null, error: null },
+    claudeCode: {
+      settings_file: '/home/user/.claude/settings.json',
+      exists: true,
+      connected: false,
+      linked: false,
+      drift: ['base_url'],
+      base_url: null,
+      gateway_url: `http://127.0.0.1:${settings.port}`,
+    },
     ...init,
   };
   const listeners = new Map<string, Set<(p: unknown) => void>>();
@@ -163,6 +175,19 @@ export function createFakeControl(init: Partial<FakeControl['state']> = {}): Fak
       signIns.delete(id);
     },
     getUpdateStatus: async () => state.update,
+    getClaudeCodeStatus: async () => state.claudeCode,
+    connectClaudeCode: async () => {
+      const already = state.claudeCode.linked;
+      state.claudeCode = { ...state.claudeCode, connected: true, linked: true, drift: [], base_url: state.claudeCode.gateway_url };
+      emit('claude_code', { settings_file: state.claudeCode.settings_file });
+      return { status: state.claudeCode, already_linked: already, created: false };
+    },
+    disconnectClaudeCode: async () => {
+      const linked = state.claudeCode.linked;
+      state.claudeCode = { ...state.claudeCode, connected: false, linked: false, drift: ['base_url'], base_url: null };
+      emit('claude_code', { settings_file: state.claudeCode.settings_file });
+      return { status: state.claudeCode, restored: linked ? 'file' : 'not_linked', kept: [] };
+    },
     checkForUpdates: async () => {
       state.update = { ...state.update, checked_at: Date.now() };
       return state.update;

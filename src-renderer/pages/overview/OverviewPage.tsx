@@ -12,6 +12,7 @@ import { accountState } from '../accounts/account-state.js';
 import { KIND_LABELS } from '../../wording/option-labels.js';
 import { maskSecret } from '../settings/mask.js';
 import { Segmented } from '../../components/Segmented.js';
+import { ClaudeCodeConnect } from './ClaudeCodeConnect.js';
 
 export function OverviewPage({ onNavigate }: PageProps) {
   return (
@@ -69,8 +70,10 @@ function GatewayCard() {
       )}
       {url && (
         <div className="setup">
+          <h3>Point Claude Code at it</h3>
+          <ClaudeCodeConnect />
           <div className="setup-head">
-            <h3>Point Claude Code at it</h3>
+            <h4>Or for one shell only</h4>
             <Segmented
               label="Shell"
               name="shell"

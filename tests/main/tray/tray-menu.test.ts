@@ -18,6 +18,18 @@ const labels = (state: TrayState) =>
   );
 
 describe('buildTrayMenu', () => {
+  it('shows whether Claude Code uses Switchyard as a checkbox that toggles it, once that is known', () => {
+    const a = { ...actions(), toggleClaudeCode: vi.fn() };
+    const item = (claudeCodeConnected: boolean | null) =>
+      buildTrayMenu({ status: running, openAtLogin: false, canOpenAtLogin: false, claudeCodeConnected }, a).find(
+        (i) => i.label === 'Claude Code uses Switchyard',
+      );
+    expect(item(null)).toBeUndefined();
+    expect(item(false)).toMatchObject({ type: 'checkbox', checked: false });
+    item(true)!.click!();
+    expect(a.toggleClaudeCode).toHaveBeenCalledOnce();
+  });
+
   it.each([
     [
       'running',

@@ -186,6 +186,31 @@ export function controlContractSuite(transport: ContractTransport): void {
       }
     });
 
+    it("connects Claude Code's settings file, reports it, tells listeners, and puts it back", async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'switchyard-contract-claude-'));
+      try {
+        const target = { config_dir: dir };
+        const settingsFile = join(dir, 'settings.json');
+        await writeFile(settingsFile, '{"model": "opus"}\n');
+        const changed: string[] = [];
+        const off = api.onEvent('claude_code', (e) => changed.push(e.settings_file));
+        expect(await api.getClaudeCodeStatus(target)).toMatchObject({ settings_file: settingsFile, connected: false, linked: false });
+        await expect
+          .poll(async () => {
+            await api.connectClaudeCode(target);
+            return changed.length;
+          })
+          .toBeGreaterThan(0);
+        expect(await api.getClaudeCodeStatus(target)).toMatchObject({ connected: true, linked: true, gateway_url: gateway.url });
+        expect((await api.disconnectClaudeCode(target)).restored).toBe('file');
+        expect(await readFile(settingsFile, 'utf8')).toBe('{"model": "opus"}\n');
+        await expect(api.connectClaudeCode({ config_dir: dir, settings_file: '/etc/passwd' } as never)).rejects.toMatchObject({ code: 'invalid_argument' });
+        off();
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
     it('pushes status, settings and account changes as events', async () => {
       const statuses: boolean[] = [];
       const labels: string[][] = [];
