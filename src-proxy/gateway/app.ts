@@ -67,6 +67,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
     },
     pingIntervalMs: deps.pingIntervalMs ?? DEFAULT_PING_MS,
     onInternalError: deps.onInternalError,
+    redact: deps.redact,
   };
   const route =
     (handler: Handler): RequestHandler =>

@@ -7,9 +7,11 @@
 
 import type { Account, FailureKind, LinkRecord } from '../contract/index.js';
 import type { AccountCredentials, AccountPool } from '../accounts/pool-ports.js';
+import type { Redact } from '../lib/redactor.js';
 import type { UpstreamFailure } from '../providers/types.js';
 import type { Route, RouteLink } from '../routing/model-mapping.js';
 import type { AttemptFacts, FailureFacts, RetryDecision } from '../routing/retry-policy.js';
+import { redactFailure } from './error-responses.js';
 import { sleep } from './http.js';
 import type { RequestRecord } from './request-record.js';
 import type { RequestScope } from './request-scope.js';
@@ -64,6 +66,8 @@ export interface RunnerOptions {
   fallThrough?: boolean;
   /** Whether the gateway serves this link's provider kind; a link it does not is skipped. Default: every link. */
   supported?(link: RouteLink): boolean;
+  /** Cuts the secrets the gateway holds out of what an upstream said, before it is logged, kept or answered. */
+  redact: Redact;
 }
 
 const NO_KEY: UpstreamFailure = { kind: 'auth', status: null, message: 'no API key is stored for this account', retryAfterMs: null };
@@ -217,7 +221,7 @@ async function runLink<T>(o: RunnerOptions, attempt: Attempt<T>, walk: Walk, ind
       return { done: { ok: true, account, value: outcome.value, link: index } };
     }
 
-    const failure = scope.deadlinePassed && !outcome.committed ? deadlineFailure(scope.deadlineMs) : outcome.failure;
+    const failure = redactFailure(scope.deadlinePassed && !outcome.committed ? deadlineFailure(scope.deadlineMs) : outcome.failure, o.redact);
     record.attempted(account, startedAt, failure.status ?? (outcome.accepted ? 200 : null), failure.kind, failure.message, index);
     lastHere = { failure, account };
     walk.last = { failure, account, link: index };

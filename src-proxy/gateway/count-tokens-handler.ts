@@ -57,6 +57,7 @@ async function countUpstream(
       sessionKey: settings.session_affinity ? sessionKeyOf(request) : null,
       record: ex.record,
       scope: ex.scope,
+      redact: ex.redact,
       decide: () => ONE_TRY,
       bookkeeping: false,
       // The first link that can take an attempt counts; a failed count is not worth another link's.

@@ -7,9 +7,10 @@
 import { collectMessage, IncompleteStreamError, messageToEvents, StreamErrorEvent } from '../anthropic/collector.js';
 import { Frame, FrameBatch, framesOf } from '../anthropic/sse.js';
 import type { Message } from '../anthropic/types.js';
+import type { Redact } from '../lib/redactor.js';
 import { UpstreamError, type AttemptSuccess, type UpstreamFailure } from '../providers/types.js';
 import type { AttemptOutcome } from './attempt-runner.js';
-import { failureFromErrorEvent, streamErrorEvent } from './error-responses.js';
+import { failureFromErrorEvent, redactFailure, streamErrorEvent } from './error-responses.js';
 import type { Exchange } from './exchange.js';
 import type { HeaderMap } from './reply.js';
 import type { RequestRecord } from './request-record.js';
@@ -75,7 +76,7 @@ async function relay(ex: Exchange, batches: AsyncIterable<FrameBatch>, headers: 
 
   const sse = ex.openStream(headers);
   try {
-    return await pump(ex.record, ex.scope, it, batch, sse);
+    return await pump(ex.record, ex.scope, ex.redact, it, batch, sse);
   } finally {
     // However the relay ended, the upstream body is let go: what is left of it drains (the connection
     // stays in the pool) or the connection is cut.
@@ -84,12 +85,20 @@ async function relay(ex: Exchange, batches: AsyncIterable<FrameBatch>, headers: 
 }
 
 /** Writes batches to the committed stream until its end, an error, or the end of the request. */
-async function pump(record: RequestRecord, scope: RequestScope, it: AsyncIterator<FrameBatch>, first: FrameBatch, sse: SseResponse): Promise<Delivered> {
+async function pump(
+  record: RequestRecord,
+  scope: RequestScope,
+  redact: Redact,
+  it: AsyncIterator<FrameBatch>,
+  first: FrameBatch,
+  sse: SseResponse,
+): Promise<Delivered> {
   let batch = first;
   try {
     for (;;) {
       const end = observe(record, batch);
-      await sse.write(batch.bytes);
+      // An upstream's error event is relayed as it came, but for the secrets it may quote.
+      await sse.write(end === null || end === 'message_stop' ? batch.bytes : redact(batch.bytes.toString()));
       if (end === 'message_stop') return STREAMED;
       // The upstream's own error event went to the client as is; the stream is over.
       if (end !== null) return committed(failureFromErrorEvent(errorOf(end)));
@@ -99,7 +108,7 @@ async function pump(record: RequestRecord, scope: RequestScope, it: AsyncIterato
       batch = next.value;
     }
   } catch (err) {
-    const failure = scope.deadlinePassed ? deadlineStreamFailure(scope) : failureOf(err);
+    const failure = redactFailure(scope.deadlinePassed ? deadlineStreamFailure(scope) : failureOf(err), redact);
     if (!scope.clientGone) sse.writeRaw(Frame.of(streamErrorEvent(failure)).raw);
     return committed(failure);
   }

@@ -2,6 +2,7 @@
 
 import type { RequestLogEntry, Settings } from '../contract/index.js';
 import type { AccountPool } from '../accounts/pool-ports.js';
+import type { Redact } from '../lib/redactor.js';
 import type { ProviderRegistry } from '../providers/types.js';
 import type { RetryPolicy } from '../routing/retry-policy.js';
 
@@ -15,4 +16,6 @@ export interface GatewayDeps {
   pingIntervalMs?: number;
   /** Unexpected exceptions (bugs), for the shell to report; never sent to clients in detail. */
   onInternalError?(err: unknown): void;
+  /** Cuts every secret the gateway holds (keys, tokens, the OAuth client secret) out of text an upstream sent. */
+  redact: Redact;
 }

@@ -6,6 +6,15 @@ import type { FailureKind, ProviderKind } from '../contract/index.js';
 import { GatewayError } from '../anthropic/errors.js';
 import { clientError, FAILURE_TABLE, kindOfErrorType } from '../providers/failure-table.js';
 import type { UpstreamFailure } from '../providers/types.js';
+import { redactJson, type Redact } from '../lib/redactor.js';
+
+/** The failure with the secrets the gateway holds cut out of the upstream's words and body. */
+export function redactFailure(failure: UpstreamFailure, redact: Redact): UpstreamFailure {
+  const message = redact(failure.message);
+  const clientBody = redactJson(failure.clientBody, redact);
+  if (message === failure.message && clientBody === failure.clientBody) return failure;
+  return { ...failure, message, clientBody };
+}
 
 /** An `event: error` the upstream sent instead of (or in the middle of) a message. */
 export function failureFromErrorEvent(error: { type?: unknown; message?: unknown }): UpstreamFailure {

@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorBody, GatewayError, withRetryAdvice } from '../anthropic/errors.js';
 import type { ProviderKind, RequestLogEntry } from '../contract/index.js';
+import type { Redact } from '../lib/redactor.js';
 import type { AttemptContext } from '../providers/types.js';
 import type { RunResult } from './attempt-runner.js';
 import { ClientClosedError } from './body.js';
@@ -26,6 +27,8 @@ export interface ExchangeOptions {
   pingIntervalMs: number;
   /** Unexpected exceptions (bugs), for the shell to report; never sent to clients in detail. */
   onInternalError?(err: unknown): void;
+  /** Cuts the secrets the gateway holds out of text an upstream sent. */
+  redact: Redact;
 }
 
 /** How long the request's attempts may take, as a whole and per upstream call. */
@@ -68,6 +71,11 @@ export class Exchange {
   ) {
     this.reply = new Reply(res, id);
     this.record = new RequestRecord(id, method, path, route, options.publish);
+  }
+
+  /** Cuts the secrets the gateway holds out of text an upstream sent, before it goes anywhere. */
+  get redact(): Redact {
+    return this.options.redact;
   }
 
   /** Whether the request has ended one of the ways below. */

@@ -50,6 +50,7 @@ export async function handleMessages(ex: Exchange, deps: GatewayDeps): Promise<v
       sessionKey: settings.session_affinity ? sessionKeyOf(request) : null,
       record: ex.record,
       scope: ex.scope,
+      redact: ex.redact,
       decide: (failure, facts) => decideRetry(failure, facts, policy),
       bookkeeping: true,
       supported: (link) => providerFor(deps.providers, link.provider) !== undefined,

@@ -5,6 +5,7 @@ import {
   type AccountPatch,
   type ControlApi,
   type ControlEvents,
+  type GoogleSettings,
   type NewAccount,
   type RequestLogEntry,
   type RequestQuery,
@@ -15,9 +16,11 @@ import {
 } from '../contract/index.js';
 import { StoreAccountPool } from '../accounts/account-pool.js';
 import type { AccountStore } from '../accounts/account-store.js';
+import type { AccountStatePort } from '../accounts/pool-ports.js';
 import type { SecretStore } from '../accounts/secret-store.js';
 import { createGatewayApp } from '../gateway/app.js';
 import { EventBus } from '../lib/event-bus.js';
+import { createRedactor, type Redact } from '../lib/redactor.js';
 import { reportUnhandled } from '../lib/report.js';
 import { RequestLog, type RequestHistory } from '../logs/request-log.js';
 import { UsageStats, type StatsStore } from '../logs/usage-stats.js';
@@ -102,13 +105,21 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   // Google accounts' access tokens, for the Code Assist provider's AccessTokens port.
   const googleTokens = createGoogleTokens({ google, secrets: deps.secrets, accounts: deps.accounts, oauth: googleOAuth });
   const pool = new StoreAccountPool(deps.accounts, deps.secrets, new AccountSelector({ bindings: deps.bindings }));
+  const accessTokens = deps.accessTokens ?? googleTokens;
+  // Every secret this gateway holds, read when something needs cleaning: what an upstream says back is
+  // cut free of them before it reaches a client, the log, the events or the accounts.
+  const redact = createRedactor(() => heldSecrets(deps, google(), accessTokens));
+  // What a provider learns about an account may quote the upstream; it is kept and shown.
+  const accountState: AccountStatePort = {
+    learned: (id, patch) => pool.learned(id, typeof patch.disabled_reason === 'string' ? { ...patch, disabled_reason: redact(patch.disabled_reason) } : patch),
+  };
   const providers: ProviderRegistry = deps.providers ?? {
     anthropic: new AnthropicProvider({ dispatcher }),
     gemini: new GeminiProvider({ dispatcher }),
     antigravity: new AntigravityProvider({
       dispatcher,
-      accessTokens: deps.accessTokens ?? googleTokens,
-      state: pool,
+      accessTokens,
+      state: accountState,
       settings: () => deps.settings.get().antigravity,
       accounts: () => pool.credentialsOf('antigravity'),
       onError: report,
@@ -142,10 +153,11 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     settings: gatewaySettings,
     pool,
     providers,
-    recordRequest: (entry) => log.record(entry),
+    recordRequest: (entry) => log.record(redactEntry(entry, redact)),
     retryPolicy: deps.retryPolicy,
     pingIntervalMs: deps.pingIntervalMs,
     onInternalError: deps.onInternalError,
+    redact,
   });
   const server = new GatewayServer(app);
   const gateway = new GatewayControl(server, deps.settings, events, deps.listenOverride);
@@ -238,4 +250,25 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   };
   for (const w of warnings) events.emit('warning', w);
   return runtime;
+}
+
+/** The secrets the runtime holds: every account's key or refresh token, live access tokens, the gateway's key, the OAuth client secret. */
+function* heldSecrets(deps: RuntimeDeps, google: GoogleSettings, tokens: AccessTokens): Generator<string> {
+  for (const account of deps.accounts.list()) {
+    const secret = deps.secrets.get(account.id);
+    if (secret) yield secret;
+  }
+  yield* tokens.held?.() ?? [];
+  yield deps.settings.get().api_key;
+  yield google.client_secret;
+}
+
+/** A log entry with the upstream's words cut free of secrets; the entry itself when it holds none to cut. */
+function redactEntry(entry: RequestLogEntry, redact: Redact): RequestLogEntry {
+  if (entry.error_message === null && entry.attempts.every((a) => a.message === null)) return entry;
+  return {
+    ...entry,
+    error_message: entry.error_message === null ? null : redact(entry.error_message),
+    attempts: entry.attempts.map((a) => (a.message === null ? a : { ...a, message: redact(a.message) })),
+  };
 }

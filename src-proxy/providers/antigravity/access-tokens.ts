@@ -16,4 +16,6 @@ export interface AccessTokens {
   get(accountId: string, refreshToken: string, onAbort: AttemptContext['onAbort']): Promise<string>;
   /** The upstream refused `accessToken` (401): forget it, so the next `get` refreshes. */
   invalidate(accountId: string, accessToken: string): void;
+  /** The access tokens held now, so whatever an upstream echoes back of them can be cut out. */
+  held?(): Iterable<string>;
 }

@@ -78,6 +78,10 @@ export class GoogleTokenService implements AccessTokens {
     if (this.cache.get(accountId)?.token === accessToken) this.cache.delete(accountId);
   }
 
+  held(): Iterable<string> {
+    return [...this.cache.values()].map((c) => c.token);
+  }
+
   /** Ends refreshes in flight; their waiters get a network failure. */
   close(): void {
     this.closing.abort();

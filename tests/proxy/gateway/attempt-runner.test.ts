@@ -55,6 +55,7 @@ function harness(ids: string[], over: Partial<RunnerOptions> & { deadlineMs?: nu
     scope,
     decide: (f, facts) => decideRetry(f, facts, { ...DEFAULT_RETRY_POLICY, overloadBaseMs: 5, overloadMaxMs: 10 }),
     bookkeeping: true,
+    redact: (text) => text,
     ...over,
   };
   return { options, pool, store, client, published, record, scope };

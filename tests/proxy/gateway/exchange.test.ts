@@ -41,6 +41,7 @@ beforeAll(async () => {
       publish: (e) => published.push(e),
       pingIntervalMs: 15_000,
       onInternalError: (err) => reported.push(err),
+      redact: (text) => text,
     });
     exchange = ex;
     void scenario(ex);
