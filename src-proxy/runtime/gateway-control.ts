@@ -63,10 +63,43 @@ export class GatewayControl {
     return this.status();
   }
 
+  /**
+   * Moves the listener to `to`. When it cannot listen there (a port in use, a host this machine does not
+   * have), it goes back to where it was and the error is thrown: a refused change leaves the gateway
+   * serving. Returns how to move it back (a change that fails after this, when it is saved).
+   */
+  async move(to: ListenAddress): Promise<() => Promise<void>> {
+    const from = this.server.listening;
+    if (!from) throw new Error('the gateway is not listening');
+    await this.server.stop();
+    try {
+      await this.server.start(to);
+    } catch (err) {
+      await this.listenAgain(from);
+      throw err;
+    }
+    this.events.emit('status', this.status());
+    return async () => {
+      await this.server.stop();
+      await this.listenAgain(from);
+    };
+  }
+
   async stop(graceMs?: number): Promise<GatewayStatus> {
     await this.server.stop(graceMs);
     this.events.emit('status', this.status());
     return this.status();
+  }
+
+  /** Listens where it listened a moment ago; if even that fails, the status says why. */
+  private async listenAgain(at: ListenAddress): Promise<void> {
+    try {
+      await this.server.start(at);
+      this.lastError = null;
+    } catch (err) {
+      this.lastError = err instanceof ControlError ? err.code : 'listen_failed';
+    }
+    this.events.emit('status', this.status());
   }
 }
 

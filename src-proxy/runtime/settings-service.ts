@@ -1,6 +1,7 @@
 // Reading and changing settings. Changes run one at a time, each checked against the settings it
 // replaces, so two changes that are each safe alone (host 0.0.0.0, auth_mode off) cannot both pass; a
-// new listen address moves the listener at once, and a new CA file is read and checked before it is kept.
+// new listen address moves the listener first and is saved only once it listens, and a new CA file is
+// read and checked before it is kept.
 
 import { randomBytes } from 'node:crypto';
 import { ControlError, type Account, type Settings, type SettingsPatch } from '../contract/index.js';
@@ -56,13 +57,18 @@ export class SettingsService {
       if (refusal !== null) throw new ControlError('insecure_bind', refusal);
       const switchTrust = next.extra_ca_certs !== current.extra_ca_certs ? await this.trust?.prepare(next.extra_ca_certs) : undefined;
       const before = this.gateway.address(current);
-      const settings = await this.store.update(patch).catch(rethrowInvalid);
-      switchTrust?.();
-      const after = this.gateway.address(settings);
-      if (this.gateway.listening && (before.host !== after.host || before.port !== after.port)) {
-        await this.gateway.stop();
-        await this.gateway.start();
+      const after = this.gateway.address(next);
+      // A new address is applied before it is saved: one the gateway cannot listen on is refused, and
+      // the gateway keeps serving where it was with the settings it had.
+      const moveBack = this.gateway.listening && (before.host !== after.host || before.port !== after.port) ? await this.gateway.move(after) : null;
+      let settings: Settings;
+      try {
+        settings = await this.store.update(patch);
+      } catch (err) {
+        await moveBack?.();
+        rethrowInvalid(err);
       }
+      switchTrust?.();
       return settings;
     });
   }

@@ -1,6 +1,7 @@
 // `switchyard serve` as a user runs it: a real process, real files, a real signal to stop it.
 
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,13 +29,15 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Starts `switchyard serve` from source and resolves with its URL once it says it is listening. */
-function serve(args: string[] = []): Promise<{ url: string; output: () => string; exited: Promise<number | null> }> {
-  const proc = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src-proxy/cli/index.ts', 'serve', '--port', '0', '--console-port', '0', '--data-dir', dir, ...args],
-    { cwd: ROOT },
-  );
+/**
+ * Starts `switchyard serve` from source and resolves with its URL once it says it is listening; on a
+ * free port unless `portSetting`, which leaves the port to the settings.
+ */
+function serve(args: string[] = [], portSetting = false): Promise<{ url: string; output: () => string; exited: Promise<number | null> }> {
+  const port = portSetting ? [] : ['--port', '0'];
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src-proxy/cli/index.ts', 'serve', ...port, '--console-port', '0', '--data-dir', dir, ...args], {
+    cwd: ROOT,
+  });
   child = proc;
   let output = '';
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
@@ -56,6 +59,20 @@ function serve(args: string[] = []): Promise<{ url: string; output: () => string
       reject(new Error(`serve exited with ${code}:\n${output}`));
     });
   });
+}
+
+/** A server holding a port on 127.0.0.1, as another program would. */
+async function listening(): Promise<Server> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return server;
+}
+
+async function freePort(): Promise<number> {
+  const server = await listening();
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 async function addAccount() {
@@ -195,6 +212,29 @@ describe('switchyard serve', () => {
     await rm(otherDir, { recursive: true, force: true });
     expect(code).toBe(1);
     expect(io.stderr.join('\n')).toContain(`the console cannot listen on 127.0.0.1:${consolePort} (in use); use --console-port PORT, or 0 for a free one.`);
+  });
+
+  it('refuses a port in use through the running server: exit 2, nothing saved, still serving, and the next port moves it', async () => {
+    const io = recordingIo();
+    expect(await main(['config', 'set', 'port', String(await freePort()), '--data-dir', dir], io)).toBe(0);
+    const running = await serve([], true);
+    const taken = await listening();
+    const takenPort = (taken.address() as AddressInfo).port;
+    try {
+      const refused = recordingIo();
+      expect(await main(['config', 'set', 'port', String(takenPort), '--data-dir', dir], refused)).toBe(2);
+      expect(refused.stderr.join('\n')).toContain(`Port ${takenPort} on 127.0.0.1 is already in use`);
+      const shown = recordingIo();
+      expect(await main(['config', 'get', 'port', '--data-dir', dir], shown)).toBe(0);
+      expect(shown.stdout).toEqual([new URL(running.url).port]);
+      expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
+
+      const next = await freePort();
+      expect(await main(['config', 'set', 'port', String(next), '--data-dir', dir], recordingIo())).toBe(0);
+      expect((await fetch(`http://127.0.0.1:${next}/healthz`)).status).toBe(200);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 
   it('refuses a second server on the same data folder', async () => {
