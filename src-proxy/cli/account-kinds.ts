@@ -1,93 +1,101 @@
-// What the command line knows about each account kind: the flags `accounts add` takes for it, how they
-// become the kind's options, and how an account of the kind is described. One entry per kind of
-// contract/accounts.ts ACCOUNT_KINDS; the command itself names no kind.
+// The account kinds as `accounts add` takes them. The flags, the secret and how an account is obtained
+// come from the kinds' registry (contract/account-kinds.ts); what is the command line's own is the
+// wording: an example for the usage line and a one-line description of an account's upstream.
 
 import type { ParseArgsConfig } from 'node:util';
-import type { Account, AccountKind, ControlApi, NewAccount } from '../contract/index.js';
+import {
+  ACCOUNT_KIND_NAMES,
+  accountKindSpec,
+  NewAccountSchema,
+  type Account,
+  type AccountKind,
+  type AccountOf,
+  type ControlApi,
+  type NewAccount,
+} from '../contract/index.js';
 import { googleEmailOf } from './google-email.js';
 import { UsageError } from './io.js';
 
 type Flags = NonNullable<ParseArgsConfig['options']>;
 type Values = Record<string, string | boolean | undefined>;
 
-export interface CliAccountKind {
-  /** Flags of this kind, besides the common --provider, --label, --key-env, --key-stdin. */
-  flags: Flags;
+interface KindWording<K extends AccountKind> {
   /** An example for the usage line. */
   example: string;
-  newAccount(label: string, key: string, values: Values): NewAccount;
   /** Where the account's requests go and how its key is sent, in one line. */
-  upstream(account: Account): string;
-  /** A flag of this kind naming the environment variable that holds its secret, like --key-env. */
-  secretEnvFlag?: string;
-  /** The label, read from the secret itself, when --label is not given (a Google account's email). */
-  labelFromSecret?(secret: string, api: ControlApi, env: NodeJS.ProcessEnv): Promise<string>;
-  /** An account of this kind with the same label is the same account: it gets the new secret instead of a twin. */
-  renewsByLabel?: boolean;
+  upstream(account: AccountOf<K>): string;
 }
 
-function str(values: Values, name: string): string | undefined {
-  const v = values[name];
-  return typeof v === 'string' ? v : undefined;
-}
-
-export const CLI_ACCOUNT_KINDS: Readonly<Record<AccountKind, CliAccountKind>> = {
+const WORDING: { readonly [K in AccountKind]: KindWording<K> } = {
   anthropic: {
-    flags: {
-      'base-url': { type: 'string' },
-      'auth-scheme': { type: 'string', default: 'x-api-key' },
-      'strip-cache-control': { type: 'boolean', default: false },
-      'no-count-tokens': { type: 'boolean', default: false },
-    },
     example: '--provider anthropic --base-url https://api.anthropic.com --key-env VAR --label NAME',
-    newAccount(label, key, values) {
-      const baseUrl = str(values, 'base-url');
-      if (!baseUrl) throw new UsageError('--base-url is required for --provider anthropic, e.g. https://api.anthropic.com');
-      return {
-        provider: 'anthropic',
-        label,
-        api_key: key,
-        options: {
-          base_url: baseUrl,
-          auth_scheme: str(values, 'auth-scheme') as 'x-api-key' | 'bearer',
-          strip_cache_control: values['strip-cache-control'] === true,
-          count_tokens: values['no-count-tokens'] !== true,
-        },
-      };
-    },
-    upstream: (a) => (a.provider === 'anthropic' ? `${a.options.base_url}  key via ${a.options.auth_scheme}` : ''),
+    upstream: (a) => `${a.options.base_url}  key via ${a.options.auth_scheme}`,
   },
   gemini: {
-    flags: {
-      'base-url': { type: 'string' },
-      'no-count-tokens': { type: 'boolean', default: false },
-    },
     example: '--provider gemini --key-env VAR --label NAME',
-    newAccount(label, key, values) {
-      const baseUrl = str(values, 'base-url');
-      return {
-        provider: 'gemini',
-        label,
-        api_key: key,
-        options: { ...(baseUrl ? { base_url: baseUrl } : {}), count_tokens: values['no-count-tokens'] !== true },
-      } as NewAccount;
-    },
-    upstream: (a) => (a.provider === 'gemini' ? `${a.options.base_url}  key via x-goog-api-key` : ''),
+    upstream: (a) => `${a.options.base_url}  key via x-goog-api-key`,
   },
   antigravity: {
-    flags: { 'refresh-token-env': { type: 'string' } },
     example: '--provider antigravity --refresh-token-env VAR [--label EMAIL]',
-    secretEnvFlag: 'refresh-token-env',
-    labelFromSecret: googleEmailOf,
-    renewsByLabel: true,
-    newAccount: (label, refreshToken) => ({ provider: 'antigravity', label, refresh_token: refreshToken, options: {} }),
-    upstream: (a) => (a.provider === 'antigravity' ? `Code Assist v1internal${a.learned.project_id ? `  project ${a.learned.project_id}` : ''}` : ''),
+    upstream: (a) => `Code Assist v1internal${a.learned.project_id ? `  project ${a.learned.project_id}` : ''}`,
   },
 };
+
+export function kindExample(kind: AccountKind): string {
+  return WORDING[kind].example;
+}
+
+export function describeUpstream(account: Account): string {
+  return (WORDING[account.provider].upstream as (a: Account) => string)(account);
+}
+
+/** The flags of one kind, as node:util's parser takes them. */
+export function kindFlags(kind: AccountKind): Flags {
+  const flags: Flags = {};
+  for (const [name, flag] of Object.entries(accountKindSpec(kind).flags)) flags[name] = { type: flag.value ? 'string' : 'boolean' };
+  const secretFlag = accountKindSpec(kind).secretFlag;
+  if (secretFlag) flags[secretFlag] = { type: 'string' };
+  return flags;
+}
 
 /** Every kind's flags together, for one parse of the command line (a flag of another kind is refused after). */
 export function allKindFlags(): Flags {
   const all: Flags = {};
-  for (const kind of Object.values(CLI_ACCOUNT_KINDS)) Object.assign(all, kind.flags);
+  for (const kind of ACCOUNT_KIND_NAMES) Object.assign(all, kindFlags(kind));
   return all;
+}
+
+/** The flag naming the environment variable that holds this kind's secret, besides --key-env. */
+export function secretFlagOf(kind: AccountKind): string | undefined {
+  return accountKindSpec(kind).secretFlag;
+}
+
+/** A kind whose accounts are named by their Google email: the label can be read from the secret, and a second add of that email renews the first. */
+export function isGoogleKind(kind: AccountKind): boolean {
+  return accountKindSpec(kind).signIn === 'google';
+}
+
+export function labelFromSecret(kind: AccountKind, secret: string, api: ControlApi, env: NodeJS.ProcessEnv): Promise<string> | null {
+  return isGoogleKind(kind) ? googleEmailOf(secret, api, env) : null;
+}
+
+/** The new account the flags describe; a missing or wrong option is named by its flag. */
+export function newAccountFromFlags(kind: AccountKind, label: string, secret: string, values: Values): NewAccount {
+  const spec = accountKindSpec(kind);
+  const options: Record<string, unknown> = {};
+  for (const [name, flag] of Object.entries(spec.flags)) {
+    const value = values[name];
+    if (typeof value === 'string') options[flag.option] = value;
+    else if (value === true) options[flag.option] = !flag.off;
+  }
+  const input = { provider: kind, label, [spec.secret]: secret, options };
+  const parsed = NewAccountSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const [where, option] = issue.path;
+  const flag = where === 'options' ? Object.entries(spec.flags).find(([, f]) => f.option === option)?.[0] : undefined;
+  if (flag && options[String(option)] === undefined) {
+    throw new UsageError(`--${flag} is required for --provider ${kind}, e.g. ${WORDING[kind].example}`);
+  }
+  throw new UsageError(`${flag ? `--${flag}` : issue.path.join('.')}: ${issue.message}`);
 }

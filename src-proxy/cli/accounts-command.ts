@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ACCOUNT_KIND_NAMES, isAccountKind, type Account, type ControlApi, type ControlClient } from '../contract/index.js';
-import { allKindFlags, CLI_ACCOUNT_KINDS } from './account-kinds.js';
+import { allKindFlags, kindExample, kindFlags, labelFromSecret, isGoogleKind, newAccountFromFlags, secretFlagOf } from './account-kinds.js';
 import { loginCommand } from './google-login.js';
 import { UsageError, type CliIo } from './io.js';
 import { describeAccount } from './wording.js';
@@ -49,13 +49,15 @@ async function add(args: string[], api: ControlApi, io: CliIo): Promise<number> 
   const supported = ACCOUNT_KIND_NAMES.join(', ');
   if (values.provider === undefined) throw new UsageError(`--provider is required (${supported}).`);
   if (!isAccountKind(values.provider)) throw new UsageError(`Unsupported provider "${values.provider}"; supported: ${supported}.`);
-  const kind = CLI_ACCOUNT_KINDS[values.provider];
-  const foreign = Object.keys(values).filter((name) => !COMMON_FLAGS.has(name) && !(name in kind.flags) && values[name as keyof typeof values] !== undefined);
+  const kind = values.provider;
+  const ownFlags = kindFlags(kind);
+  const foreign = Object.keys(values).filter((name) => !COMMON_FLAGS.has(name) && !(name in ownFlags) && values[name as keyof typeof values] !== undefined);
   // Defaults of other kinds' flags are filled in by the parser; only flags the user gave count.
   const given = foreign.filter((name) => args.some((a) => a === `--${name}` || a.startsWith(`--${name}=`)));
   if (given.length > 0) throw new UsageError(`--${given[0]} does not apply to --provider ${values.provider}.`);
-  const secretEnv = values['key-env'] ?? (kind.secretEnvFlag ? str((values as Record<string, unknown>)[kind.secretEnvFlag]) : undefined);
-  if (!values.label && !kind.labelFromSecret) throw new UsageError('--label is required: the name shown in the console and in X-Account-Email.');
+  const secretFlag = secretFlagOf(kind);
+  const secretEnv = values['key-env'] ?? (secretFlag ? str((values as Record<string, unknown>)[secretFlag]) : undefined);
+  if (!values.label && !isGoogleKind(kind)) throw new UsageError('--label is required: the name shown in the console and in X-Account-Email.');
   let key: string;
   if (secretEnv) {
     // The key itself never appears on the command line, where shell history and `ps` would keep it.
@@ -65,20 +67,17 @@ async function add(args: string[], api: ControlApi, io: CliIo): Promise<number> 
     key = (await io.readStdin()).trim();
     if (!key) throw new UsageError('No key was given on standard input.');
   } else {
-    throw new UsageError(
-      `Give the ${kind.secretEnvFlag ? 'secret' : 'API key'} with ${kind.secretEnvFlag ? `--${kind.secretEnvFlag}` : '--key-env'} VAR (or --key-stdin).`,
-    );
+    throw new UsageError(`Give the ${secretFlag ? 'secret' : 'API key'} with ${secretFlag ? `--${secretFlag}` : '--key-env'} VAR (or --key-stdin).`);
   }
-  const label = values.label ?? (await kind.labelFromSecret!(key, api, io.env));
-  const same = kind.renewsByLabel
-    ? (await api.listAccounts()).find((a) => a.provider === values.provider && a.label.toLowerCase() === label.toLowerCase())
-    : undefined;
+  const label = values.label ?? (await labelFromSecret(kind, key, api, io.env)!);
+  // A Google account is its email: adding it again gives it the new secret instead of a twin.
+  const same = isGoogleKind(kind) ? (await api.listAccounts()).find((a) => a.provider === kind && a.label.toLowerCase() === label.toLowerCase()) : undefined;
   if (same) {
     await api.updateAccount(same.id, { api_key: key });
     io.out(`Replaced the secret of account ${same.id} (${same.label}); it is back in service.`);
     return 0;
   }
-  const account = await api.addAccount({ ...kind.newAccount(label, key, values), ...(values.group ? { group: values.group } : {}) });
+  const account = await api.addAccount({ ...newAccountFromFlags(kind, label, key, values), ...(values.group ? { group: values.group } : {}) });
   io.out(`Added account ${account.id} (${account.label}).`);
   return 0;
 }
@@ -97,7 +96,7 @@ async function list(args: string[], api: ControlApi, io: CliIo): Promise<number>
     return 0;
   }
   if (accounts.length === 0) {
-    io.out(`No accounts. Add one with: switchyard accounts add ${CLI_ACCOUNT_KINDS.anthropic.example}`);
+    io.out(`No accounts. Add one with: switchyard accounts add ${kindExample('anthropic')}`);
     return 0;
   }
   for (const a of accounts) for (const line of describeAccount(a)) io.out(line);

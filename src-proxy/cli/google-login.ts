@@ -3,7 +3,7 @@
 // this machine), or the code or redirect address pasted on standard input (signed in elsewhere).
 
 import { parseArgs } from 'node:util';
-import { ControlError, type Account, type ControlClient, type GoogleSignInOutcome, type GoogleSignInStart } from '../contract/index.js';
+import { ControlError, GOOGLE_ACCOUNT_KIND, type Account, type ControlClient, type GoogleSignInOutcome, type GoogleSignInStart } from '../contract/index.js';
 import { UsageError, type CliIo } from './io.js';
 import { describeSignInError } from './wording.js';
 
@@ -14,8 +14,10 @@ type LoginEnd = { account: Account } | { error: GoogleSignInOutcome['error'] | '
 
 export async function loginCommand(args: string[], api: ControlClient, io: CliIo): Promise<number> {
   const { values } = parseArgs({ args, options: { provider: { type: 'string' } }, strict: true });
-  if (values.provider !== 'antigravity') {
-    throw new UsageError('accounts login signs in a Google account: use --provider antigravity. Other providers take an API key: switchyard accounts add.');
+  if (values.provider !== GOOGLE_ACCOUNT_KIND) {
+    throw new UsageError(
+      `accounts login signs in a Google account: use --provider ${GOOGLE_ACCOUNT_KIND}. Other providers take an API key: switchyard accounts add.`,
+    );
   }
   const known = new Set((await api.listAccounts()).map((a) => a.id));
   // Listening before the sign-in starts, so an announcement cannot come before the listener.

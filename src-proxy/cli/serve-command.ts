@@ -12,7 +12,7 @@ import { loadOrCreateConsoleToken } from './console-token.js';
 import { openFileRuntime } from './file-runtime.js';
 import { googleClientFromEnv } from './google-client-env.js';
 import { UsageError, type CliIo } from './io.js';
-import { CLI_ACCOUNT_KINDS } from './account-kinds.js';
+import { kindExample } from './account-kinds.js';
 import { LineBatcher } from './line-batcher.js';
 import { describeListening, describeRequest, describeWarning, remoteBaseUrls } from './wording.js';
 
@@ -88,8 +88,8 @@ export async function serveCommand(args: string[], dataDir: string, io: CliIo): 
   const remote = remoteBaseUrls(status.host, status.port, externalAddresses(status.host));
   if (remote.length > 0) io.out(`  from other machines: ${remote.join(', ')}`);
   if (accounts.length === 0) {
-    io.out(`  no accounts yet: add one with \`switchyard accounts add ${CLI_ACCOUNT_KINDS.anthropic.example}\``);
-    io.out(`    or \`switchyard accounts add ${CLI_ACCOUNT_KINDS.gemini.example}\``);
+    io.out(`  no accounts yet: add one with \`switchyard accounts add ${kindExample('anthropic')}\``);
+    io.out(`    or \`switchyard accounts add ${kindExample('gemini')}\``);
     io.out('    or in the console above');
   }
 

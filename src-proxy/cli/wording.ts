@@ -1,7 +1,7 @@
 // The CLI's words for what the core reports as codes and records.
 
 import type { Account, AuthMode, GoogleSignInOutcome, RequestLogEntry, Warning } from '../contract/index.js';
-import { CLI_ACCOUNT_KINDS } from './account-kinds.js';
+import { describeUpstream } from './account-kinds.js';
 import { isLoopbackBind } from '../gateway/host-guard.js';
 
 const WARNING_TEXT: Record<Warning['code'], string> = {
@@ -62,7 +62,7 @@ export function describeAccount(a: Account): string[] {
     .map((c) => `${c.model === '*' ? 'all models' : c.model} until ${new Date(c.until).toISOString()} (${c.reason})`);
   return [
     `${a.id}  ${a.label}${a.group ? `  (group ${a.group})` : ''}`,
-    `    provider ${a.provider}  ${CLI_ACCOUNT_KINDS[a.provider].upstream(a)}`,
+    `    provider ${a.provider}  ${describeUpstream(a)}`,
     `    ${a.enabled ? 'enabled' : 'disabled'}, health ${a.health}${a.health_message ? ` (${a.health_message})` : ''}`,
     ...(cooling.length ? [`    cooling: ${cooling.join('; ')}`] : []),
     `    ${a.stats.requests} requests, ${a.stats.failures} failures, ${a.stats.input_tokens}/${a.stats.output_tokens} tokens in/out`,

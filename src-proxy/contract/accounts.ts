@@ -1,69 +1,6 @@
 import { z } from 'zod';
+import { ACCOUNT_KIND_NAMES, ACCOUNT_KINDS, type AccountKind, type AccountKinds } from './account-kinds.js';
 import { FailureKindSchema } from './providers.js';
-
-export const AUTH_SCHEMES = ['x-api-key', 'bearer'] as const;
-export const AuthSchemeSchema = z.enum(AUTH_SCHEMES);
-export type AuthScheme = z.infer<typeof AuthSchemeSchema>;
-
-/** Options of an Anthropic-compatible API-key account (Anthropic, z.ai, Kimi, DeepSeek, MiniMax ...). */
-export const AnthropicOptionsSchema = z.object({
-  /** Base URL without `/v1`, e.g. `https://api.anthropic.com` or `https://api.z.ai/api/anthropic`. */
-  base_url: z
-    .string()
-    .trim()
-    .url()
-    .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL')
-    .transform((u) => u.replace(/\/+$/, '').replace(/\/v1$/, '')),
-  /** How the key is sent upstream. */
-  auth_scheme: AuthSchemeSchema.default('x-api-key'),
-  /** Some compatible upstreams reject `cache_control`; strip it for them. */
-  strip_cache_control: z.boolean().default(false),
-  /** Forward count_tokens to the upstream; when false the gateway estimates locally. */
-  count_tokens: z.boolean().default(true),
-});
-export type AnthropicOptions = z.infer<typeof AnthropicOptionsSchema>;
-
-/** Google's public Gemini API origin; the provider adds the version path. */
-export const GEMINI_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
-
-/** Options of a Gemini API-key account. */
-export const GeminiOptionsSchema = z.object({
-  /** Origin of the Gemini API without the version path (tests and proxies point it elsewhere). */
-  base_url: z
-    .string()
-    .trim()
-    .url()
-    .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL')
-    .transform((u) => u.replace(/\/+$/, '').replace(/\/v1(beta)?$/, ''))
-    .default(GEMINI_DEFAULT_BASE_URL),
-  /** Ask the upstream's countTokens for count_tokens; when false the gateway estimates locally. */
-  count_tokens: z.boolean().default(true),
-});
-export type GeminiOptions = z.infer<typeof GeminiOptionsSchema>;
-
-/** Options of a Google account served over Code Assist `v1internal`. */
-export const AntigravityOptionsSchema = z.object({
-  /** A Code Assist project to use instead of the one discovered for the account. */
-  project_id: z.string().trim().min(1).optional(),
-});
-export type AntigravityOptions = z.infer<typeof AntigravityOptionsSchema>;
-
-/**
- * Every account kind in one place: the options it keeps and the shape of its secret. A kind added here
- * and to the account union below is known to the runtime, the CLI and the console alike.
- */
-export const ACCOUNT_KINDS = {
-  anthropic: { options: AnthropicOptionsSchema, secret: 'api_key' },
-  gemini: { options: GeminiOptionsSchema, secret: 'api_key' },
-  /** A Google account: its secret is an OAuth refresh token, obtained by signing in. */
-  antigravity: { options: AntigravityOptionsSchema, secret: 'refresh_token' },
-} as const;
-export type AccountKind = keyof typeof ACCOUNT_KINDS;
-export const ACCOUNT_KIND_NAMES = Object.keys(ACCOUNT_KINDS) as AccountKind[];
-
-export function isAccountKind(kind: string): kind is AccountKind {
-  return Object.hasOwn(ACCOUNT_KINDS, kind);
-}
 
 /** `ok` accounts serve traffic; `invalid` (401) waits for a new key; `forbidden` (403) cools down. */
 export const ACCOUNT_HEALTH = ['ok', 'invalid', 'forbidden'] as const;
@@ -130,58 +67,56 @@ const accountCommon = {
   created_at: z.number(),
 };
 
-export const AnthropicAccountSchema = z.object({
-  ...accountCommon,
-  provider: z.literal('anthropic'),
-  options: AnthropicOptionsSchema,
-});
-
-export const GeminiAccountSchema = z.object({
-  ...accountCommon,
-  provider: z.literal('gemini'),
-  options: GeminiOptionsSchema,
-});
-
-export const AntigravityAccountSchema = z.object({
-  ...accountCommon,
-  provider: z.literal('antigravity'),
-  options: AntigravityOptionsSchema,
-});
-
-/** An account as stored and shown. Secrets are kept apart, in a SecretStore. */
-export const AccountSchema = z.discriminatedUnion('provider', [AnthropicAccountSchema, GeminiAccountSchema, AntigravityAccountSchema]);
-export type Account = z.infer<typeof AccountSchema>;
-export type AccountOf<K extends Account['provider']> = Extract<Account, { provider: K }>;
+/** The schema of one kind's accounts: the common fields, the kind, and the kind's own options. */
+type AccountSchemaOf<K extends AccountKind> = z.ZodObject<typeof accountCommon & { provider: z.ZodLiteral<K>; options: AccountKinds[K]['options'] }>;
 
 const newAccountCommon = {
   label: z.string().trim().min(1).max(200),
   group: AccountGroupSchema.optional(),
   enabled: z.boolean().optional(),
 };
-const apiKey = { api_key: z.string().trim().min(1) };
+/** A new account of one kind: a label, its secret under the kind's name for it, and options (defaults when left out). */
+type NewAccountSchemaOf<K extends AccountKind> = z.ZodObject<
+  typeof newAccountCommon & { [S in AccountKinds[K]['secret']]: z.ZodString } & {
+    provider: z.ZodLiteral<K>;
+    options: z.ZodPrefault<AccountKinds[K]['options']>;
+  }
+>;
 
-export const NewAccountSchema = z.discriminatedUnion('provider', [
-  z.object({ ...newAccountCommon, ...apiKey, provider: z.literal('anthropic'), options: AnthropicOptionsSchema }),
-  z.object({
-    ...newAccountCommon,
-    ...apiKey,
-    provider: z.literal('gemini'),
-    options: GeminiOptionsSchema.default({ base_url: GEMINI_DEFAULT_BASE_URL, count_tokens: true }),
-  }),
-  z.object({
-    ...newAccountCommon,
-    /** A Google OAuth refresh token (from a sign-in, or imported). */
-    refresh_token: z.string().trim().min(1),
-    provider: z.literal('antigravity'),
-    options: AntigravityOptionsSchema.default({}),
-  }),
-]);
+/** The schemas of every kind, for a union discriminated by `provider`. */
+function everyKind<S extends { [K in AccountKind]: z.ZodObject }>(build: (kind: AccountKind) => z.ZodObject): readonly [S[AccountKind], ...S[AccountKind][]] {
+  return ACCOUNT_KIND_NAMES.map(build) as unknown as readonly [S[AccountKind], ...S[AccountKind][]];
+}
+
+/** An account as stored and shown. Secrets are kept apart, in a SecretStore. */
+export const AccountSchema = z.discriminatedUnion(
+  'provider',
+  everyKind<{ [K in AccountKind]: AccountSchemaOf<K> }>((kind) =>
+    z.object({ ...accountCommon, provider: z.literal(kind), options: ACCOUNT_KINDS[kind].options }),
+  ),
+);
+export type Account = z.infer<typeof AccountSchema>;
+export type AccountOf<K extends Account['provider']> = Extract<Account, { provider: K }>;
+
+/** A new account, as the console, the CLI and an import file bring it. */
+export const NewAccountSchema = z.discriminatedUnion(
+  'provider',
+  everyKind<{ [K in AccountKind]: NewAccountSchemaOf<K> }>((kind) =>
+    z.object({
+      ...newAccountCommon,
+      [ACCOUNT_KINDS[kind].secret]: z.string().trim().min(1),
+      provider: z.literal(kind),
+      // Options left out are the kind's defaults; a kind with a required option names the one missing.
+      options: (ACCOUNT_KINDS[kind].options as z.ZodObject).prefault({}),
+    }),
+  ),
+);
+export type NewAccount = z.input<typeof NewAccountSchema>;
 
 /** The secret a new account brings, whatever its kind calls it. */
 export function newAccountSecret(input: z.infer<typeof NewAccountSchema>): string {
-  return input.provider === 'antigravity' ? input.refresh_token : input.api_key;
+  return (input as unknown as Record<string, string>)[ACCOUNT_KINDS[input.provider].secret]!;
 }
-export type NewAccount = z.input<typeof NewAccountSchema>;
 
 export const AccountPatchSchema = z.object({
   label: z.string().trim().min(1).max(200).optional(),

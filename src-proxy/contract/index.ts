@@ -1,3 +1,4 @@
+export * from './account-kinds.js';
 export * from './providers.js';
 export * from './settings.js';
 export * from './accounts.js';

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { ACCOUNT_KIND_NAMES, type AccountKind } from './account-kinds.js';
 
-/** Upstream kinds. A mapping rule routes a model to one of these; accounts belong to exactly one. */
-export const PROVIDER_KINDS = ['anthropic', 'gemini', 'antigravity'] as const;
+/** Upstream kinds: the account kinds. A mapping rule routes a model to one of these; accounts belong to exactly one. */
+export const PROVIDER_KINDS = ACCOUNT_KIND_NAMES;
 export const ProviderKindSchema = z.enum(PROVIDER_KINDS);
-export type ProviderKind = z.infer<typeof ProviderKindSchema>;
+export type ProviderKind = AccountKind;
 
 /**
  * Why an upstream attempt failed, as the retry policy sees it. The core reports these codes; the shells

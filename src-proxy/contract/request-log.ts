@@ -21,8 +21,6 @@ export const LINK_REASONS = [
   ...FAILURE_KINDS,
   /** No enabled account with a usable key matches the link (its provider, its accounts or group). */
   'no_accounts',
-  /** The gateway does not serve the link's provider kind. */
-  'unsupported',
   /** Every matching account already failed in this request. */
   'exhausted',
 ] as const;

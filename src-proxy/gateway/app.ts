@@ -172,8 +172,7 @@ function oneModel(ex: Exchange, deps: GatewayDeps): void {
 }
 
 function servableModels(deps: GatewayDeps) {
-  const canServe = (provider: ProviderKind) => deps.pool.serves(provider) && deps.providers[provider] !== undefined;
-  return listModels(deps.settings().model_rules, canServe, deps.pool.offeredModels?.() ?? []);
+  return listModels(deps.settings().model_rules, (provider: ProviderKind) => deps.pool.serves(provider), deps.pool.offeredModels?.() ?? []);
 }
 
 /**

@@ -64,8 +64,6 @@ export interface RunnerOptions {
   bookkeeping: boolean;
   /** Whether a link whose attempts failed hands over to the next (a skipped link always does). Default true. */
   fallThrough?: boolean;
-  /** Whether the gateway serves this link's provider kind; a link it does not is skipped. Default: every link. */
-  supported?(link: RouteLink): boolean;
   /** Cuts the secrets the gateway holds out of what an upstream said, before it is logged, kept or answered. */
   redact: Redact;
 }
@@ -96,12 +94,6 @@ export async function runAttempts<T>(o: RunnerOptions, attempt: Attempt<T>): Pro
 
   try {
     for (let i = 0; i < links.length; i++) {
-      const link = links[i]!;
-      if (o.supported && !o.supported(link)) {
-        walk.records[i] = { ...walk.records[i]!, outcome: 'skipped', reason: 'unsupported' };
-        firstSkip ??= { reason: 'no_accounts', retryAt: null, link: i };
-        continue;
-      }
       const end = await runLink(o, attempt, walk, i);
       if (end.done) {
         const r = end.done;
@@ -248,7 +240,6 @@ function laterLinkCanServe(o: RunnerOptions, index: number): boolean {
   const links = o.route.links;
   for (let i = index + 1; i < links.length; i++) {
     const l = links[i]!;
-    if (o.supported && !o.supported(l)) continue;
     if (o.pool.available({ provider: l.provider, model: l.model, accounts: l.accounts, exclude: NONE }) > 0) return true;
   }
   return false;

@@ -29,8 +29,7 @@ export async function handleCountTokens(ex: Exchange, deps: GatewayDeps): Promis
   const request = validateCountTokensRequest(body.json);
   ex.record.received(request.model, false);
   const route = routeModel(request.model, settings, ex);
-  const served = route.links.some((l) => providerFor(deps.providers, l.provider));
-  const counted = served ? await countUpstream(ex, request, body.raw, route, settings, deps) : null;
+  const counted = await countUpstream(ex, request, body.raw, route, settings, deps);
   if (counted === 'client_gone') return ex.clientLeft();
 
   const inputTokens = counted ?? estimateInputTokens(request);
@@ -62,10 +61,9 @@ async function countUpstream(
       bookkeeping: false,
       // The first link that can take an attempt counts; a failed count is not worth another link's.
       fallThrough: false,
-      supported: (link) => providerFor(deps.providers, link.provider) !== undefined,
     },
     async (account, creds, { link }) => {
-      const provider: Provider = providerFor(deps.providers, link.provider)!;
+      const provider: Provider = providerFor(deps.providers, link.provider);
       const capabilities = provider.capabilities(account);
       if (!capabilities.countTokens) return { ok: true, value: null, skipped: true };
       const prepared = prepareUpstream(request, raw, link.model);

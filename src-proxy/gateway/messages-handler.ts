@@ -1,7 +1,6 @@
 // POST /v1/messages: validate, answer warmups locally, clean up, route, then let the attempt runner walk
 // the account pool, each attempt delivering its answer to the client as soon as it has a first event.
 
-import { GatewayError } from '../anthropic/errors.js';
 import { FrameBatch } from '../anthropic/sse.js';
 import type { PreparedRequest } from '../anthropic/prepared-request.js';
 import type { MessagesRequest } from '../anthropic/types.js';
@@ -29,9 +28,6 @@ export async function handleMessages(ex: Exchange, deps: GatewayDeps): Promise<v
   if (settings.warmup_interception && isWarmupRequest(request)) return answerWarmup(ex, request);
 
   const route = routeModel(request.model, settings, ex);
-  if (!route.links.some((l) => providerFor(deps.providers, l.provider))) {
-    throw new GatewayError(501, `Model "${request.model}" routes to provider "${route.provider}", which this gateway does not serve yet.`, {}, 'api_error');
-  }
 
   // One upstream request per link model: attempts on several accounts (and links) of one model share it.
   const prepared = upstreamRequests(request, body.raw);
@@ -53,10 +49,9 @@ export async function handleMessages(ex: Exchange, deps: GatewayDeps): Promise<v
       redact: ex.redact,
       decide: (failure, facts) => decideRetry(failure, facts, policy),
       bookkeeping: true,
-      supported: (link) => providerFor(deps.providers, link.provider) !== undefined,
     },
     async (account, creds, { link, index, passed }) => {
-      const provider = providerFor(deps.providers, link.provider)!;
+      const provider = providerFor(deps.providers, link.provider);
       const sent = await provider.send(provider.prepare(prepared(link.model), account), creds, ctx);
       if (!sent.ok) return { ok: false, failure: sent.failure, committed: false, accepted: false };
       // The link that serves, and the model it was sent (a provider may send a thinking variant): the answer names both.

@@ -21,8 +21,6 @@ export function whyNot(l: LinkRecord): string {
     switch (l.reason) {
       case 'no_accounts':
         return 'no enabled account';
-      case 'unsupported':
-        return 'provider not served by this gateway';
       case 'quota':
         return `every account out of quota${until}`;
       case 'rate_limit':

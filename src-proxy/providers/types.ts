@@ -103,12 +103,13 @@ export interface Provider<A extends Account = Account> {
   close(): Promise<void>;
 }
 
-export type ProviderRegistry = { readonly [K in ProviderKind]?: Provider<Extract<Account, { provider: K }>> };
+/** One provider per kind; a kind without one does not compile. */
+export type ProviderRegistry = { readonly [K in ProviderKind]: Provider<Extract<Account, { provider: K }>> };
 
 /**
  * The provider serving a route. Accounts reach it only through selection by provider kind, so the
  * account it receives is always of its own kind; the widening is sound.
  */
-export function providerFor(registry: ProviderRegistry, kind: ProviderKind): Provider | undefined {
-  return registry[kind] as Provider | undefined;
+export function providerFor(registry: ProviderRegistry, kind: ProviderKind): Provider {
+  return registry[kind] as Provider;
 }

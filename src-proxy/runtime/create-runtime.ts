@@ -25,15 +25,12 @@ import { reportUnhandled } from '../lib/report.js';
 import { RequestLog, type RequestHistory } from '../logs/request-log.js';
 import { UsageStats, type StatsStore } from '../logs/usage-stats.js';
 import type { UsageLedger } from '../logs/usage-ledger.js';
-import { AnthropicProvider } from '../providers/anthropic/anthropic-provider.js';
 import type { AccessTokens } from '../providers/antigravity/access-tokens.js';
-import { AntigravityProvider } from '../providers/antigravity/antigravity-provider.js';
-import { GeminiProvider } from '../providers/gemini/gemini-provider.js';
 import { UpstreamTrust } from '../providers/shared/upstream-trust.js';
 import { withClientFallback, type GoogleClientCredentials } from '../providers/antigravity/google-oauth/client-credentials.js';
 import { GoogleOAuthClient } from '../providers/antigravity/google-oauth/oauth-client.js';
 import { createGoogleTokens } from '../providers/antigravity/token-service.js';
-import type { ProviderRegistry } from '../providers/types.js';
+import { createProviders } from '../providers/registry.js';
 import { AccountSelector } from '../routing/account-selection.js';
 import type { RetryPolicy } from '../routing/retry-policy.js';
 import type { SessionBindings } from '../routing/session-bindings.js';
@@ -63,8 +60,6 @@ export interface RuntimeDeps {
   usage?: UsageLedger;
   /** Which account each conversation is bound to; in memory without one. */
   bindings?: SessionBindings;
-  /** Defaults to one provider per supported kind. */
-  providers?: ProviderRegistry;
   /** Access tokens for Google accounts, instead of the token service built from the Google settings (tests). */
   accessTokens?: AccessTokens;
   /** Problems found while opening the stores (files moved aside). */
@@ -113,18 +108,14 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const accountState: AccountStatePort = {
     learned: (id, patch) => pool.learned(id, typeof patch.disabled_reason === 'string' ? { ...patch, disabled_reason: redact(patch.disabled_reason) } : patch),
   };
-  const providers: ProviderRegistry = deps.providers ?? {
-    anthropic: new AnthropicProvider({ dispatcher }),
-    gemini: new GeminiProvider({ dispatcher }),
-    antigravity: new AntigravityProvider({
-      dispatcher,
-      accessTokens,
-      state: accountState,
-      settings: () => deps.settings.get().antigravity,
-      accounts: () => pool.credentialsOf('antigravity'),
-      onError: report,
-    }),
-  };
+  const providers = createProviders({
+    state: accountState,
+    credentialsOf: (kind) => pool.credentialsOf(kind),
+    settings: () => deps.settings.get(),
+    googleTokens: accessTokens,
+    dispatcher,
+    onError: report,
+  });
   const usage = deps.usage ?? new UsageStats({ store: deps.stats, onError: report });
   await usage.load();
   const log = new RequestLog({
@@ -243,7 +234,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
       await usage.flush();
       pool.flushStats();
       await deps.accounts.flush();
-      await Promise.all(Object.values(providers).map((p) => p?.close()));
+      await Promise.all(Object.values(providers).map((p) => p.close()));
       await googleOAuth.close();
       await trust.close();
     },

@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   ControlError,
+  GOOGLE_ACCOUNT_KIND,
   GoogleSignInFinishSchema,
   type Account,
   type ControlErrorCode,
@@ -241,8 +242,8 @@ export function createGoogleSignIn(o: GoogleSignInOptions): GoogleSignInService 
     onOutcome: o.onOutcome,
     ttlMs: o.ttlMs,
     accounts: {
-      findByEmail: (email) => o.store.list().find((a) => a.provider === 'antigravity' && a.label.toLowerCase() === email.toLowerCase()),
-      add: (email, refreshToken) => o.accounts.add({ provider: 'antigravity', label: email, refresh_token: refreshToken }),
+      findByEmail: (email) => o.store.list().find((a) => a.provider === GOOGLE_ACCOUNT_KIND && a.label.toLowerCase() === email.toLowerCase()),
+      add: (email, refreshToken) => o.accounts.add({ provider: GOOGLE_ACCOUNT_KIND, label: email, refresh_token: refreshToken }),
       replaceRefreshToken: (id, refreshToken) => o.accounts.update(id, { api_key: refreshToken }),
     },
   });

@@ -2,7 +2,6 @@
 
 import type { Account, AuthScheme, NewAccount, SettingsPatch } from '../../src-proxy/contract/index.js';
 import type { AccessTokens } from '../../src-proxy/providers/antigravity/access-tokens.js';
-import type { ProviderRegistry } from '../../src-proxy/providers/types.js';
 import { MemoryAccountStore } from '../../src-proxy/accounts/memory-account-store.js';
 import { MemorySecretStore } from '../../src-proxy/accounts/memory-secret-store.js';
 import { createRuntime, type Runtime } from '../../src-proxy/runtime/create-runtime.js';
@@ -49,13 +48,10 @@ export async function startGateway(
     retryPolicy?: RetryPolicy;
     pingIntervalMs?: number;
     accessTokens?: AccessTokens;
-    /** Instead of the default registry (a gateway that serves fewer kinds). */
-    providers?: ProviderRegistry;
   } = {},
 ): Promise<TestGateway> {
   const runtime = await createRuntime({
     accessTokens: opts.accessTokens,
-    providers: opts.providers,
     settings: new MemorySettingsStore(opts.settings ?? {}),
     accounts: new MemoryAccountStore(),
     secrets: new MemorySecretStore(),

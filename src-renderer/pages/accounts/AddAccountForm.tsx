@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ACCOUNT_KIND_NAMES, ACCOUNT_KINDS, NewAccountSchema, type AccountKind } from '../../../src-proxy/contract/index.js';
+import { ACCOUNT_KIND_NAMES, ACCOUNT_KINDS, accountKindSpec, NewAccountSchema, type AccountKind } from '../../../src-proxy/contract/index.js';
 import { useControl } from '../../app/control-context.js';
 import { useAction } from '../../app/live-state.js';
 import { ErrorText } from '../../components/ErrorText.js';
@@ -22,7 +22,7 @@ export function AddAccountForm({ onDone }: { onDone(): void }) {
         onChange={setKind}
         options={ACCOUNT_KIND_NAMES.map((k) => ({ value: k, label: KIND_LABELS[k] }))}
       />
-      {ACCOUNT_KINDS[kind].secret === 'refresh_token' ? <GoogleSignIn onDone={onDone} /> : <KeyAccountForm key={kind} kind={kind} onDone={onDone} />}
+      {accountKindSpec(kind).signIn === 'google' ? <GoogleSignIn onDone={onDone} /> : <KeyAccountForm key={kind} kind={kind} onDone={onDone} />}
     </section>
   );
 }
@@ -69,6 +69,7 @@ function KeyAccountForm({ kind, onDone }: { kind: AccountKind; onDone(): void })
       {fields.map((f) => (
         <OptionInput
           key={f.name}
+          kind={kind}
           field={f}
           value={options[f.name]}
           issue={issues[`options.${f.name}`]}
@@ -86,17 +87,19 @@ function KeyAccountForm({ kind, onDone }: { kind: AccountKind; onDone(): void })
 }
 
 function OptionInput({
+  kind,
   field,
   value,
   onChange,
   issue,
 }: {
+  kind: AccountKind;
   field: OptionField;
   value: string | boolean | undefined;
   onChange(v: string | boolean): void;
   issue?: string | undefined;
 }) {
-  const { label, hint } = optionLabel(field.name);
+  const { label, hint } = optionLabel(kind, field.name);
   if (field.kind === 'boolean')
     return (
       <label className="check">

@@ -112,6 +112,19 @@ describe('switchyard accounts', () => {
     expect((await stat(secretsPath)).mode & 0o777).toBe(0o600);
   });
 
+  it.each([
+    [[], { strip_cache_control: false, count_tokens: true }],
+    [['--strip-cache-control'], { strip_cache_control: true, count_tokens: true }],
+    [['--no-count-tokens'], { strip_cache_control: false, count_tokens: false }],
+  ])('turns the switches %j into the options %j', async (extra, options) => {
+    expect((await add(extra)).code).toBe(0);
+    expect(JSON.parse((await run(['accounts', 'list', '--json'])).out)[0].options).toEqual({
+      base_url: 'https://api.z.ai/api/anthropic',
+      auth_scheme: 'x-api-key',
+      ...options,
+    });
+  });
+
   it('lists accounts without their keys', async () => {
     await add();
     const { out } = await run(['accounts', 'list']);
@@ -198,7 +211,7 @@ describe('switchyard accounts', () => {
       /--auth-scheme does not apply to --provider gemini/,
     ],
     [['accounts', 'add', '--provider', 'anthropic', '--key-env', 'K', '--label', 'x'], /--base-url is required/],
-    [['accounts', 'add', '--provider', 'anthropic', '--base-url', 'ftp://x', '--key-env', 'K', '--label', 'x'], /base_url/],
+    [['accounts', 'add', '--provider', 'anthropic', '--base-url', 'ftp://x', '--key-env', 'K', '--label', 'x'], /--base-url: must be an http\(s\) URL/],
     [['accounts', 'add', '--provider', 'anthropic', '--base-url', 'https://x', '--label', 'x'], /--key-env/],
     [['accounts', 'remove', 'nobody'], /No account with id or label "nobody"/],
     [['accounts', 'explode'], /Unknown accounts command "explode"/],

@@ -6,18 +6,15 @@ import type { SettingsPatch } from '../../../src-proxy/contract/index.js';
 import { startFakeAnthropic, type FakeAnthropic, type FakeAnthropicOptions } from '../../fakes/anthropic-upstream.js';
 import { startGateway, type TestAccount, type TestGateway } from '../../helpers/gateway.js';
 import { eventNames, messagesBody, parseSse, postJson, readJson } from '../../helpers/sse-client.js';
-import { AnthropicProvider } from '../../../src-proxy/providers/anthropic/anthropic-provider.js';
-import type { ProviderRegistry } from '../../../src-proxy/providers/types.js';
 
 let upstream: FakeAnthropic;
 let gateway: TestGateway;
 
-async function setup(opts: { fake?: FakeAnthropicOptions; account?: Partial<TestAccount>; settings?: SettingsPatch; providers?: ProviderRegistry } = {}) {
+async function setup(opts: { fake?: FakeAnthropicOptions; account?: Partial<TestAccount>; settings?: SettingsPatch } = {}) {
   upstream = await startFakeAnthropic(opts.fake);
   gateway = await startGateway({
     accounts: [{ label: 'main@example.com', baseUrl: upstream.url, key: 'sk-main', ...opts.account }],
     settings: opts.settings,
-    providers: opts.providers,
   });
 }
 
@@ -143,14 +140,6 @@ describe('model mapping', () => {
     expect(decodeURIComponent(res.headers.get('x-account-email')!)).toBe('Zoë 中文 team');
     // The log keeps the real values.
     expect(await gateway.entry(1)).toMatchObject({ account_label: 'Zoë 中文 team', mapped_model: 'modèle\u4e2d' });
-  });
-
-  it('answers clearly when the route names a provider this gateway does not serve', async () => {
-    await setup({ settings: { model_rules: rules }, providers: { anthropic: new AnthropicProvider() } });
-    const res = await postJson(`${gateway.url}/v1/messages`, messagesBody({ model: 'gemini-2.5-pro' }));
-    expect(res.status).toBe(501);
-    expect(res.headers.get('x-mapped-model')).toBe('gemini-2.5-pro');
-    expect((await readJson(res)).error.message).toMatch(/provider "antigravity"/);
   });
 
   it('answers clearly when the route names a provider without an account', async () => {
