@@ -1,10 +1,10 @@
 // `switchyard` command line: serve, accounts, config. Every command takes --data-dir.
 
 import { ControlError, type ControlClient } from '../contract/index.js';
-import { connectToRunningServer } from './control-file.js';
 import { accountsCommand } from './accounts-command.js';
 import { claudeCommand } from './claude-command.js';
 import { configCommand } from './config-command.js';
+import { ownFolderForCommand } from './folder-owner.js';
 import { defaultDataDir } from '../lib/data-dir.js';
 import { openFileRuntime } from './file-runtime.js';
 import { googleClientFromEnv } from './google-client-env.js';
@@ -67,15 +67,20 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if (command !== 'accounts' && command !== 'config' && command !== 'claude') throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
     const run = (api: ControlClient) =>
       command === 'accounts' ? accountsCommand(args, api, io) : command === 'claude' ? claudeCommand(args, api, io) : configCommand(args, api, io);
-    // A running server owns the folder's files: changes go through it and apply at once.
-    const running = await connectToRunningServer(dataDir);
-    if (running) return await run(running.api);
-    const runtime = await openFileRuntime(dataDir, { googleClient: googleClientFromEnv(io.env) });
+    // A running server owns the folder's files: changes go through it and apply at once. Otherwise this
+    // command owns them while it runs, so a serve starting meanwhile waits for it.
+    const owner = await ownFolderForCommand(dataDir);
+    if (owner.kind === 'server') return await run(owner.api);
     try {
-      for (const w of await runtime.listWarnings()) io.err(describeWarning(w));
-      return await run({ ...runtime, onEvent: (name, listener) => runtime.events.on(name, listener) });
+      const runtime = await openFileRuntime(dataDir, { googleClient: googleClientFromEnv(io.env) });
+      try {
+        for (const w of await runtime.listWarnings()) io.err(describeWarning(w));
+        return await run({ ...runtime, onEvent: (name, listener) => runtime.events.on(name, listener) });
+      } finally {
+        await runtime.close();
+      }
     } finally {
-      await runtime.close();
+      await owner.lock.release();
     }
   } catch (err) {
     if (err instanceof UsageError || err instanceof ControlError) {

@@ -7,7 +7,8 @@ import { parseArgs } from 'node:util';
 import { ControlError } from '../contract/index.js';
 import { startConsoleServer, type ConsoleServer } from '../control-api/console-server.js';
 import { UI_PREFIX } from '../control-api/ui-files.js';
-import { connectToRunningServer, removeControlFile, writeControlFile } from './control-file.js';
+import { removeControlFile, writeControlFile } from './control-file.js';
+import { describeHolder, ownFolderForServe } from './folder-owner.js';
 import { loadOrCreateConsoleToken } from './console-token.js';
 import { openFileRuntime } from './file-runtime.js';
 import { googleClientFromEnv } from './google-client-env.js';
@@ -32,18 +33,39 @@ export async function serveCommand(args: string[], dataDir: string, io: CliIo): 
   if (values.host !== undefined) listenOverride.host = values.host;
   const consolePortOverride = values['console-port'] === undefined ? undefined : portNumber('--console-port', values['console-port']);
 
-  const other = await connectToRunningServer(dataDir);
-  if (other) {
-    io.err(`switchyard: another switchyard serve (pid ${other.file.pid}) is using ${dataDir}; stop it first or use another --data-dir.`);
-    return 1;
-  }
   // Listen for the stop signal before anything starts, so an early Ctrl-C still shuts down cleanly.
   const stopped = io.stopSignal();
+  // The folder's lock, taken at once: two servers started at the same moment cannot both have it.
+  const owned = await ownFolderForServe(dataDir);
+  if (!owned.ok) {
+    io.err(`switchyard: ${describeHolder(owned.holder)} is using ${dataDir}; stop it first or use another --data-dir.`);
+    return 1;
+  }
+  try {
+    return await serveFolder(dataDir, { listenOverride, consolePortOverride, quiet: values.quiet }, stopped, io);
+  } finally {
+    await owned.lock.release();
+  }
+}
+
+interface ServeOptions {
+  listenOverride: { port?: number; host?: string };
+  consolePortOverride: number | undefined;
+  quiet: boolean;
+}
+
+/** Runs the gateway and its console on a folder this process owns, until the stop signal. */
+async function serveFolder(
+  dataDir: string,
+  { listenOverride, consolePortOverride, quiet }: ServeOptions,
+  stopped: Promise<string>,
+  io: CliIo,
+): Promise<number> {
   const reportBug = (err: unknown) => io.err(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   const runtime = await openFileRuntime(dataDir, { listenOverride, onInternalError: reportBug, googleClient: googleClientFromEnv(io.env) });
   for (const w of await runtime.listWarnings()) io.err(describeWarning(w));
   const requestLines = new LineBatcher((text) => io.out(text));
-  if (!values.quiet) runtime.events.on('request', (e) => requestLines.push(describeRequest(e)));
+  if (!quiet) runtime.events.on('request', (e) => requestLines.push(describeRequest(e)));
 
   let status;
   try {

@@ -17,6 +17,8 @@ const ROOT = new URL('../../../', import.meta.url).pathname;
 let dir: string;
 let upstream: FakeAnthropic;
 let child: ChildProcessWithoutNullStreams | null = null;
+/** Servers started by a test besides `child`. */
+const others: ChildProcessWithoutNullStreams[] = [];
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'switchyard-serve-'));
@@ -25,6 +27,7 @@ beforeEach(async () => {
 afterEach(async () => {
   child?.kill('SIGKILL');
   child = null;
+  for (const proc of others.splice(0)) proc.kill('SIGKILL');
   await upstream.close();
   await rm(dir, { recursive: true, force: true });
 });
@@ -73,6 +76,31 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/** Starts a server without waiting for it: it ends up serving (its banner printed) or exits with a code. */
+function startRacer(): Promise<{ serving: true; proc: ChildProcessWithoutNullStreams } | { serving: false; code: number | null; output: string }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src-proxy/cli/index.ts', 'serve', '--port', '0', '--console-port', '0', '--data-dir', dir], {
+    cwd: ROOT,
+  });
+  others.push(proc);
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve neither served nor exited:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (/ANTHROPIC_BASE_URL=/.test(output)) {
+        clearTimeout(timer);
+        resolve({ serving: true, proc });
+      }
+    };
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', onData);
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ serving: false, code, output });
+    });
+  });
 }
 
 async function addAccount() {
@@ -234,6 +262,25 @@ describe('switchyard serve', () => {
       expect((await fetch(`http://127.0.0.1:${next}/healthz`)).status).toBe(200);
     } finally {
       await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+
+  it('lets exactly one of two servers started at the same moment run, on a fresh folder and over the lock of one killed with -9', async () => {
+    for (const round of ['fresh folder', 'after kill -9']) {
+      if (round === 'after kill -9') {
+        const killed = await serve();
+        child!.kill('SIGKILL');
+        await killed.exited;
+      }
+      const outcomes = await Promise.all([startRacer(), startRacer()]);
+      const serving = outcomes.filter((o) => o.serving);
+      const refused = outcomes.filter((o) => !o.serving);
+      expect(serving, round).toHaveLength(1);
+      expect(refused[0]).toMatchObject({ code: 1, output: expect.stringMatching(/another switchyard serve \(pid \d+\) is using/) });
+      const winner = serving[0]!.proc;
+      const exited = new Promise((resolve) => winner.on('exit', resolve));
+      winner.kill('SIGTERM');
+      expect(await exited).toBe(0);
     }
   });
 
