@@ -2,7 +2,7 @@
 
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ACCOUNT_KIND_NAMES, isAccountKind, type Account, type ControlApi, type ControlClient } from '../contract/index.js';
+import { ACCOUNT_KIND_NAMES, ControlError, isAccountKind, type Account, type ControlApi, type ControlClient } from '../contract/index.js';
 import { allKindFlags, kindExample, kindFlags, labelFromSecret, isGoogleKind, newAccountFromFlags, secretFlagOf } from './account-kinds.js';
 import { loginCommand } from './google-login.js';
 import { UsageError, type CliIo } from './io.js';
@@ -134,18 +134,22 @@ function filePath(args: string[], sub: 'export' | 'import', extra = ''): { path:
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { 'include-secrets': { type: 'boolean', default: false } },
+    options: { 'include-secrets': { type: 'boolean', default: false }, force: { type: 'boolean', default: false } },
     strict: true,
   });
   if (positionals.length !== 1) throw new UsageError(`Usage: switchyard accounts ${sub} FILE${extra}`);
   if (sub === 'import' && values['include-secrets']) throw new UsageError('--include-secrets applies to export only.');
+  if (sub === 'import' && values.force) throw new UsageError('--force applies to export only.');
   return { path: resolve(positionals[0]!), values };
 }
 
 async function exportAccounts(args: string[], api: ControlApi, io: CliIo): Promise<number> {
-  const { path, values } = filePath(args, 'export', ' [--include-secrets]');
+  const { path, values } = filePath(args, 'export', ' [--include-secrets] [--force]');
   const includeSecrets = values['include-secrets'] === true;
-  const result = await api.exportAccounts({ path, include_secrets: includeSecrets });
+  const result = await api.exportAccounts({ path, include_secrets: includeSecrets, overwrite: values.force === true }).catch((err: unknown) => {
+    if (err instanceof ControlError && err.code === 'already_exists') throw new UsageError(`${path} exists already; use --force to replace it.`);
+    throw err;
+  });
   io.out(
     includeSecrets
       ? `Exported ${result.count} accounts with their keys to ${result.path} (readable by you only; keep it safe).`

@@ -27,7 +27,7 @@ Commands:
   accounts list [--json]
   accounts remove|enable|disable ID|LABEL
   accounts group ID|LABEL NAME | --clear   (rules can name a group instead of accounts)
-  accounts export FILE [--include-secrets]
+  accounts export FILE [--include-secrets] [--force]
   accounts import FILE
   claude connect|status|disconnect [--project DIR]
                               point Claude Code's settings at this gateway, check them, put them back

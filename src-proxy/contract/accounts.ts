@@ -137,6 +137,8 @@ export const AccountsExportRequestSchema = z
   .object({
     path: z.string().trim().min(1),
     include_secrets: z.boolean(),
+    /** Replace a file that exists at `path` (never a symbolic link); without it an existing file is refused. */
+    overwrite: z.boolean().optional(),
   })
   .strict();
 export type AccountsExportRequest = z.infer<typeof AccountsExportRequestSchema>;

@@ -57,6 +57,8 @@ export const CONTROL_ERROR_CODES = [
   'sign_in_expired',
   /** An upstream service (Google's token endpoint, the release feed) could not be reached. */
   'upstream_unreachable',
+  /** A file the call would create exists already (an export asked not to replace one). */
+  'already_exists',
   'internal',
 ] as const;
 export type ControlErrorCode = (typeof CONTROL_ERROR_CODES)[number];

@@ -51,6 +51,7 @@ const STATUS_BY_CODE: Readonly<Record<ControlErrorCode, number>> = {
   sign_in_failed: 400,
   sign_in_expired: 410,
   upstream_unreachable: 502,
+  already_exists: 409,
   internal: 500,
 };
 

@@ -2,7 +2,7 @@
 // and a file we cannot understand is kept for the user rather than overwritten.
 
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { access, link, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { SerialQueue } from './serial-queue.js';
@@ -36,7 +36,15 @@ export async function writeFileAtomic(path: string, data: string | Buffer, mode?
   await withFileLock(path, () => writeNow(resolve(path), data, mode));
 }
 
-async function writeNow(path: string, data: string | Buffer, mode: number | undefined): Promise<void> {
+/**
+ * Writes a file that must not exist yet, as atomically: the whole content appears under `path`, or
+ * nothing does. Fails with EEXIST when anything has that name, a symbolic link included (never followed).
+ */
+export async function writeFileExclusive(path: string, data: string | Buffer, mode?: number): Promise<void> {
+  await withFileLock(path, () => writeNow(resolve(path), data, mode, 'exclusive'));
+}
+
+async function writeNow(path: string, data: string | Buffer, mode: number | undefined, place: 'replace' | 'exclusive' = 'replace'): Promise<void> {
   const dir = dirname(path);
   // The data directory holds credentials; a freshly created one is private to the user.
   await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -51,7 +59,13 @@ async function writeNow(path: string, data: string | Buffer, mode: number | unde
     } finally {
       await handle.close();
     }
-    await renameWithRetry(temp, path);
+    if (place === 'replace') {
+      await renameWithRetry(temp, path);
+    } else {
+      // link() refuses a name that exists, where rename() would replace it.
+      await link(temp, path);
+      await unlink(temp);
+    }
   } catch (err) {
     await unlink(temp).catch(() => undefined);
     throw err;

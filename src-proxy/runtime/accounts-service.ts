@@ -2,7 +2,8 @@
 // removed with it, and option changes are checked by the account's own kind.
 
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { lstat, readFile } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import {
   ACCOUNT_KINDS,
@@ -20,7 +21,7 @@ import {
   type NewAccount,
 } from '../contract/index.js';
 import { exportFileText, parseExportFile } from '../accounts/accounts-export.js';
-import { writeFileAtomic } from '../lib/json-file.js';
+import { writeFileAtomic, writeFileExclusive } from '../lib/json-file.js';
 import type { StoreAccountPool } from '../accounts/account-pool.js';
 import type { AccountStore } from '../accounts/account-store.js';
 import type { SecretStore } from '../accounts/secret-store.js';
@@ -92,12 +93,17 @@ export class AccountsService {
     await this.secrets.delete(id);
   }
 
-  async exportAccounts({ path, include_secrets }: AccountsExportRequest): Promise<AccountsExportResult> {
+  async exportAccounts({ path, include_secrets, overwrite }: AccountsExportRequest): Promise<AccountsExportResult> {
     const target = requireFullPath(path);
     const accounts = [...this.accounts.list()];
     const text = exportFileText(accounts, include_secrets ? (id) => this.secrets.get(id) : null, Date.now());
-    // Readable by the user only, secrets or not: labels are often email addresses.
-    await writeFileAtomic(target, text, 0o600).catch((err: NodeJS.ErrnoException) => {
+    // A file that exists (a shell's profile, say) is replaced only when the caller asked, and a symbolic
+    // link never: the export would land wherever it points. Readable by the user only, secrets or not:
+    // labels are often email addresses.
+    if (overwrite) await requireReplaceable(target);
+    const write = overwrite ? writeFileAtomic : writeFileExclusive;
+    await write(target, text, 0o600).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'EEXIST') throw new ControlError('already_exists', `${target} exists already; export to a new file, or ask to replace it.`);
       throw new ControlError('invalid_argument', `Cannot write ${target} (${err.code ?? 'error'}).`);
     });
     return { path: target, count: accounts.length };
@@ -135,6 +141,19 @@ export class AccountsService {
     if (!account) throw new ControlError('not_found', `No account with id ${id}.`);
     return account;
   }
+}
+
+/** A path an export may replace: nothing yet, or a regular file (not a link, a folder or a device). */
+async function requireReplaceable(target: string): Promise<void> {
+  let found: Stats;
+  try {
+    found = await lstat(target);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new ControlError('invalid_argument', `Cannot write ${target} (${(err as NodeJS.ErrnoException).code ?? 'error'}).`);
+  }
+  if (found.isSymbolicLink()) throw new ControlError('invalid_argument', `${target} is a symbolic link; give the path of the file itself.`);
+  if (!found.isFile()) throw new ControlError('invalid_argument', `${target} is not a regular file.`);
 }
 
 /** Import and export act on the gateway's machine, whose working directory means nothing to the console. */

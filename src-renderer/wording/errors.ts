@@ -16,6 +16,7 @@ const CONTROL_ERROR_WORDS: Readonly<Record<ControlErrorCode, string>> = {
   sign_in_failed: 'Google refused the sign-in. The code may be wrong or already used; start again.',
   sign_in_expired: 'This sign-in took too long and has expired. Start again.',
   upstream_unreachable: 'The remote service could not be reached. Check the network and try again.',
+  already_exists: 'A file with that name exists already.',
   internal: 'Something went wrong inside Switchyard. Its terminal output has the details.',
 };
 

@@ -97,6 +97,7 @@ export function createFakeControl(init: Partial<FakeControl['state']> = {}): Fak
   const listeners = new Map<string, Set<(p: unknown) => void>>();
   const calls: Array<[string, unknown[]]> = [];
   const failures = new Map<string, ControlError>();
+  const exported = new Set<string>();
   const emit = <K extends ControlEventName>(name: K, payload: ControlEvents[K]) => {
     for (const l of [...(listeners.get(name) ?? [])]) l(payload);
   };
@@ -148,7 +149,12 @@ export function createFakeControl(init: Partial<FakeControl['state']> = {}): Fak
       state.accounts = state.accounts.filter((x) => x.id !== id);
       emit('accounts', state.accounts);
     },
-    exportAccounts: async (req) => ({ path: req.path, count: state.accounts.length }),
+    exportAccounts: async (req) => {
+      // As on disk: a path exported to once holds a file, replaced only when asked.
+      if (exported.has(req.path) && !req.overwrite) throw new ControlError('already_exists', `${req.path} exists already`);
+      exported.add(req.path);
+      return { path: req.path, count: state.accounts.length };
+    },
     importAccounts: async () => ({ added: 2, skipped: 1 }),
     // Newest first, as the core lists them.
     listRequests: async (q) => state.requests.slice(0, q.limit ?? 10_000),

@@ -1,6 +1,8 @@
 import { useState } from 'react';
+import { ControlError } from '../../../src-proxy/contract/index.js';
 import { useControl } from '../../app/control-context.js';
 import { useAction } from '../../app/live-state.js';
+import { ConfirmButton } from '../../components/ConfirmButton.js';
 import { ErrorText } from '../../components/ErrorText.js';
 import { TextField } from '../../components/TextField.js';
 import { countOf } from '../../format/format.js';
@@ -12,6 +14,18 @@ export function ImportExport() {
   const [path, setPath] = useState('');
   const [withSecrets, setWithSecrets] = useState(false);
   const [result, setResult] = useState<string | null>(null);
+  /** A file the export found in place: replaced only once the user confirms. */
+  const [existing, setExisting] = useState<string | null>(null);
+  const exportTo = async (target: string, overwrite: boolean) => {
+    setExisting(null);
+    try {
+      const r = await client.exportAccounts({ path: target, include_secrets: withSecrets, ...(overwrite ? { overwrite } : {}) });
+      return `Exported ${countOf(r.count, 'account')} to ${r.path}${withSecrets ? ', with keys and tokens' : ', without keys'}.`;
+    } catch (err) {
+      if (err instanceof ControlError && err.code === 'already_exists') setExisting(target);
+      throw err;
+    }
+  };
   const run = (what: () => Promise<string>) =>
     action.run(async () => {
       setResult(null);
@@ -34,10 +48,10 @@ export function ImportExport() {
           </span>
         </label>
         <div className="row">
-          {button('Export', async () => {
-            const r = await client.exportAccounts({ path: path.trim(), include_secrets: withSecrets });
-            return `Exported ${countOf(r.count, 'account')} to ${r.path}${withSecrets ? ', with keys and tokens' : ', without keys'}.`;
-          })}
+          {button('Export', () => exportTo(path.trim(), false))}
+          {existing !== null && existing === path.trim() && (
+            <ConfirmButton label="Replace the file" confirmLabel={`Replace ${existing}`} onConfirm={() => void run(() => exportTo(existing, true))} />
+          )}
           {button('Import', async () => {
             const r = await client.importAccounts({ path: path.trim() });
             return `Imported ${countOf(r.added, 'account')}; ${r.skipped} skipped (already here or without a key).`;

@@ -253,8 +253,20 @@ describe('switchyard accounts export and import', () => {
     expect((await run(['accounts', 'import', join(dir, 'full.json')])).out).toMatch(/Imported 0 accounts .*; 1 skipped/);
   });
 
+  it('refuses to replace a file that exists unless told to with --force', async () => {
+    await addAnthropic();
+    const target = join(dir, 'profile.sh');
+    await writeFile(target, 'echo mine\n');
+    const refused = await run(['accounts', 'export', target]);
+    expect(refused).toMatchObject({ code: 2, err: `switchyard: ${target} exists already; use --force to replace it.` });
+    expect(await readFile(target, 'utf8')).toBe('echo mine\n');
+    expect((await run(['accounts', 'export', target, '--force'])).code).toBe(0);
+    expect(JSON.parse(await readFile(target, 'utf8')).accounts).toHaveLength(1);
+  });
+
   it.each([
-    [['accounts', 'export'], /Usage: switchyard accounts export FILE \[--include-secrets\]/],
+    [['accounts', 'export'], /Usage: switchyard accounts export FILE \[--include-secrets\] \[--force\]/],
+    [['accounts', 'import', 'a.json', '--force'], /--force applies to export only/],
     [['accounts', 'import', 'a.json', '--include-secrets'], /--include-secrets applies to export only/],
     [['accounts', 'import', '/nonexistent/accounts.json'], /./],
   ])('rejects %j with a clear message', async (args, message) => {

@@ -1,0 +1,74 @@
+// Export and import act on files of the gateway's machine, named by whoever holds the console: an export
+// never replaces a file unless asked to, never writes through a symbolic link, and an import reads only
+// a regular file of sane size, so a path to a pipe or a device cannot hang the gateway.
+
+import { lstat, mkdtemp, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MemoryAccountStore } from '../../../src-proxy/accounts/memory-account-store.js';
+import { MemorySecretStore } from '../../../src-proxy/accounts/memory-secret-store.js';
+import { ControlError } from '../../../src-proxy/contract/index.js';
+import { createRuntime, type Runtime } from '../../../src-proxy/runtime/create-runtime.js';
+import { MemorySettingsStore } from '../../../src-proxy/settings/memory-settings-store.js';
+
+let dir: string;
+let runtime: Runtime;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'switchyard-files-'));
+  runtime = await createRuntime({ settings: new MemorySettingsStore(), accounts: new MemoryAccountStore(), secrets: new MemorySecretStore() });
+  // A label as a shell would run it, had the file been one a shell sources.
+  await runtime.addAccount({
+    provider: 'anthropic',
+    label: '$(touch /tmp/pwned)',
+    api_key: 'sk-ant-export-me',
+    options: { base_url: 'https://api.example.com' },
+  });
+});
+afterEach(async () => {
+  await runtime.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function refusal(p: Promise<unknown>): Promise<ControlError> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ControlError);
+  return err as ControlError;
+}
+
+describe('exportAccounts', () => {
+  it('refuses a file that exists and leaves it as it was; replaces it when asked to', async () => {
+    const target = join(dir, '.bashrc');
+    await writeFile(target, 'export PATH=$HOME/bin:$PATH\n');
+    const err = await refusal(runtime.exportAccounts({ path: target, include_secrets: false }));
+    expect(err.code).toBe('already_exists');
+    expect(err.message).toContain(target);
+    expect(await readFile(target, 'utf8')).toBe('export PATH=$HOME/bin:$PATH\n');
+
+    expect(await runtime.exportAccounts({ path: target, include_secrets: false, overwrite: true })).toMatchObject({ path: target, count: 1 });
+    const file = JSON.parse(await readFile(target, 'utf8'));
+    expect(file.accounts[0].label).toBe('$(touch /tmp/pwned)');
+  });
+
+  it.each([false, true])('never writes through a symbolic link, asked to replace or not (overwrite %s)', async (overwrite) => {
+    const victim = join(dir, 'victim.sh');
+    await writeFile(victim, 'echo untouched\n');
+    const link = join(dir, 'accounts.json');
+    await symlink(victim, link);
+    const err = await refusal(runtime.exportAccounts({ path: link, include_secrets: true, overwrite }));
+    expect(err.code).toBe(overwrite ? 'invalid_argument' : 'already_exists');
+    expect(await readFile(victim, 'utf8')).toBe('echo untouched\n');
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect(await readlink(link)).toBe(victim);
+  });
+
+  it('writes a new file readable by the user only', async () => {
+    const target = join(dir, 'new.json');
+    await runtime.exportAccounts({ path: target, include_secrets: true });
+    if (process.platform !== 'win32') expect((await lstat(target)).mode & 0o777).toBe(0o600);
+    expect(await readFile(target, 'utf8')).toContain('sk-ant-export-me');
+  });
+});
