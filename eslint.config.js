@@ -14,7 +14,7 @@ export const CORE_FLOORS = [
   ['anthropic', 'lib'],
   ['routing', 'settings', 'claude-code'],
   ['accounts', 'logs'],
-  ['providers'],
+  ['providers', 'team'],
   ['gateway'],
   ['control-api', 'runtime'],
   ['cli'],

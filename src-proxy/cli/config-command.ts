@@ -35,6 +35,9 @@ const GROUP_KEYS: Record<string, GroupKey> = {
       },
     }),
   },
+  // A Redis URL may carry a password.
+  'team.redis_url': { get: (s) => s.team.redis_url, patch: (v) => ({ team: { redis_url: v } }), secret: true },
+  'team.secret_file': { get: (s) => s.team.secret_file, patch: (v) => ({ team: { secret_file: v } }) },
 };
 
 const KNOWN_KEYS = [...SCALAR_SETTING_KEYS, RULES_KEY, ...Object.keys(GROUP_KEYS)].join(', ');

@@ -10,7 +10,7 @@ import { FileClaudeLinkStore } from '../claude-code/link-store.js';
 import { createRuntime, type Runtime, type RuntimeDeps } from '../runtime/create-runtime.js';
 import { FileSettingsStore } from '../settings/file-settings-store.js';
 
-const DATA_FILES = {
+export const DATA_FILES = {
   settings: 'settings.json',
   accounts: 'accounts.json',
   secrets: 'secrets.json',

@@ -10,13 +10,18 @@ import { openFileRuntime } from './file-runtime.js';
 import { googleClientFromEnv } from './google-client-env.js';
 import { UsageError, type CliIo } from './io.js';
 import { serveCommand } from './serve-command.js';
+import { teamCommand } from './team-command.js';
 import { describeWarning } from './wording.js';
 
 const USAGE = `Usage: switchyard <command> [options]
 
 Commands:
   serve [--port 8045] [--host 127.0.0.1] [--console-port 8046] [--quiet]
-                              run the gateway and its console (Ctrl-C stops it)
+        [--redis redis://HOST:PORT/DB [--seed-from-local]]
+                              run the gateway and its console (Ctrl-C stops it); with --redis it
+                              shares its pool with the other gateways of that team
+                              (team secret from SWITCHYARD_TEAM_SECRET)
+  team status                 the gateways of the team this data folder's gateway belongs to
   accounts add --provider anthropic --base-url URL --key-env VAR --label NAME
                [--auth-scheme x-api-key|bearer] [--strip-cache-control] [--no-count-tokens]
   accounts add --provider gemini --key-env VAR --label NAME [--base-url URL] [--no-count-tokens]
@@ -64,6 +69,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return command === undefined ? 1 : 0;
     }
     if (command === 'serve') return await serveCommand(args, dataDir, io);
+    if (command === 'team') return await teamCommand(args, dataDir, io);
     if (command !== 'accounts' && command !== 'config' && command !== 'claude') throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
     const run = (api: ControlClient) =>
       command === 'accounts' ? accountsCommand(args, api, io) : command === 'claude' ? claudeCommand(args, api, io) : configCommand(args, api, io);

@@ -10,12 +10,17 @@ import { UI_PREFIX } from '../control-api/ui-files.js';
 import { removeControlFile, writeControlFile } from './control-file.js';
 import { describeHolder, ownFolderForServe } from './folder-owner.js';
 import { loadOrCreateConsoleToken } from './console-token.js';
-import { openFileRuntime } from './file-runtime.js';
+import { DATA_FILES, openFileRuntime } from './file-runtime.js';
+import { openTeamRuntime, teamChoice } from './team-runtime.js';
+import { join } from 'node:path';
+import type { Runtime } from '../runtime/create-runtime.js';
+import { FileSettingsStore } from '../settings/file-settings-store.js';
+import { TeamJoinError, type Team } from '../team/join-team.js';
 import { googleClientFromEnv } from './google-client-env.js';
 import { UsageError, type CliIo } from './io.js';
 import { kindExample } from './account-kinds.js';
 import { LineBatcher } from './line-batcher.js';
-import { describeListening, describeRequest, describeWarning, remoteBaseUrls } from './wording.js';
+import { describeJoin, describeListening, describeRequest, describeWarning, remoteBaseUrls } from './wording.js';
 
 export async function serveCommand(args: string[], dataDir: string, io: CliIo): Promise<number> {
   const { values } = parseArgs({
@@ -25,6 +30,8 @@ export async function serveCommand(args: string[], dataDir: string, io: CliIo): 
       host: { type: 'string' },
       'console-port': { type: 'string' },
       quiet: { type: 'boolean', default: false },
+      redis: { type: 'string' },
+      'seed-from-local': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -62,7 +69,25 @@ async function serveFolder(
   io: CliIo,
 ): Promise<number> {
   const reportBug = (err: unknown) => io.err(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  const runtime = await openFileRuntime(dataDir, { listenOverride, onInternalError: reportBug, googleClient: googleClientFromEnv(io.env) });
+  const extra = { listenOverride, onInternalError: reportBug, googleClient: googleClientFromEnv(io.env) };
+  const local = await FileSettingsStore.open(join(dataDir, DATA_FILES.settings), () => undefined);
+  const choice = await teamChoice(values.redis, io.env, local.get());
+  if (values['seed-from-local'] && !choice) throw new UsageError('--seed-from-local is for joining a team: give --redis URL too.');
+  let runtime: Runtime;
+  let team: Team | null = null;
+  if (choice) {
+    try {
+      ({ runtime, team } = await openTeamRuntime(dataDir, choice, { seedFromLocal: values['seed-from-local'] }, extra));
+    } catch (err) {
+      if (err instanceof TeamJoinError) {
+        io.err(`switchyard: ${err.message}`);
+        return 1;
+      }
+      throw err;
+    }
+  } else {
+    runtime = await openFileRuntime(dataDir, extra);
+  }
   for (const w of await runtime.listWarnings()) io.err(describeWarning(w));
   const requestLines = new LineBatcher((text) => io.out(text));
   if (!quiet) runtime.events.on('request', (e) => requestLines.push(describeRequest(e)));
@@ -102,6 +127,7 @@ async function serveFolder(
   // The address really bound (status.url names a loopback address even when bound to 0.0.0.0).
   io.out(`Switchyard gateway listening on ${describeListening(status.host, status.port, settings.auth_mode)}`);
   io.out(`  data: ${dataDir}`);
+  if (team) for (const line of describeJoin(team, values['seed-from-local'])) io.out(`  ${line}`);
   io.out(`  console: ${consoleServer.url}${UI_PREFIX}#token=${token}`);
   io.out(`  accounts: ${accounts.filter((a) => a.enabled).length} enabled of ${accounts.length}`);
   const key = settings.auth_mode === 'off' ? '' : ' ANTHROPIC_API_KEY=<api_key>';

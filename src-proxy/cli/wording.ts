@@ -1,6 +1,7 @@
 // The CLI's words for what the core reports as codes and records.
 
-import type { Account, AuthMode, GoogleSignInOutcome, RequestLogEntry, Warning } from '../contract/index.js';
+import type { Account, AuthMode, GoogleSignInOutcome, RequestLogEntry, TeamStatus, Warning } from '../contract/index.js';
+import type { Team } from '../team/join-team.js';
 import { describeUpstream } from './account-kinds.js';
 import { isLoopbackBind } from '../gateway/host-guard.js';
 
@@ -90,4 +91,26 @@ export function remoteBaseUrls(host: string, port: number, interfaceAddresses: s
   if (isLoopbackBind(host)) return [];
   const hosts = !ALL_INTERFACES.has(host) ? [host] : interfaceAddresses.length > 0 ? interfaceAddresses : ["<this machine's address>"];
   return hosts.map((h) => `http://${hostPort(h, port)}`);
+}
+
+/** What `serve` says about the team it joined. */
+export function describeJoin(team: Pick<Team, 'link' | 'seeded' | 'accountsBefore'>, seedAsked: boolean): string[] {
+  const status = team.link.status();
+  const lines = [`team: ${status.store} as ${status.instance}`];
+  if (team.seeded) lines.push(`  seeded the empty team with ${team.seeded.accounts} account(s), their keys and the shared settings of this data folder`);
+  else if (seedAsked && team.accountsBefore > 0) lines.push(`  not seeded: the team already has ${team.accountsBefore} account(s), which stay as they are`);
+  return lines;
+}
+
+/** `switchyard team status`: the gateways of the team and whether its store answers. */
+export function describeTeam(team: TeamStatus | undefined, now: number): string[] {
+  if (!team) return ['This gateway runs alone (no team): start it with `switchyard serve --redis redis://HOST:PORT/DB` to join one.'];
+  const alive = team.gateways.filter((g) => g.alive).length;
+  const lines = [`Team: ${alive} gateway${alive === 1 ? '' : 's'} on ${team.store}`];
+  if (team.unreachable_since !== null) lines.push(`team store unreachable since ${new Date(team.unreachable_since).toISOString()}`);
+  for (const g of team.gateways) {
+    const beat = `${Math.max(0, Math.round((now - g.last_heartbeat) / 1000))} s ago`;
+    lines.push(`  ${g.self ? '*' : ' '} ${g.id}  ${g.address ?? '(stopped)'}  v${g.version}  heartbeat ${beat}${g.alive ? '' : '  (silent)'}`);
+  }
+  return lines;
 }

@@ -25,6 +25,7 @@ import { GoogleSignInFinishSchema, type GoogleSignInFinish, type GoogleSignInOut
 import { RequestQuerySchema, type RequestLogEntry, type RequestQuery } from './request-log.js';
 import { SettingsPatchSchema, type Settings, type SettingsPatch } from './settings.js';
 import { StatsQuerySchema, type StatsQuery, type StatsReport } from './stats.js';
+import type { TeamStatus } from './team.js';
 import type { UpdateStatus } from './updates.js';
 
 export interface GatewayStatus {
@@ -36,6 +37,8 @@ export interface GatewayStatus {
   started_at: number | null;
   /** Why the last start failed, as a code the shells put into words. */
   last_error: ControlErrorCode | null;
+  /** The team this gateway shares its pool with; absent when it runs alone. */
+  team?: TeamStatus;
 }
 
 /** Problems the core reports and the shells put into words. */

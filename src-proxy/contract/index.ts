@@ -11,3 +11,4 @@ export * from './claude-code-setup.js';
 export * from './claude-code.js';
 export * from './google-sign-in.js';
 export * from './updates.js';
+export * from './team.js';

@@ -87,5 +87,7 @@ export const RequestQuerySchema = z.object({
   limit: z.number().int().min(1).max(10_000).optional(),
   /** Only entries strictly older than this entry id's time (paging backwards). */
   before_time: z.number().optional(),
+  /** Only the entries this gateway of the team served. */
+  instance: z.string().min(1).optional(),
 });
 export type RequestQuery = z.infer<typeof RequestQuerySchema>;

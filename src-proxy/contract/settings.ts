@@ -93,6 +93,18 @@ export const AntigravitySettingsSchema = z.object({
 });
 export type AntigravitySettings = z.infer<typeof AntigravitySettingsSchema>;
 
+/**
+ * Team mode: this gateway shares its pool with others through a Redis store. Kept by each gateway for
+ * itself, never in the store.
+ */
+export const TeamSettingsSchema = z.object({
+  /** `redis://HOST:PORT/DB`; empty: this gateway runs alone. */
+  redis_url: z.string().trim().default(''),
+  /** A file holding the team secret, when SWITCHYARD_TEAM_SECRET is not set. */
+  secret_file: z.string().trim().default(''),
+});
+export type TeamSettings = z.infer<typeof TeamSettingsSchema>;
+
 export const SettingsSchema = z.object({
   version: z.literal(SETTINGS_VERSION).default(SETTINGS_VERSION),
   port: z.number().int().min(1).max(65_535).default(DEFAULT_PORT),
@@ -138,6 +150,7 @@ export const SettingsSchema = z.object({
   extra_ca_certs: z.string().trim().default(''),
   google: GoogleSettingsSchema.default(() => GoogleSettingsSchema.parse({})),
   antigravity: AntigravitySettingsSchema.default(() => AntigravitySettingsSchema.parse({})),
+  team: TeamSettingsSchema.default(() => TeamSettingsSchema.parse({})),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export const SettingsPatchSchema = patchOf(SettingsSchema.omit({ version: true }));

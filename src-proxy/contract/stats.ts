@@ -12,6 +12,8 @@ export const StatsQuerySchema = z
     since: z.number().optional(),
     /** Buckets starting before this time (epoch ms). */
     until: z.number().optional(),
+    /** Only what this gateway of the team served. */
+    instance: z.string().min(1).optional(),
   })
   .strict();
 export type StatsQuery = z.infer<typeof StatsQuerySchema>;

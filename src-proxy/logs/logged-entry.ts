@@ -10,10 +10,14 @@ export interface LoggedEntry {
   readonly time: number;
   /** The entry as JSON: what the history file stores and the console list parses back. */
   readonly json: string;
+  /** The gateway of the team that served it (team mode). */
+  readonly instance?: string;
 }
 
 export function logged(entry: RequestLogEntry): LoggedEntry {
-  return { id: entry.id, time: entry.time, json: JSON.stringify(entry) };
+  return entry.instance === undefined
+    ? { id: entry.id, time: entry.time, json: JSON.stringify(entry) }
+    : { id: entry.id, time: entry.time, json: JSON.stringify(entry), instance: entry.instance };
 }
 
 export function loggedAll(entries: readonly RequestLogEntry[]): LoggedEntry[] {

@@ -105,6 +105,10 @@ export class RequestLog {
     const before = q.before_time;
     let entries = this.ring.newestFirst();
     if (before !== undefined) entries = entries.filter((e) => e.time < before);
+    if (q.instance !== undefined) {
+      const instance = q.instance;
+      entries = entries.filter((e) => e.instance === instance);
+    }
     // Stable: entries with the same time keep newest-recorded first.
     entries.sort((a, b) => b.time - a.time);
     // Only the page asked for is turned back into objects.

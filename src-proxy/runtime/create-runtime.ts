@@ -35,6 +35,7 @@ import { AccountSelector } from '../routing/account-selection.js';
 import type { RetryPolicy } from '../routing/retry-policy.js';
 import type { SessionBindings } from '../routing/session-bindings.js';
 import type { SettingsStore } from '../settings/settings-store.js';
+import type { TeamLink } from '../team/team-link.js';
 import { AccountsService } from './accounts-service.js';
 import { GatewayControl, gatewayUrl } from './gateway-control.js';
 import { GatewayServer, type ListenAddress } from './gateway-server.js';
@@ -60,6 +61,8 @@ export interface RuntimeDeps {
   usage?: UsageLedger;
   /** Which account each conversation is bound to; in memory without one. */
   bindings?: SessionBindings;
+  /** The team this gateway shares its pool with (the stores above are then the team's). */
+  team?: TeamLink;
   /** Access tokens for Google accounts, instead of the token service built from the Google settings (tests). */
   accessTokens?: AccessTokens;
   /** Problems found while opening the stores (files moved aside). */
@@ -128,6 +131,14 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     onError: report,
   });
   await log.load();
+  const team = deps.team;
+  if (team) {
+    // Other gateways' requests are listed and shown live here; they are kept and counted where they ran.
+    team.onRemoteEntry((entry) => {
+      log.ingest(entry);
+      events.emit('request', entry);
+    });
+  }
   // The Host guard judges by the host the listener really uses: `serve --host` wins over the host
   // setting here as it does for the listener. One object per settings change, not one per request.
   let stored: Settings | null = null;
@@ -144,14 +155,16 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     settings: gatewaySettings,
     pool,
     providers,
-    recordRequest: (entry) => log.record(redactEntry(entry, redact)),
+    recordRequest: team ? (entry) => log.record({ ...redactEntry(entry, redact), instance: team.instance }) : (entry) => log.record(redactEntry(entry, redact)),
     retryPolicy: deps.retryPolicy,
     pingIntervalMs: deps.pingIntervalMs,
     onInternalError: deps.onInternalError,
     redact,
   });
   const server = new GatewayServer(app);
-  const gateway = new GatewayControl(server, deps.settings, events, deps.listenOverride);
+  const gateway = new GatewayControl(server, deps.settings, events, deps.listenOverride, team ? () => team.status() : null);
+  team?.attach({ status: () => gateway.status(), version: deps.version ?? '0.0.0' });
+  team?.onStatusChange(() => events.emit('status', gateway.status()));
   const settings = new SettingsService(deps.settings, gateway, trust, () => deps.accounts.list());
   const accounts = new AccountsService(deps.accounts, deps.secrets, pool);
   const updates = new UpdatesService({
@@ -234,6 +247,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
       await usage.flush();
       pool.flushStats();
       await deps.accounts.flush();
+      await team?.close();
       await Promise.all(Object.values(providers).map((p) => p.close()));
       await googleOAuth.close();
       await trust.close();

@@ -1,7 +1,7 @@
 // Starting, stopping and reporting the gateway listener, with the rule that it never listens beyond
 // loopback without authentication.
 
-import { ControlError, type ControlEvents, type GatewayStatus, type Settings } from '../contract/index.js';
+import { ControlError, type ControlEvents, type GatewayStatus, type Settings, type TeamStatus } from '../contract/index.js';
 import type { EventBus } from '../lib/event-bus.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { startRefusal, type BindPlan } from './bind-policy.js';
@@ -16,6 +16,8 @@ export class GatewayControl {
     private readonly events: EventBus<ControlEvents>,
     /** This run's listen address (`serve --port/--host`), over the settings'. */
     private readonly override: Partial<ListenAddress> = {},
+    /** The team this gateway belongs to, reported with its status. */
+    private readonly team: (() => TeamStatus) | null = null,
   ) {}
 
   get listening(): boolean {
@@ -41,6 +43,7 @@ export class GatewayControl {
       url: at ? gatewayUrl(at.host, at.port) : null,
       started_at: this.server.since,
       last_error: this.lastError,
+      ...(this.team ? { team: this.team() } : {}),
     };
   }
 

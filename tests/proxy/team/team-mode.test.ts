@@ -1,0 +1,181 @@
+// Team mode as two gateways of one team run it: each with its own data folder and listener, one real
+// redis-server between them, real upstream fakes behind. Each test uses its own Redis database.
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openTeamRuntime } from '../../../src-proxy/cli/team-runtime.js';
+import type { Runtime } from '../../../src-proxy/runtime/create-runtime.js';
+import { TeamJoinError } from '../../../src-proxy/team/join-team.js';
+import { startFakeAnthropic, type FakeAnthropic } from '../../fakes/anthropic-upstream.js';
+import { startRedis, type RedisServer } from '../../helpers/redis-server.js';
+import { messagesBody, postJson } from '../../helpers/sse-client.js';
+
+const SECRET = 'correct horse battery staple';
+
+let redis: RedisServer;
+let db = 0;
+const cleanups: Array<() => Promise<void>> = [];
+
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await redis.stop();
+});
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+interface Member {
+  runtime: Runtime;
+  url: string;
+  instance: string;
+}
+
+async function member(url: string, opts: { secret?: string; seed?: boolean } = {}): Promise<Member> {
+  const dir = await mkdtemp(join(tmpdir(), 'switchyard-team-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  const { runtime, team } = await openTeamRuntime(
+    dir,
+    { url, secret: opts.secret ?? SECRET },
+    { seedFromLocal: opts.seed },
+    {
+      listenOverride: { host: '127.0.0.1', port: 0 },
+      onInternalError: (err) => {
+        throw err;
+      },
+    },
+  );
+  cleanups.push(() => runtime.close());
+  const status = await runtime.startGateway();
+  return { runtime, url: status.url!, instance: team.link.instance };
+}
+
+async function twoGateways(): Promise<[Member, Member, string]> {
+  const url = redis.url(db++);
+  return [await member(url), await member(url), url];
+}
+
+async function upstream(): Promise<FakeAnthropic> {
+  const fake = await startFakeAnthropic();
+  cleanups.push(() => fake.close());
+  return fake;
+}
+
+/** Polls `check` until it holds (at most `ms`). */
+async function eventually(check: () => boolean | Promise<boolean>, ms = 3000): Promise<void> {
+  const deadline = performance.now() + ms;
+  while (!(await check())) {
+    if (performance.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const accountOf = (res: Response) => res.headers.get('x-account-email');
+
+describe('team mode', () => {
+  it('shows an account and the gateway key added through one gateway on the other, which serves with them', async () => {
+    const [a, b] = await twoGateways();
+    const fake = await upstream();
+    await a.runtime.addAccount({ provider: 'anthropic', label: 'shared@example.com', api_key: 'sk-shared', options: { base_url: fake.url } });
+    await a.runtime.updateSettings({ api_key: 'sk-sy-team-key', auth_mode: 'all-except-health' });
+    await eventually(async () => (await b.runtime.listAccounts()).length === 1 && (await b.runtime.getSettings()).auth_mode === 'all-except-health');
+    expect((await b.runtime.getSettings()).api_key).toBe('sk-sy-team-key');
+    const refused = await postJson(`${b.url}/v1/messages`, messagesBody(), { headers: { 'x-api-key': 'wrong' } });
+    expect(refused.status).toBe(401);
+    const res = await postJson(`${b.url}/v1/messages`, messagesBody(), { headers: { 'x-api-key': 'sk-sy-team-key' } });
+    expect(res.status).toBe(200);
+    expect(accountOf(res)).toBe('shared@example.com');
+    expect(fake.messageRequests().at(-1)!.key).toBe('sk-shared');
+  });
+
+  it('honours on one gateway the cooldown a 429 taught the other', async () => {
+    const [a, b] = await twoGateways();
+    const limited = await upstream();
+    const healthy = await upstream();
+    await a.runtime.addAccount({ provider: 'anthropic', label: 'limited@example.com', api_key: 'sk-1', options: { base_url: limited.url } });
+    await a.runtime.addAccount({ provider: 'anthropic', label: 'healthy@example.com', api_key: 'sk-2', options: { base_url: healthy.url } });
+    await eventually(async () => (await b.runtime.listAccounts()).length === 2);
+    limited.setDefault({ kind: 'error', status: 429, type: 'rate_limit_error', message: 'slow down', headers: { 'retry-after': '60' } });
+    // A's rotation starts at the first account: the 429, then the other account serves.
+    const first = await postJson(`${a.url}/v1/messages`, messagesBody());
+    expect(first.status).toBe(200);
+    expect(accountOf(first)).toBe('healthy@example.com');
+    expect(limited.messageRequests()).toHaveLength(1);
+    await eventually(async () => (await b.runtime.listAccounts()).some((x) => x.cooldowns.length > 0));
+    // B's own rotation would also start at the first account; it knows better.
+    for (let i = 0; i < 4; i++) {
+      const res = await postJson(`${b.url}/v1/messages`, messagesBody());
+      expect(accountOf(res)).toBe('healthy@example.com');
+    }
+    expect(limited.messageRequests()).toHaveLength(1);
+  });
+
+  it('continues a conversation bound on one gateway on the same account through the other', async () => {
+    const [a, b] = await twoGateways();
+    const one = await upstream();
+    const two = await upstream();
+    await a.runtime.addAccount({ provider: 'anthropic', label: 'one@example.com', api_key: 'sk-1', options: { base_url: one.url } });
+    await a.runtime.addAccount({ provider: 'anthropic', label: 'two@example.com', api_key: 'sk-2', options: { base_url: two.url } });
+    await eventually(async () => (await b.runtime.listAccounts()).length === 2);
+    const session = { metadata: { user_id: JSON.stringify({ session_id: 'conversation-1' }) } };
+    expect(accountOf(await postJson(`${a.url}/v1/messages`, messagesBody()))).toBe('one@example.com');
+    expect(accountOf(await postJson(`${a.url}/v1/messages`, messagesBody(session)))).toBe('two@example.com');
+    // B has served nothing: its rotation would pick `one`. The conversation stays on `two`.
+    await eventually(async () => {
+      const res = await postJson(`${b.url}/v1/messages`, messagesBody(session));
+      return accountOf(res) === 'two@example.com';
+    }, 1000);
+    for (let i = 0; i < 3; i++) expect(accountOf(await postJson(`${b.url}/v1/messages`, messagesBody(session)))).toBe('two@example.com');
+  });
+
+  it('adds up both gateways’ requests in the stats and lists both in the log, each with the gateway that served it', async () => {
+    const [a, b] = await twoGateways();
+    const fake = await upstream();
+    await a.runtime.addAccount({ provider: 'anthropic', label: 'shared@example.com', api_key: 'sk', options: { base_url: fake.url } });
+    await eventually(async () => (await b.runtime.listAccounts()).length === 1);
+    for (let i = 0; i < 3; i++) expect((await postJson(`${a.url}/v1/messages`, messagesBody())).status).toBe(200);
+    for (let i = 0; i < 2; i++) expect((await postJson(`${b.url}/v1/messages`, messagesBody())).status).toBe(200);
+    for (const m of [a, b]) {
+      await eventually(async () => (await m.runtime.getStats({ bucket: 'day' })).totals.requests === 5);
+      expect((await m.runtime.getStats({ bucket: 'hour', instance: a.instance })).totals.requests).toBe(3);
+      expect((await m.runtime.getStats({ bucket: 'hour', instance: b.instance })).totals.requests).toBe(2);
+      await eventually(async () => (await m.runtime.listRequests({})).length === 5);
+      expect((await m.runtime.listRequests({ instance: b.instance })).map((e) => e.instance)).toEqual([b.instance, b.instance]);
+    }
+    await eventually(async () => (await b.runtime.listAccounts())[0]!.stats.requests === 5);
+  });
+
+  it('refuses a gateway whose team secret is not the team’s', async () => {
+    const url = redis.url(db++);
+    await member(url);
+    const joining = member(url, { secret: 'another secret, long enough' });
+    await expect(joining).rejects.toThrow(TeamJoinError);
+    await expect(joining).rejects.toMatchObject({ code: 'wrong_secret' });
+  });
+
+  it('keeps nothing secret readable in the store', async () => {
+    const [a, , url] = await twoGateways();
+    const fake = await upstream();
+    await a.runtime.addAccount({ provider: 'anthropic', label: 'shared@example.com', api_key: 'sk-ant-VERYSECRETKEY', options: { base_url: fake.url } });
+    await a.runtime.updateSettings({ api_key: 'sk-sy-GATEWAYSECRET', google: { client_secret: 'GOCSPX-CLIENTSECRET' } });
+    expect((await postJson(`${a.url}/v1/messages`, messagesBody(), { headers: { 'x-api-key': 'sk-sy-GATEWAYSECRET' } })).status).toBe(200);
+    const client = new Redis(url);
+    cleanups.push(async () => void client.disconnect());
+    const dump: string[] = [];
+    for (const key of await client.keys('*')) {
+      const type = await client.type(key);
+      if (type === 'hash') dump.push(JSON.stringify(await client.hgetall(key)));
+      else if (type === 'zset') dump.push(JSON.stringify(await client.zrange(key, 0, -1)));
+      else if (type === 'stream') dump.push(JSON.stringify(await client.xrange(key, '-', '+')));
+      else if (type === 'string') dump.push((await client.get(key)) ?? '');
+      dump.push(((await client.dumpBuffer(key)) ?? Buffer.alloc(0)).toString('latin1'));
+    }
+    const text = dump.join('\n');
+    expect(text).toContain('shared@example.com');
+    for (const secret of ['VERYSECRETKEY', 'GATEWAYSECRET', 'CLIENTSECRET', SECRET]) expect(text).not.toContain(secret);
+  });
+});
