@@ -34,7 +34,8 @@ async function switchyard(dataDir: string, args: string[], env: Record<string, s
   }
 }
 
-export async function configureDataDir(dataDir: string, upstreamUrl: string, geminiUrl: string, codeAssistUrl: string, google: GoogleSetup): Promise<void> {
+/** Strict auth with the bench's gateway key and two Anthropic accounts on the fake upstream. */
+export async function configureAnthropicDataDir(dataDir: string, upstreamUrl: string): Promise<void> {
   await switchyard(dataDir, ['config', 'set', 'api_key', GATEWAY_KEY]);
   await switchyard(dataDir, ['config', 'set', 'auth_mode', 'strict']);
   for (const [label, env] of [
@@ -43,6 +44,10 @@ export async function configureDataDir(dataDir: string, upstreamUrl: string, gem
   ] as const) {
     await switchyard(dataDir, ['accounts', 'add', '--provider', 'anthropic', '--base-url', upstreamUrl, '--label', label, '--key-env', env]);
   }
+}
+
+export async function configureDataDir(dataDir: string, upstreamUrl: string, geminiUrl: string, codeAssistUrl: string, google: GoogleSetup): Promise<void> {
+  await configureAnthropicDataDir(dataDir, upstreamUrl);
   for (const [label, env] of [
     ['gemini-a', 'BENCH_GEMINI_KEY_A'],
     ['gemini-b', 'BENCH_GEMINI_KEY_B'],

@@ -1,6 +1,6 @@
 // `switchyard serve`: the gateway without a desktop shell, for servers, containers and CI.
 
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -69,7 +69,7 @@ async function serveFolder(
   io: CliIo,
 ): Promise<number> {
   const reportBug = (err: unknown) => io.err(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  const extra = { listenOverride, onInternalError: reportBug, googleClient: googleClientFromEnv(io.env) };
+  const extra = { listenOverride, onInternalError: reportBug, googleClient: googleClientFromEnv(io.env), version: packageVersion() };
   const local = await FileSettingsStore.open(join(dataDir, DATA_FILES.settings), () => undefined);
   const choice = await teamChoice(values.redis, io.env, local.get());
   if (values['seed-from-local'] && !choice) throw new UsageError('--seed-from-local is for joining a team: give --redis URL too.');
@@ -165,6 +165,16 @@ function portNumber(flag: string, text: string): number {
 function consoleUiDir(env: CliIo['env']): string | null {
   const dir = env.SWITCHYARD_UI_DIR ?? fileURLToPath(new URL('../../dist/renderer/', import.meta.url));
   return existsSync(dir) ? dir : null;
+}
+
+/** The package's version (package.json sits two folders above the bundle and the sources alike). */
+function packageVersion(): string | undefined {
+  try {
+    const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** This machine's non-loopback addresses a listener on `host` answers on, IPv4 first. */

@@ -123,7 +123,12 @@ export async function joinTeam(opts: JoinOptions): Promise<Team> {
     if (opts.seedFrom && accountsBefore === 0) seeded = await seed(conn, outbox, key, opts.seedFrom, opts.localSettings, instance);
 
     const resync = async () => {
+      // A store restarted without persistence comes back empty: the team is written again from what
+      // the gateways knew, by the first to see it, and nobody forgets its accounts meanwhile.
+      const lost = !(await conn.cmd.hexists(KEYS.team, 'check'));
+      if (lost) await restore(conn, outbox, key, accounts, secrets, settings, instance);
       const picture = await readPicture(conn, outbox.lastApplied);
+      if (lost && picture.accounts.length === 0) return picture;
       accounts.replaceAll(picture.accounts, picture.confirmed);
       secrets.replaceAll(picture.secrets);
       settings.applyRemote(picture.settings);
@@ -132,7 +137,8 @@ export async function joinTeam(opts: JoinOptions): Promise<Team> {
     const first = await resync();
     bindings.load(first.sessions);
     // After the store was away, changes announced meanwhile were missed: read everything again.
-    const again = () => void resync().catch((err: unknown) => opts.onError(err));
+    // A store that is away again is retried at its next return; only a store refusing a command is a bug.
+    const again = () => void resync().catch((err: unknown) => (err as Error).name === 'ReplyError' && opts.onError(err));
     conn.events.on('up', again);
     conn.sub.on('ready', again);
 
@@ -180,7 +186,7 @@ async function teamKey(conn: TeamConnection, teamSecret: string, where: string):
   await conn.cmd.hsetnx(KEYS.team, 'check', key.seal(CHECK_TEXT, CHECK_CONTEXT));
   const check = (await conn.cmd.hget(KEYS.team, 'check')) ?? '';
   try {
-    if (key.open(check, CHECK_CONTEXT) === CHECK_TEXT) return key;
+    if (key.open(check, CHECK_CONTEXT) === CHECK_TEXT) return key.withCheck(check);
   } catch {
     // Falls through to the refusal.
   }
@@ -188,6 +194,41 @@ async function teamKey(conn: TeamConnection, teamSecret: string, where: string):
     'wrong_secret',
     `The team secret does not match the team at ${where}: every gateway of a team needs the secret the team was started with (SWITCHYARD_TEAM_SECRET or the file in the setting team.secret_file).`,
   );
+}
+
+/**
+ * Writes the team back into a store that lost it: the same salt and check value (the team key stays the
+ * same), and, by one gateway, the accounts as the store last confirmed them (each gateway's writes the
+ * store had not confirmed are still in its outbox and follow), their keys and the shared settings.
+ */
+async function restore(
+  conn: TeamConnection,
+  outbox: Outbox,
+  key: TeamKey,
+  accounts: TeamAccountStore,
+  secrets: TeamSecretStore,
+  settings: TeamSettingsStore,
+  instance: string,
+): Promise<void> {
+  await conn.cmd.hsetnx(KEYS.team, 'salt', key.salt.toString('base64'));
+  await conn.cmd.hsetnx(KEYS.team, 'check', key.check);
+  const locked = await conn.cmd.set(KEYS.seedLock, instance, 'PX', SEED_LOCK_MS, 'NX');
+  if (locked !== 'OK') return;
+  try {
+    if ((await conn.cmd.zcard(KEYS.accountIds)) > 0) return;
+    let last = 0;
+    for (const { id, score, fields } of accounts.confirmed()) {
+      const secret = secrets.get(id);
+      if (secret) outbox.push({ k: 'secret', id, v: key.seal(secret, secretContext(id)) });
+      last = outbox.push({ k: 'acct', id, create: score, set: fields, incr: {}, del: [] });
+    }
+    const set: Record<string, string> = {};
+    for (const [name, value] of Object.entries(sharedSettingsOf(settings.get()))) set[name] = key.seal(JSON.stringify(value), settingContext(name));
+    last = outbox.push({ k: 'settings', set });
+    await outbox.applied(last);
+  } finally {
+    await conn.cmd.del(KEYS.seedLock);
+  }
 }
 
 /** Copies this gateway's accounts, keys and shared settings into an empty team; one gateway at a time. */

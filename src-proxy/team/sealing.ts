@@ -12,13 +12,23 @@ export const SALT_BYTES = 16;
 export const MIN_TEAM_SECRET_LENGTH = 16;
 
 export class TeamKey {
-  private constructor(private readonly key: Buffer) {}
+  private constructor(
+    private readonly key: Buffer,
+    /** What the key was derived with, to write the team back into a store that lost it. */
+    readonly salt: Buffer,
+    /** The team's check value, sealed under this key. */
+    readonly check: string = '',
+  ) {}
 
   static async derive(teamSecret: string, salt: Buffer): Promise<TeamKey> {
     const key = await new Promise<Buffer>((resolve, reject) =>
       scrypt(teamSecret, salt, 32, { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 }, (err, k) => (err ? reject(err) : resolve(k))),
     );
-    return new TeamKey(key);
+    return new TeamKey(key, salt);
+  }
+
+  withCheck(check: string): TeamKey {
+    return new TeamKey(this.key, this.salt, check);
   }
 
   seal(plain: string, context: string): string {

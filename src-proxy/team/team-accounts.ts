@@ -126,6 +126,13 @@ export class TeamAccountStore implements AccountStore {
     this.commit();
   }
 
+  /** Every account as the store last confirmed it, without this gateway's unconfirmed writes. */
+  confirmed(): Array<{ id: string; score: number; fields: Fields }> {
+    const out: Array<{ id: string; score: number; fields: Fields }> = [];
+    for (const [id, e] of this.entries) if (Object.keys(e.base).length > 0) out.push({ id, score: e.score, fields: e.base });
+    return out;
+  }
+
   private write(current: Account, next: Account): number | null {
     const ops = diffAccount(current, next, this.now());
     if (isEmpty(ops)) return null;

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { useAccounts, useAction } from '../../app/live-state.js';
+import { useAccounts, useAction, useStatus } from '../../app/live-state.js';
 import { ConfirmButton } from '../../components/ConfirmButton.js';
 import { ErrorText } from '../../components/ErrorText.js';
 import { formatCount } from '../../format/format.js';
@@ -22,6 +22,7 @@ export function LogsPage() {
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const { entries, waiting, error, clear } = useLiveRequests(paused);
   const accounts = useAccounts().value ?? [];
+  const team = useStatus().value?.team;
   const action = useAction();
   const shown = useMemo(() => filterEntries(entries, filter), [entries, filter]);
   const selected = selectedId === null ? null : (entries.find((e) => e.id === selectedId) ?? null);
@@ -59,6 +60,16 @@ export function LogsPage() {
           ))}
           <option value={NO_ACCOUNT}>No account (refused or local)</option>
         </select>
+        {team && (
+          <select className="input" aria-label="Filter by gateway" value={filter.instance} onChange={(e) => setFilter({ ...filter, instance: e.target.value })}>
+            <option value="">Every gateway of the team</option>
+            {team.gateways.map((g) => (
+              <option key={g.id} value={g.id}>
+                {g.self ? `${g.id} (this one)` : g.id}
+              </option>
+            ))}
+          </select>
+        )}
         <button type="button" className="button" aria-pressed={paused} onClick={() => setPaused(!paused)}>
           {paused ? `Resume${waiting > 0 ? ` (${formatCount(waiting)} new)` : ''}` : 'Pause'}
         </button>

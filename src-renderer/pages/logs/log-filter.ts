@@ -10,10 +10,12 @@ export interface LogFilter {
   status: StatusFilter;
   /** An account id, '' for every account, or NO_ACCOUNT for requests that never reached one. */
   account: string;
+  /** A gateway of the team, '' for all of them (team mode). */
+  instance: string;
 }
 
 export const NO_ACCOUNT = '(none)';
-export const EMPTY_FILTER: LogFilter = { text: '', status: 'all', account: '' };
+export const EMPTY_FILTER: LogFilter = { text: '', status: 'all', account: '', instance: '' };
 
 function statusMatches(status: number, filter: StatusFilter): boolean {
   switch (filter) {
@@ -34,6 +36,7 @@ function statusMatches(status: number, filter: StatusFilter): boolean {
 export function entryMatches(e: RequestLogEntry, f: LogFilter): boolean {
   if (!statusMatches(e.status, f.status)) return false;
   if (f.account === NO_ACCOUNT ? e.account_id !== null : f.account !== '' && e.account_id !== f.account) return false;
+  if (f.instance !== '' && e.instance !== f.instance) return false;
   const needle = f.text.trim().toLowerCase();
   if (needle === '') return true;
   const haystack = [
@@ -50,6 +53,6 @@ export function entryMatches(e: RequestLogEntry, f: LogFilter): boolean {
 }
 
 export function filterEntries(entries: readonly RequestLogEntry[], f: LogFilter): readonly RequestLogEntry[] {
-  if (f.text.trim() === '' && f.status === 'all' && f.account === '') return entries;
+  if (f.text.trim() === '' && f.status === 'all' && f.account === '' && f.instance === '') return entries;
   return entries.filter((e) => entryMatches(e, f));
 }

@@ -18,6 +18,7 @@ export function OverviewPage({ onNavigate }: PageProps) {
   return (
     <div className="stack">
       <GatewayCard />
+      <TeamCard />
       <TodayCard />
       <AccountsGlance onNavigate={onNavigate} />
       <WarningsCard />
@@ -101,6 +102,54 @@ function GatewayCard() {
           </div>
         </div>
       )}
+    </section>
+  );
+}
+
+/** The gateways sharing this one's pool (team mode); nothing when it runs alone. */
+function TeamCard() {
+  const team = useStatus().value?.team;
+  if (!team) return null;
+  const alive = team.gateways.filter((g) => g.alive).length;
+  return (
+    <section className="card" aria-labelledby="team-title">
+      <div className="card-head">
+        <h2 id="team-title">
+          Team: {alive} gateway{alive === 1 ? '' : 's'}
+        </h2>
+      </div>
+      {team.unreachable_since !== null && (
+        <ErrorText>{`team store unreachable since ${formatDateTime(team.unreachable_since)}: this gateway serves from what it last knew`}</ErrorText>
+      )}
+      <p className="muted">
+        Accounts, settings, cooldowns, usage and the request log are shared through <code>{team.store}</code>.
+      </p>
+      <table className="table" aria-label="Gateways of the team">
+        <thead>
+          <tr>
+            <th>Gateway</th>
+            <th>Address</th>
+            <th>Version</th>
+            <th>Last heartbeat</th>
+          </tr>
+        </thead>
+        <tbody>
+          {team.gateways.map((g) => (
+            <tr key={g.id}>
+              <td>
+                {g.id}
+                {g.self ? <span className="muted"> (this one)</span> : null}
+              </td>
+              <td>{g.address ? <code>{g.address}</code> : <span className="muted">stopped</span>}</td>
+              <td>{g.version}</td>
+              <td>
+                {formatDateTime(g.last_heartbeat)}
+                {g.alive ? null : <span className="muted"> (silent)</span>}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </section>
   );
 }

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { StatsBucketSize, StatsReport } from '../../../src-proxy/contract/index.js';
 import { useControl } from '../../app/control-context.js';
-import { useAccounts } from '../../app/live-state.js';
+import { useAccounts, useStatus } from '../../app/live-state.js';
 import { ErrorText } from '../../components/ErrorText.js';
 import { countOf, formatCompact, formatCount } from '../../format/format.js';
 import { describeError } from '../../wording/errors.js';
@@ -20,6 +20,8 @@ function pad(n: number): string {
 export function StatsPage() {
   const client = useControl();
   const accounts = useAccounts().value ?? [];
+  const team = useStatus().value?.team;
+  const [instance, setInstance] = useState('');
   const [size, setSize] = useState<StatsBucketSize>('hour');
   const [groupBy, setGroupBy] = useState<GroupBy>('account');
   const [report, setReport] = useState<{ report: StatsReport; since: number; until: number } | null>(null);
@@ -30,7 +32,7 @@ export function StatsPage() {
     const load = () => {
       const until = Date.now();
       const since = until - RANGE_MS[size];
-      client.getStats({ bucket: size, since }).then(
+      client.getStats({ bucket: size, since, ...(instance ? { instance } : {}) }).then(
         (r) => {
           if (!live) return;
           setReport({ report: r, since, until });
@@ -45,7 +47,7 @@ export function StatsPage() {
       live = false;
       clearInterval(timer);
     };
-  }, [client, size]);
+  }, [client, size, instance]);
 
   const labelOf = useMemo(() => {
     const names = new Map(accounts.map((a) => [a.id, a.label]));
@@ -84,6 +86,16 @@ export function StatsPage() {
             { value: 'model', label: 'Per model' },
           ]}
         />
+        {team && (
+          <select className="input" aria-label="Gateway" value={instance} onChange={(e) => setInstance(e.target.value)}>
+            <option value="">The whole team</option>
+            {team.gateways.map((g) => (
+              <option key={g.id} value={g.id}>
+                {g.self ? `${g.id} (this one)` : g.id}
+              </option>
+            ))}
+          </select>
+        )}
       </div>
       <ErrorText>{error}</ErrorText>
       {totals && (

@@ -179,3 +179,50 @@ describe('team mode', () => {
     for (const secret of ['VERYSECRETKEY', 'GATEWAYSECRET', 'CLIENTSECRET', SECRET]) expect(text).not.toContain(secret);
   });
 });
+
+describe('team mode while the store is away', () => {
+  it('serves every request while Redis hangs, and adds up nothing twice and nothing lost once it answers again', async () => {
+    const [a, b] = await twoGateways();
+    const fake = await upstream();
+    await a.runtime.addAccount({ provider: 'anthropic', label: 'shared@example.com', api_key: 'sk', options: { base_url: fake.url } });
+    await eventually(async () => (await b.runtime.listAccounts()).length === 1);
+    const send = async (m: Member) => (await postJson(`${m.url}/v1/messages`, messagesBody())).status;
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push(await send(i % 2 === 0 ? a : b));
+    redis.pause();
+    try {
+      for (let i = 0; i < 20; i++) statuses.push(await send(i % 2 === 0 ? a : b));
+      await eventually(async () => (await a.runtime.getStatus()).team!.unreachable_since !== null);
+      for (let i = 0; i < 10; i++) statuses.push(await send(i % 2 === 0 ? a : b));
+    } finally {
+      redis.resume();
+    }
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    for (const m of [a, b]) {
+      await eventually(async () => (await m.runtime.getStatus()).team!.unreachable_since === null, 10_000);
+      await eventually(async () => (await m.runtime.getStats({ bucket: 'day' })).totals.requests === 40, 10_000);
+    }
+    await eventually(async () => (await b.runtime.listAccounts())[0]!.stats.requests === 40, 10_000);
+  });
+
+  it('serves every request while Redis is killed, and writes the team back when it returns empty', async () => {
+    const [a, b, url] = await twoGateways();
+    const fake = await upstream();
+    await a.runtime.addAccount({ provider: 'anthropic', label: 'shared@example.com', api_key: 'sk-kept', options: { base_url: fake.url } });
+    await eventually(async () => (await b.runtime.listAccounts()).length === 1);
+    const send = async (m: Member) => (await postJson(`${m.url}/v1/messages`, messagesBody())).status;
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push(await send(i % 2 === 0 ? a : b));
+    await redis.kill();
+    for (let i = 0; i < 10; i++) statuses.push(await send(i % 2 === 0 ? a : b));
+    await redis.restart();
+    for (let i = 0; i < 6; i++) statuses.push(await send(i % 2 === 0 ? a : b));
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    for (const m of [a, b]) await eventually(async () => (await m.runtime.getStatus()).team!.unreachable_since === null, 10_000);
+    // The store has the team again: a gateway that joins now finds the account and its key.
+    const c = await member(url);
+    expect((await c.runtime.listAccounts()).map((x) => x.label)).toEqual(['shared@example.com']);
+    expect((await postJson(`${c.url}/v1/messages`, messagesBody())).status).toBe(200);
+    expect(fake.messageRequests().at(-1)!.key).toBe('sk-kept');
+  });
+});

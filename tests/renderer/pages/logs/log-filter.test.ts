@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { entryMatches, EMPTY_FILTER, NO_ACCOUNT, type LogFilter } from '../../../../src-renderer/pages/logs/log-filter.js';
 import { logEntry } from '../../fake-control.js';
 
-const ok = logEntry({ account_id: 'acc-a', account_label: 'work@example.com', inbound_model: 'claude-opus-4-1', mapped_model: 'glm-4.6' });
+const ok = logEntry({ account_id: 'acc-a', account_label: 'work@example.com', inbound_model: 'claude-opus-4-1', mapped_model: 'glm-4.6', instance: 'gw-a' });
 const overloaded = logEntry({
   status: 529,
   account_id: 'acc-b',
@@ -29,6 +29,7 @@ describe('entryMatches', () => {
     ["text in an attempt's message", { text: 'try later' }, false, true, false],
     ['text in the status', { text: '401' }, false, false, true],
     ['text and status together', { text: 'example.com', status: 'ok' }, true, false, false],
+    ['one gateway of the team', { instance: 'gw-a' }, true, false, false],
   ];
   it.each(cases)('%s', (_name, filter, a, b, c) => {
     const f = { ...EMPTY_FILTER, ...filter };

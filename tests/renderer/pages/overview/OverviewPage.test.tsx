@@ -102,3 +102,41 @@ describe('Overview', () => {
     expect((await screen.findByRole('region', { name: 'Updates' })).textContent).toContain('Version 0.2.0 is available');
   });
 });
+
+describe('Overview of a team member', () => {
+  const team = {
+    instance: 'gw-a',
+    store: 'redis://redis.internal:6379/0',
+    unreachable_since: null,
+    gateways: [
+      { id: 'gw-a', address: 'http://127.0.0.1:8045', version: '0.1.0', started_at: 1, last_heartbeat: Date.now(), alive: true, self: true },
+      { id: 'gw-b', address: 'http://10.0.0.2:8045', version: '0.1.0', started_at: 2, last_heartbeat: Date.now(), alive: true, self: false },
+    ],
+  };
+
+  it('shows "Team: N gateways" with each gateway’s address, version and heartbeat', async () => {
+    const fake = createFakeControl();
+    fake.state.status = { ...fake.state.status, team };
+    renderWith(fake, <OverviewPage {...noNav} />);
+    expect(await screen.findByRole('heading', { name: 'Team: 2 gateways' })).toBeTruthy();
+    const table = screen.getByRole('table', { name: 'Gateways of the team' });
+    expect(within(table).getByText('http://10.0.0.2:8045')).toBeTruthy();
+    expect(within(table).getByText('(this one)')).toBeTruthy();
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('says since when the team store is unreachable, and follows it coming back', async () => {
+    const fake = createFakeControl();
+    fake.state.status = { ...fake.state.status, team: { ...team, unreachable_since: Date.UTC(2026, 0, 2, 3, 4, 5) } };
+    renderWith(fake, <OverviewPage {...noNav} />);
+    expect((await screen.findByRole('alert')).textContent).toMatch(/^team store unreachable since .+: this gateway serves from what it last knew$/);
+    act(() => fake.emit('status', { ...fake.state.status, team }));
+    await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
+  });
+
+  it('shows no team card for a gateway that runs alone', async () => {
+    renderWith(createFakeControl(), <OverviewPage {...noNav} />);
+    await screen.findByRole('switch', { name: 'Gateway running' });
+    expect(screen.queryByRole('heading', { name: /^Team:/ })).toBeNull();
+  });
+});
