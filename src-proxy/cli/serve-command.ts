@@ -49,7 +49,8 @@ export async function serveCommand(args: string[], dataDir: string, io: CliIo): 
     return 1;
   }
   try {
-    return await serveFolder(dataDir, { listenOverride, consolePortOverride, quiet: values.quiet }, stopped, io);
+    const team = { redis: values.redis, seedFromLocal: values['seed-from-local'] };
+    return await serveFolder(dataDir, { listenOverride, consolePortOverride, quiet: values.quiet, team }, stopped, io);
   } finally {
     await owned.lock.release();
   }
@@ -59,25 +60,27 @@ interface ServeOptions {
   listenOverride: { port?: number; host?: string };
   consolePortOverride: number | undefined;
   quiet: boolean;
+  /** `--redis URL` and `--seed-from-local`. */
+  team: { redis: string | undefined; seedFromLocal: boolean };
 }
 
 /** Runs the gateway and its console on a folder this process owns, until the stop signal. */
 async function serveFolder(
   dataDir: string,
-  { listenOverride, consolePortOverride, quiet }: ServeOptions,
+  { listenOverride, consolePortOverride, quiet, team: teamArgs }: ServeOptions,
   stopped: Promise<string>,
   io: CliIo,
 ): Promise<number> {
   const reportBug = (err: unknown) => io.err(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   const extra = { listenOverride, onInternalError: reportBug, googleClient: googleClientFromEnv(io.env), version: packageVersion() };
   const local = await FileSettingsStore.open(join(dataDir, DATA_FILES.settings), () => undefined);
-  const choice = await teamChoice(values.redis, io.env, local.get());
-  if (values['seed-from-local'] && !choice) throw new UsageError('--seed-from-local is for joining a team: give --redis URL too.');
+  const choice = await teamChoice(teamArgs.redis, io.env, local.get());
+  if (teamArgs.seedFromLocal && !choice) throw new UsageError('--seed-from-local is for joining a team: give --redis URL too.');
   let runtime: Runtime;
   let team: Team | null = null;
   if (choice) {
     try {
-      ({ runtime, team } = await openTeamRuntime(dataDir, choice, { seedFromLocal: values['seed-from-local'] }, extra));
+      ({ runtime, team } = await openTeamRuntime(dataDir, choice, { seedFromLocal: teamArgs.seedFromLocal }, extra));
     } catch (err) {
       if (err instanceof TeamJoinError) {
         io.err(`switchyard: ${err.message}`);
@@ -127,7 +130,7 @@ async function serveFolder(
   // The address really bound (status.url names a loopback address even when bound to 0.0.0.0).
   io.out(`Switchyard gateway listening on ${describeListening(status.host, status.port, settings.auth_mode)}`);
   io.out(`  data: ${dataDir}`);
-  if (team) for (const line of describeJoin(team, values['seed-from-local'])) io.out(`  ${line}`);
+  if (team) for (const line of describeJoin(team, teamArgs.seedFromLocal)) io.out(`  ${line}`);
   io.out(`  console: ${consoleServer.url}${UI_PREFIX}#token=${token}`);
   io.out(`  accounts: ${accounts.filter((a) => a.enabled).length} enabled of ${accounts.length}`);
   const key = settings.auth_mode === 'off' ? '' : ' ANTHROPIC_API_KEY=<api_key>';
