@@ -37,6 +37,7 @@ import type { SessionBindings } from '../routing/session-bindings.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { TeamLink } from '../team/team-link.js';
 import { AccountsService } from './accounts-service.js';
+import { startRefusal } from './bind-policy.js';
 import { GatewayControl, gatewayUrl } from './gateway-control.js';
 import { GatewayServer, type ListenAddress } from './gateway-server.js';
 import { ClaudeCodeConnector } from '../claude-code/claude-code-connector.js';
@@ -184,6 +185,13 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     }, ACCOUNT_EVENT_INTERVAL_MS);
   });
   deps.settings.onChange((s) => events.emit('settings', s));
+  if (team) {
+    // Another gateway of the team may turn authentication off; one listening beyond loopback then stops
+    // rather than serve without it (a change made here was refused before it was saved).
+    deps.settings.onChange((s) => {
+      if (gateway.listening && startRefusal(gateway.bindPlan(s)) !== null) void gateway.stop().catch(report);
+    });
+  }
 
   // Claude Code's settings files follow the gateway: a new port or key is written to every file
   // Switchyard connected, and so is the port a start really listens on.

@@ -35,7 +35,7 @@ interface Member {
   instance: string;
 }
 
-async function member(url: string, opts: { secret?: string; seed?: boolean } = {}): Promise<Member> {
+async function member(url: string, opts: { secret?: string; seed?: boolean; host?: string; start?: boolean } = {}): Promise<Member> {
   const dir = await mkdtemp(join(tmpdir(), 'switchyard-team-'));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
   const { runtime, team } = await openTeamRuntime(
@@ -43,13 +43,14 @@ async function member(url: string, opts: { secret?: string; seed?: boolean } = {
     { url, secret: opts.secret ?? SECRET },
     { seedFromLocal: opts.seed },
     {
-      listenOverride: { host: '127.0.0.1', port: 0 },
+      listenOverride: { host: opts.host ?? '127.0.0.1', port: 0 },
       onInternalError: (err) => {
         throw err;
       },
     },
   );
   cleanups.push(() => runtime.close());
+  if (opts.start === false) return { runtime, url: '', instance: team.link.instance };
   const status = await runtime.startGateway();
   return { runtime, url: status.url!, instance: team.link.instance };
 }
@@ -147,6 +148,17 @@ describe('team mode', () => {
       expect((await m.runtime.listRequests({ instance: b.instance })).map((e) => e.instance)).toEqual([b.instance, b.instance]);
     }
     await eventually(async () => (await b.runtime.listAccounts())[0]!.stats.requests === 5);
+  });
+
+  it('stops a gateway listening beyond loopback when another gateway of the team turns authentication off', async () => {
+    const url = redis.url(db++);
+    const a = await member(url);
+    await a.runtime.updateSettings({ api_key: 'sk-sy-lan-key', auth_mode: 'strict' });
+    const lan = await member(url, { host: '0.0.0.0', start: false });
+    await eventually(async () => (await lan.runtime.getSettings()).auth_mode === 'strict');
+    expect((await lan.runtime.startGateway()).running).toBe(true);
+    await a.runtime.updateSettings({ auth_mode: 'off' });
+    await eventually(async () => !(await lan.runtime.getStatus()).running);
   });
 
   it('refuses a gateway whose team secret is not the team’s', async () => {
