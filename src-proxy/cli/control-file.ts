@@ -5,8 +5,8 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { ControlClient } from '../contract/index.js';
-import { createHttpControlClient } from '../control-api/http-control-client.js';
+import { createHttpControlClient, type ControlClient } from '../contract/index.js';
+import { reportUnhandled } from '../lib/report.js';
 import { writeFileAtomic } from '../lib/json-file.js';
 
 export const CONTROL_FILE = 'control.json';
@@ -35,7 +35,12 @@ async function readControlFile(dataDir: string): Promise<ControlFile | null> {
 export async function connectToRunningServer(dataDir: string): Promise<{ api: ControlClient; file: ControlFile } | null> {
   const file = await readControlFile(dataDir);
   if (!file) return null;
-  const api = createHttpControlClient(file.url, file.token, 2000);
+  const api = createHttpControlClient({
+    baseUrl: file.url,
+    token: file.token,
+    timeoutMs: 2000,
+    onListenerError: (err) => reportUnhandled('event listener', err),
+  });
   try {
     await api.getStatus();
     return { api, file };

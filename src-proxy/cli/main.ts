@@ -1,6 +1,6 @@
 // `switchyard` command line: serve, accounts, config. Every command takes --data-dir.
 
-import { ControlError, type ControlClient } from '../contract/index.js';
+import { ControlError, UnreachableError, type ControlClient } from '../contract/index.js';
 import { accountsCommand } from './accounts-command.js';
 import { claudeCommand } from './claude-command.js';
 import { configCommand } from './config-command.js';
@@ -89,7 +89,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       await owner.lock.release();
     }
   } catch (err) {
-    if (err instanceof UsageError || err instanceof ControlError) {
+    if (err instanceof UsageError || err instanceof ControlError || err instanceof UnreachableError) {
       io.err(`switchyard: ${err.message}`);
       return 2;
     }

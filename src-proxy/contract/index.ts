@@ -12,3 +12,6 @@ export * from './claude-code.js';
 export * from './google-sign-in.js';
 export * from './updates.js';
 export * from './team.js';
+export * from './event-listeners.js';
+export * from './sse-text.js';
+export * from './http-control-client.js';

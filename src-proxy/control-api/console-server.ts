@@ -11,7 +11,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join, resolve, sep } from 'node:path';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
-import { CONTROL_EVENT_NAMES, ControlError, type ControlApi, type ControlErrorCode, type ControlEvents, type ControlResult } from '../contract/index.js';
+import {
+  CONTROL_API_PREFIX,
+  CONTROL_EVENT_NAMES,
+  CONTROL_EVENTS_PATH,
+  ControlError,
+  type ControlApi,
+  type ControlErrorCode,
+  type ControlEvents,
+  type ControlResult,
+} from '../contract/index.js';
 import { nestedDeeperThan } from '../lib/json-depth.js';
 import { SecretMatcher } from '../lib/secret-compare.js';
 import { dispatch, isControlMethod } from './dispatcher.js';
@@ -19,8 +28,8 @@ import { hostAllowed } from '../gateway/host-guard.js';
 import type { EventBus } from '../lib/event-bus.js';
 import { CONSOLE_SECURITY_HEADERS, UI_PREFIX } from './ui-files.js';
 
-export const API_PREFIX = '/api/';
-export const EVENTS_PATH = '/api/events';
+const API_PREFIX = CONTROL_API_PREFIX;
+const EVENTS_PATH = CONTROL_EVENTS_PATH;
 const MAX_BODY = 1024 * 1024;
 /** No argument of the contract is nested nearly this deep; deeper is refused before anything walks it. */
 const MAX_DEPTH = 64;

@@ -7,6 +7,7 @@ import {
   CONTROL_EVENT_NAMES,
   CONTROL_METHODS,
   ControlError,
+  ControlEventListeners,
   type ControlApi,
   type ControlClient,
   type ControlEvents,
@@ -14,7 +15,7 @@ import {
   type ControlResult,
 } from '../contract/index.js';
 import type { EventBus } from '../lib/event-bus.js';
-import { EventSubscriptions } from './event-subscriptions.js';
+import { reportUnhandled } from '../lib/report.js';
 
 export function isControlMethod(name: string): name is ControlMethod {
   return (CONTROL_METHODS as string[]).includes(name);
@@ -46,13 +47,14 @@ export async function dispatch(api: ControlApi, method: string, rawArgs: unknown
  */
 export function dispatchingClient(api: ControlApi, events: EventBus<ControlEvents>): ControlClient {
   const offs: Array<() => void> = [];
-  const subscriptions: EventSubscriptions = new EventSubscriptions(
+  const subscriptions: ControlEventListeners = new ControlEventListeners(
     () => {
       for (const name of CONTROL_EVENT_NAMES) offs.push(events.on(name, (payload) => subscriptions.deliver(name, payload)));
     },
     () => {
       for (const off of offs.splice(0)) off();
     },
+    (err) => reportUnhandled('event listener', err),
   );
   const client: Record<string, unknown> = { onEvent: subscriptions.add.bind(subscriptions) };
   for (const method of CONTROL_METHODS) {

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { createHttpControlClient } from '../transport/http-control-client.js';
+import { createHttpControlClient } from '../../src-proxy/contract/index.js';
 import { forgetConsoleToken, storeConsoleToken, takeConsoleToken, type TokenPlace } from '../transport/console-token.js';
 import { App } from './App.js';
 import { ControlProvider } from './control-context.js';

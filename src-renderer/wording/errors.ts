@@ -1,8 +1,7 @@
 // Every code the core sends, in words a user understands. The core never sends wording of its own to
 // show; an unknown error is described without its details.
 
-import { ControlError, type ControlErrorCode, type FailureKind, type Warning } from '../../src-proxy/contract/index.js';
-import { UnreachableError } from '../transport/unreachable-error.js';
+import { ControlError, UnreachableError, type ControlErrorCode, type FailureKind, type Warning } from '../../src-proxy/contract/index.js';
 
 const CONTROL_ERROR_WORDS: Readonly<Record<ControlErrorCode, string>> = {
   invalid_argument: 'Switchyard did not accept this value.',

@@ -13,20 +13,15 @@ export class SseDataSplitter {
 
   /** The data of every event this chunk completed, in order. Throws when one event grows past the limit. */
   push(chunk: Buffer): string[] {
-    return this.pushEvents(chunk).map((e) => e.data);
-  }
-
-  /** Every event this chunk completed, with its `event:` name (null when it has none). */
-  pushEvents(chunk: Buffer): Array<{ event: string | null; data: string }> {
     const buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
-    const out: Array<{ event: string | null; data: string }> = [];
+    const out: string[] = [];
     let start = 0;
     for (;;) {
       const end = blockEnd(buf, start);
       if (end === null) break;
       const block = buf.toString('utf8', start, end.contentEnd);
       const data = dataOf(block);
-      if (data !== null) out.push({ event: eventOf(block), data });
+      if (data !== null) out.push(data);
       start = end.next;
     }
     this.pending = start < buf.length ? buf.subarray(start) : null;
@@ -73,11 +68,4 @@ function dataOf(block: string): string | null {
     data = data === null ? value : `${data}\n${value}`;
   }
   return data;
-}
-
-function eventOf(block: string): string | null {
-  for (const line of block.split(/\r\n|\r|\n/)) {
-    if (line.startsWith('event:')) return line.slice(6).trim();
-  }
-  return null;
 }

@@ -7,8 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ControlClient, RequestLogEntry } from '../../../src-proxy/contract/index.js';
-import { createHttpControlClient } from '../../../src-proxy/control-api/http-control-client.js';
+import { createHttpControlClient, type ControlClient, type GatewayStatus, type RequestLogEntry, type Settings } from '../../../src-proxy/contract/index.js';
 import { CONSOLE_CSP } from '../../../src-proxy/control-api/ui-files.js';
 import { startConsoleServer, type ConsoleServer } from '../../../src-proxy/control-api/console-server.js';
 import { startGateway, type TestGateway } from '../../helpers/gateway.js';
@@ -213,13 +212,24 @@ describe('/api', () => {
     await refused.body.dump();
   });
 
-  it('has its client open the event stream again when the server comes back', async () => {
-    const api: ControlClient = createHttpControlClient(server.url, TOKEN);
+  it('has its client open the event stream again when the server comes back, and read the state again', async () => {
+    const api: ControlClient = createHttpControlClient({ baseUrl: server.url, token: TOKEN });
     const seen: RequestLogEntry[] = [];
+    const settings: Settings[] = [];
+    const statuses: GatewayStatus[] = [];
     const off = api.onEvent('request', (entry) => seen.push(entry));
+    const offSettings = api.onEvent('settings', (s) => settings.push(s));
+    const offStatus = api.onEvent('status', (s) => statuses.push(s));
     const port = Number(new URL(server.url).port);
     await server.close();
     server = await startConsoleServer({ api: gateway.runtime, events: gateway.runtime.events, token: TOKEN, uiDir }, port);
+    // Nothing changed, yet the reconnected client hears the state the server holds now.
+    await expect.poll(() => settings.length, { timeout: 5000 }).toBe(1);
+    await expect.poll(() => statuses.length, { timeout: 5000 }).toBe(1);
+    expect(settings[0]).toEqual(await gateway.runtime.getSettings());
+    expect(statuses[0]).toEqual(await gateway.runtime.getStatus());
+    offSettings();
+    offStatus();
     await expect
       .poll(
         async () => {

@@ -2,7 +2,7 @@
 
 import { describe } from 'vitest';
 import { dispatchingClient } from '../../../src-proxy/control-api/dispatcher.js';
-import { createHttpControlClient } from '../../../src-proxy/control-api/http-control-client.js';
+import { createHttpControlClient } from '../../../src-proxy/contract/index.js';
 import { startConsoleServer } from '../../../src-proxy/control-api/console-server.js';
 import { controlContractSuite } from './contract-suite.js';
 
@@ -19,7 +19,7 @@ describe('over HTTP', () => {
     connect: async (api, events) => {
       const token = 'contract-suite-token-0123456789';
       const server = await startConsoleServer({ api, events, token });
-      return { client: createHttpControlClient(server.url, token), close: () => server.close() };
+      return { client: createHttpControlClient({ baseUrl: server.url, token }), close: () => server.close() };
     },
   });
 });

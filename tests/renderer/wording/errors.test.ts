@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CONTROL_ERROR_CODES, ControlError, FAILURE_KINDS, WARNING_CODES } from '../../../src-proxy/contract/index.js';
+import { CONTROL_ERROR_CODES, ControlError, FAILURE_KINDS, UnreachableError, WARNING_CODES } from '../../../src-proxy/contract/index.js';
 import { describeError, describeErrorCode, describeFailure, describeWarning } from '../../../src-renderer/wording/errors.js';
-import { UnreachableError } from '../../../src-renderer/transport/unreachable-error.js';
 
 describe('the words for what the core reports', () => {
   it.each(CONTROL_ERROR_CODES)('error code %s has a sentence of its own', (code) => {

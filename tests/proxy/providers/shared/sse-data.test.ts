@@ -35,13 +35,4 @@ describe('SseDataSplitter', () => {
     const s = new SseDataSplitter(64);
     expect(() => s.push(Buffer.from(`data: ${'x'.repeat(100)}`))).toThrow(RangeError);
   });
-
-  it('gives each event with its name, when asked', () => {
-    const s = new SseDataSplitter();
-    expect(s.pushEvents(Buffer.from('event: request\ndata: {"a":1}\n\n: ping\n\ndata: {"b":2}\n\nevent: sta'))).toEqual([
-      { event: 'request', data: '{"a":1}' },
-      { event: null, data: '{"b":2}' },
-    ]);
-    expect(s.pushEvents(Buffer.from('tus\ndata: {}\n\n'))).toEqual([{ event: 'status', data: '{}' }]);
-  });
 });

@@ -1,10 +1,8 @@
-// The console's HTTP client against a scripted fetch: the wire format of the headless console's API,
-// the event stream, its reconnection, and a refused token.
+// The one HTTP ControlClient (the browser console's and the CLI's) against a scripted fetch: the wire
+// format of the headless console's API, the event stream, its reconnection and replay, and a refused token.
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ControlError, type GatewayStatus } from '../../../src-proxy/contract/index.js';
-import { createHttpControlClient } from '../../../src-renderer/transport/http-control-client.js';
-import { UnreachableError } from '../../../src-renderer/transport/unreachable-error.js';
+import { ControlError, createHttpControlClient, UnreachableError, type GatewayStatus, type Settings } from '../../../src-proxy/contract/index.js';
 
 const STATUS: GatewayStatus = { running: true, host: '127.0.0.1', port: 8045, url: 'http://127.0.0.1:8045', started_at: 1, last_error: null };
 
@@ -29,7 +27,7 @@ afterEach(() => vi.useRealTimers());
 
 describe('the HTTP ControlClient', () => {
   it('posts each call to /api/<method> with the args and the bearer token, and answers the value', async () => {
-    const fetch = vi.fn(async (_url: RequestInfo | URL, _init?: RequestInit) => json(200, { ok: true, value: STATUS }));
+    const fetch = vi.fn(async (_url: string | URL | Request, _init?: RequestInit) => json(200, { ok: true, value: STATUS }));
     const client = createHttpControlClient({ token: 'tok', onUnauthorized: () => undefined, fetch });
     expect(await client.getStatus()).toEqual(STATUS);
     await client.updateAccount('acc-1', { enabled: false });
@@ -66,14 +64,14 @@ describe('the HTTP ControlClient', () => {
     const first = sseResponse();
     const second = sseResponse();
     const streams = [first, second];
-    const fetch = vi.fn(async (url: RequestInfo | URL, _init?: RequestInit) => {
+    const fetch = vi.fn(async (url: string | URL | Request, _init?: RequestInit) => {
       if (url === '/api/events') return streams.shift()!.response;
       if (url === '/api/getStatus') return json(200, { ok: true, value: { ...STATUS, port: 9000 } });
       return json(200, { ok: true, value: url === '/api/listAccounts' ? [] : { port: 9000 } });
     });
     const client = createHttpControlClient({ token: 'tok', onUnauthorized: () => undefined, fetch });
     const statuses: GatewayStatus[] = [];
-    const settings: unknown[] = [];
+    const settings: Settings[] = [];
     const off = client.onEvent('status', (s) => statuses.push(s));
     client.onEvent('settings', (s) => settings.push(s));
     expect(fetch).toHaveBeenCalledTimes(1);
@@ -86,9 +84,39 @@ describe('the HTTP ControlClient', () => {
     await vi.waitFor(() => expect(statuses).toHaveLength(2));
     expect(statuses[1]!.port).toBe(9000);
     expect(settings).toEqual([{ port: 9000 }]);
+    // Only what someone listens to is read again.
+    expect(fetch.mock.calls.map(([url]) => url)).toEqual(['/api/events', '/api/events', '/api/getStatus', '/api/getSettings']);
     second.send('event: status\ndata: ' + JSON.stringify({ ...STATUS, running: false }) + '\n\n');
     await vi.waitFor(() => expect(statuses.at(-1)!.running).toBe(false));
     off();
+  });
+
+  it('replays the state too when the stream opens only after failing to, and not when it opens at once', async () => {
+    const stream = sseResponse();
+    let refused = 1;
+    const fetch = vi.fn(async (url: string | URL | Request) => {
+      if (url === '/api/events') {
+        if (refused-- > 0) throw new TypeError('Failed to fetch');
+        return stream.response;
+      }
+      return json(200, { ok: true, value: STATUS });
+    });
+    const client = createHttpControlClient({ token: 'tok', fetch });
+    const statuses: GatewayStatus[] = [];
+    client.onEvent('status', (s) => statuses.push(s));
+    await vi.advanceTimersByTimeAsync(250);
+    await vi.waitFor(() => expect(statuses).toEqual([STATUS]));
+
+    const fresh = sseResponse();
+    const other = createHttpControlClient({
+      token: 'tok',
+      fetch: async (url) => (url === '/api/events' ? fresh.response : json(200, { ok: true, value: STATUS })),
+    });
+    const heard: GatewayStatus[] = [];
+    other.onEvent('status', (s) => heard.push(s));
+    fresh.send(': connected\n\n');
+    await vi.advanceTimersByTimeAsync(300);
+    expect(heard).toEqual([]);
   });
 
   it('retries a stream that cannot open, waiting longer each time, and stops with the last listener', async () => {
@@ -116,5 +144,33 @@ describe('the HTTP ControlClient', () => {
     await vi.waitFor(() => expect(onUnauthorized).toHaveBeenCalled());
     await vi.advanceTimersByTimeAsync(10_000);
     expect(fetch).toHaveBeenCalledTimes(1);
+  });
+
+  it('gives up a call that takes longer than its time limit, as unreachable', async () => {
+    const fetch = vi.fn(
+      (_url: string | URL | Request, init?: RequestInit) =>
+        new Promise<Response>((_resolve, reject) => init!.signal!.addEventListener('abort', () => reject(init!.signal!.reason))),
+    );
+    const client = createHttpControlClient({ baseUrl: 'http://127.0.0.1:8046', token: 'tok', timeoutMs: 1000, fetch });
+    const answer = client.getStatus();
+    const settled = expect(answer).rejects.toThrow(/cannot reach the running switchyard at http:\/\/127\.0\.0\.1:8046/);
+    await vi.advanceTimersByTimeAsync(1000);
+    await settled;
+    expect(fetch.mock.calls[0]![0]).toBe('http://127.0.0.1:8046/api/getStatus');
+  });
+
+  it('keeps delivering to the other listeners when one throws, and hands the error to its shell', async () => {
+    const stream = sseResponse();
+    const errors: unknown[] = [];
+    const client = createHttpControlClient({ token: 'tok', fetch: async () => stream.response, onListenerError: (err) => errors.push(err) });
+    const heard: boolean[] = [];
+    client.onEvent('status', () => {
+      throw new Error('a broken view');
+    });
+    client.onEvent('status', (s) => heard.push(s.running));
+    stream.send('event: status\ndata: ' + JSON.stringify(STATUS) + '\n\nevent: status\ndata: ' + JSON.stringify({ ...STATUS, running: false }) + '\n\n');
+    await vi.waitFor(() => expect(heard).toEqual([true, false]));
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toMatchObject({ message: 'a broken view' });
   });
 });
