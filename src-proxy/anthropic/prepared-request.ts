@@ -2,7 +2,10 @@
 // changed since the client sent it, the client's own bytes are reused: no re-serialisation of a large
 // conversation on the hot path.
 
+import type { NoteCode } from '../contract/index.js';
 import type { MessagesRequest } from './types.js';
+
+const NO_NOTES: readonly NoteCode[] = Object.freeze([]);
 
 export class PreparedRequest<R extends object = MessagesRequest> {
   private bytes: Buffer | null;
@@ -11,6 +14,8 @@ export class PreparedRequest<R extends object = MessagesRequest> {
     readonly body: R,
     /** The client's bytes, valid only if `body` is exactly what they encode. */
     original: Buffer | null = null,
+    /** What was changed about the client's request on its way here, as codes for the log. */
+    readonly notes: readonly NoteCode[] = NO_NOTES,
   ) {
     this.bytes = original;
   }
@@ -19,9 +24,10 @@ export class PreparedRequest<R extends object = MessagesRequest> {
     return (this.bytes ??= Buffer.from(JSON.stringify(this.body)));
   }
 
-  /** A request with a changed body; the original bytes no longer apply. */
-  with(body: R): PreparedRequest<R> {
-    return body === this.body ? this : new PreparedRequest(body);
+  /** A request with a changed body; the original bytes no longer apply. `notes` say what changed. */
+  with(body: R, notes: readonly NoteCode[] = NO_NOTES): PreparedRequest<R> {
+    if (body === this.body) return this;
+    return new PreparedRequest(body, null, notes.length === 0 ? this.notes : [...this.notes, ...notes]);
   }
 
   /**

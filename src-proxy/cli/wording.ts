@@ -1,6 +1,6 @@
 // The CLI's words for what the core reports as codes and records.
 
-import type { Account, AuthMode, GoogleSignInOutcome, RequestLogEntry, TeamStatus, Warning } from '../contract/index.js';
+import type { Account, AuthMode, GoogleSignInOutcome, NoteCode, RequestLogEntry, TeamStatus, Warning } from '../contract/index.js';
 import type { Team } from '../team/join-team.js';
 import { describeUpstream } from './account-kinds.js';
 import { isLoopbackBind } from '../gateway/host-guard.js';
@@ -37,6 +37,12 @@ export function describeWarning(w: Warning): string {
   return `warning: ${WARNING_TEXT[w.code]}${where}`;
 }
 
+const NOTE_TEXT: Record<NoteCode, string> = {
+  thinking_dropped: "another model's thinking left out",
+  thinking_off_tool_turn: 'thinking off for this tool turn',
+  thinking_variant: 'served by the thinking variant',
+};
+
 /** One line per request, as `serve` prints it: printed for every request, so built without a regex pass. */
 export function describeRequest(e: RequestLogEntry): string {
   let line = `${new Date(e.time).toISOString().slice(11, 19)} ${e.status} ${e.method} ${e.path}`;
@@ -47,6 +53,7 @@ export function describeRequest(e: RequestLogEntry): string {
   line += ` ${Math.round(e.latency_ms)}ms`;
   if (e.input_tokens !== null || e.output_tokens !== null) line += ` ${e.input_tokens ?? '-'}/${e.output_tokens ?? '-'} tok`;
   if (e.attempts.length > 1) line += ` after ${e.attempts.length} attempts`;
+  for (const note of e.notes) line += ` [${NOTE_TEXT[note]}]`;
   if (e.links.length > 1) {
     const served = e.links.findIndex((l) => l.outcome === 'served');
     if (served > 0) line += ` via fallback ${served}`;

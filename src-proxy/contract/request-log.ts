@@ -44,6 +44,21 @@ export const LinkRecordSchema = z.object({
 });
 export type LinkRecord = z.infer<typeof LinkRecordSchema>;
 
+/** What the gateway changed about a request so that the upstream that served it would take it. */
+export const NOTE_CODES = [
+  /** Thinking blocks the upstream cannot verify (another model family's, or redacted ones) were left out of the history. */
+  'thinking_dropped',
+  /**
+   * Thinking was off for this turn: it continues a tool call whose assistant turn has no thinking block
+   * the upstream can verify (made by another model family), which a thinking Claude refuses.
+   */
+  'thinking_off_tool_turn',
+  /** The upstream offers only the thinking variant of the model asked for; that variant served it. */
+  'thinking_variant',
+] as const;
+export const NoteCodeSchema = z.enum(NOTE_CODES);
+export type NoteCode = z.infer<typeof NoteCodeSchema>;
+
 export const ROUTE_KINDS = ['messages', 'count_tokens', 'models', 'other'] as const;
 
 /** One entry per request the gateway answered. */
@@ -64,6 +79,8 @@ export const RequestLogEntrySchema = z.object({
   attempts: z.array(AttemptRecordSchema),
   /** The route's links in order (the rule's target, then its fallbacks) and what became of each. */
   links: z.array(LinkRecordSchema).default([]),
+  /** What was changed about the request for the upstream that served it (see NOTE_CODES). */
+  notes: z.array(NoteCodeSchema).default([]),
   latency_ms: z.number(),
   /** Time to the first byte of the response body sent to the client. */
   ttfb_ms: z.number().nullable(),

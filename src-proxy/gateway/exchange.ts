@@ -54,6 +54,7 @@ export class Exchange {
   private context: AttemptContext | null = null;
   private stream: SseResponse | null = null;
   private mappedModel: string | null = null;
+  private mappedProvider: ProviderKind | null = null;
   private done = false;
 
   constructor(
@@ -85,8 +86,10 @@ export class Exchange {
 
   /** The upstream model (and provider) the request goes to, in the log and in `X-Mapped-Model` alike. */
   mapped(route: { provider: ProviderKind; model: string }): void {
-    if (route.model === this.mappedModel) return;
+    // A fallback link may send the same model id to another provider: both count.
+    if (route.model === this.mappedModel && route.provider === this.mappedProvider) return;
     this.mappedModel = route.model;
+    this.mappedProvider = route.provider;
     this.record.routed(route);
     this.reply.set('x-mapped-model', route.model);
   }

@@ -57,6 +57,7 @@ export async function handleMessages(ex: Exchange, deps: GatewayDeps): Promise<v
       // The link that serves, and the model it was sent (a provider may send a thinking variant): the answer names both.
       ex.mapped({ provider: link.provider, model: sent.upstreamModel });
       ex.servedBy(account);
+      if (sent.notes) for (const note of sent.notes) ex.record.noted(note);
       const headers = sent.relayHeaders;
       if (index > 0) headers['x-route'] = headerValue(routeTrace(passed, link));
       return deliver(ex, wantsStream, sent, headers);

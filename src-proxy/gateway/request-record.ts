@@ -2,7 +2,7 @@
 // request's exchange. The pipeline says what happened (routed, attempted, usage, failed, clientGone); the
 // record decides how that reads in the log, so no handler writes entry fields of its own.
 
-import type { AttemptRecord, FailureKind, LinkRecord, ProviderKind, RequestLogEntry } from '../contract/index.js';
+import type { AttemptRecord, FailureKind, LinkRecord, NoteCode, ProviderKind, RequestLogEntry } from '../contract/index.js';
 
 const NO_LINKS: readonly LinkRecord[] = Object.freeze([]);
 
@@ -33,6 +33,7 @@ export class RequestRecord {
   private account: AccountRef | null = null;
   private readonly attempts: AttemptRecord[] = [];
   private links: readonly LinkRecord[] = NO_LINKS;
+  private notes: NoteCode[] | null = null;
   private inputTokens: number | null = null;
   private outputTokens: number | null = null;
   private cacheRead: number | null = null;
@@ -88,6 +89,12 @@ export class RequestRecord {
   /** What became of each link of the route: served, failed, skipped and why, or not reached. */
   linked(links: readonly LinkRecord[]): void {
     this.links = links;
+  }
+
+  /** Something the gateway changed about the request for its upstream; each code once. */
+  noted(code: NoteCode): void {
+    this.notes ??= [];
+    if (!this.notes.includes(code)) this.notes.push(code);
   }
 
   get linkRecords(): readonly LinkRecord[] {
@@ -149,6 +156,7 @@ export class RequestRecord {
       status,
       attempts: this.attempts,
       links: [...this.links],
+      notes: this.notes ?? [],
       latency_ms: round(performance.now() - this.startedAt),
       ttfb_ms: this.ttfb === null ? null : round(this.ttfb),
       input_tokens: this.inputTokens,

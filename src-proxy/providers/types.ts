@@ -1,7 +1,7 @@
 // The seam between the gateway and an upstream. The gateway speaks Anthropic inside; a provider
 // translates at the edge and reports failures as classified kinds the retry policy understands.
 
-import type { Account, FailureKind, ProviderKind } from '../contract/index.js';
+import type { Account, FailureKind, NoteCode, ProviderKind } from '../contract/index.js';
 import type { AccountCredentials } from '../accounts/pool-ports.js';
 import type { FrameBatch } from '../anthropic/sse.js';
 import type { PreparedRequest } from '../anthropic/prepared-request.js';
@@ -49,6 +49,8 @@ interface AttemptSuccessBase {
   upstreamModel: string;
   /** Upstream response headers worth relaying to the client (rate-limit hints, upstream request id). */
   relayHeaders: Record<string, string>;
+  /** What the provider changed about the request so the upstream would take it, for the log. */
+  notes?: readonly NoteCode[];
 }
 
 export type AttemptSuccess =

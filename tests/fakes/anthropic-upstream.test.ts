@@ -396,6 +396,43 @@ describe('validation before any behaviour', () => {
     expect((await post('/v1/messages', body({ messages }))).status).toBe(200);
   });
 
+  it('takes back only the thinking it signed, and with thinking enabled wants a tool turn to start with it', async () => {
+    fake.setDefault({
+      kind: 'reply',
+      content: [
+        { type: 'thinking', thinking: 'Let me list.' },
+        { type: 'tool_use', id: 'toolu_1', name: 'Bash', input: {} },
+      ],
+    });
+    const first = (await (await post('/v1/messages', body({ thinking: { type: 'enabled', budget_tokens: 1024 }, max_tokens: 2048 }))).json()) as {
+      content: Array<Record<string, unknown>>;
+    };
+    fake.setDefault({ kind: 'reply' });
+    const loop = (turn: unknown[], thinking = { type: 'enabled', budget_tokens: 1024 }) =>
+      post(
+        '/v1/messages',
+        body({
+          thinking,
+          max_tokens: 2048,
+          messages: [
+            { role: 'user', content: 'List' },
+            { role: 'assistant', content: turn },
+            { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'a.txt' }] },
+          ],
+        }),
+      );
+    expect((await loop(first.content)).status).toBe(200);
+    const forged = await loop([{ ...first.content[0], signature: 'Zm9yZ2Vk' }, first.content[1]]);
+    expect(forged.status).toBe(400);
+    expect(((await forged.json()) as { error: { message: string } }).error.message).toBe('messages.1.content.0: Invalid `signature` in `thinking` block');
+    const bare = await loop([first.content[1]]);
+    expect(bare.status).toBe(400);
+    expect(((await bare.json()) as { error: { message: string } }).error.message).toMatch(
+      /^messages\.1\.content\.0\.type: Expected `thinking` or `redacted_thinking`/,
+    );
+    expect((await loop([first.content[1]], { type: 'disabled' } as never)).status).toBe(200);
+  });
+
   it('401 on a missing or wrong key; accepts x-api-key and Bearer', async () => {
     const strict = await startFakeAnthropic({ keys: ['good-key'] });
     try {

@@ -24,6 +24,12 @@ export interface FakeAnthropicOptions {
   keys?: string[];
   /** When true, a `cache_control` anywhere in the body gets 400 invalid_request_error, as some strict Anthropic-compatible vendors do. */
   rejectCacheControl?: boolean;
+  /**
+   * Thinking blocks sent back must carry the signature this fake gave that thinking (else 400 "Invalid
+   * `signature` in `thinking` block"), and with thinking enabled a tool loop's last assistant turn must
+   * start with its thinking block, as the real service checks. Default true.
+   */
+  checkThinking?: boolean;
   /** When false, POST /v1/messages/count_tokens answers 404 not_found_error. Default true. */
   countTokens?: boolean;
   /** Behaviour used when the script queue is empty. Default: reply({}) */
@@ -288,6 +294,10 @@ class FakeAnthropicServer extends ScriptedFake<RecordedRequest, Behaviour> imple
     }
     const fieldError = validateBody(rec.body, opts.needsMaxTokens);
     if (fieldError) return invalid(fieldError);
+    if (opts.needsMaxTokens && this.opts.checkThinking !== false) {
+      const thinking = thinkingError(rec.body as Record<string, unknown>);
+      if (thinking) return invalid(thinking);
+    }
     if (this.opts.rejectCacheControl) {
       const where = findKey(rec.body, 'cache_control', '');
       if (where !== null) return invalid(`${where}: Extra inputs are not permitted`);
@@ -625,6 +635,7 @@ function completeBlock(block: ReplyBlock): OutBlock {
     case 'tool_use':
       return { type: 'tool_use', id: block.id ?? newId('toolu_'), name: block.name, input: block.input ?? {} };
     case 'thinking':
+      if (block.signature !== undefined) scriptedSignatures.set(block.signature, block.thinking);
       return { type: 'thinking', thinking: block.thinking, signature: block.signature ?? fakeSignature(block.thinking) };
   }
 }
@@ -632,6 +643,42 @@ function completeBlock(block: ReplyBlock): OutBlock {
 /** Opaque, base64 like the real ones, and deterministic so tests can compare round trips. */
 function fakeSignature(thinking: string): string {
   return Buffer.from(`fake-signature:${thinking.slice(0, 48)}`).toString('base64');
+}
+
+/** Signatures scripted by tests, with the thinking they were given with: they verify like the fake's own. */
+const scriptedSignatures = new Map<string, string>();
+
+function verifies(block: Record<string, unknown>): boolean {
+  const { thinking, signature } = block;
+  if (typeof thinking !== 'string' || typeof signature !== 'string' || signature === '') return false;
+  return signature === fakeSignature(thinking) || scriptedSignatures.get(signature) === thinking;
+}
+
+export const THINKING_FIRST_MESSAGE =
+  'Expected `thinking` or `redacted_thinking`, but found `tool_use`. When `thinking` is enabled, a final `assistant` message must start with a thinking block (preceeding the lastmost set of `tool_use` and `tool_result` blocks). We recommend you include thinking blocks from previous turns. To avoid this requirement, disable `thinking`.';
+
+/**
+ * The service's checks on thinking (protocols.md A.5): every thinking block comes back as it was
+ * signed, and with thinking enabled the assistant turn whose tool calls the request answers starts
+ * with its thinking.
+ */
+function thinkingError(body: Record<string, unknown>): string | null {
+  const messages = Array.isArray(body.messages) ? (body.messages as Array<Record<string, unknown>>) : [];
+  const blocksOf = (m: Record<string, unknown> | undefined) => (Array.isArray(m?.content) ? (m.content as Array<Record<string, unknown>>) : []);
+  for (const [i, m] of messages.entries()) {
+    if (m.role !== 'assistant') continue;
+    for (const [j, block] of blocksOf(m).entries()) {
+      if (block.type === 'thinking' && !verifies(block)) return `messages.${i}.content.${j}: Invalid \`signature\` in \`thinking\` block`;
+    }
+  }
+  const enabled = isObject(body.thinking) && body.thinking.type === 'enabled';
+  const last = messages.at(-1);
+  const turn = messages.at(-2);
+  if (!enabled || last?.role !== 'user' || turn?.role !== 'assistant') return null;
+  if (!blocksOf(last).some((b) => b.type === 'tool_result') || !blocksOf(turn).some((b) => b.type === 'tool_use')) return null;
+  const first = blocksOf(turn)[0];
+  if (first?.type === 'thinking' || first?.type === 'redacted_thinking') return null;
+  return `messages.${messages.length - 2}.content.0.type: ${THINKING_FIRST_MESSAGE}`;
 }
 
 interface SseEvent {

@@ -709,6 +709,30 @@ describe('thought signatures across a three-turn tool conversation', () => {
     expect((await send(later)).status).toBe(200);
   });
 
+  it('issues distinct signatures to a thought and a call, and takes each back only on its own kind of part', async () => {
+    const model3 = 'gemini-3-pro-preview';
+    fake.script({ kind: 'reply', parts: [{ text: 'Plan.', thought: true }, { functionCall: { name: 'Read', args: { path: 'a.ts' } } }] });
+    const history: Json[] = [user('Read a.ts')];
+    const turn = partsOf(await streamChunks({ contents: history, ...thinking }, { model: model3 }));
+    const thoughtSig = turn.find((p) => p.thought && p.thoughtSignature).thoughtSignature as string;
+    const callSig = turn.find((p) => p.functionCall).thoughtSignature as string;
+    expect(fake.signatureInfo(thoughtSig)).toEqual({ model: model3, kind: 'thought', text: 'Plan.' });
+    expect(fake.signatureInfo(callSig)).toEqual({ model: model3, kind: 'call' });
+    const answered = (callSignature: string): Json[] => [
+      ...history,
+      { role: 'model', parts: [{ functionCall: { name: 'Read', args: { path: 'a.ts' } }, thoughtSignature: callSignature }] },
+      { role: 'user', parts: [response('Read', 'file body')] },
+    ];
+    expect((await generate({ contents: answered(callSig), ...thinking }, { model: model3 })).status).toBe(200);
+    // The thought's signature in the call's place is refused, as another model's would be.
+    await expectGoogleError(
+      await generate({ contents: answered(thoughtSig), ...thinking }, { model: model3 }),
+      400,
+      'INVALID_ARGUMENT',
+      MESSAGES.corruptedSignature,
+    );
+  });
+
   it('signature options: requireSignatures and rejectUnknownSignatures off, signFirstCall off, scripted values', async () => {
     const contents = [user('x'), { role: 'model', parts: [{ functionCall: { name: 'Read', args: {} } }] }, { role: 'user', parts: [response('Read', 'ok')] }];
     await expectGoogleError(await generate({ contents }, { model: 'gemini-3-flash-preview' }), 400, 'INVALID_ARGUMENT', missingSignatureMessage('Read', 2));

@@ -147,6 +147,20 @@ export interface RecordedRequest {
   sent: Buffer[];
 }
 
+/**
+ * A signature the fake issued. Thought and call signatures are distinct values (base64 of
+ * `fake-gemini-thought-signature:…` or `fake-gemini-call-signature:…`), and a replayed one must come back on the kind of part it was issued
+ * on, in the same position: a call's on a functionCall, a thought's or a text's never on one.
+ */
+export interface IssuedSignature {
+  model: string;
+  kind: 'thought' | 'call' | 'text';
+  /** For a thought: the whole text of the thought part it signed. */
+  text?: string;
+  /** The thought was sent without its text (not asked for): it comes back with empty text. */
+  hidden?: boolean;
+}
+
 export interface GoogleError {
   error: { code: number; message: string; status: string; details?: unknown[] };
 }
@@ -165,6 +179,8 @@ export interface FakeGemini {
   refuse(credential: string, b: Behaviour | null): void;
   /** Every signature issued so far, with the model it was issued for. */
   signatures(): Map<string, string>;
+  /** What a signature was issued on: its model, the kind of part (a thought, a call, a text), and a thought's full text. */
+  signatureInfo(signature: string): IssuedSignature | undefined;
   /** Polls; rejects on timeout (default 2000 ms). */
   waitFor(pred: () => boolean, timeoutMs?: number): Promise<void>;
   /** Clears requests, script and remembered signatures. */
@@ -321,13 +337,13 @@ interface ReplyContext {
   model: string;
   includeThoughts: boolean;
   promptTokens: number;
-  issue: (model: string, given?: string | null) => string;
+  issue: (model: string, kind: IssuedSignature['kind'], given?: string | null, text?: string, hidden?: boolean) => string;
   signFirstCall: boolean;
   signThoughts: boolean;
 }
 
 class FakeGeminiServer extends ScriptedFake<RecordedRequest, Behaviour> implements FakeGemini {
-  private readonly issued = new Map<string, string>();
+  private readonly issued = new Map<string, IssuedSignature>();
 
   constructor(private readonly opts: FakeGeminiOptions) {
     super(opts.defaultBehaviour ?? { kind: 'reply' }, failInternally);
@@ -342,7 +358,11 @@ class FakeGeminiServer extends ScriptedFake<RecordedRequest, Behaviour> implemen
   }
 
   signatures(): Map<string, string> {
-    return new Map(this.issued);
+    return new Map([...this.issued].map(([sig, info]) => [sig, info.model]));
+  }
+
+  signatureInfo(signature: string): IssuedSignature | undefined {
+    return this.issued.get(signature);
   }
 
   override reset(): void {
@@ -462,7 +482,7 @@ class FakeGeminiServer extends ScriptedFake<RecordedRequest, Behaviour> implemen
       includeThoughts:
         isObject(body.generationConfig) && isObject(body.generationConfig.thinkingConfig) && body.generationConfig.thinkingConfig.includeThoughts === true,
       promptTokens: estimateTokens(body, true),
-      issue: (m, given) => this.issue(m, given),
+      issue: (m, kind, given, text, hidden) => this.issue(m, kind, given, text, hidden),
       signFirstCall: this.opts.signFirstCall !== false,
       signThoughts: this.opts.signThoughts !== false,
     };
@@ -532,7 +552,10 @@ class FakeGeminiServer extends ScriptedFake<RecordedRequest, Behaviour> implemen
         for (const part of partsOf(content)) {
           const sig = part.thoughtSignature ?? part.thought_signature;
           if (typeof sig !== 'string' || sig === SKIP_SIGNATURE) continue;
-          if (this.issued.get(sig) !== model) return MESSAGES.corruptedSignature;
+          const info = this.issued.get(sig);
+          if (info?.model !== model) return MESSAGES.corruptedSignature;
+          // Same position: a call's signature on a call, never a thought's or a text's in its place.
+          if ((functionCallOf(part) !== undefined) !== (info.kind === 'call')) return MESSAGES.corruptedSignature;
         }
       }
     }
@@ -554,9 +577,10 @@ class FakeGeminiServer extends ScriptedFake<RecordedRequest, Behaviour> implemen
     return null;
   }
 
-  private issue(model: string, given?: string | null): string {
-    const sig = given ?? Buffer.concat([Buffer.from('fake-gemini-signature:'), randomBytes(33)]).toString('base64');
-    this.issued.set(sig, model);
+  private issue(model: string, kind: IssuedSignature['kind'], given?: string | null, text?: string, hidden = false): string {
+    // Bytes, as the field is: base64 of a prefix that names the kind (thought, call or text) and random bytes.
+    const sig = given ?? Buffer.concat([Buffer.from(`fake-gemini-${kind}-signature:`), randomBytes(33)]).toString('base64');
+    this.issued.set(sig, { model, kind, ...(text !== undefined ? { text } : {}), ...(hidden ? { hidden } : {}) });
     return sig;
   }
 }
@@ -1247,9 +1271,9 @@ function buildChunks(b: ReplyBehaviour, ctx: ReplyContext): { list: unknown[]; s
   const responseId = newResponseId();
   const modelVersion = b.modelVersion ?? ctx.model;
   const signatures: string[] = [];
-  const sign = (given: string | null | undefined, auto: boolean): string | undefined => {
+  const sign = (given: string | null | undefined, auto: boolean, kind: IssuedSignature['kind'], text?: string, hidden = false): string | undefined => {
     if (given === null || (given === undefined && !auto)) return undefined;
-    const sig = ctx.issue(ctx.model, given);
+    const sig = ctx.issue(ctx.model, kind, given, text, hidden);
     signatures.push(sig);
     return sig;
   };
@@ -1285,7 +1309,7 @@ function buildChunks(b: ReplyBehaviour, ctx: ReplyContext): { list: unknown[]; s
     if ('functionCall' in part) {
       const auto = ctx.signFirstCall && !firstCallSeen;
       firstCallSeen = true;
-      const sig = sign(part.thoughtSignature, auto);
+      const sig = sign(part.thoughtSignature, auto, 'call');
       const call = {
         ...(part.functionCall.id !== undefined ? { id: part.functionCall.id } : {}),
         name: part.functionCall.name,
@@ -1294,15 +1318,23 @@ function buildChunks(b: ReplyBehaviour, ctx: ReplyContext): { list: unknown[]; s
       pieces.push({ functionCall: call, ...(sig ? { thoughtSignature: sig } : {}) });
       continue;
     }
-    if (part.thought && !ctx.includeThoughts && !b.forceThoughts) continue;
+    if (part.thought && !ctx.includeThoughts && !b.forceThoughts) {
+      // Gemini leaves unasked-for thoughts out; Claude (behind Code Assist) sends the thought without its
+      // text, signed, as Anthropic does with thinking `display: omitted`: the signature still stands for it.
+      if (ctx.model.startsWith('claude-')) {
+        const sig = sign(part.thoughtSignature, ctx.signThoughts, 'thought', part.text, true);
+        pieces.push({ text: '', thought: true, ...(sig ? { thoughtSignature: sig } : {}) });
+      }
+      continue;
+    }
     const texts = splitEven(part.text, b.chunks ?? DEFAULT_CHUNKS);
-    const sig = sign(part.thoughtSignature, part.thought === true && ctx.signThoughts);
+    const sig = sign(part.thoughtSignature, part.thought === true && ctx.signThoughts, part.thought ? 'thought' : 'text', part.thought ? part.text : undefined);
     texts.forEach((text, i) => {
       const last = i === texts.length - 1;
       pieces.push({ text, ...(part.thought ? { thought: true } : {}), ...(last && sig ? { thoughtSignature: sig } : {}) });
     });
   }
-  if (b.trailingSignature) pieces.push({ text: '', thoughtSignature: sign(undefined, true)! });
+  if (b.trailingSignature) pieces.push({ text: '', thoughtSignature: sign(undefined, true, 'text')! });
   if (pieces.length === 0) pieces.push({ text: '' });
 
   const finishReason = b.finishReason ?? 'STOP';

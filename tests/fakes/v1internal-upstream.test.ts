@@ -259,17 +259,28 @@ describe('generate: Claude models', () => {
     expect((await errorOf(res)).message).toContain(message);
   });
 
-  it('takes a tool turn that starts with thinking it signed, and refuses one it did not sign', async () => {
+  it('takes a tool turn that starts with thinking it signed, and refuses one it did not sign, or signed as a call', async () => {
     fake.gemini.setDefault({ kind: 'reply', parts: [{ text: 'Let me look.', thought: true }, { functionCall: { name: 'Bash', args: { command: 'ls' } } }] });
     const first = (await (await call('generateContent', claude({ ...thinking }))).json()) as Json;
-    const thought = first.response.candidates[0].content.parts.find((p: Json) => p.thought);
+    const parts = first.response.candidates[0].content.parts as Json[];
+    const thought = parts.find((p) => p.thought);
+    const callSignature = parts.find((p) => p.functionCall).thoughtSignature as string;
+    // The thought and the call each carry a signature of their own, and a test can tell them apart.
     expect(thought.thoughtSignature).toEqual(expect.any(String));
+    expect(callSignature).not.toBe(thought.thoughtSignature);
+    expect(fake.gemini.signatureInfo(thought.thoughtSignature)).toEqual({ model: 'claude-sonnet-4-5-thinking', kind: 'thought', text: 'Let me look.' });
+    expect(fake.gemini.signatureInfo(callSignature)).toEqual({ model: 'claude-sonnet-4-5-thinking', kind: 'call' });
 
     fake.gemini.setDefault({ kind: 'reply', text: 'One file.' });
     const signed = toolTurn([{ text: thought.text, thought: true, thoughtSignature: thought.thoughtSignature }]);
     expect((await call('generateContent', claude(signed))).status).toBe(200);
+    const invalid = 'messages.1.content.0: Invalid `signature` in `thinking` block';
     const forged = toolTurn([{ text: 'x', thought: true, thoughtSignature: 'Zm9yZ2Vk' }]);
-    expect((await errorOf(await call('generateContent', claude(forged)))).message).toBe('Corrupted thought signature.');
+    expect((await errorOf(await call('generateContent', claude(forged)))).message).toBe(invalid);
+    const callsOwn = toolTurn([{ text: thought.text, thought: true, thoughtSignature: callSignature }]);
+    expect((await errorOf(await call('generateContent', claude(callsOwn)))).message).toBe(invalid);
+    const edited = toolTurn([{ text: 'Let me look again.', thought: true, thoughtSignature: thought.thoughtSignature }]);
+    expect((await errorOf(await call('generateContent', claude(edited)))).message).toBe(invalid);
   });
 });
 

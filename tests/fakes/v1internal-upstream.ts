@@ -14,7 +14,15 @@ import { randomBytes } from 'node:crypto';
 import { Agent, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { cut, firstHeader, isObject, parseJson, pause, readBody, ScriptedFake, splitOnce, writeChunk } from './fake-http.js';
-import { failInternally, startFakeGemini, type Behaviour, type FakeGemini, type FakeGeminiOptions, type GoogleError } from './gemini-upstream.js';
+import {
+  failInternally,
+  startFakeGemini,
+  type Behaviour,
+  type FakeGemini,
+  type FakeGeminiOptions,
+  type GoogleError,
+  type IssuedSignature,
+} from './gemini-upstream.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Public API
@@ -429,7 +437,7 @@ class FakeV1InternalServer extends ScriptedFake<V1Request, V1Behaviour | { kind:
       delete inner[f];
     }
     if (model.startsWith('claude-')) {
-      const claude = claudeError(inner, model);
+      const claude = claudeError(inner, model, (sig) => this.gemini.signatureInfo(sig));
       if (claude) return this.deny(ex, googleError(400, claude, 'INVALID_ARGUMENT'));
     }
 
@@ -562,8 +570,11 @@ function wrap(chunk: Record<string, unknown>, model: string): Record<string, unk
   return { response: chunk, traceId: randomBytes(8).toString('hex') };
 }
 
+/** Anthropic's words for a thinking block whose signature is not the one its model gave that thought. */
+export const CLAUDE_INVALID_SIGNATURE = 'Invalid `signature` in `thinking` block';
+
 /** The rules Claude adds behind Code Assist; null when the request keeps them. */
-function claudeError(request: Record<string, unknown>, model: string): string | null {
+function claudeError(request: Record<string, unknown>, model: string, signatureOf: (sig: string) => IssuedSignature | undefined): string | null {
   const contents = Array.isArray(request.contents) ? (request.contents as Array<Record<string, unknown>>) : [];
   const partsOf = (c: Record<string, unknown>) => (Array.isArray(c.parts) ? (c.parts as Array<Record<string, unknown>>) : []);
   for (const content of contents) {
@@ -595,8 +606,19 @@ function claudeError(request: Record<string, unknown>, model: string): string | 
   const turn = contents.at(-2);
   const answering = last && last.role !== 'model' && partsOf(last).some((p) => isObject(p.functionResponse));
   if (answering && turn?.role === 'model' && partsOf(turn).some((p) => isObject(p.functionCall))) {
-    const first = partsOf(turn)[0];
+    const parts = partsOf(turn);
+    const first = parts[0];
     if (!first || first.thought !== true || typeof first.thoughtSignature !== 'string') return CLAUDE_THINKING_FIRST;
+    // Anthropic checks each thinking block of the turn against the thought its model signed: the
+    // signature must be that thought's (a call's will not do), for this model, over the same text.
+    for (const [j, part] of parts.entries()) {
+      if (part.thought !== true) continue;
+      const info = typeof part.thoughtSignature === 'string' ? signatureOf(part.thoughtSignature) : undefined;
+      const shown = info?.hidden ? '' : info?.text;
+      if (info?.kind !== 'thought' || info.model !== model || shown !== part.text) {
+        return `messages.${contents.length - 2}.content.${j}: ${CLAUDE_INVALID_SIGNATURE}`;
+      }
+    }
   }
   return null;
 }

@@ -23,6 +23,7 @@ import { streamFailure, type TimeoutSettings } from '../shared/network-errors.js
 import type { UpstreamAnswer } from '../shared/upstream-call.js';
 import { UpstreamClient, type UpstreamPost } from '../shared/upstream-client.js';
 import { classifyHttpFailure, type Headers } from './classify.js';
+import { anthropicHistory } from './history.js';
 
 type AnthropicAccount = AccountOf<'anthropic'>;
 
@@ -51,9 +52,11 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
   }
 
   prepare<R extends RequestBase>(req: PreparedRequest<R>, account: AnthropicAccount): PreparedRequest<R> {
+    // Thinking another model family wrote cannot be verified here; the conversion is made once per request.
+    const history = req.variant('anthropic-history', anthropicHistory);
     // Some compatible upstreams answer 400 to any cache_control field; Anthropic itself takes them.
-    if (!account.options.strip_cache_control) return req;
-    return req.variant('no-cache-control', (r) => r.with(stripCacheControl(r.body)));
+    if (!account.options.strip_cache_control) return history;
+    return history.variant('no-cache-control', (r) => r.with(stripCacheControl(r.body)));
   }
 
   async send(req: PreparedRequest, creds: AccountCredentials<AnthropicAccount>, ctx: AttemptContext): Promise<AttemptResult> {
@@ -64,7 +67,7 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
     const res = await this.post('/v1/messages', req.toBuffer(), creds, ctx, wantsStream && notJson);
     if ('failure' in res) return { ok: false, failure: res.failure };
     const relayHeaders = relayed(res.headers);
-    if (res.streamed) return { ok: true, kind: 'stream', batches: sseBatches(res.body, ctx), upstreamModel, relayHeaders };
+    if (res.streamed) return { ok: true, kind: 'stream', batches: sseBatches(res.body, ctx), upstreamModel, relayHeaders, notes: req.notes };
     let message: Message | null = null;
     try {
       message = JSON.parse(res.body.toString('utf8')) as Message;
@@ -77,7 +80,7 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
         failure: { kind: 'server', status: res.status, message: 'upstream answered 200 with something that is not an Anthropic message', retryAfterMs: null },
       };
     }
-    return { ok: true, kind: 'message', message, raw: res.body, upstreamModel, relayHeaders };
+    return { ok: true, kind: 'message', message, raw: res.body, upstreamModel, relayHeaders, notes: req.notes };
   }
 
   async countTokens(req: PreparedRequest<CountTokensRequest>, creds: AccountCredentials<AnthropicAccount>, ctx: AttemptContext): Promise<CountTokensResult> {

@@ -6,7 +6,8 @@
 import type { Dispatcher } from 'undici';
 import type { PreparedRequest } from '../../anthropic/prepared-request.js';
 import type { CountTokensRequest, MessagesRequest, RequestBase, StreamEvent } from '../../anthropic/types.js';
-import type { AntigravitySettings } from '../../contract/index.js';
+import { withThinkingOff } from '../../anthropic/tool-turn.js';
+import type { AntigravitySettings, NoteCode } from '../../contract/index.js';
 import { EventReader, readFailure } from '../gemini/event-reader.js';
 import { toolNames, unmappable, wantsThinking } from '../gemini/gemini-provider.js';
 import { GeminiRequestError } from '../gemini/request-mapper.js';
@@ -18,7 +19,7 @@ import type { AccountCredentials, AccountStatePort } from '../../accounts/pool-p
 import { type AttemptContext, type AttemptResult, type CountTokensResult, type Provider, type ProviderCapabilities, type UpstreamFailure } from '../types.js';
 import type { AccessTokens } from './access-tokens.js';
 import { CodeAssistClient, jsonOf, type AntigravityAccount } from './code-assist-client.js';
-import { signatureFamily, upstreamModelFor } from './code-assist-models.js';
+import { claudeTurnPlan, signatureFamily, upstreamModelFor } from './code-assist-models.js';
 import { toCodeAssistCount, toCodeAssistRequest, unwrapResponse, type CodeAssistRequest } from './envelope.js';
 import { ProjectResolver, type ProjectOptions } from './project.js';
 import { QuotaService } from './quota.js';
@@ -92,9 +93,17 @@ export class AntigravityProvider implements Provider<AntigravityAccount> {
     const project = await this.projects.project(creds);
     if (typeof project !== 'string') return { ok: false, failure: project.failure };
     const thinking = wantsThinking(req.body);
-    const model = upstreamModelFor(req.body.model, thinking, await this.quota.offered(creds));
-    const names = new ToolNameMap(toolNames(req.body));
-    const envelope = this.envelope(req.body, model, project, names);
+    const offered = await this.quota.offered(creds);
+    const notes = new Set<NoteCode>();
+    const plan = claudeTurnPlan(req.body, upstreamModelFor(req.body.model, thinking, offered), offered);
+    const model = plan.model;
+    let body = req.body;
+    if (plan.thinkingOff) {
+      body = withThinkingOff(body);
+      notes.add('thinking_off_tool_turn');
+    }
+    const names = new ToolNameMap(toolNames(body));
+    const envelope = this.envelope(body, model, project, names, notes);
     if ('failure' in envelope) return { ok: false, failure: envelope.failure };
 
     const res = await this.client.call({ method: 'streamGenerateContent?alt=sse', body: envelope.request, stream: true }, creds, ctx);
@@ -116,7 +125,7 @@ export class AntigravityProvider implements Provider<AntigravityAccount> {
       this.afterFailure(failure, creds);
       return { ok: false, failure };
     }
-    return { ok: true, kind: 'stream', batches: reader.batches(first), upstreamModel: model, relayHeaders: {} };
+    return { ok: true, kind: 'stream', batches: reader.batches(first), upstreamModel: model, relayHeaders: {}, notes: [...notes] };
   }
 
   async countTokens(req: PreparedRequest<CountTokensRequest>, creds: AccountCredentials<AntigravityAccount>, ctx: AttemptContext): Promise<CountTokensResult> {
@@ -159,9 +168,15 @@ export class AntigravityProvider implements Provider<AntigravityAccount> {
     return this.closing;
   }
 
-  private envelope(body: RequestBase, model: string, project: string, names: ToolNameMap): { request: CodeAssistRequest } | { failure: UpstreamFailure } {
+  private envelope(
+    body: RequestBase,
+    model: string,
+    project: string,
+    names: ToolNameMap,
+    notes?: Set<NoteCode>,
+  ): { request: CodeAssistRequest } | { failure: UpstreamFailure } {
     try {
-      return { request: toCodeAssistRequest(body as MessagesRequest, { model, project, names, signatures: this.signatures }) };
+      return { request: toCodeAssistRequest(body as MessagesRequest, { model, project, names, signatures: this.signatures, notes }) };
     } catch (err) {
       if (!(err instanceof GeminiRequestError)) throw err;
       return { failure: unmappable(err) };

@@ -2,8 +2,10 @@
 // two families: Gemini models, which take the Gemini thinking settings, and Claude models, offered in a
 // plain and a `-thinking` variant; only the variant thinks, with a token budget like Anthropic's own.
 
-import type { RequestBase } from '../../anthropic/types.js';
+import { activeToolTurn, startsWithThinking } from '../../anthropic/tool-turn.js';
+import type { ContentBlock, RequestBase } from '../../anthropic/types.js';
 import type { ThinkingConfig } from '../gemini/gemini-types.js';
+import { decodeSignature } from '../gemini/signature-cache.js';
 import { clientWantsThinking, EFFORT, geminiModelProfile, type Effort } from '../gemini/thinking.js';
 
 const THINKING_SUFFIX = '-thinking';
@@ -60,4 +62,23 @@ export function claudeThinkingConfig(req: RequestBase, model: string): ThinkingC
   if (typeof maxTokens === 'number' && Number.isFinite(maxTokens)) budget = Math.min(budget, maxTokens - 1);
   budget = Math.max(CLAUDE_MIN_BUDGET, Math.floor(budget));
   return { includeThoughts: field(req.thinking, 'display') !== 'omitted', thinkingBudget: budget };
+}
+
+/**
+ * Whether a thinking Claude can take this request as it is. Claude checks that a thinking tool loop's
+ * assistant turn starts with its own signed thinking; a turn another family (or another Claude) served
+ * has none it can verify, and the request would be refused. Then thinking is off for this turn (the plain
+ * model when the account offers it), which Claude accepts; the turns after it think again.
+ */
+export function claudeTurnPlan(req: RequestBase, model: string, offered: readonly string[]): { model: string; thinkingOff: boolean } {
+  if (!isClaudeModel(model) || !isThinkingVariant(model) || !clientWantsThinking(req)) return { model, thinkingOff: false };
+  const turn = activeToolTurn(req.messages);
+  const family = signatureFamily(model);
+  const verifiable = (block: ContentBlock) => {
+    const decoded = decodeSignature(block.signature);
+    return decoded !== null && decoded.family === family && decoded.signature !== undefined;
+  };
+  if (!turn || startsWithThinking(turn, verifiable)) return { model, thinkingOff: false };
+  const base = model.slice(0, -THINKING_SUFFIX.length).toLowerCase();
+  return { model: offered.find((m) => m.toLowerCase() === base) ?? model, thinkingOff: true };
 }

@@ -3,6 +3,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { CountTokensRequest, MessagesRequest } from '../../anthropic/types.js';
+import type { NoteCode } from '../../contract/index.js';
 import type { Content, GenerateContentRequest, GenerationConfig, Part } from '../gemini/gemini-types.js';
 import type { StreamChunk } from '../gemini/event-reader.js';
 import { toGeminiRequest } from '../gemini/request-mapper.js';
@@ -27,6 +28,8 @@ export interface EnvelopeContext {
   names: ToolNameMap;
   signatures: SignatureCache;
   requestId?: string;
+  /** Where the mapper notes what it changed about the history. */
+  notes?: Set<NoteCode>;
 }
 
 /** The envelope for generateContent and streamGenerateContent. Throws GeminiRequestError like the mapper. */
@@ -38,6 +41,7 @@ export function toCodeAssistRequest(body: MessagesRequest | CountTokensRequest, 
     signatures: ctx.signatures,
     family: signatureFamily(ctx.model),
     replayThoughts: claude && clientWantsThinking(body),
+    notes: ctx.notes,
   });
   if (claude) shapeForClaude(request, body, ctx.model);
   const sessionId = body.metadata?.user_id;

@@ -5,7 +5,7 @@
 import type { Dispatcher } from 'undici';
 import type { PreparedRequest } from '../../anthropic/prepared-request.js';
 import type { CountTokensRequest, RequestBase, StreamEvent } from '../../anthropic/types.js';
-import type { AccountOf } from '../../contract/index.js';
+import type { AccountOf, NoteCode } from '../../contract/index.js';
 import type { UpstreamAnswer } from '../shared/upstream-call.js';
 import { UpstreamClient } from '../shared/upstream-client.js';
 import type { AccountCredentials } from '../../accounts/pool-ports.js';
@@ -54,7 +54,8 @@ export class GeminiProvider implements Provider<GeminiAccount> {
   async send(req: PreparedRequest, creds: AccountCredentials<GeminiAccount>, ctx: AttemptContext): Promise<AttemptResult> {
     const model = req.body.model;
     const names = new ToolNameMap(toolNames(req.body));
-    const body = this.translate(req.body, model, names);
+    const notes = new Set<NoteCode>();
+    const body = this.translate(req.body, model, names, notes);
     if ('failure' in body) return { ok: false, failure: body.failure };
 
     const res = await this.post(creds, `${modelPath(model)}:streamGenerateContent?alt=sse`, body.request, ctx, true);
@@ -72,7 +73,7 @@ export class GeminiProvider implements Provider<GeminiAccount> {
       await reader.close();
       return { ok: false, failure: readFailure(err, ctx) };
     }
-    return { ok: true, kind: 'stream', batches: reader.batches(first), upstreamModel: model, relayHeaders: {} };
+    return { ok: true, kind: 'stream', batches: reader.batches(first), upstreamModel: model, relayHeaders: {}, notes: [...notes] };
   }
 
   async countTokens(req: PreparedRequest<CountTokensRequest>, creds: AccountCredentials<GeminiAccount>, ctx: AttemptContext): Promise<CountTokensResult> {
@@ -103,9 +104,14 @@ export class GeminiProvider implements Provider<GeminiAccount> {
     return this.http.close();
   }
 
-  private translate(body: RequestBase, model: string, names: ToolNameMap): { request: GenerateContentRequest } | { failure: UpstreamFailure } {
+  private translate(
+    body: RequestBase,
+    model: string,
+    names: ToolNameMap,
+    notes?: Set<NoteCode>,
+  ): { request: GenerateContentRequest } | { failure: UpstreamFailure } {
     try {
-      return { request: toGeminiRequest(body as CountTokensRequest, { model, names, signatures: this.signatures }) };
+      return { request: toGeminiRequest(body as CountTokensRequest, { model, names, signatures: this.signatures, notes }) };
     } catch (err) {
       if (!(err instanceof GeminiRequestError)) throw err;
       return { failure: unmappable(err) };

@@ -6,6 +6,7 @@
 
 import { mergeConsecutiveSameRole } from '../../anthropic/cleanup.js';
 import type { ContentBlock, CountTokensRequest, InputMessage, MessagesRequest } from '../../anthropic/types.js';
+import type { NoteCode } from '../../contract/index.js';
 import type { Content, FunctionDeclaration, GenerateContentRequest, GenerationConfig, Part, Tool, ToolConfig } from './gemini-types.js';
 import { sanitizeToolParameters } from './schema-sanitizer.js';
 import { decodeSignature, type SignatureCache, type SignatureEntry } from './signature-cache.js';
@@ -43,6 +44,8 @@ export interface RequestMapperContext {
    * models behind Code Assist check a tool turn's thinking the way Anthropic does. Default false.
    */
   replayThoughts?: boolean;
+  /** Where the mapper notes what it changed about the history (thinking it could not replay). */
+  notes?: Set<NoteCode>;
 }
 
 type Block = ContentBlock;
@@ -71,6 +74,8 @@ interface State {
   calls: Map<string, KnownCall>;
   /** Parts that came out of a tool_result but are not function responses (images for pre-3 models). */
   resultSiblings: WeakSet<Part>;
+  /** A thinking block of the history was dropped: another family's, or Anthropic's own. */
+  droppedThinking: boolean;
 }
 
 export function toGeminiRequest(req: MessagesRequest | CountTokensRequest, ctx: RequestMapperContext): GenerateContentRequest {
@@ -81,6 +86,7 @@ export function toGeminiRequest(req: MessagesRequest | CountTokensRequest, ctx: 
     family: ctx.family ?? profile.family,
     calls: scanCalls(req.messages, ctx.signatures),
     resultSiblings: new WeakSet(),
+    droppedThinking: false,
   };
 
   const systemTexts = systemTextsOf(req.system);
@@ -94,6 +100,7 @@ export function toGeminiRequest(req: MessagesRequest | CountTokensRequest, ctx: 
     if (content.parts.length > 0) raw.push(content);
   }
   const contents = attachSkipSignatures(pairCallsWithResponses(mergeSameRole(raw), state), profile);
+  if (state.droppedThinking) ctx.notes?.add('thinking_dropped');
   if (contents.length === 0) throw new GeminiRequestError('messages: at least one message with content is required');
 
   const out: GenerateContentRequest = { contents };
@@ -260,27 +267,37 @@ function toolResultParts(block: Block, state: State): Part[] {
 
 function modelContent(message: InputMessage, state: State): Content {
   const parts: Part[] = [];
-  // A signature from a thinking block goes back on the part that followed it (D.7: same position);
-  // the thought text itself is not replayed (Gemini CLI strips thought parts before replay).
+  // Each signature goes back on its own kind of part (D.7: same position). A thought's signature goes on
+  // the thought (replayed for Claude, which checks it) or, the thought text not being replayed to
+  // Gemini (Gemini CLI strips thought parts), on the text part after it; never on a call. A call's
+  // signature goes on that call only: its cache entry, else the one the thinking block before it carried.
   let pending: string | undefined;
+  let pendingCall: string | undefined;
   for (const block of blocksOf(message.content)) {
     switch (block.type) {
       case 'thinking': {
         const decoded = decodeSignature(block.signature);
         // Another family's signature, or Anthropic's own: invalid here, dropped with its block (E.5).
-        if (!decoded || decoded.family !== state.family) break;
+        if (!decoded || decoded.family !== state.family) {
+          state.droppedThinking = true;
+          break;
+        }
+        pendingCall = decoded.call;
+        if (!decoded.signature) break;
         if (state.ctx.replayThoughts) parts.push({ text: str(block.thinking) ?? '', thought: true, thoughtSignature: decoded.signature });
         else pending = decoded.signature;
         break;
       }
       case 'redacted_thinking':
+        state.droppedThinking = true;
         break;
       case 'tool_use': {
         const id = str(block.id) ?? '';
         const call = state.calls.get(id);
         const cached = call?.cached && call.cached.family === state.family ? call.cached.signature : undefined;
-        const signature = pending ?? cached;
+        const signature = cached ?? pendingCall;
         pending = undefined;
+        pendingCall = undefined;
         const args = isObject(block.input) ? block.input : {};
         const name = state.ctx.names.toUpstream(str(block.name) ?? '');
         parts.push({ functionCall: { id: call?.callId ?? id, name, args }, ...(signature ? { thoughtSignature: signature } : {}) });

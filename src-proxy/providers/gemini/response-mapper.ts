@@ -2,11 +2,14 @@
 // StreamBuilder, which owns block indices and the event grammar. A non-streaming answer runs the same
 // translator and the collector.
 //
-// Signatures: a signature is held until the next part that can carry it is emitted. Before a text
-// part or a tool_use it becomes the signature of a thinking block (the open one, or an empty one), so
-// the request mapper finds it right before the part it belongs to; a functionCall's signature is also
-// cached under the generated tool_use id. When the client did not ask for thinking, no thinking blocks
-// are emitted at all and the cache alone carries the call signatures.
+// Signatures stay with the part that carried them. A thought's signature (or a text part's) is held
+// until the thinking block it belongs to closes, and becomes that block's thought signature. A
+// functionCall's own signature is the call's: it is cached under the generated tool_use id and also
+// rides in the thinking block right before the tool_use (the open one, or an empty one) as the call's,
+// so the request mapper can put each back on its own kind of part even after a restart. Neither ever
+// stands in for the other: Claude behind Code Assist checks the thinking block's signature against the
+// thought, and Gemini a call's against the call. When the client did not ask for thinking, no thinking
+// blocks are emitted at all and the cache alone carries the call signatures.
 
 import { MessageAccumulator } from '../../anthropic/collector.js';
 import { newId } from '../../anthropic/ids.js';
@@ -164,7 +167,7 @@ export class GeminiStreamTranslator {
     if (this.finished) return [];
     const out: StreamEvent[] = [];
     // A signature after the last thinking text closes that block; after text it has no block to go on.
-    if (this.pending && this.thinking && this.lastKind === 'thinking') out.push(...this.builder.signature(this.sign(this.pending)));
+    if (this.pending && this.thinking && this.lastKind === 'thinking') out.push(...this.builder.signature(this.sign(this.pending, undefined)));
     this.pending = undefined;
 
     const cls = finishClass(this.finishReason);
@@ -182,20 +185,22 @@ export class GeminiStreamTranslator {
     return out;
   }
 
-  private sign(signature: string): string {
-    return encodeSignature(this.family, signature);
+  private sign(thought: string | undefined, call: string | undefined): string {
+    return encodeSignature(this.family, thought, call);
   }
 
   private part(part: Part, out: StreamEvent[]): void {
     const signature = part.thoughtSignature || undefined;
     if (part.functionCall) {
-      const sig = signature ?? this.pending;
+      const thought = this.pending;
       this.pending = undefined;
       const id = this.newToolId();
-      if (sig && this.thinking) out.push(...this.builder.signature(this.sign(sig)));
+      if ((signature || thought) && this.thinking) out.push(...this.builder.signature(this.sign(thought, signature)));
       out.push(...this.builder.toolUse({ id, name: this.names.toClient(part.functionCall.name), input: part.functionCall.args ?? {} }));
       const callId = part.functionCall.id;
-      if (sig || callId) this.signatures.set(id, { family: this.family, ...(sig ? { signature: sig } : {}), ...(callId ? { callId } : {}) });
+      if (signature || callId) {
+        this.signatures.set(id, { family: this.family, ...(signature ? { signature } : {}), ...(callId ? { callId } : {}) });
+      }
       this.toolCalls++;
       this.answered = true;
       this.lastKind = 'tool_use';
@@ -218,7 +223,7 @@ export class GeminiStreamTranslator {
     this.pending = undefined;
     // Only at the start of a text block: a signature on a later text chunk must not split the answer
     // (a text signature is not validated, so it may go).
-    if (sig && this.thinking && this.lastKind !== 'text') out.push(...this.builder.signature(this.sign(sig)));
+    if (sig && this.thinking && this.lastKind !== 'text') out.push(...this.builder.signature(this.sign(sig, undefined)));
     out.push(...this.builder.text(part.text));
     this.answered = true;
     this.lastKind = 'text';

@@ -1,9 +1,10 @@
 // Gemini thought signatures, kept so a later turn can hand them back (protocols.md D.7, E.5).
 //
 // Two mechanisms, both used:
-// - In the transcript: the signature travels to the client inside the `signature` of a thinking
-//   block, encoded as `gsig1.<base64url JSON {m: family, s: signature}>` so the gateway recognises its
-//   own signatures and knows which model family produced them.
+// - In the transcript: the signatures travel to the client inside the `signature` of a thinking
+//   block, encoded as `gsig1.<base64url JSON {m: family, s: thought signature, c: call signature}>` so
+//   the gateway recognises its own signatures, knows which model family produced them, and puts each
+//   back on the kind of part it came on.
 // - In this cache, keyed by the `tool_use` id the gateway generated: it covers clients that drop
 //   thinking blocks and turns where thinking was off.
 //
@@ -11,7 +12,7 @@
 // Every turn of a conversation replays its history, so entries of a live conversation stay fresh.
 
 export interface SignatureEntry {
-  /** The Gemini `thoughtSignature` of the functionCall part; absent when the call had none. */
+  /** The functionCall part's own `thoughtSignature`; absent when the call had none (never a thought's). */
   signature?: string;
   /** The family of the model that produced it (geminiModelProfile().family, or the provider's own). */
   family: string;
@@ -77,19 +78,39 @@ export class SignatureCache {
 
 const PREFIX = 'gsig1.';
 
-/** A Gemini signature as it travels in an Anthropic thinking block's `signature`. */
-export function encodeSignature(family: string, signature: string): string {
-  return PREFIX + Buffer.from(JSON.stringify({ m: family, s: signature }), 'utf8').toString('base64url');
+/**
+ * What a thinking block's `signature` carries from a Gemini-shaped upstream. Each signature stays with
+ * the part it came on: `thought` is the thought part's own (it goes back on the thought, or the part
+ * after it), `call` the signature of the functionCall that followed the thinking (it goes back on that
+ * call, never on a thought). Either may be absent, not both.
+ */
+export interface DecodedSignature {
+  family: string;
+  /** The thought (or text) part's signature. */
+  signature?: string;
+  /** The signature of the functionCall right after the thinking. */
+  call?: string;
 }
 
-/** The family and Gemini signature inside a `gsig1.` value; null for anything else (an Anthropic signature). */
-export function decodeSignature(value: unknown): { family: string; signature: string } | null {
+/** Gemini signatures as they travel in an Anthropic thinking block's `signature`. */
+export function encodeSignature(family: string, thought: string | undefined, call?: string): string {
+  const payload: Record<string, string> = { m: family };
+  if (thought) payload.s = thought;
+  if (call) payload.c = call;
+  return PREFIX + Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
+}
+
+/** The family and Gemini signatures inside a `gsig1.` value; null for anything else (an Anthropic signature). */
+export function decodeSignature(value: unknown): DecodedSignature | null {
   if (typeof value !== 'string' || !value.startsWith(PREFIX)) return null;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(value.slice(PREFIX.length), 'base64url').toString('utf8'));
     if (typeof parsed !== 'object' || parsed === null) return null;
-    const { m, s } = parsed as Record<string, unknown>;
-    return typeof m === 'string' && typeof s === 'string' && s !== '' ? { family: m, signature: s } : null;
+    const { m, s, c } = parsed as Record<string, unknown>;
+    const thought = typeof s === 'string' && s !== '' ? s : undefined;
+    const call = typeof c === 'string' && c !== '' ? c : undefined;
+    if (typeof m !== 'string' || (thought === undefined && call === undefined)) return null;
+    return { family: m, ...(thought ? { signature: thought } : {}), ...(call ? { call } : {}) };
   } catch {
     return null;
   }

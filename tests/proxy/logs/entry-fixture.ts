@@ -16,6 +16,7 @@ export function makeEntry(id: string, time: number, overrides: Partial<RequestLo
     status: 200,
     attempts: [{ account_id: 'acc-1', account_label: 'a@example.com', status: 200, failure: null, message: null, latency_ms: 12, link: 0 }],
     links: [{ provider: 'anthropic', model: 'claude-sonnet-4-5', accounts: null, outcome: 'served', reason: null, until: null }],
+    notes: [],
     latency_ms: 40,
     ttfb_ms: 10,
     input_tokens: 100,

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { RequestBase } from '../../../../src-proxy/anthropic/types.js';
+import type { ContentBlock, RequestBase } from '../../../../src-proxy/anthropic/types.js';
+import { encodeSignature } from '../../../../src-proxy/providers/gemini/signature-cache.js';
 import {
   CLAUDE_DEFAULT_BUDGET,
   claudeThinkingConfig,
+  claudeTurnPlan,
   isClaudeModel,
   signatureFamily,
   upstreamModelFor,
@@ -73,5 +75,45 @@ describe('claudeThinkingConfig', () => {
     ],
   ])('%s', (_t, over, model, expected) => {
     expect(claudeThinkingConfig(req(over), model)).toEqual(expected);
+  });
+});
+
+describe('claudeTurnPlan', () => {
+  const VARIANT = 'claude-sonnet-4-5-thinking';
+  const own = encodeSignature(signatureFamily(VARIANT), 'THOUGHT', 'CALL');
+  const toolLoop = (first: ContentBlock[], thinking: unknown = { type: 'enabled', budget_tokens: 2048 }): RequestBase => ({
+    model: 'claude-sonnet-4-5',
+    thinking,
+    messages: [
+      { role: 'user', content: 'go' },
+      { role: 'assistant', content: [...first, { type: 'tool_use', id: 't', name: 'Bash', input: {} }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: 'x' }] },
+    ],
+  });
+  const block = (signature: string): ContentBlock => ({ type: 'thinking', thinking: 'hmm', signature });
+
+  it.each<[string, RequestBase, string, readonly string[], { model: string; thinkingOff: boolean }]>([
+    ['its own signed thinking first: as it is', toolLoop([block(own)]), VARIANT, OFFERED, { model: VARIANT, thinkingOff: false }],
+    [
+      "another Claude's thinking: off, on the plain model it offers",
+      toolLoop([block(encodeSignature(signatureFamily('claude-opus-4-5-thinking'), 'T'))]),
+      VARIANT,
+      OFFERED,
+      { model: 'claude-sonnet-4-5', thinkingOff: true },
+    ],
+    ["Anthropic's thinking: off", toolLoop([block('EqQBCkgIARAB')]), VARIANT, OFFERED, { model: 'claude-sonnet-4-5', thinkingOff: true }],
+    [
+      "only the call's signature, no thought's: off",
+      toolLoop([block(encodeSignature(signatureFamily(VARIANT), undefined, 'CALL'))]),
+      VARIANT,
+      OFFERED,
+      { model: 'claude-sonnet-4-5', thinkingOff: true },
+    ],
+    ['no thinking block: off', toolLoop([]), VARIANT, OFFERED, { model: 'claude-sonnet-4-5', thinkingOff: true }],
+    ['no plain model offered: off on the variant', toolLoop([]), 'claude-opus-4-5-thinking', OFFERED, { model: 'claude-opus-4-5-thinking', thinkingOff: true }],
+    ['thinking not asked for: as it is', toolLoop([], { type: 'disabled' }), 'claude-sonnet-4-5', OFFERED, { model: 'claude-sonnet-4-5', thinkingOff: false }],
+    ['a Gemini model: as it is', toolLoop([]), 'gemini-2.5-flash', OFFERED, { model: 'gemini-2.5-flash', thinkingOff: false }],
+  ])('%s', (_title, req, model, offered, expected) => {
+    expect(claudeTurnPlan(req, model, offered)).toEqual(expected);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ContentBlock, CountTokensRequest, InputMessage, MessagesRequest } from '../../../../src-proxy/anthropic/types.js';
+import type { NoteCode } from '../../../../src-proxy/contract/index.js';
 import type { Content, GenerateContentResponse, Part } from '../../../../src-proxy/providers/gemini/gemini-types.js';
 import { GeminiRequestError, MISSING_RESULT, SKIP_SIGNATURE, toGeminiRequest } from '../../../../src-proxy/providers/gemini/request-mapper.js';
 import { toAnthropicMessage } from '../../../../src-proxy/providers/gemini/response-mapper.js';
@@ -35,6 +36,7 @@ interface Setup {
   signatures?: SignatureCache;
   names?: ToolNameMap;
   family?: string;
+  notes?: Set<NoteCode>;
 }
 
 function map(req: MessagesRequest | CountTokensRequest, setup: Setup = {}) {
@@ -44,6 +46,7 @@ function map(req: MessagesRequest | CountTokensRequest, setup: Setup = {}) {
     names,
     signatures: setup.signatures ?? new SignatureCache(),
     ...(setup.family ? { family: setup.family } : {}),
+    ...(setup.notes ? { notes: setup.notes } : {}),
   });
 }
 
@@ -198,9 +201,14 @@ describe('thinking blocks in the history', () => {
   const own = encodeSignature(FAMILY3, 'SIG-A');
   const rows: Array<[string, ContentBlock[], Part[]]> = [
     [
-      'same family before a call: the signature goes on the call, the thought text is not replayed',
+      "same family before a call: the thought's signature never goes on the call, the thought text is not replayed",
       [thinking(own), toolUse('toolu_1')],
-      [{ functionCall: { id: 'toolu_1', name: 'Read', args: { file_path: '/a' } }, thoughtSignature: 'SIG-A' }],
+      [{ functionCall: { id: 'toolu_1', name: 'Read', args: { file_path: '/a' } }, thoughtSignature: SKIP_SIGNATURE }],
+    ],
+    [
+      "same family carrying the call's own signature: that one goes on the call",
+      [thinking(encodeSignature(FAMILY3, 'SIG-A', 'SIG-CALL')), toolUse('toolu_1')],
+      [{ functionCall: { id: 'toolu_1', name: 'Read', args: { file_path: '/a' } }, thoughtSignature: 'SIG-CALL' }],
     ],
     ['same family before text: the signature goes on that text part', [thinking(own), text('answer')], [{ text: 'answer', thoughtSignature: 'SIG-A' }]],
     ['same family with nothing after it: dropped (text signatures are not validated)', [text('answer'), thinking(own)], [{ text: 'answer' }]],
@@ -214,9 +222,19 @@ describe('thinking blocks in the history', () => {
     expect(contents[1]).toEqual({ role: 'model', parts });
   });
 
-  it('a signature reaches the call in the next assistant message (Claude Code may send blocks as separate messages)', () => {
-    const contents = contentsOf([user('q'), assistant([thinking(own)]), assistant([toolUse('toolu_1')]), user([toolResult('toolu_1')])]);
-    expect(contents[1]!.parts[0]!.thoughtSignature).toBe('SIG-A');
+  it("a call's signature reaches the call in the next assistant message (Claude Code may send blocks as separate messages)", () => {
+    const block = thinking(encodeSignature(FAMILY3, undefined, 'SIG-CALL'));
+    const contents = contentsOf([user('q'), assistant([block]), assistant([toolUse('toolu_1')]), user([toolResult('toolu_1')])]);
+    expect(contents[1]!.parts[0]!.thoughtSignature).toBe('SIG-CALL');
+  });
+
+  it('notes that thinking it could not replay was left out', () => {
+    const notes = new Set<NoteCode>();
+    contentsOf([user('q'), assistant([thinking('EqQBCkgIARAB'), text('answer')]), user('more')], { notes });
+    expect([...notes]).toEqual(['thinking_dropped']);
+    const none = new Set<NoteCode>();
+    contentsOf([user('q'), assistant([thinking(own), text('answer')]), user('more')], { notes: none });
+    expect([...none]).toEqual([]);
   });
 
   it('the caller can name the family (a route or account bound into it)', () => {
@@ -231,13 +249,26 @@ describe('thinking blocks in the history', () => {
 describe('tool_use → functionCall: where the signature comes from', () => {
   // [name, model, assistant blocks, cache entries, expected signatures per call]
   const rows: Array<[string, string, ContentBlock[], Record<string, { signature?: string; family: string; callId?: string }>, Array<string | undefined>]> = [
-    ['the thinking block before it', G3, [thinking(encodeSignature(FAMILY3, 'BLOCK')), toolUse('toolu_1')], {}, ['BLOCK']],
     [
-      'the thinking block wins over the cache',
+      "the call's signature the thinking block before it carried",
       G3,
-      [thinking(encodeSignature(FAMILY3, 'BLOCK')), toolUse('toolu_1')],
-      { toolu_1: { signature: 'CACHE', family: FAMILY3 } },
+      [thinking(encodeSignature(FAMILY3, 'THOUGHT', 'BLOCK')), toolUse('toolu_1')],
+      {},
       ['BLOCK'],
+    ],
+    [
+      "the thought's signature alone is not the call's: the skip value",
+      G3,
+      [thinking(encodeSignature(FAMILY3, 'THOUGHT')), toolUse('toolu_1')],
+      {},
+      [SKIP_SIGNATURE],
+    ],
+    [
+      "the cache, kept by the call's own id, wins over the block",
+      G3,
+      [thinking(encodeSignature(FAMILY3, 'THOUGHT', 'BLOCK')), toolUse('toolu_1')],
+      { toolu_1: { signature: 'CACHE', family: FAMILY3 } },
+      ['CACHE'],
     ],
     ['the cache when the client dropped thinking blocks', G3, [toolUse('toolu_1')], { toolu_1: { signature: 'CACHE', family: FAMILY3 } }, ['CACHE']],
     [
@@ -259,7 +290,7 @@ describe('tool_use → functionCall: where the signature comes from', () => {
     [
       'parallel calls: only the first carries one',
       G3,
-      [thinking(encodeSignature(FAMILY3, 'FIRST')), toolUse('toolu_1'), toolUse('toolu_2', 'Grep', { pattern: 'x' })],
+      [thinking(encodeSignature(FAMILY3, undefined, 'FIRST')), toolUse('toolu_1'), toolUse('toolu_2', 'Grep', { pattern: 'x' })],
       {},
       ['FIRST', undefined],
     ],

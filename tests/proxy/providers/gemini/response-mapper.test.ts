@@ -58,7 +58,11 @@ function run(chunks: GenerateContentResponse[], extra: Partial<TranslatorOptions
 /** The collected content in a compact form: [type, text or name] pairs, signatures decoded. */
 const shape = (message: Message) =>
   message.content.map((b) => {
-    if (b.type === 'thinking') return ['thinking', b.thinking, decodeSignature(b.signature)?.signature ?? null];
+    if (b.type === 'thinking') {
+      const decoded = decodeSignature(b.signature);
+      // A thinking block carries its thought's signature, and the following call's own one apart from it.
+      return decoded?.call ? ['thinking', b.thinking, decoded.signature ?? null, decoded.call] : ['thinking', b.thinking, decoded?.signature ?? null];
+    }
     if (b.type === 'tool_use') return ['tool_use', b.name, b.input];
     return [b.type, b.text];
   });
@@ -158,7 +162,7 @@ describe('GeminiStreamTranslator', () => {
     ]);
     expect(shape(message)).toEqual([
       ['text', 'Reading.'],
-      ['thinking', '', 'SIG-CALL'],
+      ['thinking', '', null, 'SIG-CALL'],
       ['tool_use', 'Read', { file_path: '/a' }],
       ['text', 'Meanwhile…'],
     ]);
@@ -167,12 +171,30 @@ describe('GeminiStreamTranslator', () => {
     expect(signatures.get('toolu_1')).toEqual({ signature: 'SIG-CALL', family: FAMILY });
   });
 
-  it('a call after streamed thoughts: the call signature closes the thinking block', () => {
+  it("a call after streamed thoughts: the block closes with the call's signature apart from the thought's", () => {
     const { message } = run([chunk([thought('Plan.')]), chunk([call('Read', { file_path: '/a' }, 'S')], { finishReason: 'STOP' })]);
     expect(shape(message)).toEqual([
-      ['thinking', 'Plan.', 'S'],
+      ['thinking', 'Plan.', null, 'S'],
       ['tool_use', 'Read', { file_path: '/a' }],
     ]);
+  });
+
+  it('a signed thought, then a call with its own signature: each signature stays with its part', () => {
+    const { message, signatures } = run([
+      chunk([thought('Plan', 'THOUGHT-SIG')]),
+      chunk([call('Read', { file_path: '/a' }, 'CALL-SIG')], { finishReason: 'STOP' }),
+    ]);
+    expect(shape(message)).toEqual([
+      ['thinking', 'Plan', 'THOUGHT-SIG', 'CALL-SIG'],
+      ['tool_use', 'Read', { file_path: '/a' }],
+    ]);
+    expect(signatures.get('toolu_1')).toEqual({ signature: 'CALL-SIG', family: FAMILY });
+  });
+
+  it('a signed thought before a call without one: the thought keeps it, the call gets none', () => {
+    const { message, signatures } = run([chunk([thought('Plan', 'THOUGHT-SIG'), call('Read', {})], { finishReason: 'STOP' })]);
+    expect(shape(message)[0]).toEqual(['thinking', 'Plan', 'THOUGHT-SIG']);
+    expect(signatures.get('toolu_1')).toBeUndefined();
   });
 
   it('parallel calls: one tool_use each, only the first signed and cached', () => {
@@ -180,7 +202,7 @@ describe('GeminiStreamTranslator', () => {
       chunk([call('Read', { file_path: '/a' }, 'S1'), call('Grep', { pattern: 'x' }), call('Read', { file_path: '/b' })], { finishReason: 'STOP' }),
     ]);
     expect(shape(message)).toEqual([
-      ['thinking', '', 'S1'],
+      ['thinking', '', null, 'S1'],
       ['tool_use', 'Read', { file_path: '/a' }],
       ['tool_use', 'Grep', { pattern: 'x' }],
       ['tool_use', 'Read', { file_path: '/b' }],
@@ -190,13 +212,13 @@ describe('GeminiStreamTranslator', () => {
     expect(signatures.get('toolu_2')).toBeUndefined();
   });
 
-  it("a signature pending from an empty-text part goes to the next call; Gemini's call id is kept", () => {
+  it("a signature pending from an empty-text part is not the next call's; Gemini's call id is kept", () => {
     const { message, signatures } = run([
       chunk([{ text: '', thoughtSignature: 'P' }]),
       chunk([call('Read', {}, undefined, 'gem-1')], { finishReason: 'STOP' }),
     ]);
     expect(shape(message)[0]).toEqual(['thinking', '', 'P']);
-    expect(signatures.get('toolu_1')).toEqual({ signature: 'P', family: FAMILY, callId: 'gem-1' });
+    expect(signatures.get('toolu_1')).toEqual({ family: FAMILY, callId: 'gem-1' });
   });
 
   it('function names come back through the ToolNameMap; missing args are an empty input', () => {
@@ -366,7 +388,7 @@ describe('toAnthropicMessage', () => {
     expect(shape(message)).toEqual([
       ['thinking', 'Plan.', null],
       ['text', 'Calling.'],
-      ['thinking', '', 'S'],
+      ['thinking', '', null, 'S'],
       ['tool_use', 'Read', { file_path: '/a' }],
     ]);
   });

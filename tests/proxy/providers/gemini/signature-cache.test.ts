@@ -136,6 +136,12 @@ describe('signature encoding', () => {
     expect(isGeminiSignature(encoded)).toBe(true);
   });
 
+  it("keeps a thought's signature and the following call's apart, either alone or both", () => {
+    expect(decodeSignature(encodeSignature('f', 'THOUGHT', 'CALL'))).toEqual({ family: 'f', signature: 'THOUGHT', call: 'CALL' });
+    expect(decodeSignature(encodeSignature('f', undefined, 'CALL'))).toEqual({ family: 'f', call: 'CALL' });
+    expect(decodeSignature(encodeSignature('f', 'THOUGHT'))).toEqual({ family: 'f', signature: 'THOUGHT' });
+  });
+
   const foreign: Array<[string, unknown]> = [
     ['an Anthropic signature', 'EqQBCkgIARABGAIiQL2...'],
     ['an empty string', ''],
