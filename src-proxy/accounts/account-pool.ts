@@ -80,6 +80,17 @@ export class StoreAccountPool implements AccountPool, AccountStatePort {
     return out;
   }
 
+  offeredBy(provider: ProviderKind, accounts: readonly string[] | null = null): string[] | null {
+    let out: string[] | null = null;
+    for (const account of this.store.list()) {
+      if (account.provider !== provider || !account.enabled || account.health === 'invalid' || !inTarget(account, accounts)) continue;
+      if (account.learned.quota.length === 0) continue;
+      out ??= [];
+      for (const q of account.learned.quota) out.push(q.model);
+    }
+    return out;
+  }
+
   learned(accountId: string, patch: Parameters<AccountStatePort['learned']>[1]): void {
     const now = this.now();
     this.store.patchRuntime(accountId, (a) => ({ ...a, learned: { ...a.learned, ...patch, updated_at: now } }));

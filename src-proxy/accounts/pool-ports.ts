@@ -38,6 +38,8 @@ export interface AccountPool {
   credentials(account: Account): AccountCredentials | null;
   /** Models the accounts report they offer (upstreams that list them per account); none when absent. */
   offeredModels?(): ReadonlyArray<{ provider: ProviderKind; model: string }>;
+  /** The models the provider's accounts (among `accounts` when named) report they offer; null when none reports. */
+  offeredBy?(provider: ProviderKind, accounts?: readonly string[] | null): readonly string[] | null;
   recordSuccess(accountId: string, usage: UsageReport): void;
   recordFailure(accountId: string, model: string, kind: FailureKind, message: string, consequence: RetryDecision['account']): void;
 }

@@ -52,3 +52,48 @@ export function withThinkingOff<R extends RequestBase>(req: R): R {
   }
   return out as R;
 }
+
+function resultText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content.map((b: ContentBlock) => (b?.type === 'text' && typeof b.text === 'string' ? b.text : `[${String(b?.type)} omitted]`)).join('\n');
+}
+
+/**
+ * The request with the tool turn it continues told as text: the assistant turn's calls become text
+ * saying what was called with what, its thinking goes, and the results in the last user message become
+ * text saying what came back. The request then continues a conversation, not a tool loop, and needs no
+ * signed thinking. Unchanged when it continues no tool loop.
+ */
+export function withToolTurnAsText<R extends RequestBase>(req: R): R {
+  const turn = activeToolTurn(req.messages);
+  if (!turn || typeof turn.content === 'string') return req;
+  const names = new Map<string, string>();
+  const told: ContentBlock[] = [];
+  for (const block of turn.content) {
+    if (block?.type === 'thinking' || block?.type === 'redacted_thinking') continue;
+    if (block?.type === 'tool_use') {
+      names.set(String(block.id), String(block.name));
+      told.push({ type: 'text', text: `[called the tool ${String(block.name)} with ${JSON.stringify(block.input ?? {})}]` });
+    } else told.push(block);
+  }
+  const turnIndex = req.messages.lastIndexOf(turn);
+  const messages = req.messages.slice();
+  messages[turnIndex] = { ...turn, content: told };
+  const lastIndex = messages.length - 1 - [...messages].reverse().findIndex((m) => m.role === 'user');
+  const last = messages[lastIndex]!;
+  if (typeof last.content !== 'string') {
+    messages[lastIndex] = {
+      ...last,
+      content: last.content.map((b) =>
+        b?.type === 'tool_result'
+          ? {
+              type: 'text',
+              text: `[the tool ${names.get(String(b.tool_use_id)) ?? String(b.tool_use_id)} ${b.is_error === true ? 'failed' : 'returned'}:]\n${resultText(b.content)}`,
+            }
+          : b,
+      ),
+    };
+  }
+  return { ...req, messages };
+}

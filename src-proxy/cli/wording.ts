@@ -41,6 +41,7 @@ const NOTE_TEXT: Record<NoteCode, string> = {
   thinking_dropped: "another model's thinking left out",
   thinking_off_tool_turn: 'thinking off for this tool turn',
   thinking_variant: 'served by the thinking variant',
+  tool_turn_as_text: 'tool turn sent as text',
 };
 
 /** One line per request, as `serve` prints it: printed for every request, so built without a regex pass. */

@@ -55,6 +55,11 @@ export const NOTE_CODES = [
   'thinking_off_tool_turn',
   /** The upstream offers only the thinking variant of the model asked for; that variant served it. */
   'thinking_variant',
+  /**
+   * The tool turn this request continues was sent as text: its thinking could not be verified, and the
+   * model (a thinking-only variant) cannot take the turn with thinking off.
+   */
+  'tool_turn_as_text',
 ] as const;
 export const NoteCodeSchema = z.enum(NOTE_CODES);
 export type NoteCode = z.infer<typeof NoteCodeSchema>;

@@ -8,7 +8,7 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Response } from 'express';
 import { GatewayError } from '../anthropic/errors.js';
 import { newId } from '../anthropic/ids.js';
-import type { ProviderKind, RequestLogEntry } from '../contract/index.js';
+import type { RequestLogEntry } from '../contract/index.js';
 import { AUTH_MESSAGES, checkAuth } from './auth.js';
 import { browserRefusal, checkBrowserRequest } from './browser-guard.js';
 import { handleCountTokens } from './count-tokens-handler.js';
@@ -172,7 +172,12 @@ function oneModel(ex: Exchange, deps: GatewayDeps): void {
 }
 
 function servableModels(deps: GatewayDeps) {
-  return listModels(deps.settings().model_rules, (provider: ProviderKind) => deps.pool.serves(provider), deps.pool.offeredModels?.() ?? []);
+  const pool = deps.pool;
+  return listModels(deps.settings().model_rules, {
+    serves: (link) => pool.serves(link.provider, link.accounts),
+    offered: (link) => pool.offeredBy?.(link.provider, link.accounts) ?? null,
+    allOffered: () => pool.offeredModels?.() ?? [],
+  });
 }
 
 /**

@@ -3,7 +3,7 @@
 // report they offer, in the Anthropic list shape with its paging parameters.
 
 import type { ModelRule, ProviderKind } from '../contract/index.js';
-import { resolveRoute } from '../routing/model-mapping.js';
+import { resolveRoute, type RouteLink } from '../routing/model-mapping.js';
 import { GatewayError } from '../anthropic/errors.js';
 
 export interface ModelInfo {
@@ -27,30 +27,61 @@ export interface OfferedModel {
   model: string;
 }
 
+/** What the accounts can serve, as the models list needs to know it. */
+export interface ModelSource {
+  /** Whether an enabled account with a usable key can serve the link (of its provider, among its accounts). */
+  serves(link: RouteLink): boolean;
+  /** The models the link's accounts report they offer; null when none of them reports any. */
+  offered(link: RouteLink): readonly string[] | null;
+  /** Every model some account reports it offers, with the account's provider. */
+  allOffered(): readonly OfferedModel[];
+}
+
+/** A source for when nothing is known about the accounts: every link serves, nobody reports models. */
+export const ANY_ACCOUNT: ModelSource = { serves: () => true, offered: () => null, allOffered: () => [] };
+
+const THINKING_SUFFIX = '-thinking';
+
 /**
- * The models a client may ask for here: the Claude models, every exact id the rules name, and the ids
- * accounts offer, each only when its route leads to a provider that has an account to serve it
- * (`canServe`; everything when absent); an offered id only when its route leads to the provider offering it.
+ * Whether a link would answer a request for its model: an account can take it, and where the accounts
+ * say what they offer, they offer the model or its thinking variant (which serves the plain id). Where
+ * they do not say, only a Claude id sent to the Gemini API is known to fail.
  */
-export function listModels(
-  rules: readonly ModelRule[],
-  canServe: (provider: ProviderKind) => boolean = () => true,
-  offered: readonly OfferedModel[] = [],
-): ModelInfo[] {
+export function linkServesModel(link: RouteLink, source: ModelSource): boolean {
+  if (!source.serves(link)) return false;
+  const model = link.model.toLowerCase();
+  const offered = source.offered(link);
+  if (offered === null) return !(link.provider === 'gemini' && model.startsWith('claude-'));
+  return offered.some((m) => {
+    const o = m.toLowerCase();
+    return o === model || o === `${model}${THINKING_SUFFIX}`;
+  });
+}
+
+/**
+ * The models a client may ask for here: the Claude models, every exact id the rules name, the ids
+ * accounts offer (and the plain id of a thinking variant offered alone), each only when some link of
+ * its route serves it, so no listed id is then answered 404.
+ */
+export function listModels(rules: readonly ModelRule[], source: ModelSource = ANY_ACCOUNT): ModelInfo[] {
   const out: ModelInfo[] = [];
-  for (const [id, display_name, created] of KNOWN_MODELS) {
-    if (canServe(resolveRoute(id, rules).provider)) out.push({ type: 'model', id, display_name, created_at: `${created}T00:00:00Z` });
-  }
-  const seen = new Set(KNOWN_MODELS.map(([id]) => id));
-  for (const rule of rules) {
-    if (rule.match.includes('*') || seen.has(rule.match) || !canServe(rule.provider)) continue;
-    seen.add(rule.match);
-    out.push({ type: 'model', id: rule.match, display_name: rule.match, created_at: '2026-01-01T00:00:00Z' });
-  }
-  for (const { provider, model } of offered) {
-    if (seen.has(model) || resolveRoute(model, rules).provider !== provider || !canServe(provider)) continue;
-    seen.add(model);
-    out.push({ type: 'model', id: model, display_name: model, created_at: '2026-01-01T00:00:00Z' });
+  const seen = new Set<string>();
+  // An offered id is listed only when its route leads to the kind of account that offers it.
+  const add = (id: string, display_name: string, created = '2026-01-01', from?: ProviderKind) => {
+    if (seen.has(id)) return;
+    const served = resolveRoute(id, rules).links.some((link) => (from === undefined || link.provider === from) && linkServesModel(link, source));
+    if (!served) return;
+    seen.add(id);
+    out.push({ type: 'model', id, display_name, created_at: `${created}T00:00:00Z` });
+  };
+  for (const [id, display_name, created] of KNOWN_MODELS) add(id, display_name, created);
+  for (const rule of rules) if (!rule.match.includes('*')) add(rule.match, rule.match);
+  for (const { provider, model } of source.allOffered()) {
+    add(model, model, undefined, provider);
+    if (model.toLowerCase().endsWith(THINKING_SUFFIX)) {
+      const plain = model.slice(0, -THINKING_SUFFIX.length);
+      add(plain, plain, undefined, provider);
+    }
   }
   return out;
 }

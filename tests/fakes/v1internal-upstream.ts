@@ -595,7 +595,9 @@ function claudeError(request: Record<string, unknown>, model: string, signatureO
   const thinking = isObject(config.thinkingConfig) ? config.thinkingConfig : null;
   const budget = typeof thinking?.thinkingBudget === 'number' ? thinking.thinkingBudget : 0;
   if (thinking && !model.endsWith('-thinking') && budget !== 0) return `Thinking is not supported for ${model}; use ${model}-thinking`;
-  if (!model.endsWith('-thinking') || budget <= 0) return null;
+  if (!model.endsWith('-thinking')) return null;
+  // The variant is the thinking model: it does not run without a budget.
+  if (budget <= 0) return `thinking: ${model} always thinks; set generationConfig.thinkingConfig.thinkingBudget (at least 1024)`;
   if (budget < 1024) return 'thinking.budget_tokens: Input should be greater than or equal to 1024';
   if (typeof config.maxOutputTokens === 'number' && config.maxOutputTokens <= budget) {
     return '`max_tokens` must be greater than `thinking.budget_tokens`.';

@@ -6,7 +6,7 @@
 import type { Dispatcher } from 'undici';
 import type { PreparedRequest } from '../../anthropic/prepared-request.js';
 import type { CountTokensRequest, MessagesRequest, RequestBase, StreamEvent } from '../../anthropic/types.js';
-import { withThinkingOff } from '../../anthropic/tool-turn.js';
+import { withThinkingOff, withToolTurnAsText } from '../../anthropic/tool-turn.js';
 import type { AntigravitySettings, NoteCode } from '../../contract/index.js';
 import { EventReader, readFailure } from '../gemini/event-reader.js';
 import { toolNames, unmappable, wantsThinking } from '../gemini/gemini-provider.js';
@@ -19,7 +19,7 @@ import type { AccountCredentials, AccountStatePort } from '../../accounts/pool-p
 import { type AttemptContext, type AttemptResult, type CountTokensResult, type Provider, type ProviderCapabilities, type UpstreamFailure } from '../types.js';
 import type { AccessTokens } from './access-tokens.js';
 import { CodeAssistClient, jsonOf, type AntigravityAccount } from './code-assist-client.js';
-import { claudeTurnPlan, signatureFamily, upstreamModelFor } from './code-assist-models.js';
+import { claudeTurnPlan, isThinkingVariant, signatureFamily, upstreamModelFor } from './code-assist-models.js';
 import { toCodeAssistCount, toCodeAssistRequest, unwrapResponse, type CodeAssistRequest } from './envelope.js';
 import { ProjectResolver, type ProjectOptions } from './project.js';
 import { QuotaService } from './quota.js';
@@ -95,12 +95,19 @@ export class AntigravityProvider implements Provider<AntigravityAccount> {
     const thinking = wantsThinking(req.body);
     const offered = await this.quota.offered(creds);
     const notes = new Set<NoteCode>();
-    const plan = claudeTurnPlan(req.body, upstreamModelFor(req.body.model, thinking, offered), offered);
+    const plan = claudeTurnPlan(req.body, upstreamModelFor(req.body.model, thinking, offered), offered, (id) => this.signatures.get(id));
     const model = plan.model;
+    if (isThinkingVariant(model) && !isThinkingVariant(req.body.model) && !offered.some((m) => m.toLowerCase() === req.body.model.toLowerCase())) {
+      notes.add('thinking_variant');
+    }
     let body = req.body;
     if (plan.thinkingOff) {
       body = withThinkingOff(body);
       notes.add('thinking_off_tool_turn');
+    }
+    if (plan.toolTurnAsText) {
+      body = withToolTurnAsText(body);
+      notes.add('tool_turn_as_text');
     }
     const names = new ToolNameMap(toolNames(body));
     const envelope = this.envelope(body, model, project, names, notes);

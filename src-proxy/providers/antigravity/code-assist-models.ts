@@ -5,7 +5,7 @@
 import { activeToolTurn, startsWithThinking } from '../../anthropic/tool-turn.js';
 import type { ContentBlock, RequestBase } from '../../anthropic/types.js';
 import type { ThinkingConfig } from '../gemini/gemini-types.js';
-import { decodeSignature } from '../gemini/signature-cache.js';
+import { decodeSignature, type SignatureEntry } from '../gemini/signature-cache.js';
 import { clientWantsThinking, EFFORT, geminiModelProfile, type Effort } from '../gemini/thinking.js';
 
 const THINKING_SUFFIX = '-thinking';
@@ -24,12 +24,22 @@ export function isThinkingVariant(model: string): boolean {
 
 /**
  * The model to send: the `-thinking` variant of `model` when the client asked for thinking and the
- * account offers that variant, else `model` as routed.
+ * account offers that variant, or when the account offers only the variant (Code Assist offers
+ * `claude-opus-4-6-thinking` and no `claude-opus-4-6`); else `model` as routed.
  */
 export function upstreamModelFor(model: string, wantsThinking: boolean, offered: readonly string[]): string {
-  if (!wantsThinking || isThinkingVariant(model)) return model;
-  const variant = `${model}${THINKING_SUFFIX}`.toLowerCase();
-  return offered.find((m) => m.toLowerCase() === variant) ?? model;
+  if (isThinkingVariant(model)) return model;
+  const lower = model.toLowerCase();
+  const variant = offered.find((m) => m.toLowerCase() === `${lower}${THINKING_SUFFIX}`);
+  if (variant === undefined) return model;
+  if (wantsThinking || !offered.some((m) => m.toLowerCase() === lower)) return variant;
+  return model;
+}
+
+/** The plain model of a `-thinking` variant, when the account offers it. */
+function plainOf(model: string, offered: readonly string[]): string | undefined {
+  const base = model.slice(0, -THINKING_SUFFIX.length).toLowerCase();
+  return offered.find((m) => m.toLowerCase() === base);
 }
 
 /**
@@ -45,11 +55,13 @@ function field(value: unknown, key: string): unknown {
 }
 
 /**
- * The thinkingConfig for a Claude model: none unless the client asked for thinking and the model is a
- * thinking variant; the client's budget (or one for its effort), kept below max_tokens as Anthropic requires.
+ * The thinkingConfig for a Claude model: none for a plain model. A thinking variant always thinks: with
+ * the client's budget (or one for its effort), kept below max_tokens as Anthropic requires; with the
+ * smallest budget and its thoughts kept from the client when the client did not ask for thinking.
  */
 export function claudeThinkingConfig(req: RequestBase, model: string): ThinkingConfig | undefined {
-  if (!isThinkingVariant(model) || !clientWantsThinking(req)) return undefined;
+  if (!isThinkingVariant(model)) return undefined;
+  if (!clientWantsThinking(req)) return { includeThoughts: false, thinkingBudget: CLAUDE_MIN_BUDGET };
   const asked = field(req.thinking, 'budget_tokens');
   const effort = field(req.output_config, 'effort');
   let budget =
@@ -64,21 +76,43 @@ export function claudeThinkingConfig(req: RequestBase, model: string): ThinkingC
   return { includeThoughts: field(req.thinking, 'display') !== 'omitted', thinkingBudget: budget };
 }
 
+/** How a request reaches a Claude model over Code Assist when its history is not all that model's own. */
+export interface ClaudeTurnPlan {
+  model: string;
+  /** Send this request with thinking off (on the plain model). */
+  thinkingOff: boolean;
+  /** Send the tool turn this request continues as text, the model being one that always thinks. */
+  toolTurnAsText: boolean;
+}
+
 /**
  * Whether a thinking Claude can take this request as it is. Claude checks that a thinking tool loop's
- * assistant turn starts with its own signed thinking; a turn another family (or another Claude) served
- * has none it can verify, and the request would be refused. Then thinking is off for this turn (the plain
- * model when the account offers it), which Claude accepts; the turns after it think again.
+ * assistant turn starts with its own signed thinking: carried by the turn's first block, or kept by the
+ * gateway for its first call when the client was not shown it. A turn another family (or another Claude)
+ * served has none it can verify, and the request would be refused. Then thinking is off for this turn on
+ * the plain model, which Claude accepts; where the account offers only the thinking variant, the tool
+ * turn goes as text instead, which needs no signature. The turns after it are as usual.
  */
-export function claudeTurnPlan(req: RequestBase, model: string, offered: readonly string[]): { model: string; thinkingOff: boolean } {
-  if (!isClaudeModel(model) || !isThinkingVariant(model) || !clientWantsThinking(req)) return { model, thinkingOff: false };
+export function claudeTurnPlan(
+  req: RequestBase,
+  model: string,
+  offered: readonly string[],
+  cached: (toolUseId: string) => SignatureEntry | undefined = () => undefined,
+): ClaudeTurnPlan {
+  const asIs = { model, thinkingOff: false, toolTurnAsText: false };
+  if (!isClaudeModel(model) || !isThinkingVariant(model)) return asIs;
   const turn = activeToolTurn(req.messages);
+  if (!turn) return asIs;
   const family = signatureFamily(model);
   const verifiable = (block: ContentBlock) => {
     const decoded = decodeSignature(block.signature);
     return decoded !== null && decoded.family === family && decoded.signature !== undefined;
   };
-  if (!turn || startsWithThinking(turn, verifiable)) return { model, thinkingOff: false };
-  const base = model.slice(0, -THINKING_SUFFIX.length).toLowerCase();
-  return { model: offered.find((m) => m.toLowerCase() === base) ?? model, thinkingOff: true };
+  if (startsWithThinking(turn, verifiable)) return asIs;
+  const firstCall = Array.isArray(turn.content) ? turn.content.find((b) => b?.type === 'tool_use') : undefined;
+  const kept = typeof firstCall?.id === 'string' ? cached(firstCall.id) : undefined;
+  if (kept?.thought && kept.family === family) return asIs;
+  const plain = plainOf(model, offered);
+  if (plain !== undefined && clientWantsThinking(req)) return { model: plain, thinkingOff: true, toolTurnAsText: false };
+  return { model, thinkingOff: false, toolTurnAsText: true };
 }

@@ -10,7 +10,7 @@ import { toGeminiRequest } from '../gemini/request-mapper.js';
 import type { SignatureCache } from '../gemini/signature-cache.js';
 import { clientWantsThinking } from '../gemini/thinking.js';
 import type { ToolNameMap } from '../gemini/tool-names.js';
-import { claudeThinkingConfig, isClaudeModel, signatureFamily } from './code-assist-models.js';
+import { claudeThinkingConfig, isClaudeModel, isThinkingVariant, signatureFamily } from './code-assist-models.js';
 
 export interface CodeAssistRequest {
   model: string;
@@ -40,7 +40,8 @@ export function toCodeAssistRequest(body: MessagesRequest | CountTokensRequest, 
     names: ctx.names,
     signatures: ctx.signatures,
     family: signatureFamily(ctx.model),
-    replayThoughts: claude && clientWantsThinking(body),
+    // A thinking variant thinks whatever the client asked: its tool turns start with their thoughts.
+    replayThoughts: claude && (clientWantsThinking(body) || isThinkingVariant(ctx.model)),
     notes: ctx.notes,
   });
   if (claude) shapeForClaude(request, body, ctx.model);
@@ -64,7 +65,12 @@ function shapeForClaude(request: GenerateContentRequest, body: MessagesRequest |
   const config: GenerationConfig = { ...request.generationConfig };
   delete config.thinkingConfig;
   const thinkingConfig = claudeThinkingConfig(body, model);
-  if (thinkingConfig) config.thinkingConfig = thinkingConfig;
+  if (thinkingConfig) {
+    config.thinkingConfig = thinkingConfig;
+    // The thinking a variant does unasked comes on top of the answer's room, which must exceed it.
+    const budget = thinkingConfig.thinkingBudget ?? 0;
+    if (config.maxOutputTokens !== undefined && config.maxOutputTokens <= budget) config.maxOutputTokens += budget;
+  }
   if (Object.keys(config).length > 0) request.generationConfig = config;
   else delete request.generationConfig;
   const hasFunctions = (request.tools ?? []).some((t) => (t.functionDeclarations ?? []).length > 0);

@@ -273,6 +273,8 @@ function modelContent(message: InputMessage, state: State): Content {
   // signature goes on that call only: its cache entry, else the one the thinking block before it carried.
   let pending: string | undefined;
   let pendingCall: string | undefined;
+  let thoughtReplayed = false;
+  let firstCall = true;
   for (const block of blocksOf(message.content)) {
     switch (block.type) {
       case 'thinking': {
@@ -284,8 +286,10 @@ function modelContent(message: InputMessage, state: State): Content {
         }
         pendingCall = decoded.call;
         if (!decoded.signature) break;
-        if (state.ctx.replayThoughts) parts.push({ text: str(block.thinking) ?? '', thought: true, thoughtSignature: decoded.signature });
-        else pending = decoded.signature;
+        if (state.ctx.replayThoughts) {
+          parts.push({ text: str(block.thinking) ?? '', thought: true, thoughtSignature: decoded.signature });
+          thoughtReplayed = true;
+        } else pending = decoded.signature;
         break;
       }
       case 'redacted_thinking':
@@ -294,10 +298,16 @@ function modelContent(message: InputMessage, state: State): Content {
       case 'tool_use': {
         const id = str(block.id) ?? '';
         const call = state.calls.get(id);
-        const cached = call?.cached && call.cached.family === state.family ? call.cached.signature : undefined;
-        const signature = cached ?? pendingCall;
+        const own = call?.cached && call.cached.family === state.family ? call.cached : undefined;
+        const signature = own?.signature ?? pendingCall;
         pending = undefined;
         pendingCall = undefined;
+        // The turn's thought, kept by the gateway for a client that was not shown it, starts the turn again.
+        if (state.ctx.replayThoughts && firstCall && !thoughtReplayed && own?.thought) {
+          parts.unshift({ text: own.thought.text, thought: true, thoughtSignature: own.thought.signature });
+          thoughtReplayed = true;
+        }
+        firstCall = false;
         const args = isObject(block.input) ? block.input : {};
         const name = state.ctx.names.toUpstream(str(block.name) ?? '');
         parts.push({ functionCall: { id: call?.callId ?? id, name, args }, ...(signature ? { thoughtSignature: signature } : {}) });

@@ -119,6 +119,9 @@ export class GeminiStreamTranslator {
 
   /** A signature waiting for the part it precedes. */
   private pending: string | undefined;
+  /** The thoughts since the last answer part, and the last signed one with the text it signed. */
+  private thoughtText = '';
+  private thought: { signature: string; text: string } | undefined;
   private lastKind: 'thinking' | 'text' | 'tool_use' | null = null;
   private toolCalls = 0;
   /** Text or a tool call reached the client (thinking alone does not count as an answer). */
@@ -193,13 +196,23 @@ export class GeminiStreamTranslator {
     const signature = part.thoughtSignature || undefined;
     if (part.functionCall) {
       const thought = this.pending;
+      // The thought this call's turn started with, kept for a client that was not shown it: a thinking
+      // Claude wants it back at the start of the turn.
+      const kept = this.thought && this.thought.signature === thought && this.toolCalls === 0 ? this.thought : undefined;
       this.pending = undefined;
+      this.thought = undefined;
       const id = this.newToolId();
       if ((signature || thought) && this.thinking) out.push(...this.builder.signature(this.sign(thought, signature)));
       out.push(...this.builder.toolUse({ id, name: this.names.toClient(part.functionCall.name), input: part.functionCall.args ?? {} }));
       const callId = part.functionCall.id;
-      if (signature || callId) {
-        this.signatures.set(id, { family: this.family, ...(signature ? { signature } : {}), ...(callId ? { callId } : {}) });
+      const keep = kept !== undefined && !this.thinking;
+      if (signature || callId || keep) {
+        this.signatures.set(id, {
+          family: this.family,
+          ...(signature ? { signature } : {}),
+          ...(callId ? { callId } : {}),
+          ...(keep ? { thought: kept } : {}),
+        });
       }
       this.toolCalls++;
       this.answered = true;
@@ -208,7 +221,11 @@ export class GeminiStreamTranslator {
     }
     if (typeof part.text !== 'string') return; // inline images, code execution: nothing a client can replay
     if (part.thought) {
-      if (signature) this.pending = signature;
+      this.thoughtText += part.text;
+      if (signature) {
+        this.pending = signature;
+        this.thought = { signature, text: this.thoughtText };
+      }
       if (this.thinking && part.text !== '') {
         out.push(...this.builder.thinking(part.text));
         this.lastKind = 'thinking';
@@ -221,6 +238,8 @@ export class GeminiStreamTranslator {
     }
     const sig = signature ?? this.pending;
     this.pending = undefined;
+    this.thought = undefined;
+    this.thoughtText = '';
     // Only at the start of a text block: a signature on a later text chunk must not split the answer
     // (a text signature is not validated, so it may go).
     if (sig && this.thinking && this.lastKind !== 'text') out.push(...this.builder.signature(this.sign(sig, undefined)));

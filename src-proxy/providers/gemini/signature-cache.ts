@@ -18,6 +18,11 @@ export interface SignatureEntry {
   family: string;
   /** Gemini's own `functionCall.id`, when it sent one: sent back on the call and its response. */
   callId?: string;
+  /**
+   * The signed thought the call's turn started with, when the client was not shown it (it did not ask
+   * for thinking): a model that always thinks wants it back at the start of that turn.
+   */
+  thought?: { signature: string; text: string };
 }
 
 export interface SignatureCacheOptions {

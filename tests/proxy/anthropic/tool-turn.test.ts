@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activeToolTurn, startsWithThinking, withThinkingOff } from '../../../src-proxy/anthropic/tool-turn.js';
+import { activeToolTurn, startsWithThinking, withThinkingOff, withToolTurnAsText } from '../../../src-proxy/anthropic/tool-turn.js';
 import type { ContentBlock, InputMessage } from '../../../src-proxy/anthropic/types.js';
 
 const toolUse: ContentBlock = { type: 'tool_use', id: 't', name: 'Bash', input: {} };
@@ -49,5 +49,33 @@ describe('withThinkingOff', () => {
       messages: [],
       thinking: { type: 'disabled' },
     });
+  });
+});
+
+describe('withToolTurnAsText', () => {
+  it('tells the calls and their results as text, drops the turn’s thinking, and leaves the rest', () => {
+    const req = {
+      model: 'm',
+      messages: [{ role: 'user' as const, content: 'go' }, turn, { role: 'user' as const, content: [toolResult, { type: 'text', text: 'and more' }] }],
+    };
+    expect(withToolTurnAsText(req).messages).toEqual([
+      { role: 'user', content: 'go' },
+      { role: 'assistant', content: [{ type: 'text', text: '[called the tool Bash with {}]' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: '[the tool Bash returned:]\nx' },
+          { type: 'text', text: 'and more' },
+        ],
+      },
+    ]);
+  });
+
+  it('says a failed call failed, and leaves a request that continues no tool loop as it is', () => {
+    const failed = { ...toolResult, is_error: true, content: [{ type: 'text', text: 'boom' }, { type: 'image' }] };
+    const req = { model: 'm', messages: [{ role: 'user' as const, content: 'go' }, turn, { role: 'user' as const, content: [failed] }] };
+    expect(withToolTurnAsText(req).messages[2]!.content).toEqual([{ type: 'text', text: '[the tool Bash failed:]\nboom\n[image omitted]' }]);
+    const plain = { model: 'm', messages: [{ role: 'user' as const, content: 'go' }] };
+    expect(withToolTurnAsText(plain)).toBe(plain);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../../src-proxy/anthropic/errors.js';
 import type { ModelRule } from '../../../src-proxy/contract/index.js';
-import { listModels, type ModelInfo, type ModelPage, pageModels } from '../../../src-proxy/gateway/models-handler.js';
+import { listModels, type ModelInfo, type ModelPage, type ModelSource, type OfferedModel, pageModels } from '../../../src-proxy/gateway/models-handler.js';
 
 const rule = (match: string, provider: ModelRule['provider'] = 'anthropic', model?: string): ModelRule =>
   model === undefined ? { match, provider } : { match, provider, model };
@@ -46,7 +46,7 @@ describe('listModels', () => {
 
   it('lists an id once, however many rules name it', () => {
     const first = builtIn[0]!.id;
-    const models = listModels([rule(first, 'gemini'), rule('glm-4.6'), rule('glm-4.6', 'gemini')]);
+    const models = listModels([rule(first, 'gemini', 'gemini-2.5-pro'), rule('glm-4.6'), rule('glm-4.6', 'gemini')]);
     expect(models.map((m) => m.id).filter((id) => id === first)).toHaveLength(1);
     expect(models.map((m) => m.id).filter((id) => id === 'glm-4.6')).toHaveLength(1);
     expect(models).toHaveLength(builtIn.length + 1);
@@ -147,20 +147,65 @@ describe('pageModels', () => {
   });
 });
 
+/** A model source from a test's terms: which providers have an account, and what accounts report. */
+function source(canServe: (p: ModelRule['provider']) => boolean, offered: OfferedModel[] = []): ModelSource {
+  return {
+    serves: (link) => canServe(link.provider),
+    offered: (link) => {
+      const own = offered.filter((o) => o.provider === link.provider).map((o) => o.model);
+      return own.length > 0 ? own : null;
+    },
+    allOffered: () => offered,
+  };
+}
+
 describe('listModels: only what the accounts can serve', () => {
   const rule = (match: string, provider: ModelRule['provider'], model?: string): ModelRule => ({ match, provider, ...(model ? { model } : {}) });
 
   it('lists nothing when no provider has an account', () => {
-    expect(listModels([rule('my-alias', 'gemini')], () => false)).toEqual([]);
+    expect(
+      listModels(
+        [rule('my-alias', 'gemini')],
+        source(() => false),
+      ),
+    ).toEqual([]);
   });
 
   it('lists the Claude models whose route leads to a provider with an account, and the rules to such providers', () => {
     const rules = [rule('claude-haiku-*', 'gemini', 'gemini-2.5-flash'), rule('glm-4.6', 'anthropic'), rule('gemini-3-pro', 'gemini')];
-    const ids = listModels(rules, (p) => p === 'anthropic').map((m) => m.id);
+    const ids = listModels(
+      rules,
+      source((p) => p === 'anthropic'),
+    ).map((m) => m.id);
     expect(ids).toContain('claude-sonnet-4-6');
     expect(ids).not.toContain('claude-haiku-4-5-20251001');
     expect(ids).toContain('glm-4.6');
     expect(ids).not.toContain('gemini-3-pro');
+  });
+
+  it('lists a model a fallback link can serve when the first link has no account', () => {
+    const chain: ModelRule[] = [{ match: 'claude-*', provider: 'antigravity', fallback: [{ provider: 'gemini', model: 'gemini-2.5-flash' }] }];
+    expect(
+      listModels(
+        chain,
+        source((p) => p === 'gemini'),
+      ).map((m) => m.id),
+    ).toContain('claude-opus-4-6');
+    expect(
+      listModels(
+        chain,
+        source(() => false),
+      ),
+    ).toEqual([]);
+  });
+
+  it('never lists a Claude id sent as it is to the Gemini API, which does not serve it', () => {
+    expect(
+      listModels(
+        [rule('claude-*', 'gemini')],
+        source(() => true),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -168,19 +213,49 @@ describe('listModels: what the accounts offer', () => {
   const offered = [
     { provider: 'antigravity' as const, model: 'gemini-3-pro-preview' },
     { provider: 'antigravity' as const, model: 'claude-sonnet-4-5-thinking' },
-    { provider: 'antigravity' as const, model: 'claude-opus-4-6' },
+    { provider: 'antigravity' as const, model: 'claude-opus-4-6-thinking' },
   ];
   const ids = (models: ModelInfo[]) => models.map((m) => m.id);
+  const rules = [rule('gemini-*', 'antigravity'), rule('claude-*', 'antigravity')];
 
-  it('adds an offered id whose route leads to the provider offering it, after the rules, once', () => {
-    const rules = [rule('gemini-*', 'antigravity'), rule('claude-*', 'antigravity')];
-    const listed = ids(listModels(rules, () => true, offered));
-    expect(listed.slice(-2)).toEqual(['gemini-3-pro-preview', 'claude-sonnet-4-5-thinking']);
-    expect(listed.filter((id) => id === 'claude-opus-4-6')).toHaveLength(1);
+  it('lists what the accounts offer, and the plain id of a variant offered alone, which it serves', () => {
+    expect(
+      ids(
+        listModels(
+          rules,
+          source(() => true, offered),
+        ),
+      ),
+    ).toEqual(['claude-opus-4-6', 'gemini-3-pro-preview', 'claude-sonnet-4-5-thinking', 'claude-sonnet-4-5', 'claude-opus-4-6-thinking']);
+  });
+
+  it('leaves out a Claude model the accounts of its route do not offer', () => {
+    const listed = ids(
+      listModels(
+        rules,
+        source(() => true, offered),
+      ),
+    );
+    expect(listed).not.toContain('claude-haiku-4-5-20251001');
+    expect(listed).not.toContain('claude-opus-4-1-20250805');
   });
 
   it('leaves out an offered id that routes elsewhere, or to a provider that cannot serve', () => {
-    expect(ids(listModels([], () => true, offered))).not.toContain('gemini-3-pro-preview');
-    expect(ids(listModels([rule('gemini-*', 'antigravity')], (p) => p !== 'antigravity', offered))).not.toContain('gemini-3-pro-preview');
+    expect(
+      ids(
+        listModels(
+          [],
+          source((p) => p === 'anthropic', offered),
+        ),
+      ),
+    ).not.toContain('gemini-3-pro-preview');
+    expect(
+      ids(
+        listModels(
+          [rule('gemini-*', 'antigravity')],
+          source((p) => p !== 'antigravity', offered),
+        ),
+      ),
+    ).not.toContain('gemini-3-pro-preview');
   });
 });

@@ -21,6 +21,9 @@ describe('upstreamModelFor', () => {
     ['claude-haiku-4-5', true, OFFERED, 'claude-haiku-4-5'],
     ['gemini-2.5-flash', true, OFFERED, 'gemini-2.5-flash'],
     ['claude-sonnet-4-5', true, [], 'claude-sonnet-4-5'],
+    // Only the variant offered: it serves the plain id, thinking asked for or not.
+    ['claude-opus-4-5', false, OFFERED, 'claude-opus-4-5-thinking'],
+    ['claude-opus-4-5', true, OFFERED, 'claude-opus-4-5-thinking'],
   ])('%s, thinking %s → %s', (model, thinking, offered, expected) => {
     expect(upstreamModelFor(model, thinking, offered)).toBe(expected);
   });
@@ -44,8 +47,8 @@ describe('signatureFamily', () => {
 describe('claudeThinkingConfig', () => {
   const req = (over: Partial<RequestBase>): RequestBase => ({ model: 'm', messages: [], max_tokens: 32_000, ...over }) as RequestBase;
   it.each<[string, Partial<RequestBase>, string, object | undefined]>([
-    ['no thinking asked', {}, 'claude-sonnet-4-5-thinking', undefined],
-    ['thinking disabled', { thinking: { type: 'disabled' } }, 'claude-sonnet-4-5-thinking', undefined],
+    ['no thinking asked: the variant still thinks, least and unseen', {}, 'claude-sonnet-4-5-thinking', { includeThoughts: false, thinkingBudget: 1024 }],
+    ['thinking disabled: the same', { thinking: { type: 'disabled' } }, 'claude-sonnet-4-5-thinking', { includeThoughts: false, thinkingBudget: 1024 }],
     ['the plain variant', { thinking: { type: 'enabled', budget_tokens: 4000 } }, 'claude-sonnet-4-5', undefined],
     ['a budget', { thinking: { type: 'enabled', budget_tokens: 4000 } }, 'claude-sonnet-4-5-thinking', { includeThoughts: true, thinkingBudget: 4000 }],
     ['adaptive', { thinking: { type: 'adaptive' } }, 'claude-sonnet-4-5-thinking', { includeThoughts: true, thinkingBudget: CLAUDE_DEFAULT_BUDGET }],
@@ -91,29 +94,36 @@ describe('claudeTurnPlan', () => {
     ],
   });
   const block = (signature: string): ContentBlock => ({ type: 'thinking', thinking: 'hmm', signature });
+  const asIs = (model: string) => ({ model, thinkingOff: false, toolTurnAsText: false });
+  const off = { model: 'claude-sonnet-4-5', thinkingOff: true, toolTurnAsText: false };
 
-  it.each<[string, RequestBase, string, readonly string[], { model: string; thinkingOff: boolean }]>([
-    ['its own signed thinking first: as it is', toolLoop([block(own)]), VARIANT, OFFERED, { model: VARIANT, thinkingOff: false }],
+  it.each<[string, RequestBase, string, { model: string; thinkingOff: boolean; toolTurnAsText: boolean }]>([
+    ['its own signed thinking first: as it is', toolLoop([block(own)]), VARIANT, asIs(VARIANT)],
     [
       "another Claude's thinking: off, on the plain model it offers",
       toolLoop([block(encodeSignature(signatureFamily('claude-opus-4-5-thinking'), 'T'))]),
       VARIANT,
-      OFFERED,
-      { model: 'claude-sonnet-4-5', thinkingOff: true },
+      off,
     ],
-    ["Anthropic's thinking: off", toolLoop([block('EqQBCkgIARAB')]), VARIANT, OFFERED, { model: 'claude-sonnet-4-5', thinkingOff: true }],
+    ["Anthropic's thinking: off", toolLoop([block('EqQBCkgIARAB')]), VARIANT, off],
+    ["only the call's signature, no thought's: off", toolLoop([block(encodeSignature(signatureFamily(VARIANT), undefined, 'CALL'))]), VARIANT, off],
+    ['no thinking block: off', toolLoop([]), VARIANT, off],
     [
-      "only the call's signature, no thought's: off",
-      toolLoop([block(encodeSignature(signatureFamily(VARIANT), undefined, 'CALL'))]),
-      VARIANT,
-      OFFERED,
-      { model: 'claude-sonnet-4-5', thinkingOff: true },
+      'no plain model offered: the tool turn goes as text, thinking stays on',
+      toolLoop([]),
+      'claude-opus-4-5-thinking',
+      { model: 'claude-opus-4-5-thinking', thinkingOff: false, toolTurnAsText: true },
     ],
-    ['no thinking block: off', toolLoop([]), VARIANT, OFFERED, { model: 'claude-sonnet-4-5', thinkingOff: true }],
-    ['no plain model offered: off on the variant', toolLoop([]), 'claude-opus-4-5-thinking', OFFERED, { model: 'claude-opus-4-5-thinking', thinkingOff: true }],
-    ['thinking not asked for: as it is', toolLoop([], { type: 'disabled' }), 'claude-sonnet-4-5', OFFERED, { model: 'claude-sonnet-4-5', thinkingOff: false }],
-    ['a Gemini model: as it is', toolLoop([]), 'gemini-2.5-flash', OFFERED, { model: 'gemini-2.5-flash', thinkingOff: false }],
-  ])('%s', (_title, req, model, offered, expected) => {
-    expect(claudeTurnPlan(req, model, offered)).toEqual(expected);
+    ['the plain model: as it is', toolLoop([], { type: 'disabled' }), 'claude-sonnet-4-5', asIs('claude-sonnet-4-5')],
+    ['a Gemini model: as it is', toolLoop([]), 'gemini-2.5-flash', asIs('gemini-2.5-flash')],
+  ])('%s', (_title, req, model, expected) => {
+    expect(claudeTurnPlan(req, model, OFFERED)).toEqual(expected);
+  });
+
+  it('takes the thought the gateway kept for a client that was not shown it', () => {
+    const kept = { family: signatureFamily(VARIANT), thought: { signature: 'T', text: '' } };
+    expect(claudeTurnPlan(toolLoop([], { type: 'disabled' }), VARIANT, OFFERED, (id) => (id === 't' ? kept : undefined))).toEqual(asIs(VARIANT));
+    const other = { family: signatureFamily('claude-opus-4-5-thinking'), thought: { signature: 'T', text: '' } };
+    expect(claudeTurnPlan(toolLoop([], { type: 'disabled' }), VARIANT, OFFERED, () => other).toolTurnAsText).toBe(true);
   });
 });
