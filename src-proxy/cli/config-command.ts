@@ -3,6 +3,7 @@
 
 import { isScalarSettingKey, SCALAR_SETTING_KEYS, type ControlApi, type ScalarSettingKey, type Settings, type SettingsPatch } from '../contract/index.js';
 import { UsageError, type CliIo } from './io.js';
+import { isPriceKey, priceConfig, PRICES_KEY } from './price-config.js';
 
 const BOOLEAN_WORDS: Record<string, boolean> = { true: true, false: false, on: true, off: false, yes: true, no: false, '1': true, '0': false };
 
@@ -40,7 +41,7 @@ const GROUP_KEYS: Record<string, GroupKey> = {
   'team.secret_file': { get: (s) => s.team.secret_file, patch: (v) => ({ team: { secret_file: v } }) },
 };
 
-const KNOWN_KEYS = [...SCALAR_SETTING_KEYS, RULES_KEY, ...Object.keys(GROUP_KEYS)].join(', ');
+const KNOWN_KEYS = [...SCALAR_SETTING_KEYS, RULES_KEY, PRICES_KEY, 'prices', 'price.MODEL', ...Object.keys(GROUP_KEYS)].join(', ');
 
 function groupKey(key: string | undefined): GroupKey | undefined {
   return key !== undefined && Object.hasOwn(GROUP_KEYS, key) ? GROUP_KEYS[key] : undefined;
@@ -89,11 +90,13 @@ function show(key: ScalarSettingKey, value: unknown, revealSecrets: boolean): st
 
 export async function configCommand(args: string[], api: ControlApi, io: CliIo): Promise<number> {
   const [sub, key, value, ...extra] = args;
+  if (isPriceKey(key)) return priceConfig(sub, key, value, extra, api, io);
   if (sub === 'get') {
     const settings = await api.getSettings();
     if (key === undefined) {
       for (const k of SCALAR_SETTING_KEYS) io.out(`${k} = ${show(k, settings[k], false)}`);
       io.out(`${RULES_KEY} = ${JSON.stringify(settings.model_rules)}`);
+      io.out(`${PRICES_KEY} = ${JSON.stringify(settings.model_prices)}`);
       for (const [k, g] of Object.entries(GROUP_KEYS)) io.out(`${k} = ${showGroupValue(g, settings)}`);
       return 0;
     }

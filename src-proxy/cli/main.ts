@@ -39,6 +39,8 @@ Commands:
   config get [KEY]
   config set KEY VALUE        keys: port, host, api_key, auth_mode (off|strict|all-except-health), request_deadline_ms,
                               google.client_id, google.client_secret, antigravity.base_urls URL[,URL...], ...
+  config get prices | config set price.MODEL INPUT,OUTPUT,CACHE_WRITE,CACHE_READ|default
+                              US$ per million tokens, by upstream model
 
 Every command takes --data-dir DIR (default: ${defaultDataDir()}).`;
 

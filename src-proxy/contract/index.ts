@@ -9,6 +9,7 @@ export * from './patch-schema.js';
 export * from './desktop-bridge.js';
 export * from './claude-code-setup.js';
 export * from './claude-code.js';
+export * from './prices.js';
 export * from './google-sign-in.js';
 export * from './updates.js';
 export * from './team.js';

@@ -94,6 +94,16 @@ export const RequestLogEntrySchema = z.object({
   cache_read_input_tokens: z.number().int().nullable(),
   cache_creation_input_tokens: z.number().int().nullable(),
   stop_reason: z.string().nullable(),
+  /**
+   * What the request cost in US dollars, at the price of the model that served it (the mapped one), for
+   * the tokens the upstream reported, cache tokens included. Null when that model has no price, or no
+   * tokens were reported: never a made-up $0.
+   */
+  cost_usd: z.number().nullable().default(null),
+  /** The price table row that priced it. */
+  priced_as: z.string().nullable().default(null),
+  /** The same tokens at the requested model's list price, when the request was mapped to another model. */
+  requested_cost_usd: z.number().nullable().default(null),
   /** Answered locally (warmup interception or a local token estimate) rather than by an upstream. */
   local: z.enum(['warmup', 'estimate']).nullable(),
   error_type: z.string().nullable(),
@@ -104,6 +114,11 @@ export const RequestLogEntrySchema = z.object({
   instance: z.string().optional(),
 });
 export type RequestLogEntry = z.infer<typeof RequestLogEntrySchema>;
+
+/** An upstream reported tokens for this request, but its model has no price: the cost is unknown, not zero. */
+export function isUnpriced(entry: Pick<RequestLogEntry, 'cost_usd' | 'input_tokens' | 'output_tokens' | 'local'>): boolean {
+  return entry.cost_usd === null && entry.local === null && (entry.input_tokens ?? 0) + (entry.output_tokens ?? 0) > 0;
+}
 
 export const RequestQuerySchema = z.object({
   limit: z.number().int().min(1).max(10_000).optional(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { patchOf } from './patch-schema.js';
+import { PriceRowsSchema } from './prices.js';
 import { ProviderKindSchema } from './providers.js';
 
 export const AUTH_MODES = ['off', 'strict', 'all-except-health'] as const;
@@ -120,6 +121,8 @@ export const SettingsSchema = z.object({
     .max(1024 * 1024 * 1024)
     .default(DEFAULT_MAX_BODY_BYTES),
   model_rules: z.array(ModelRuleSchema).default([]),
+  /** Prices per upstream model (USD per million tokens) over the shipped table: a row replaces the shipped one of its model. */
+  model_prices: PriceRowsSchema.default([]),
   /** Keep a conversation on the account that served it while that account stays healthy. */
   session_affinity: z.boolean().default(true),
   /** Answer Claude Code's warmup requests locally instead of spending an upstream call. */

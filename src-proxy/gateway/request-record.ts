@@ -164,6 +164,10 @@ export class RequestRecord {
       cache_read_input_tokens: this.cacheRead,
       cache_creation_input_tokens: this.cacheCreation,
       stop_reason: this.stopReason,
+      // Priced where the log takes the entry, with the price table of that moment.
+      cost_usd: null,
+      priced_as: null,
+      requested_cost_usd: null,
       local: this.localAnswer,
       error_type: this.errorType,
       error_message: this.errorMessage,

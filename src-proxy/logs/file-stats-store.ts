@@ -7,21 +7,27 @@ import type { StatsBucket, Warning } from '../contract/index.js';
 import { readJsonFile, writeFileAtomic } from '../lib/json-file.js';
 import type { StatsSnapshot, StatsStore } from './usage-stats.js';
 
-const STATS_FILE_VERSION = 1;
+const STATS_FILE_VERSION = 2;
 
 const count = z.number().int().nonnegative();
-/** [start, account_id, model, requests, failures, input_tokens, output_tokens] */
-const RowSchema = z.tuple([z.number(), z.string().nullable(), z.string(), count, count, count, count]);
+/**
+ * [start, account_id, model, requests, failures, input_tokens, output_tokens, cost_usd, unpriced]; a
+ * version 1 file's rows end at output_tokens, from before requests were priced.
+ */
+const RowSchema = z.union([
+  z.tuple([z.number(), z.string().nullable(), z.string(), count, count, count, count, z.number().nonnegative(), count]),
+  z.tuple([z.number(), z.string().nullable(), z.string(), count, count, count, count]),
+]);
 type Row = z.infer<typeof RowSchema>;
 
 const StatsFileSchema = z.object({
-  version: z.literal(STATS_FILE_VERSION),
+  version: z.union([z.literal(1), z.literal(STATS_FILE_VERSION)]),
   hour: z.array(RowSchema),
   day: z.array(RowSchema),
 });
 
-const toRow = (b: StatsBucket): Row => [b.start, b.account_id, b.model, b.requests, b.failures, b.input_tokens, b.output_tokens];
-const fromRow = ([start, account_id, model, requests, failures, input_tokens, output_tokens]: Row): StatsBucket => ({
+const toRow = (b: StatsBucket): Row => [b.start, b.account_id, b.model, b.requests, b.failures, b.input_tokens, b.output_tokens, b.cost_usd, b.unpriced];
+const fromRow = ([start, account_id, model, requests, failures, input_tokens, output_tokens, cost_usd = 0, unpriced = 0]: Row): StatsBucket => ({
   start,
   account_id,
   model,
@@ -29,6 +35,8 @@ const fromRow = ([start, account_id, model, requests, failures, input_tokens, ou
   failures,
   input_tokens,
   output_tokens,
+  cost_usd,
+  unpriced,
 });
 
 export class FileStatsStore implements StatsStore {

@@ -3,7 +3,7 @@
 // a setting) never erases what was used. `record` is on every request's path: it adds to two counters in
 // memory; the store sees the whole table a few times a minute at most.
 
-import type { RequestLogEntry, StatsBucket, StatsQuery, StatsReport, UsageCounts } from '../contract/index.js';
+import { countEntry, emptyCounts, type RequestLogEntry, type StatsBucket, type StatsQuery, type StatsReport, type UsageCounts } from '../contract/index.js';
 import type { UsageLedger } from './usage-ledger.js';
 
 const HOUR_MS = 3_600_000;
@@ -54,13 +54,10 @@ class BucketTable {
     const key = `${start}\n${account ?? ''}\n${model}`;
     let row = this.rows.get(key);
     if (!row) {
-      row = { start, account_id: account, model, requests: 0, failures: 0, input_tokens: 0, output_tokens: 0 };
+      row = { start, account_id: account, model, ...emptyCounts() };
       this.rows.set(key, row);
     }
-    row.requests += 1;
-    if (entry.status >= 400) row.failures += 1;
-    row.input_tokens += entry.input_tokens ?? 0;
-    row.output_tokens += entry.output_tokens ?? 0;
+    countEntry(row, entry);
   }
 
   restore(rows: readonly StatsBucket[]): void {
@@ -161,12 +158,14 @@ export class UsageStats implements UsageLedger {
 }
 
 export function sumCounts(rows: readonly UsageCounts[]): UsageCounts {
-  const total: UsageCounts = { requests: 0, failures: 0, input_tokens: 0, output_tokens: 0 };
+  const total = emptyCounts();
   for (const r of rows) {
     total.requests += r.requests;
     total.failures += r.failures;
     total.input_tokens += r.input_tokens;
     total.output_tokens += r.output_tokens;
+    total.cost_usd += r.cost_usd;
+    total.unpriced += r.unpriced;
   }
   return total;
 }

@@ -2,8 +2,10 @@
 // ControlApi every shell (CLI, Electron IPC, HTTP console) talks to.
 
 import {
+  priceTable,
   type AccountPatch,
   type ControlApi,
+  type PriceRow,
   type ControlEvents,
   type GoogleSettings,
   type NewAccount,
@@ -23,6 +25,7 @@ import { EventBus } from '../lib/event-bus.js';
 import { createRedactor, type Redact } from '../lib/redactor.js';
 import { reportUnhandled } from '../lib/report.js';
 import { RequestLog, type RequestHistory } from '../logs/request-log.js';
+import { priceEntry } from '../logs/request-cost.js';
 import { UsageStats, type StatsStore } from '../logs/usage-stats.js';
 import type { UsageLedger } from '../logs/usage-ledger.js';
 import type { AccessTokens } from '../providers/antigravity/access-tokens.js';
@@ -152,11 +155,24 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     }
     return asListening;
   };
+  // The price table is rebuilt when the settings change, not per request.
+  let pricedBy: Settings['model_prices'] | null = null;
+  let table: PriceRow[] = [];
+  const prices = (): PriceRow[] => {
+    const rows = deps.settings.get().model_prices;
+    if (rows !== pricedBy) {
+      pricedBy = rows;
+      table = priceTable(rows);
+    }
+    return table;
+  };
   const app = createGatewayApp({
     settings: gatewaySettings,
     pool,
     providers,
-    recordRequest: team ? (entry) => log.record({ ...redactEntry(entry, redact), instance: team.instance }) : (entry) => log.record(redactEntry(entry, redact)),
+    recordRequest: team
+      ? (entry) => log.record({ ...priceEntry(redactEntry(entry, redact), prices()), instance: team.instance })
+      : (entry) => log.record(priceEntry(redactEntry(entry, redact), prices())),
     retryPolicy: deps.retryPolicy,
     pingIntervalMs: deps.pingIntervalMs,
     onInternalError: deps.onInternalError,

@@ -62,3 +62,24 @@ export function startOfToday(now: number): number {
 export function countOf(n: number, singular: string, plural = `${singular}s`): string {
   return `${formatCount(n)} ${n === 1 ? singular : plural}`;
 }
+
+const cents = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/**
+ * US dollars: cents from ten cents up; below, two significant digits, since one request often costs a
+ * fraction of a cent ($0.012, $0.00041).
+ */
+export function formatUsd(dollars: number): string {
+  if (dollars === 0) return '$0.00';
+  if (Math.abs(dollars) >= 0.1) return cents.format(dollars);
+  const digits = Math.min(12, 1 - Math.floor(Math.log10(Math.abs(dollars))));
+  const text = dollars.toFixed(digits).replace(/0+$/, '');
+  return `$${/\.\d$/.test(text) ? `${text}0` : text}`;
+}
+
+/** A total that leaves out requests without a price says so, instead of passing for the whole. */
+export function formatCostTotal(costUsd: number, unpriced: number): string {
+  if (unpriced === 0) return formatUsd(costUsd);
+  if (costUsd === 0) return 'no price';
+  return `${formatUsd(costUsd)} + ${countOf(unpriced, 'unpriced request')}`;
+}

@@ -45,7 +45,7 @@ export type Behaviour =
       content?: ReplyBlock[];
       stopReason?: string;
       model?: string;
-      usage?: { input_tokens?: number; output_tokens?: number };
+      usage?: { input_tokens?: number; output_tokens?: number; cache_creation_input_tokens?: number; cache_read_input_tokens?: number };
       chunks?: number;
       chunkDelayMs?: number;
       firstByteDelayMs?: number;
@@ -620,8 +620,8 @@ function buildMessage(b: ReplyBehaviour, body: unknown): Message {
     stop_sequence: stopReason === 'stop_sequence' ? String(stopSequences[0] ?? '') : null,
     usage: {
       input_tokens: b.usage?.input_tokens ?? estimateInputTokens(body),
-      cache_creation_input_tokens: 0,
-      cache_read_input_tokens: 0,
+      cache_creation_input_tokens: b.usage?.cache_creation_input_tokens ?? 0,
+      cache_read_input_tokens: b.usage?.cache_read_input_tokens ?? 0,
       output_tokens: b.usage?.output_tokens ?? Math.max(1, Math.ceil(contentChars(content) / 4)),
     },
   };

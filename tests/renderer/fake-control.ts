@@ -80,7 +80,7 @@ export function createFakeControl(init: Partial<FakeControl['state']> = {}): Fak
     settings,
     accounts: [],
     requests: [],
-    stats: { bucket: 'hour', buckets: [], totals: { requests: 0, failures: 0, input_tokens: 0, output_tokens: 0 } },
+    stats: { bucket: 'hour', buckets: [], totals: { requests: 0, failures: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0, unpriced: 0 } },
     warnings: [],
     update: { supported: false, current_version: '0.1.0', latest_version: null, release_url: null, checked_at: null, error: null },
     claudeCode: {

@@ -1,4 +1,7 @@
-import type { RequestLogEntry } from '../../../src-proxy/contract/index.js';
+import { findPrice, isUnpriced, priceTable, type RequestLogEntry } from '../../../src-proxy/contract/index.js';
+import { useSettings } from '../../app/live-state.js';
+import { formatUsd } from '../../format/format.js';
+import { priceText } from '../../wording/cost.js';
 import { formatCount, formatDateTime, formatMs } from '../../format/format.js';
 import { describeFailure } from '../../wording/errors.js';
 import { KIND_LABELS } from '../../wording/option-labels.js';
@@ -43,6 +46,14 @@ export function RequestDetail({ entry: e, onClose }: { entry: RequestLogEntry; o
           {e.cache_read_input_tokens ? `, ${formatCount(e.cache_read_input_tokens)} read from cache` : ''}
           {e.cache_creation_input_tokens ? `, ${formatCount(e.cache_creation_input_tokens)} written to cache` : ''}
         </dd>
+        {e.route === 'messages' && e.local === null && (
+          <>
+            <dt>Cost</dt>
+            <dd>
+              <CostFacts entry={e} />
+            </dd>
+          </>
+        )}
         {e.error_message && (
           <>
             <dt>Error</dt>
@@ -75,5 +86,38 @@ export function RequestDetail({ entry: e, onClose }: { entry: RequestLogEntry; o
         </ol>
       )}
     </aside>
+  );
+}
+
+/** The cost and the price it was taken at, and what the requested model would have cost when it was mapped. */
+function CostFacts({ entry: e }: { entry: RequestLogEntry }) {
+  const settings = useSettings().value;
+  const table = settings ? priceTable(settings.model_prices) : null;
+  const price = e.priced_as && table ? findPrice(e.priced_as, table) : null;
+  const served = e.mapped_model ?? e.inbound_model ?? '';
+  return (
+    <>
+      {e.cost_usd !== null ? (
+        <>
+          <strong>{formatUsd(e.cost_usd)}</strong>
+          <span className="muted">
+            {' '}
+            at the price of {e.priced_as}
+            {price ? ` (${priceText(price)})` : ''}
+          </span>
+        </>
+      ) : isUnpriced(e) ? (
+        <>
+          no price for <span className="mono">{served}</span>: add one in Settings, Prices
+        </>
+      ) : (
+        'nothing charged: no tokens were reported'
+      )}
+      {e.requested_cost_usd !== null && e.inbound_model && (
+        <div className="muted">
+          {formatUsd(e.requested_cost_usd)} at the list price of the requested <span className="mono">{e.inbound_model}</span>
+        </div>
+      )}
+    </>
   );
 }

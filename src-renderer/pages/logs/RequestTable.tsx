@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import type { RequestLogEntry } from '../../../src-proxy/contract/index.js';
+import { isUnpriced, type RequestLogEntry } from '../../../src-proxy/contract/index.js';
+import { costText } from '../../wording/cost.js';
 import { formatCompact, formatMs, formatTime } from '../../format/format.js';
 import { visibleRange } from './virtual-window.js';
 
@@ -7,8 +8,8 @@ export const ROW_HEIGHT = 30;
 /** Before the first layout (and where there is none, as in tests) the table assumes this viewport. */
 const FALLBACK_VIEWPORT = 600;
 
-const COLUMNS = ['Time', 'Status', 'Path', 'Model', 'Account', 'Attempts', 'Latency', 'TTFB', 'Tokens in/out'] as const;
-const NUMERIC: ReadonlySet<string> = new Set(['Attempts', 'Latency', 'TTFB', 'Tokens in/out']);
+const COLUMNS = ['Time', 'Status', 'Path', 'Model', 'Account', 'Attempts', 'Latency', 'TTFB', 'Tokens in/out', 'Cost'] as const;
+const NUMERIC: ReadonlySet<string> = new Set(['Attempts', 'Latency', 'TTFB', 'Tokens in/out', 'Cost']);
 
 /**
  * The request table, windowed: only the rows in view (and a few around them) exist in the page, so
@@ -127,6 +128,9 @@ function RequestRow({ entry: e, index, selected, onSelect }: { entry: RequestLog
       </span>
       <span role="cell" className="rt-cell num">
         {e.input_tokens === null && e.output_tokens === null ? '–' : `${formatCompact(e.input_tokens ?? 0)} / ${formatCompact(e.output_tokens ?? 0)}`}
+      </span>
+      <span role="cell" className={`rt-cell num ${isUnpriced(e) ? 'muted' : ''}`}>
+        {costText(e)}
       </span>
     </div>
   );

@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'react';
-import { claudeCodeSetup, type UsageCounts, type UpdateStatus, type Warning } from '../../../src-proxy/contract/index.js';
+import { claudeCodeSetup, countEntry, emptyCounts, type UsageCounts, type UpdateStatus, type Warning } from '../../../src-proxy/contract/index.js';
 import { useControl } from '../../app/control-context.js';
 import { useAccounts, useAction, useSettings, useStatus } from '../../app/live-state.js';
 import type { PageProps } from '../../app/page-props.js';
 import { CopyButton } from '../../components/CopyButton.js';
 import { ErrorText } from '../../components/ErrorText.js';
 import { Switch } from '../../components/Switch.js';
-import { countOf, formatCompact, formatCount, formatDateTime, startOfToday } from '../../format/format.js';
+import { countOf, formatCompact, formatCostTotal, formatCount, formatDateTime, startOfToday } from '../../format/format.js';
 import { describeErrorCode, describeWarning } from '../../wording/errors.js';
 import { accountState } from '../accounts/account-state.js';
 import { KIND_LABELS } from '../../wording/option-labels.js';
@@ -162,18 +162,15 @@ function TodayCard() {
     const since = startOfToday(Date.now());
     client.getStats({ bucket: 'hour', since }).then(
       (r) => live && setToday((prev) => prev ?? r.totals),
-      () => live && setToday((prev) => prev ?? { requests: 0, failures: 0, input_tokens: 0, output_tokens: 0 }),
+      () => live && setToday((prev) => prev ?? emptyCounts()),
     );
     const off = client.onEvent('request', (e) => {
-      if (e.time < since) return;
+      // Stats count the messages only; so does today's card, so the two agree.
+      if (e.time < since || e.route !== 'messages') return;
       setToday((prev) => {
-        const base = prev ?? { requests: 0, failures: 0, input_tokens: 0, output_tokens: 0 };
-        return {
-          requests: base.requests + 1,
-          failures: base.failures + (e.status >= 400 ? 1 : 0),
-          input_tokens: base.input_tokens + (e.input_tokens ?? 0),
-          output_tokens: base.output_tokens + (e.output_tokens ?? 0),
-        };
+        const next = { ...(prev ?? emptyCounts()) };
+        countEntry(next, e);
+        return next;
       });
     });
     return () => {
@@ -189,6 +186,7 @@ function TodayCard() {
         <Metric label="Errors" value={today ? formatCount(today.failures) : '…'} tone={today && today.failures > 0 ? 'bad' : undefined} />
         <Metric label="Input tokens" value={today ? formatCompact(today.input_tokens) : '…'} />
         <Metric label="Output tokens" value={today ? formatCompact(today.output_tokens) : '…'} />
+        <Metric label="Cost" value={today ? formatCostTotal(today.cost_usd, today.unpriced) : '…'} />
       </div>
     </section>
   );

@@ -8,6 +8,7 @@ import { Switch } from '../../components/Switch.js';
 import { TextField } from '../../components/TextField.js';
 import { maskSecret } from './mask.js';
 import { ModelRulesEditor } from './ModelRulesEditor.js';
+import { PricesEditor } from './PricesEditor.js';
 import { useSettingsSave } from './save-settings.js';
 import { SettingsForm, type SectionProps } from './SettingsForm.js';
 
@@ -20,6 +21,7 @@ export function SettingsPage() {
       <ListenSection settings={s} onSaved={live.set} />
       <AuthSection settings={s} onSaved={live.set} />
       <ModelRulesEditor settings={s} onSaved={live.set} />
+      <PricesEditor settings={s} onSaved={live.set} />
       <HistorySection settings={s} onSaved={live.set} />
       <GoogleSection settings={s} onSaved={live.set} />
       <UpstreamCertificatesSection settings={s} onSaved={live.set} />

@@ -6,7 +6,18 @@ const HEIGHT = 220;
 const PAD = { left: 44, right: 8, top: 10, bottom: 24 };
 
 /** Stacked bars over time as plain SVG; each bar names its time and values on hover. */
-export function StackedBarChart({ chart, title, timeLabel }: { chart: Chart; title: string; timeLabel(t: number): string }) {
+export function StackedBarChart({
+  chart,
+  title,
+  timeLabel,
+  format = formatCompact,
+}: {
+  chart: Chart;
+  title: string;
+  timeLabel(t: number): string;
+  /** How a value reads on the axis and in the legend. */
+  format?: (value: number) => string;
+}) {
   const totals = chart.times.map((_, i) => chart.series.reduce((s, x) => s + x.values[i]!, 0));
   const top = niceMax(Math.max(0, ...totals));
   const plotW = WIDTH - PAD.left - PAD.right;
@@ -28,7 +39,7 @@ export function StackedBarChart({ chart, title, timeLabel }: { chart: Chart; tit
               <g key={f}>
                 <line className="grid" x1={PAD.left} x2={WIDTH - PAD.right} y1={y(top * f)} y2={y(top * f)} />
                 <text className="axis" x={PAD.left - 6} y={y(top * f) + 4} textAnchor="end">
-                  {formatCompact(top * f)}
+                  {format(top * f)}
                 </text>
               </g>
             ))}
@@ -58,7 +69,7 @@ export function StackedBarChart({ chart, title, timeLabel }: { chart: Chart; tit
             {chart.series.map((s, k) => (
               <li key={s.key}>
                 <span className={`swatch series-${k}`} aria-hidden="true" />
-                {s.label} <span className="muted">{formatCompact(s.total)}</span>
+                {s.label} <span className="muted">{format(s.total)}</span>
               </li>
             ))}
           </ul>

@@ -3,10 +3,10 @@ import type { StatsBucketSize, StatsReport } from '../../../src-proxy/contract/i
 import { useControl } from '../../app/control-context.js';
 import { useAccounts, useStatus } from '../../app/live-state.js';
 import { ErrorText } from '../../components/ErrorText.js';
-import { countOf, formatCompact, formatCount } from '../../format/format.js';
+import { countOf, formatCompact, formatCostTotal, formatCount, formatUsd, startOfToday } from '../../format/format.js';
 import { describeError } from '../../wording/errors.js';
 import { StackedBarChart } from './StackedBarChart.js';
-import { chartOf, type GroupBy } from './stats-series.js';
+import { chartOf, costRows, type CostRow, type GroupBy } from './stats-series.js';
 import { Segmented } from '../../components/Segmented.js';
 
 const RANGE_MS: Readonly<Record<StatsBucketSize, number>> = { hour: 48 * 3_600_000, day: 30 * 86_400_000 };
@@ -60,7 +60,10 @@ export function StatsPage() {
   const charts = report && {
     requests: chartOf(report.report, { size, since: report.since, until: report.until, groupBy, metric: 'requests', labelOf }),
     tokens: chartOf(report.report, { size, since: report.since, until: report.until, groupBy, metric: 'tokens', labelOf }),
+    cost: chartOf(report.report, { size, since: report.since, until: report.until, groupBy, metric: 'cost', labelOf }),
   };
+  const accountName = (id: string | null) =>
+    id === null ? 'no account (refused)' : (accounts.find((a) => a.id === id)?.label ?? `removed account ${id.slice(0, 8)}`);
   const totals = report?.report.totals;
 
   return (
@@ -101,7 +104,7 @@ export function StatsPage() {
       {totals && (
         <p className="muted" aria-label="Totals">
           {countOf(totals.requests, 'request')} · {formatCount(totals.failures)} failed · {formatCompact(totals.input_tokens)} input and{' '}
-          {formatCompact(totals.output_tokens)} output tokens in this period
+          {formatCompact(totals.output_tokens)} output tokens · {formatCostTotal(totals.cost_usd, totals.unpriced)} in this period
         </p>
       )}
       {charts && (
@@ -112,8 +115,50 @@ export function StatsPage() {
           <section className="card">
             <StackedBarChart chart={charts.tokens} title={`Tokens (input + output) per ${size}, by ${groupBy}`} timeLabel={timeLabel} />
           </section>
+          <section className="card">
+            <StackedBarChart chart={charts.cost} title={`Cost (US$) per ${size}, by ${groupBy}`} timeLabel={timeLabel} format={formatUsd} />
+          </section>
+          <section className="card">
+            <h2>Cost per day, account and model</h2>
+            <CostTable rows={costRows(report.report, startOfToday)} accountName={accountName} />
+          </section>
         </>
       )}
     </div>
   );
+}
+
+function CostTable({ rows, accountName }: { rows: readonly CostRow[]; accountName(id: string | null): string }) {
+  if (rows.length === 0) return <p className="muted">Nothing in this period yet.</p>;
+  return (
+    <table className="cost-table">
+      <thead>
+        <tr>
+          <th>Day</th>
+          <th>Account</th>
+          <th>Model</th>
+          <th className="num">Requests</th>
+          <th className="num">Tokens</th>
+          <th className="num">Cost</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={`${r.day}-${r.account_id ?? ''}-${r.model}`}>
+            <td>{formatDay(r.day)}</td>
+            <td>{accountName(r.account_id)}</td>
+            <td className="mono">{r.model}</td>
+            <td className="num">{formatCount(r.requests)}</td>
+            <td className="num">{formatCompact(r.tokens)}</td>
+            <td className="num">{formatCostTotal(r.cost_usd, r.unpriced)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function formatDay(t: number): string {
+  const d = new Date(t);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }

@@ -4,7 +4,7 @@
 import type { StatsBucket, StatsBucketSize, StatsReport } from '../../../src-proxy/contract/index.js';
 
 export type GroupBy = 'account' | 'model';
-export type Metric = 'requests' | 'tokens';
+export type Metric = 'requests' | 'tokens' | 'cost';
 
 export interface Series {
   key: string;
@@ -23,6 +23,7 @@ export const OTHER = '(other)';
 const HOUR = 3_600_000;
 
 function valueOf(b: StatsBucket, metric: Metric): number {
+  if (metric === 'cost') return b.cost_usd;
   return metric === 'requests' ? b.requests : b.input_tokens + b.output_tokens;
 }
 
@@ -69,4 +70,34 @@ export function niceMax(max: number): number {
   const p = 10 ** Math.floor(Math.log10(max));
   for (const m of [1, 2, 5, 10]) if (m * p >= max) return m * p;
   return 10 * p;
+}
+
+/** One line of the cost table: a day, an account and a model. */
+export interface CostRow {
+  day: number;
+  account_id: string | null;
+  model: string;
+  requests: number;
+  tokens: number;
+  cost_usd: number;
+  unpriced: number;
+}
+
+/**
+ * The report as days × accounts × models, newest day first and the dearest first within a day. Hour
+ * buckets are added up into the local day they fall in.
+ */
+export function costRows(report: StatsReport, dayOf: (t: number) => number): CostRow[] {
+  const rows = new Map<string, CostRow>();
+  for (const b of report.buckets) {
+    const day = dayOf(b.start);
+    const key = `${day}\n${b.account_id ?? ''}\n${b.model}`;
+    const row = rows.get(key) ?? { day, account_id: b.account_id, model: b.model, requests: 0, tokens: 0, cost_usd: 0, unpriced: 0 };
+    row.requests += b.requests;
+    row.tokens += b.input_tokens + b.output_tokens;
+    row.cost_usd += b.cost_usd;
+    row.unpriced += b.unpriced;
+    rows.set(key, row);
+  }
+  return [...rows.values()].sort((a, b) => b.day - a.day || b.cost_usd - a.cost_usd || a.model.localeCompare(b.model));
 }

@@ -29,11 +29,41 @@ describe('UsageStats', () => {
 
     const hourly = stats.report({ bucket: 'hour' });
     expect(hourly.buckets).toEqual([
-      { start: Date.UTC(2026, 11, 1, 10), account_id: 'acc-1', model: 'claude-sonnet-4-5', requests: 2, failures: 0, input_tokens: 150, output_tokens: 15 },
-      { start: Date.UTC(2026, 11, 1, 10), account_id: 'acc-2', model: 'gemini-3-pro-preview', requests: 1, failures: 0, input_tokens: 100, output_tokens: 20 },
-      { start: Date.UTC(2026, 11, 1, 11), account_id: 'acc-1', model: 'claude-sonnet-4-5', requests: 1, failures: 1, input_tokens: 0, output_tokens: 0 },
+      {
+        start: Date.UTC(2026, 11, 1, 10),
+        account_id: 'acc-1',
+        model: 'claude-sonnet-4-5',
+        requests: 2,
+        failures: 0,
+        input_tokens: 150,
+        output_tokens: 15,
+        cost_usd: 0,
+        unpriced: 2,
+      },
+      {
+        start: Date.UTC(2026, 11, 1, 10),
+        account_id: 'acc-2',
+        model: 'gemini-3-pro-preview',
+        requests: 1,
+        failures: 0,
+        input_tokens: 100,
+        output_tokens: 20,
+        cost_usd: 0,
+        unpriced: 1,
+      },
+      {
+        start: Date.UTC(2026, 11, 1, 11),
+        account_id: 'acc-1',
+        model: 'claude-sonnet-4-5',
+        requests: 1,
+        failures: 1,
+        input_tokens: 0,
+        output_tokens: 0,
+        cost_usd: 0,
+        unpriced: 0,
+      },
     ]);
-    expect(hourly.totals).toEqual({ requests: 4, failures: 1, input_tokens: 250, output_tokens: 35 });
+    expect(hourly.totals).toEqual({ requests: 4, failures: 1, input_tokens: 250, output_tokens: 35, cost_usd: 0, unpriced: 3 });
 
     const daily = stats.report({ bucket: 'day' });
     expect(daily.buckets.map((b) => [b.start, b.account_id, b.requests])).toEqual([
@@ -50,6 +80,15 @@ describe('UsageStats', () => {
     const stats = new UsageStats({ now: () => T0 });
     stats.record(makeEntry('a', T0, overrides));
     expect(stats.report({ bucket: 'hour' }).buckets).toMatchObject([{ account_id: account, model }]);
+  });
+
+  it('adds up what priced requests cost, and counts the ones without a price apart instead of as $0', () => {
+    const stats = new UsageStats({ now: () => T0 });
+    stats.record(makeEntry('a', T0, { cost_usd: 0.25 }));
+    stats.record(makeEntry('b', T0, { cost_usd: 0.5 }));
+    stats.record(makeEntry('c', T0, { cost_usd: null, input_tokens: 10 }));
+    stats.record(makeEntry('d', T0, { cost_usd: null, input_tokens: null, output_tokens: null, status: 502 }));
+    expect(stats.report({ bucket: 'day' }).totals).toMatchObject({ requests: 4, cost_usd: 0.75, unpriced: 1 });
   });
 
   it('leaves out model listings and count_tokens calls', () => {
@@ -89,8 +128,8 @@ describe('UsageStats', () => {
     const second = new UsageStats({ store: new MemoryStatsStore(store.saved[0]!), now: () => T0 });
     await second.load();
     expect(second.report({ bucket: 'day' }).totals.requests).toBe(50);
-    second.record(makeEntry('more', T0));
-    expect(second.report({ bucket: 'hour' }).totals.requests).toBe(51);
+    second.record(makeEntry('more', T0, { cost_usd: 0.01 }));
+    expect(second.report({ bucket: 'hour' }).totals).toMatchObject({ requests: 51, cost_usd: 0.01 });
   });
 
   it('forgets hourly detail past its retention but keeps the days', async () => {

@@ -29,7 +29,7 @@ function api(goodToken: string) {
       listAccounts: [],
       listWarnings: [],
       listRequests: [],
-      getStats: { bucket: 'hour', buckets: [], totals: { requests: 0, failures: 0, input_tokens: 0, output_tokens: 0 } },
+      getStats: { bucket: 'hour', buckets: [], totals: { requests: 0, failures: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0, unpriced: 0 } },
       getUpdateStatus: { supported: false, current_version: '0.1.0', latest_version: null, release_url: null, checked_at: null, error: null },
     };
     return new Response(JSON.stringify({ ok: true, value: values[method] ?? null }), { status: 200 });

@@ -132,6 +132,34 @@ describe('Live logs', () => {
     expect(screen.queryByRole('complementary', { name: 'Request detail' })).toBeNull();
   });
 
+  it('shows what each request cost, "no price" for a model without one, and the price and the requested model in the detail', async () => {
+    const fake = createFakeControl({
+      requests: [
+        logEntry({
+          id: 'priced',
+          time: 2000,
+          inbound_model: 'claude-opus-4-5',
+          mapped_model: 'glm-4.6',
+          cost_usd: 0.0123,
+          priced_as: 'glm-4.6*',
+          requested_cost_usd: 0.105,
+        }),
+        logEntry({ id: 'unpriced', time: 1000, mapped_model: 'house-model', cost_usd: null, input_tokens: 40, output_tokens: 2 }),
+      ],
+    });
+    const user = userEvent.setup();
+    renderWith(fake, <LogsPage />);
+    await waitFor(() => expect(dataRows()).toHaveLength(2));
+    const costCell = (row: HTMLElement) => within(row).getAllByRole('cell').at(-1)!.textContent;
+    expect(dataRows().map(costCell)).toEqual(['$0.012', 'no price']);
+    await user.click(dataRows()[0]!);
+    const detail = screen.getByRole('complementary', { name: 'Request detail' });
+    expect(detail.textContent).toContain('Cost$0.012 at the price of glm-4.6* ($0.60 in, $2.20 out, $0.60 cache write, $0.11 cache read per million tokens)');
+    expect(detail.textContent).toContain('$0.11 at the list price of the requested claude-opus-4-5');
+    await user.click(dataRows()[1]!);
+    expect(screen.getByRole('complementary', { name: 'Request detail' }).textContent).toContain('no price for house-model: add one in Settings, Prices');
+  });
+
   it('clears the log only after confirmation', async () => {
     const fake = createFakeControl({ requests: [logEntry()] });
     const user = userEvent.setup();

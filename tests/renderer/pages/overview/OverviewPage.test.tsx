@@ -64,7 +64,11 @@ describe('Overview', () => {
 
   it("counts today's requests, errors and tokens, live", async () => {
     const fake = createFakeControl();
-    fake.state.stats = { bucket: 'hour', buckets: [], totals: { requests: 10, failures: 1, input_tokens: 5000, output_tokens: 700 } };
+    fake.state.stats = {
+      bucket: 'hour',
+      buckets: [],
+      totals: { requests: 10, failures: 1, input_tokens: 5000, output_tokens: 700, cost_usd: 1.2, unpriced: 0 },
+    };
     renderWith(fake, <OverviewPage {...noNav} />);
     const requests = await screen.findByRole('group', { name: 'Requests' });
     await waitFor(() => expect(requests.textContent).toContain('10'));
@@ -72,6 +76,13 @@ describe('Overview', () => {
     expect(requests.textContent).toContain('11');
     expect(screen.getByRole('group', { name: 'Errors' }).textContent).toContain('2');
     expect(screen.getByRole('group', { name: 'Input tokens' }).textContent).toContain('5.1k');
+    const cost = screen.getByRole('group', { name: 'Cost' });
+    expect(cost.textContent).toContain('$1.20');
+    act(() => fake.emit('request', logEntry({ cost_usd: 0.05 })));
+    expect(cost.textContent).toContain('$1.25');
+    act(() => fake.emit('request', logEntry({ cost_usd: null, mapped_model: 'house-model', input_tokens: 10 })));
+    // The 529 above reported tokens too, and had no price either.
+    expect(cost.textContent).toContain('$1.25 + 2 unpriced requests');
   });
 
   it('lists accounts at a glance, warnings in words, and update status only where updates are supported', async () => {

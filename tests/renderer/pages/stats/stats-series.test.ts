@@ -6,10 +6,10 @@ const H = 3_600_000;
 const T0 = Date.UTC(2026, 11, 6, 10);
 
 function bucket(start: number, account_id: string | null, model: string, requests: number, tokens = 0): StatsBucket {
-  return { start, account_id, model, requests, failures: 0, input_tokens: tokens, output_tokens: 0 };
+  return { start, account_id, model, requests, failures: 0, input_tokens: tokens, output_tokens: 0, cost_usd: 0, unpriced: 0 };
 }
 function report(buckets: StatsBucket[]): StatsReport {
-  return { bucket: 'hour', buckets, totals: { requests: 0, failures: 0, input_tokens: 0, output_tokens: 0 } };
+  return { bucket: 'hour', buckets, totals: { requests: 0, failures: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0, unpriced: 0 } };
 }
 const label = (k: string) => `L:${k}`;
 
