@@ -3,7 +3,7 @@
 // gateways from the store, or of one gateway when asked. While the store is away the report is the last
 // one read plus what this gateway counted since.
 
-import type { RequestLogEntry, StatsBucket, StatsQuery, StatsReport } from '../contract/index.js';
+import { emptyCounts, isUnpriced, type RequestLogEntry, type StatsBucket, type StatsQuery, type StatsReport } from '../contract/index.js';
 import type { UsageLedger } from '../logs/usage-ledger.js';
 import { DAILY_RETENTION_MS, HOURLY_RETENTION_MS, localDay, sumCounts } from '../logs/usage-stats.js';
 import type { Outbox, StatsRow } from './outbox.js';
@@ -12,7 +12,9 @@ import type { TeamConnection } from './team-connection.js';
 
 const HOUR_MS = 3_600_000;
 const FLUSH_MS = 500;
-const COUNTERS = ['requests', 'failures', 'input_tokens', 'output_tokens'] as const;
+/** Cost is counted in whole billionths of a dollar: the store's counters add integers only. */
+const COUNTERS = ['requests', 'failures', 'input_tokens', 'output_tokens', 'cost_nano', 'unpriced'] as const;
+const NANO = 1e9;
 type Counter = (typeof COUNTERS)[number];
 type Bucket = 'hour' | 'day';
 const RETENTION: Record<Bucket, number> = { hour: HOURLY_RETENTION_MS, day: DAILY_RETENTION_MS };
@@ -48,6 +50,8 @@ export class TeamUsage implements UsageLedger {
       failures: entry.status >= 400 ? 1 : 0,
       input_tokens: entry.input_tokens ?? 0,
       output_tokens: entry.output_tokens ?? 0,
+      cost_nano: Math.round((entry.cost_usd ?? 0) * NANO),
+      unpriced: isUnpriced(entry) ? 1 : 0,
     };
     for (const [bucket, start] of [
       ['hour', t - (t % HOUR_MS)],
@@ -96,10 +100,11 @@ export class TeamUsage implements UsageLedger {
       const rowKey = `${start}\n${account}\n${model}`;
       let row = rows.get(rowKey);
       if (!row) {
-        row = { start, account_id: account === '' ? null : account, model, requests: 0, failures: 0, input_tokens: 0, output_tokens: 0 };
+        row = { start, account_id: account === '' ? null : account, model, ...emptyCounts() };
         rows.set(rowKey, row);
       }
-      row[counter] += n;
+      if (counter === 'cost_nano') row.cost_usd += n / NANO;
+      else row[counter] += n;
     }
     const buckets = [...rows.values()].sort(
       (a, b) => a.start - b.start || (a.account_id ?? '').localeCompare(b.account_id ?? '') || a.model.localeCompare(b.model),

@@ -146,6 +146,10 @@ describe('team mode', () => {
       expect((await m.runtime.getStats({ bucket: 'hour', instance: b.instance })).totals.requests).toBe(2);
       await eventually(async () => (await m.runtime.listRequests({})).length === 5);
       expect((await m.runtime.listRequests({ instance: b.instance })).map((e) => e.instance)).toEqual([b.instance, b.instance]);
+      // What both gateways spent, added up in the store as the requests are.
+      const spent = (await m.runtime.listRequests({})).reduce((sum, e) => sum + (e.cost_usd ?? 0), 0);
+      expect(spent).toBeGreaterThan(0);
+      expect((await m.runtime.getStats({ bucket: 'day' })).totals.cost_usd).toBeCloseTo(spent, 8);
     }
     await eventually(async () => (await b.runtime.listAccounts())[0]!.stats.requests === 5);
   });
