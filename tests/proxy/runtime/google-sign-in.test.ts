@@ -85,6 +85,22 @@ describe('Google sign-in over the loopback redirect', () => {
     expect(page.html).toContain('Signed in as ada@example.com');
   });
 
+  it.each([
+    ['an error without state', '?error=access_denied'],
+    ['an error with another state', '?error=access_denied&state=forged'],
+  ])('is not cancelled by a forged callback carrying %s, and finishes when Google comes back', async (_name, query) => {
+    const api = await open();
+    const start = await api.startGoogleSignIn();
+    const forged = await openInBrowser(`${start.redirect_uri}${query}`);
+    expect(forged.status).toBe(400);
+    expect(forged.html).toContain('does not belong to the sign-in in progress');
+    expect(outcomes).toEqual([]);
+
+    const page = await openInBrowser(start.url);
+    expect(page.html).toContain('Signed in as ada@example.com');
+    expect(outcomes).toMatchObject([{ sign_in_id: start.sign_in_id, error: null }]);
+  });
+
   it('ends the sign-in when the user refuses at Google, and tells the browser', async () => {
     const api = await open();
     const start = await api.startGoogleSignIn();

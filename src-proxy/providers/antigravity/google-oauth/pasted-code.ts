@@ -26,12 +26,11 @@ export function parsePastedCode(text: string, expectedState: string): PastedCode
 
 /** The redirect's query as the loopback listener receives it: code and state, or Google's error. */
 export function fromRedirectQuery(query: URLSearchParams, expectedState: string): PastedCode {
+  // A redirect without this sign-in's state, a refusal included, cannot be told apart from a forged one:
+  // Google sends the state back with its errors too, so only a matching one may end the sign-in.
+  if (query.get('state') !== expectedState) return { ok: false, reason: 'state_mismatch' };
   const error = query.get('error');
-  const state = query.get('state');
-  if (state !== null && state !== expectedState) return { ok: false, reason: 'state_mismatch' };
   if (error !== null) return { ok: false, reason: 'denied', error: error.slice(0, 100) };
-  // A redirect without state cannot be told apart from a forged one.
-  if (state === null) return { ok: false, reason: 'state_mismatch' };
   const code = query.get('code');
   return code !== null && CODE_PATTERN.test(code) ? { ok: true, code } : { ok: false, reason: 'no_code' };
 }
