@@ -1,12 +1,23 @@
 // DNS-rebinding guard: a page in the user's browser can resolve its own host name to 127.0.0.1 and post
 // to the gateway. When the gateway listens on loopback only, only loopback names are accepted in Host.
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-/** An IPv4 literal in 127.0.0.0/8; a name that merely starts with `127.` (127.0.0.1.nip.io) is not one. */
-const LOOPBACK_V4 = /^127(?:\.\d{1,3}){3}$/;
+import { isIPv4, isIPv6 } from 'node:net';
+
+/**
+ * Loopback means an IPv4 address in 127.0.0.0/8, the IPv6 address ::1 (bare or in brackets, in any
+ * spelling), or `localhost`, and nothing else: a name that merely starts like one (127.0.0.1.nip.io)
+ * resolves wherever its owner likes.
+ */
+export function isLoopbackAddress(host: string): boolean {
+  const name = host.toLowerCase();
+  if (name === 'localhost') return true;
+  if (isIPv4(name)) return name.startsWith('127.');
+  const inner = name.startsWith('[') && name.endsWith(']') ? name.slice(1, -1) : name;
+  return isIPv6(inner) && new URL(`http://[${inner}]/`).hostname === '[::1]';
+}
 
 export function isLoopbackBind(host: string): boolean {
-  return LOOPBACK_HOSTS.has(host) || host.startsWith('127.');
+  return isLoopbackAddress(host);
 }
 
 /** The host name of a Host header, without the port. */
@@ -19,6 +30,5 @@ function hostName(header: string): string {
 export function hostAllowed(bindHost: string, hostHeader: string | undefined): boolean {
   if (!isLoopbackBind(bindHost)) return true;
   if (!hostHeader) return false;
-  const name = hostName(hostHeader);
-  return LOOPBACK_HOSTS.has(name) || LOOPBACK_V4.test(name);
+  return isLoopbackAddress(hostName(hostHeader));
 }

@@ -14,6 +14,15 @@ describe('isLoopbackBind', () => {
     ['192.168.1.20', false],
     ['10.0.0.5', false],
     ['my-host.lan', false],
+    // Names that merely look like loopback resolve wherever their owner likes.
+    ['127.0.0.1.nip.io', false],
+    ['127.evil.example', false],
+    ['127.0.0.1.', false],
+    ['127.0.0.256', false],
+    ['127.1', false],
+    ['localhost.evil.example', false],
+    ['LOCALHOST', true],
+    ['0:0:0:0:0:0:0:1', true],
   ])('%s -> %s', (host, loopback) => {
     expect(isLoopbackBind(host)).toBe(loopback);
   });
@@ -28,6 +37,7 @@ describe('hostAllowed', () => {
       ['127.0.0.1 with the port', '127.0.0.1:8045'],
       ['127.0.0.1 without a port', '127.0.0.1'],
       ['another 127/8 address', '127.0.0.2:8045'],
+      ['the top of 127/8', '127.255.255.255:8045'],
       ['[::1] with the port', '[::1]:8045'],
       ['[::1] without a port', '[::1]'],
     ])('allows %s', (_name, host) => {
@@ -42,6 +52,7 @@ describe('hostAllowed', () => {
       ['a name that starts with localhost', 'localhost.evil.example:8045'],
       ['a name that starts with 127.', '127.0.0.1.evil.example:8045'],
       ['a rebinding service name', '127.0.0.1.nip.io:8045'],
+      ['an octet out of range', '127.0.0.300:8045'],
       ['a name that ends with localhost', 'evillocalhost:8045'],
       ['a LAN address', '192.168.1.20:8045'],
       ['the any address', '0.0.0.0:8045'],

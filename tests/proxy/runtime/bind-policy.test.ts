@@ -14,6 +14,9 @@ describe('the rule: beyond loopback only with a key required', () => {
     ['::', false],
     ['192.168.1.20', false],
     ['my-host.lan', false],
+    // Names that only look like loopback: they resolve wherever their owner likes.
+    ['127.0.0.1.nip.io', false],
+    ['127.evil.example', false],
   ];
   const rows: Array<[string, AuthMode, string, boolean]> = [];
   for (const [host, loopback] of HOSTS) {
