@@ -59,6 +59,7 @@ export class FileStatsStore implements StatsStore {
 
   async save(snapshot: StatsSnapshot): Promise<void> {
     const file = { version: STATS_FILE_VERSION, hour: snapshot.hour.map(toRow), day: snapshot.day.map(toRow) };
-    await writeFileAtomic(this.path, `${JSON.stringify(file)}\n`);
+    // Per-account usage is the user's business alone, like every other file of the data folder.
+    await writeFileAtomic(this.path, `${JSON.stringify(file)}\n`, 0o600);
   }
 }
