@@ -30,6 +30,10 @@ export async function dispatch(api: ControlApi, method: string, rawArgs: unknown
       const detail = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
       throw new ControlError('invalid_argument', `${method}: ${detail}`);
     }
+    // The schemas drop what they do not know; a call that named a field nobody reads is refused rather
+    // than answered with a success that changed nothing.
+    const unknown = unknownFields(rawArgs, parsed.data);
+    if (unknown.length > 0) throw new ControlError('invalid_argument', `${method}: ${unknown.map((p) => `${p}: unknown field`).join('; ')}`);
     const fn = api[method] as (...args: unknown[]) => Promise<unknown>;
     const value = await fn.apply(api, parsed.data as unknown[]);
     return { ok: true, value: value ?? null };
@@ -39,6 +43,38 @@ export async function dispatch(api: ControlApi, method: string, rawArgs: unknown
     report?.(err);
     return { ok: false, error: { code: 'internal', message: `${method} failed inside the core` } };
   }
+}
+
+/**
+ * The paths of object keys in `given` that the parsed value `kept` does not have: the fields a schema
+ * stripped because it does not know them. Both are walked side by side, without recursion; where the
+ * schema turned a value into something else, there is nothing to compare.
+ */
+export function unknownFields(given: unknown, kept: unknown): string[] {
+  const found: string[] = [];
+  const stack: Array<{ given: unknown; kept: unknown; path: string }> = [{ given, kept, path: '' }];
+  while (stack.length > 0) {
+    const { given: g, kept: k, path } = stack.pop()!;
+    if (Array.isArray(g)) {
+      if (!Array.isArray(k)) continue;
+      for (let i = 0; i < Math.min(g.length, k.length); i++) stack.push({ given: g[i], kept: k[i], path: join(path, String(i)) });
+    } else if (isPlainObject(g) && isPlainObject(k)) {
+      for (const key of Object.keys(g)) {
+        if (g[key] === undefined) continue;
+        if (!Object.hasOwn(k, key)) found.push(join(path, key));
+        else stack.push({ given: g[key], kept: k[key], path: join(path, key) });
+      }
+    }
+  }
+  return found.sort();
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function join(path: string, key: string): string {
+  return path === '' ? key : `${path}.${key}`;
 }
 
 /**

@@ -42,6 +42,37 @@ describe('dispatch', () => {
     expect(await dispatch(echo, method, args)).toMatchObject({ ok: false, error: { code } });
   });
 
+  it.each<[string, string, unknown[], string]>([
+    ['a misspelt setting', 'updateSettings', [{ auth_mod: 'strict' }], '0.auth_mod'],
+    ['a misspelt setting inside a group', 'updateSettings', [{ google: { client_idd: 'x' } }], '0.google.client_idd'],
+    [
+      'a misspelt field of a model rule',
+      'updateSettings',
+      [{ model_rules: [{ match: 'claude-*', provider: 'anthropic', modle: 'x' }] }],
+      '0.model_rules.0.modle',
+    ],
+    ['a misspelt query field', 'listRequests', [{ limt: 5 }], '0.limt'],
+    ['a misspelt account field', 'updateAccount', ['acct_1', { enabeld: false }], '1.enabeld'],
+    ['a misspelt field of a new account', 'addAccount', [{ provider: 'gemini', label: 'g', api_key: 'k', lable: 'x' }], '0.lable'],
+  ])('refuses %s instead of reporting success for a change it did not make', async (_title, method, args, path) => {
+    const calls: string[] = [];
+    const recording = core(async (m) => {
+      calls.push(m);
+      return null;
+    });
+    const result = await dispatch(recording, method, args);
+    const key = path.split('.').at(-1)!;
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid_argument', message: expect.stringMatching(new RegExp(`^${method}: .*${key}`)) } });
+    expect(calls).toEqual([]);
+  });
+
+  it('takes every known field, defaults left out', async () => {
+    const patch = { port: 8050, google: { client_id: 'id' }, model_rules: [{ match: 'claude-*', provider: 'anthropic' }] };
+    expect(await dispatch(echo, 'updateSettings', [patch])).toMatchObject({ ok: true });
+    expect(await dispatch(echo, 'listRequests', [{ limit: 5 }])).toMatchObject({ ok: true });
+    expect(await dispatch(echo, 'updateAccount', ['acct_1', { options: { anything: 1 } }])).toMatchObject({ ok: true });
+  });
+
   it('passes the code and words of a ControlError on', async () => {
     const failing = core(async () => {
       throw new ControlError('port_in_use', 'Port 8045 on 127.0.0.1 is already in use.');
