@@ -5,7 +5,8 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { createHttpControlClient, type ControlClient } from '../contract/index.js';
+import { createHttpControlClient, type ControlClient, type GatewayStatus } from '../contract/index.js';
+import { processAlive, readLockHolder } from '../lib/folder-lock.js';
 import { reportUnhandled } from '../lib/report.js';
 import { writeFileAtomic } from '../lib/json-file.js';
 
@@ -31,10 +32,17 @@ async function readControlFile(dataDir: string): Promise<ControlFile | null> {
   }
 }
 
-/** The running server's ControlApi, or null when none answers (no file, or one left by a crash). */
+/**
+ * The running server's ControlApi, or null when none answers. The file is trusted only once the other end
+ * proves to be the serve that wrote it: its process runs and holds the folder's lock as a serve, and the
+ * address answers a status as a serve does. A file left by a crash, or pointing at another program's
+ * web server, is not.
+ */
 export async function connectToRunningServer(dataDir: string): Promise<{ api: ControlClient; file: ControlFile } | null> {
   const file = await readControlFile(dataDir);
-  if (!file) return null;
+  if (!file || !processAlive(file.pid)) return null;
+  const holder = await readLockHolder(dataDir);
+  if (holder?.role !== 'serve' || holder.pid !== file.pid) return null;
   const api = createHttpControlClient({
     baseUrl: file.url,
     token: file.token,
@@ -42,9 +50,13 @@ export async function connectToRunningServer(dataDir: string): Promise<{ api: Co
     onListenerError: (err) => reportUnhandled('event listener', err),
   });
   try {
-    await api.getStatus();
-    return { api, file };
+    return isGatewayStatus(await api.getStatus()) ? { api, file } : null;
   } catch {
     return null;
   }
+}
+
+function isGatewayStatus(v: unknown): boolean {
+  const s = v as Partial<GatewayStatus> | null;
+  return typeof s === 'object' && s !== null && typeof s.running === 'boolean' && typeof s.host === 'string' && typeof s.port === 'number';
 }

@@ -20,7 +20,7 @@ import { googleClientFromEnv } from './google-client-env.js';
 import { UsageError, type CliIo } from './io.js';
 import { kindExample } from './account-kinds.js';
 import { LineBatcher } from './line-batcher.js';
-import { describeJoin, describeListening, describeRequest, describeWarning, remoteBaseUrls } from './wording.js';
+import { describeBug, describeJoin, describeListening, describeRequest, describeWarning, remoteBaseUrls } from './wording.js';
 
 export async function serveCommand(args: string[], dataDir: string, io: CliIo): Promise<number> {
   const { values } = parseArgs({
@@ -71,7 +71,7 @@ async function serveFolder(
   stopped: Promise<string>,
   io: CliIo,
 ): Promise<number> {
-  const reportBug = (err: unknown) => io.err(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  const reportBug = (err: unknown) => io.err(describeBug(err, io.env));
   const extra = { listenOverride, onInternalError: reportBug, googleClient: googleClientFromEnv(io.env), version: packageVersion() };
   const local = await FileSettingsStore.open(join(dataDir, DATA_FILES.settings), () => undefined);
   const choice = await teamChoice(teamArgs.redis, io.env, local.get());

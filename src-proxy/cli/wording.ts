@@ -122,3 +122,13 @@ export function describeTeam(team: TeamStatus | undefined, now: number): string[
   }
   return lines;
 }
+
+/**
+ * A bug of ours, as the terminal shows it: one line saying what broke. Where in the code it broke is for
+ * whoever debugs it, and only when they ask (SWITCHYARD_DEBUG=1).
+ */
+export function describeBug(err: unknown, env: NodeJS.ProcessEnv): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (env.SWITCHYARD_DEBUG && err instanceof Error && err.stack) return `switchyard: internal error: ${err.stack}`;
+  return `switchyard: internal error: ${message} (run again with SWITCHYARD_DEBUG=1 to see where it happened)`;
+}

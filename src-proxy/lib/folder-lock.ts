@@ -74,6 +74,12 @@ export async function lockFolder(dir: string, opts: LockOptions): Promise<LockRe
   }
 }
 
+/** Who holds the folder's lock now, as its file says (whether that process still runs is not checked). */
+export async function readLockHolder(dir: string): Promise<LockHolder | null> {
+  const found = await readHolder(join(dir, LOCK_FILE)).catch(() => 'missing' as const);
+  return found === 'missing' || found === 'unreadable' ? null : found;
+}
+
 /** Whether a process with this id runs (EPERM: it does, as another user). */
 export function processAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;

@@ -2,7 +2,7 @@
 
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createServer, type AddressInfo, type Server } from 'node:net';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -281,6 +281,19 @@ describe('switchyard serve', () => {
       const exited = new Promise((resolve) => winner.on('exit', resolve));
       winner.kill('SIGTERM');
       expect(await exited).toBe(0);
+    }
+  });
+
+  it('starts over a control.json left pointing at another web server', async () => {
+    const foreign = await listening();
+    try {
+      const url = `http://127.0.0.1:${(foreign.address() as AddressInfo).port}`;
+      await writeFile(join(dir, 'control.json'), JSON.stringify({ pid: process.pid, url, token: 'left-behind-token-0123456789' }));
+      const running = await serve();
+      expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
+      expect(JSON.parse(await readFile(join(dir, 'control.json'), 'utf8')).pid).toBe(child!.pid);
+    } finally {
+      await new Promise((resolve) => foreign.close(resolve));
     }
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AuthMode, RequestLogEntry } from '../../../src-proxy/contract/index.js';
-import { describeListening, describeRequest, remoteBaseUrls } from '../../../src-proxy/cli/wording.js';
+import { describeBug, describeListening, describeRequest, remoteBaseUrls } from '../../../src-proxy/cli/wording.js';
 import { makeEntry } from '../logs/entry-fixture.js';
 
 describe('describeListening: the address really bound, and who can reach it', () => {
@@ -54,5 +54,18 @@ describe('describeRequest: the one line serve prints per request', () => {
     ],
   ])('%s', (_title, overrides, expected) => {
     expect(describeRequest(makeEntry('req_1', at, { output_tokens: 50, ...overrides }))).toBe(expected);
+  });
+});
+
+describe('describeBug: one line for the user, the stack only when asked', () => {
+  const bug = new TypeError('accounts is not iterable');
+  it('says what broke, and how to see where', () => {
+    const line = describeBug(bug, {});
+    expect(line).toBe('switchyard: internal error: accounts is not iterable (run again with SWITCHYARD_DEBUG=1 to see where it happened)');
+    expect(line).not.toContain('\n');
+  });
+
+  it('gives the stack with SWITCHYARD_DEBUG', () => {
+    expect(describeBug(bug, { SWITCHYARD_DEBUG: '1' })).toContain(bug.stack!);
   });
 });
