@@ -2,6 +2,7 @@
 
 import { join } from 'node:path';
 import type { Warning } from '../contract/index.js';
+import { sweepStaleTempFiles } from '../lib/json-file.js';
 import { FileAccountStore } from '../accounts/file-account-store.js';
 import { FileSecretStore } from '../accounts/file-secret-store.js';
 import { FileRequestHistory } from '../logs/request-log.js';
@@ -22,6 +23,8 @@ export const DATA_FILES = {
 export async function openFileRuntime(dataDir: string, extra: Partial<RuntimeDeps> = {}): Promise<Runtime> {
   const warnings: Warning[] = [];
   const warn = (w: Warning) => warnings.push(w);
+  // Writes a killed process left half done hold what it was writing (keys, in secrets.json's): gone first.
+  await sweepStaleTempFiles(dataDir);
   const settings = await FileSettingsStore.open(join(dataDir, DATA_FILES.settings), warn);
   const accounts = await FileAccountStore.open(join(dataDir, DATA_FILES.accounts), warn);
   const secrets = await FileSecretStore.open(join(dataDir, DATA_FILES.secrets), warn);

@@ -2,7 +2,7 @@
 // and a file we cannot understand is kept for the user rather than overwritten.
 
 import { randomBytes } from 'node:crypto';
-import { access, link, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { access, link, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { SerialQueue } from './serial-queue.js';
@@ -71,6 +71,54 @@ async function writeNow(path: string, data: string | Buffer, mode: number | unde
     throw err;
   }
   await syncDirectory(dir);
+}
+
+/** `.<file>.<pid>.<random>.tmp`: a write in progress (this module's, or the folder lock's). */
+const TEMP_FILE = /^\.(.+)\.(\d+)\.([A-Za-z0-9_-]+)\.tmp$/;
+
+/**
+ * Removes the temporary files in `dir` whose writer is gone (a process killed mid-write leaves one, with
+ * whatever it was writing, keys included) and returns their names. A live process's are kept; this
+ * process's own only when older than it, left by an earlier process that had the same id.
+ */
+export async function sweepStaleTempFiles(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const startedAt = Date.now() - process.uptime() * 1000;
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = TEMP_FILE.exec(name);
+    if (!m) continue;
+    const pid = Number(m[2]);
+    const path = join(dir, name);
+    if (pid === process.pid) {
+      const written = await stat(path).then(
+        (s) => s.mtimeMs,
+        () => Infinity,
+      );
+      if (written >= startedAt) continue;
+    } else if (processRuns(pid)) {
+      continue;
+    }
+    await unlink(path).then(
+      () => removed.push(name),
+      () => undefined,
+    );
+  }
+  return removed.sort();
+}
+
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 // Windows refuses a rename while another process (an antivirus, an indexer) briefly holds the target.
