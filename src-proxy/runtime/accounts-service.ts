@@ -2,8 +2,8 @@
 // removed with it, and option changes are checked by the account's own kind.
 
 import { randomBytes } from 'node:crypto';
-import type { Stats } from 'node:fs';
-import { lstat, readFile } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { lstat, open, type FileHandle } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import {
   ACCOUNT_KINDS,
@@ -111,12 +111,7 @@ export class AccountsService {
 
   async importAccounts({ path }: AccountsImportRequest): Promise<AccountsImportResult> {
     const source = requireFullPath(path);
-    let text: string;
-    try {
-      text = await readFile(source, 'utf8');
-    } catch (err) {
-      throw new ControlError('invalid_argument', `Cannot read ${source} (${(err as NodeJS.ErrnoException).code ?? 'error'}).`);
-    }
+    const text = await readImportFile(source);
     // The file's own words are never quoted back: an export may hold keys.
     const parsed = parseExportFile(text);
     if (!parsed) throw new ControlError('invalid_argument', `${source} is not a Switchyard accounts export.`);
@@ -140,6 +135,37 @@ export class AccountsService {
     const account = this.accounts.get(id);
     if (!account) throw new ControlError('not_found', `No account with id ${id}.`);
     return account;
+  }
+}
+
+/** An export of thousands of accounts stays far below this; a longer file is not one. */
+const MAX_IMPORT_BYTES = 16 * 1024 * 1024;
+/** A regular file reads in milliseconds; one that does not (a stuck network mount) is given up. */
+const IMPORT_READ_MS = 10_000;
+
+/**
+ * The text of a file to import, which must be a regular file of sane size. A named pipe or a device would
+ * block a thread of the file system pool until someone wrote to it (four such imports would stall every
+ * other file operation, settings changes included): it is opened without waiting and refused.
+ */
+async function readImportFile(source: string): Promise<string> {
+  let handle: FileHandle;
+  try {
+    handle = await open(source, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (err) {
+    throw new ControlError('invalid_argument', `Cannot read ${source} (${(err as NodeJS.ErrnoException).code ?? 'error'}).`);
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new ControlError('invalid_argument', `${source} is not a regular file.`);
+    if (info.size > MAX_IMPORT_BYTES)
+      throw new ControlError('invalid_argument', `${source} is larger than an accounts export can be (${MAX_IMPORT_BYTES} bytes).`);
+    return await handle.readFile({ encoding: 'utf8', signal: AbortSignal.timeout(IMPORT_READ_MS) });
+  } catch (err) {
+    if (err instanceof ControlError) throw err;
+    throw new ControlError('invalid_argument', `Cannot read ${source} (${(err as NodeJS.ErrnoException).code ?? 'error'}).`);
+  } finally {
+    await handle.close();
   }
 }
 

@@ -2,7 +2,8 @@
 // never replaces a file unless asked to, never writes through a symbolic link, and an import reads only
 // a regular file of sane size, so a path to a pipe or a device cannot hang the gateway.
 
-import { lstat, mkdtemp, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { lstat, mkdtemp, readFile, readlink, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -70,5 +71,37 @@ describe('exportAccounts', () => {
     await runtime.exportAccounts({ path: target, include_secrets: true });
     if (process.platform !== 'win32') expect((await lstat(target)).mode & 0o777).toBe(0o600);
     expect(await readFile(target, 'utf8')).toContain('sk-ant-export-me');
+  });
+});
+
+/** What `p` settles to within `ms`: its value or error, or 'pending' (a hang, bounded). */
+function within<T>(p: Promise<T>, ms: number): Promise<{ value: T } | { error: unknown } | 'pending'> {
+  return Promise.race([
+    p.then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    ),
+    new Promise<'pending'>((resolve) => setTimeout(() => resolve('pending'), ms).unref()),
+  ]);
+}
+
+describe.skipIf(process.platform === 'win32')('importAccounts', () => {
+  it('refuses a named pipe at once, and four such imports leave settings changes free', async () => {
+    const fifo = join(dir, 'accounts.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const imports = Array.from({ length: 4 }, () => within(runtime.importAccounts({ path: fifo }), 3000));
+    for (const outcome of await Promise.all(imports)) {
+      expect(outcome).not.toBe('pending');
+      expect((outcome as { error: ControlError }).error).toMatchObject({ code: 'invalid_argument', message: expect.stringContaining('not a regular file') });
+    }
+    expect(await within(runtime.updateSettings({ log_history_limit: 10 }), 3000)).toMatchObject({ value: { log_history_limit: 10 } });
+  });
+
+  it('refuses a device and a file past the size an export can have', async () => {
+    expect((await refusal(runtime.importAccounts({ path: '/dev/zero' }))).message).toContain('not a regular file');
+    const huge = join(dir, 'huge.json');
+    await writeFile(huge, '');
+    await truncate(huge, 64 * 1024 * 1024);
+    expect((await refusal(runtime.importAccounts({ path: huge }))).message).toMatch(/larger than/);
   });
 });
