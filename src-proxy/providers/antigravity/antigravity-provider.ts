@@ -13,6 +13,7 @@ import { toolNames, unmappable, wantsThinking } from '../gemini/gemini-provider.
 import { GeminiRequestError } from '../gemini/request-mapper.js';
 import { GeminiStreamTranslator } from '../gemini/response-mapper.js';
 import { SignatureCache } from '../gemini/signature-cache.js';
+import { ToolParametersCache } from '../gemini/tool-parameters.js';
 import { ToolNameMap } from '../gemini/tool-names.js';
 import { UpstreamClient } from '../shared/upstream-client.js';
 import type { AccountCredentials, AccountStatePort } from '../../accounts/pool-ports.js';
@@ -60,6 +61,7 @@ export class AntigravityProvider implements Provider<AntigravityAccount> {
   private readonly projects: ProjectResolver;
   private readonly quota: QuotaService;
   private readonly signatures: SignatureCache;
+  private readonly toolParameters = new ToolParametersCache();
   private readonly now: () => number;
   private readonly timer: NodeJS.Timeout | null;
   private readonly firstRefresh: NodeJS.Timeout | null;
@@ -183,7 +185,16 @@ export class AntigravityProvider implements Provider<AntigravityAccount> {
     notes?: Set<NoteCode>,
   ): { request: CodeAssistRequest } | { failure: UpstreamFailure } {
     try {
-      return { request: toCodeAssistRequest(body as MessagesRequest, { model, project, names, signatures: this.signatures, notes }) };
+      return {
+        request: toCodeAssistRequest(body as MessagesRequest, {
+          model,
+          project,
+          names,
+          signatures: this.signatures,
+          notes,
+          toolParameters: this.toolParameters,
+        }),
+      };
     } catch (err) {
       if (!(err instanceof GeminiRequestError)) throw err;
       return { failure: unmappable(err) };

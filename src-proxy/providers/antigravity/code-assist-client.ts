@@ -49,7 +49,7 @@ export class CodeAssistClient {
     let token = await this.token(account.id, secret, ctx);
     if (typeof token !== 'string') return token;
     const bases = this.baseUrls();
-    const body = call.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(call.body));
+    const body = call.body === undefined ? '' : JSON.stringify(call.body);
     let refreshed = false;
     for (let i = 0; ;) {
       const res = await this.http.post(

@@ -8,6 +8,7 @@ import type { Content, GenerateContentRequest, GenerationConfig, Part } from '..
 import type { StreamChunk } from '../gemini/event-reader.js';
 import { toGeminiRequest } from '../gemini/request-mapper.js';
 import type { SignatureCache } from '../gemini/signature-cache.js';
+import type { ToolParametersCache } from '../gemini/tool-parameters.js';
 import { clientWantsThinking } from '../gemini/thinking.js';
 import type { ToolNameMap } from '../gemini/tool-names.js';
 import { claudeThinkingConfig, isClaudeModel, isThinkingVariant, signatureFamily } from './code-assist-models.js';
@@ -27,6 +28,7 @@ export interface EnvelopeContext {
   project: string;
   names: ToolNameMap;
   signatures: SignatureCache;
+  toolParameters?: ToolParametersCache;
   requestId?: string;
   /** Where the mapper notes what it changed about the history. */
   notes?: Set<NoteCode>;
@@ -43,6 +45,7 @@ export function toCodeAssistRequest(body: MessagesRequest | CountTokensRequest, 
     // A thinking variant thinks whatever the client asked: its tool turns start with their thoughts.
     replayThoughts: claude && (clientWantsThinking(body) || isThinkingVariant(ctx.model)),
     notes: ctx.notes,
+    toolParameters: ctx.toolParameters,
   });
   if (claude) shapeForClaude(request, body, ctx.model);
   const sessionId = body.metadata?.user_id;

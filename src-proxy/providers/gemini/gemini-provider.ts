@@ -16,6 +16,7 @@ import { GeminiRequestError, toGeminiRequest } from './request-mapper.js';
 import { EventReader, readFailure } from './event-reader.js';
 import { GeminiStreamTranslator } from './response-mapper.js';
 import { SignatureCache } from './signature-cache.js';
+import { ToolParametersCache } from './tool-parameters.js';
 import { ToolNameMap } from './tool-names.js';
 
 type GeminiAccount = AccountOf<'gemini'>;
@@ -34,6 +35,7 @@ export class GeminiProvider implements Provider<GeminiAccount> {
   readonly kind = 'gemini' as const;
   private readonly http: UpstreamClient;
   private readonly signatures: SignatureCache;
+  private readonly toolParameters = new ToolParametersCache();
   private readonly now: () => number;
 
   constructor(opts: GeminiProviderOptions = {}) {
@@ -111,7 +113,9 @@ export class GeminiProvider implements Provider<GeminiAccount> {
     notes?: Set<NoteCode>,
   ): { request: GenerateContentRequest } | { failure: UpstreamFailure } {
     try {
-      return { request: toGeminiRequest(body as CountTokensRequest, { model, names, signatures: this.signatures, notes }) };
+      return {
+        request: toGeminiRequest(body as CountTokensRequest, { model, names, signatures: this.signatures, notes, toolParameters: this.toolParameters }),
+      };
     } catch (err) {
       if (!(err instanceof GeminiRequestError)) throw err;
       return { failure: unmappable(err) };
@@ -130,7 +134,7 @@ export class GeminiProvider implements Provider<GeminiAccount> {
         baseUrl: account.options.base_url,
         path: API_VERSION + path,
         headers: { 'content-type': 'application/json', 'x-goog-api-key': secret },
-        body: Buffer.from(JSON.stringify(body)),
+        body: JSON.stringify(body),
         streams: stream,
         secret,
         classify: classifyGoogleFailure,

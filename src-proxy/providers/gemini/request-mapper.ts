@@ -11,6 +11,7 @@ import type { Content, FunctionDeclaration, GenerateContentRequest, GenerationCo
 import { sanitizeToolParameters } from './schema-sanitizer.js';
 import { decodeSignature, type SignatureCache, type SignatureEntry } from './signature-cache.js';
 import { geminiModelProfile, thinkingConfigFor, type GeminiModelProfile } from './thinking.js';
+import type { ToolParametersCache } from './tool-parameters.js';
 import type { ToolNameMap } from './tool-names.js';
 
 /** Gemini CLI's documented value for a functionCall whose real signature is not known. */
@@ -46,6 +47,8 @@ export interface RequestMapperContext {
   replayThoughts?: boolean;
   /** Where the mapper notes what it changed about the history (thinking it could not replay). */
   notes?: Set<NoteCode>;
+  /** Tool parameters made for earlier requests from the same schemas; without it, every request makes its own. */
+  toolParameters?: ToolParametersCache;
 }
 
 type Block = ContentBlock;
@@ -104,7 +107,7 @@ export function toGeminiRequest(req: MessagesRequest | CountTokensRequest, ctx: 
   if (contents.length === 0) throw new GeminiRequestError('messages: at least one message with content is required');
 
   const out: GenerateContentRequest = { contents };
-  const { tools, toolConfig, systemHints } = mapTools(req, ctx.names);
+  const { tools, toolConfig, systemHints } = mapTools(req, ctx.names, ctx.toolParameters);
   systemTexts.push(...systemHints);
   if (systemTexts.length > 0) out.systemInstruction = { parts: systemTexts.map((text) => ({ text })) };
   if (tools) out.tools = tools;
@@ -418,7 +421,7 @@ interface MappedTools {
   systemHints: string[];
 }
 
-function mapTools(req: MessagesRequest | CountTokensRequest, names: ToolNameMap): MappedTools {
+function mapTools(req: MessagesRequest | CountTokensRequest, names: ToolNameMap, cache: ToolParametersCache | undefined): MappedTools {
   const declarations: FunctionDeclaration[] = [];
   let webSearch: Obj | undefined;
   for (const tool of req.tools ?? []) {
@@ -428,7 +431,8 @@ function mapTools(req: MessagesRequest | CountTokensRequest, names: ToolNameMap)
       webSearch = tool;
     } else if ((type === undefined || type === 'custom') && str(tool.name)) {
       // No parameters at all for a tool without arguments: Gemini refuses an OBJECT with no properties.
-      const parameters = sanitizeToolParameters(tool.input_schema ?? { type: 'object' });
+      const schema = tool.input_schema ?? { type: 'object' };
+      const parameters = cache ? cache.get(schema, () => sanitizeToolParameters(schema)) : sanitizeToolParameters(schema);
       declarations.push({
         name: names.toUpstream(tool.name as string),
         description: str(tool.description) ?? '',

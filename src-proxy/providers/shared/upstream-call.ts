@@ -14,7 +14,8 @@ export interface UpstreamCall {
   origin: string;
   path: string;
   headers: Record<string, string>;
-  body: Buffer;
+  /** JSON text is written as it is; undici encodes it, so no copy of a large body is made first. */
+  body: Buffer | string;
   /** Registers what to do when the attempt is abandoned; returns an unsubscribe (AttemptContext.onAbort). */
   onAbort(listener: () => void): () => void;
   /** 0: no limit of its own (the abort bounds the wait). */

@@ -19,7 +19,8 @@ export interface UpstreamPost {
   /** Appended to the base URL's path. */
   path: string;
   headers: Record<string, string>;
-  body: Buffer;
+  /** JSON text is written as it is; undici encodes it, so no copy of a large body is made first. */
+  body: Buffer | string;
   /** Whether a 2xx answer is read as a stream rather than gathered (or a test of its headers). */
   streams: boolean | ((headers: Headers) => boolean);
   /** The account's key, for the classifier to scrub from anything it keeps. */

@@ -5,6 +5,7 @@ import type { Content, GenerateContentResponse, Part } from '../../../../src-pro
 import { GeminiRequestError, MISSING_RESULT, SKIP_SIGNATURE, toGeminiRequest } from '../../../../src-proxy/providers/gemini/request-mapper.js';
 import { toAnthropicMessage } from '../../../../src-proxy/providers/gemini/response-mapper.js';
 import { encodeSignature, SignatureCache } from '../../../../src-proxy/providers/gemini/signature-cache.js';
+import { ToolParametersCache } from '../../../../src-proxy/providers/gemini/tool-parameters.js';
 import { ToolNameMap } from '../../../../src-proxy/providers/gemini/tool-names.js';
 
 const G3 = 'gemini-3-pro-preview';
@@ -567,6 +568,23 @@ describe('tools', () => {
     const names = new ToolNameMap([long]);
     const out = map(request([user('q')], { tools: [{ name: long, input_schema: read.input_schema }], tool_choice: { type: 'tool', name: long } }), { names });
     expect(out.toolConfig).toEqual({ functionCallingConfig: { mode: 'ANY', allowedFunctionNames: [names.toUpstream(long)] } });
+  });
+
+  it('parameters kept from an earlier turn with the same tools give the request making them anew would', () => {
+    const long = 'mcp__server_with_a_long_name__tool_with_an_even_longer_name_than_sixty_four';
+    const tools = [read, noArgs, { name: long, description: 'Same schema as Read', input_schema: read.input_schema }, webSearch];
+    const turn = () => request([user('q')], { tools: JSON.parse(JSON.stringify(tools)) as unknown[], tool_choice: { type: 'tool', name: long } });
+    const toolParameters = new ToolParametersCache();
+    const withCache = (req: MessagesRequest) =>
+      toGeminiRequest(req, { model: G3, names: new ToolNameMap(tools.map((t) => t.name)), signatures: new SignatureCache(), toolParameters });
+    const first = withCache(turn());
+    const second = withCache(turn());
+    expect(second.tools![0]!.functionDeclarations![0]!.parameters).toBe(first.tools![0]!.functionDeclarations![0]!.parameters);
+    expect(second).toEqual(map(turn()));
+    // A changed description goes up as sent, with the parameters kept for its unchanged schema.
+    const changed = withCache(request([user('q')], { tools: [{ ...read, description: 'Reads a file, in pages' }] }));
+    expect(changed.tools![0]!.functionDeclarations![0]).toMatchObject({ description: 'Reads a file, in pages' });
+    expect(changed.tools![0]!.functionDeclarations![0]!.parameters).toBe(first.tools![0]!.functionDeclarations![0]!.parameters);
   });
 
   it('no tools → no tools and no toolConfig, even with a tool_choice', () => {
