@@ -18,3 +18,9 @@ export function checkStream(status: number, body: string): void {
     throw new Error(`the stream had ${deltas} text deltas (expected ${STREAM_CHUNKS}) or no message_stop`);
   }
 }
+
+/** An upstream's own answer to a direct call (Gemini's or Code Assist's shape) must carry the fake's reply. */
+export function checkUpstreamReply(status: number, body: string): void {
+  if (status !== 200) throw new Error(`HTTP ${status}: ${body.slice(0, 300)}`);
+  if (!body.includes(SHORT_REPLY)) throw new Error(`the answer does not carry the fake's reply: ${body.slice(0, 300)}`);
+}

@@ -18,6 +18,14 @@ export const REQUEST_HEADERS = {
   'x-api-key': GATEWAY_KEY,
 };
 export const MESSAGES_PATH = '/v1/messages';
+/** A request as it went to an upstream, to be sent there again as it is (the direct call). */
+export interface RawRequest {
+  /** Path and query. */
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
 /** text_delta events in each streamed reply. */
 export const STREAM_CHUNKS = 200;
 

@@ -14,8 +14,9 @@ export interface ClientOptions {
 
 export function runClientProcess<Result>(name: string, file: string, job: unknown, opts: ClientOptions): Promise<Result> {
   // execArgv is explicit: by default fork() passes on the bench's own `--import tsx`.
-  const proc = fork(file, [JSON.stringify(job)], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const proc = fork(file, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   track(proc);
+  proc.send({ type: 'job', job } satisfies ToClient);
   return new Promise<Result>((resolve, reject) => {
     let settled = false;
     const settle = (fn: () => void) => {

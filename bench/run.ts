@@ -29,18 +29,20 @@
 // Environment:
 //   BENCH_QUICK=1          a tenth of the requests (a smoke run; the figures are noisier)
 //   BENCH_CPU_PROF=<dir>   run serve with --cpu-prof; its profile is written to <dir> when it stops
+//   BENCH_SERVE_FLAGS="…"  Node flags for serve (say `--trace-gc`), to look into a figure
+//   BENCH_KEEP_LOGS=<dir>  copy serve's stdout and stderr there before the temporary folder goes
 
 import { rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { claudeCodeRequest, CODE_ASSIST_MODEL, GEMINI_MODEL, MODEL, smallRequest, TRANSLATED_MODEL } from './bodies.js';
+import { CODE_ASSIST_MODEL, GEMINI_MODEL, MODEL, smallRequest, TRANSLATED_MODEL, type RawRequest } from './bodies.js';
 import { bundleScripts, REPO_DIR, type Script } from './bundle.js';
 import { runClientProcess } from './client-runner.js';
 import { forkServer, type ForkedServer } from './forked-server.js';
 import { killAll } from './live-processes.js';
-import type { LatencyJob, LatencyResult } from './latency-child.js';
+import type { LatencyJob, LatencyResult, LatencyTarget } from './latency-child.js';
 import type { LoadJob, LoadOutcome, LoadResult } from './load-child.js';
 import { startLoggedServer, type LoggedServer } from './logged-server.js';
 import { cpuSeconds, readRss, resetPeak, sampleRss } from './proc.js';
@@ -49,6 +51,8 @@ import {
   computeTranslatedChecks,
   PATHS,
   printChecks,
+  printPhasePeaks,
+  printSequential,
   printSpread,
   printTable,
   printTranslated,
@@ -58,6 +62,10 @@ import {
   type LatencyFigures,
   type LoadFigures,
   type PathName,
+  type RequestSize,
+  SEQUENTIAL_TARGETS,
+  type SequentialFigures,
+  type SequentialTarget,
   type ServerName,
   type StreamFigures,
   type TranslatedFigures,
@@ -71,6 +79,8 @@ import type { TtfbJob, TtfbResult } from './ttfb-child.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : null;
+const SERVE_FLAGS = (process.env.BENCH_SERVE_FLAGS ?? '').split(' ').filter((f) => f !== '');
+const KEEP_LOGS_DIR = process.env.BENCH_KEEP_LOGS ? resolve(process.env.BENCH_KEEP_LOGS) : null;
 
 /** Request counts shrink in quick mode; time limits keep every loop bounded either way. */
 const n = (full: number) => (QUICK ? Math.round(full / 10) : full);
@@ -89,14 +99,17 @@ const CONFIG = {
   ttfb: { warmup: n(50), count: n(500), firstTokenDelayMs: 10, timeLimitMs: 60_000 },
   // The translated path next to the Anthropic path, both through the gateway, as the phase above.
   translatedTtfb: { warmup: n(30), count: n(300), timeLimitMs: 30_000 },
-  // Claude Code-sized requests, one at a time, the two paths in turn.
-  large: { warmup: n(20), count: n(200), timeLimitMs: 30_000 },
+  // Requests one at a time, every target in turn: a small first turn, and Claude Code's size.
+  sequential: {
+    small: { warmup: n(50), count: n(500), timeLimitMs: 30_000 },
+    large: { warmup: n(20), count: n(200), timeLimitMs: 45_000 },
+  },
   // 200 deltas 5 ms apart: a stream lasts over a second, so the 64 of a burst are all open at once.
   // First thing after start-up and a warm-up burst, so the peak is what the streams cost and not the
   // heap that the c=64 load phase leaves behind (the whole-run peak, also printed, includes that).
   streams: { concurrency: 64, rounds: QUICK ? 1 : 3, warmup: 16, chunkDelayMs: 5, timeLimitMs: 30_000 },
   /** Past this the bench kills everything and fails; a full run takes well under half of it. */
-  watchdogMs: (QUICK ? 2 : 5) * 60_000,
+  watchdogMs: (QUICK ? 4 : 12) * 60_000,
 };
 /** A client process gets its own time limits plus this before it is killed as hung. */
 const CLIENT_GRACE_MS = 15_000;
@@ -119,6 +132,7 @@ interface Bench {
   cutShort: boolean;
   /** VmHWM folded in before every reset, so nothing escapes the whole-run peak. */
   wholeRunPeakMb: Record<ServerName, number>;
+  phasePeakMb: Figures['phasePeakMb'];
 }
 
 async function assertAlive(b: Bench): Promise<void> {
@@ -278,67 +292,62 @@ async function measureTranslatedStreams(b: Bench): Promise<Record<PathTarget, St
   return stream;
 }
 
-interface LargeRequests {
-  bodyBytes: number;
-  tools: number;
-  byPath: Record<PathTarget, LatencyFigures>;
-  /** Serve's CPU per request over the three paths. */
-  serveCpuUs: number;
+/** Sends one request of `size` down each translated path and takes, from each fake, the request the gateway sent it. */
+async function captureUpstreamRequests(b: Bench, size: RequestSize): Promise<{ gemini: RawRequest; codeAssist: RawRequest }> {
+  const job: LatencyJob = {
+    size,
+    targets: pathTargets(b).filter((t) => t.name !== 'anthropic'),
+    warmup: 0,
+    count: 1,
+    timeLimitMs: CONFIG.sequential[size].timeLimitMs,
+  };
+  await runClientProcess<LatencyResult>(`latency client (capture, ${size})`, b.scripts.latency, job, { timeoutMs: job.timeLimitMs + CLIENT_GRACE_MS });
+  b.gatewayRequests += 2;
+  const [gemini, codeAssist] = await Promise.all([b.geminiFake.call<RawRequest>('lastGenerate'), b.codeAssistFake.call<RawRequest>('lastGenerate')]);
+  return { gemini, codeAssist };
 }
 
-/** One translated path's figures next to the Anthropic path's, as the report prints them. */
-function figuresOf(
-  path: 'translated' | 'codeassist',
-  load: TranslatedFigures['load'],
-  large: LargeRequests,
-  stream: Record<PathTarget, StreamFigures>,
-): TranslatedFigures {
-  return {
-    load,
-    large: {
-      bodyBytes: large.bodyBytes,
-      tools: large.tools,
-      byPath: { anthropic: large.byPath.anthropic, translated: large.byPath[path] },
-      serveCpuUs: large.serveCpuUs,
-    },
-    stream: { anthropic: stream.anthropic, translated: stream[path] },
+/**
+ * Requests of one size, one at a time, to every sequential target in turn: the fake Anthropic API
+ * directly, the pipe, the gateway's three paths, and the Gemini and Code Assist fakes sent the gateway's
+ * own request directly.
+ */
+async function measureSequential(b: Bench, size: RequestSize): Promise<SequentialFigures> {
+  const cfg = CONFIG.sequential[size];
+  const captured = await captureUpstreamRequests(b, size);
+  progress(`${cfg.count} sequential ${size} requests to each of ${SEQUENTIAL_TARGETS.length} targets in turn`);
+  const gateway = b.servers.gateway.url;
+  const targets: Record<SequentialTarget, LatencyTarget> = {
+    direct: { name: 'direct', url: b.fake.url, model: MODEL },
+    pipe: { name: 'pipe', url: b.servers.pipe.url, model: MODEL },
+    gateway: { name: 'gateway', url: gateway, model: MODEL },
+    'gemini-direct': { name: 'gemini-direct', url: b.geminiFake.url, raw: captured.gemini },
+    translated: { name: 'translated', url: gateway, model: TRANSLATED_MODEL },
+    'codeassist-direct': { name: 'codeassist-direct', url: b.codeAssistFake.url, raw: captured.codeAssist },
+    codeassist: { name: 'codeassist', url: gateway, model: CODE_ASSIST_MODEL },
   };
-}
-
-/** Claude Code-sized requests through the gateway's Anthropic and translated paths and the v1internal path, in turn. */
-async function measureLargeRequests(b: Bench): Promise<LargeRequests> {
-  const cfg = CONFIG.large;
-  progress(`translated paths: ${cfg.count} sequential Claude Code-sized requests each, Anthropic, translated and v1internal paths in turn`);
-  const job: LatencyJob = { targets: pathTargets(b), warmup: cfg.warmup, count: cfg.count, timeLimitMs: cfg.timeLimitMs };
-  const pids = {
-    serve: b.servers.gateway.pid,
-    anthropic: b.fake.pid,
-    translated: b.geminiFake.pid,
-    codeassist: b.codeAssistFake.pid,
-  };
-  const cpuNow = () => Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid)])) as Record<keyof typeof pids, number>;
-  const before = cpuNow();
-  const result = await runClientProcess<LatencyResult>('latency client', b.scripts.latency, job, { timeoutMs: cfg.timeLimitMs + CLIENT_GRACE_MS });
-  const after = cpuNow();
-  const byPath = {} as Record<PathTarget, LatencyFigures>;
-  const sentOn = {} as Record<PathTarget, number>;
-  for (const p of PATH_TARGETS) {
-    const ms = result.latenciesMs[p] ?? [];
-    if (ms.length === 0) throw new Error(`no measured requests on the ${p} path within ${cfg.timeLimitMs} ms`);
-    // The CPU readings take in the warm-up too, so the count does.
-    sentOn[p] = ms.length + cfg.warmup;
-    byPath[p] = { p50Ms: percentile(ms, 50), p99Ms: percentile(ms, 99), n: ms.length, fakeCpuUs: ((after[p] - before[p]) * 1e6) / sentOn[p] };
+  const job: LatencyJob = { size, targets: SEQUENTIAL_TARGETS.map((t) => targets[t]), warmup: cfg.warmup, count: cfg.count, timeLimitMs: cfg.timeLimitMs };
+  const cpuBefore = cpuSeconds(b.servers.gateway.pid);
+  const result = await runClientProcess<LatencyResult>(`latency client (${size})`, b.scripts.latency, job, { timeoutMs: cfg.timeLimitMs + CLIENT_GRACE_MS });
+  const cpu = cpuSeconds(b.servers.gateway.pid) - cpuBefore;
+  const byTarget = {} as Record<SequentialTarget, LatencyFigures>;
+  for (const t of SEQUENTIAL_TARGETS) {
+    const ms = result.latenciesMs[t] ?? [];
+    if (ms.length === 0) throw new Error(`no measured ${size} requests to ${t} within ${cfg.timeLimitMs} ms`);
+    byTarget[t] = { p50Ms: percentile(ms, 50), p99Ms: percentile(ms, 99), n: ms.length };
   }
-  const serveRequests = sentOn.anthropic + sentOn.translated + sentOn.codeassist;
+  // The CPU reading takes in the warm-up too, so the count does.
+  const serveRequests = 3 * (byTarget.gateway.n + cfg.warmup);
   b.gatewayRequests += serveRequests;
   await assertAlive(b);
-  const tools = (JSON.parse(claudeCodeRequest(MODEL).toString('utf8')) as { tools: unknown[] }).tools.length;
-  return {
-    bodyBytes: result.bodyBytes,
-    tools,
-    byPath,
-    serveCpuUs: ((after.serve - before.serve) * 1e6) / serveRequests,
-  };
+  return { bodyBytes: result.bodyBytes, byTarget, serveCpuUs: (cpu * 1e6) / serveRequests };
+}
+
+/** Folds every server's VmHWM into the whole-run peak, notes the gateway's for `phase`, and starts the next phase afresh. */
+function endPhase(b: Bench, phase: string): void {
+  for (const s of SERVERS) b.wholeRunPeakMb[s] = Math.max(b.wholeRunPeakMb[s], readRss(b.servers[s].pid).peakMb);
+  b.phasePeakMb.push({ phase, peakMb: readRss(b.servers.gateway.pid).peakMb });
+  for (const s of SERVERS) resetPeak(b.servers[s].pid);
 }
 
 async function measureBursts(b: Bench): Promise<Figures['bursts']> {
@@ -389,7 +398,7 @@ async function startServers(tmp: string, dataDir: string): Promise<Bench> {
   );
   await configureDataDir(dataDir, fake.url, geminiFake.url, codeAssistFake.url, await codeAssistFake.call<GoogleSetup>('google'));
   const pipe = await startLoggedServer('pipe', [scripts.pipe, fake.url], tmp, tmp);
-  const gateway = await startLoggedServer('switchyard serve', serveArgs(dataDir, CPU_PROF_DIR), tmp, REPO_DIR);
+  const gateway = await startLoggedServer('switchyard serve', serveArgs(dataDir, CPU_PROF_DIR, SERVE_FLAGS), tmp, REPO_DIR);
   progress(`pipe ${pipe.url} (pid ${pipe.pid}), gateway ${gateway.url} (pid ${gateway.pid})`);
   const wholeRunPeakMb = { pipe: 0, gateway: 0 };
   return {
@@ -401,6 +410,7 @@ async function startServers(tmp: string, dataDir: string): Promise<Bench> {
     gatewayRequests: 0,
     cutShort: false,
     wholeRunPeakMb,
+    phasePeakMb: [],
   };
 }
 
@@ -412,10 +422,10 @@ async function stopServers(b: Bench): Promise<number | null> {
 }
 
 function describeSetup(elapsedMs: number, largeBytes: number): string[] {
-  const { throughput: tp, ttfb, streams, translatedTtfb, large } = CONFIG;
+  const { throughput: tp, ttfb, streams, translatedTtfb, sequential } = CONFIG;
   return [
     `Switchyard bench: Node ${process.version}, ${cpus().length} CPUs, loopback, ${QUICK ? 'QUICK run' : 'full run'}, ${(elapsedMs / 1000).toFixed(0)} s`,
-    `  gateway: node bin/switchyard.mjs --data-dir <tmp> serve --port 0${CPU_PROF_DIR ? ' (with --cpu-prof)' : ''}; auth strict, 2 Anthropic + 2 Gemini + 2 Google accounts, ` +
+    `  gateway: node bin/switchyard.mjs --data-dir <tmp> serve --port 0${CPU_PROF_DIR ? ' (with --cpu-prof)' : ''}${SERVE_FLAGS.length ? ` (node ${SERVE_FLAGS.join(' ')})` : ''}; auth strict, 2 Anthropic + 2 Gemini + 2 Google accounts, ` +
       `model rules ${TRANSLATED_MODEL} -> gemini ${GEMINI_MODEL} and ${CODE_ASSIST_MODEL} -> antigravity ${GEMINI_MODEL}, request history and per-request stdout line on`,
     `  pipe:    node:http request + pipe per request, keep-alive agent, nothing else; both forward ${MODEL} to the fake Anthropic upstream`,
     `  load:    autocannon in its own process, closed loop, POST /v1/messages with a ${smallRequest().length} B body, non-streaming; ` +
@@ -423,11 +433,14 @@ function describeSetup(elapsedMs: number, largeBytes: number): string[] {
     `  streams: ${streams.concurrency} at once x ${streams.rounds} (200 deltas ${streams.chunkDelayMs} ms apart) first, after a warm-up; ` +
       `later ${ttfb.count} sequential each (first token after ${ttfb.firstTokenDelayMs} ms, then 200 deltas back to back), pipe and gateway in turn`,
     `  translated path: ${TRANSLATED_MODEL} through the same serve to the fake Gemini API (its own process), next to ${MODEL} to the fake Anthropic upstream; ` +
-      `the load above, then ${translatedTtfb.count} sequential streams each (first token after ${ttfb.firstTokenDelayMs} ms, 200 pieces back to back) ` +
-      `and ${large.count} sequential Claude Code-sized requests each (${Math.round(largeBytes / 1024)} KB, 20 tools, non-streaming), the two paths in turn`,
+      `the load above, then ${translatedTtfb.count} sequential streams each (first token after ${ttfb.firstTokenDelayMs} ms, 200 pieces back to back), ` +
+      `the two paths in turn`,
     `  v1internal path: ${CODE_ASSIST_MODEL} through the same serve to the fake Code Assist backend (its own process, with the fake Google OAuth endpoints ` +
       `the accounts' tokens come from: the token and the envelope checked, then the inner request handed to an in-process fake Gemini API over loopback HTTP), ` +
-      `in the same load rounds, stream turns and large-request turns as the paths above`,
+      `in the same load rounds and stream turns as the paths above`,
+    `  one at a time: ${sequential.small.count} requests of ${smallRequest().length} B and ${sequential.large.count} Claude Code-sized ones ` +
+      `(${Math.round(largeBytes / 1024)} KB: a long session with its tool results and 20 tools, non-streaming) to each target in turn: the fake Anthropic API directly, ` +
+      `the pipe, the gateway's three paths, and the Gemini and Code Assist fakes sent directly the request the gateway sent them (taken from the fake before the run)`,
   ];
 }
 
@@ -440,26 +453,47 @@ async function main(): Promise<void> {
   try {
     b = await startServers(tmp, dataDir);
     const bursts = await measureBursts(b);
+    endPhase(b, `${CONFIG.streams.concurrency} streams`);
     const { load, translated: translatedLoad, codeAssist: codeAssistLoad } = await measureThroughput(b);
+    endPhase(b, 'load');
     const stream = await measureStreamTimes(b);
     const translatedStream = await measureTranslatedStreams(b);
-    const large = await measureLargeRequests(b);
+    endPhase(b, 'sequential streams');
+    const small = await measureSequential(b, 'small');
+    endPhase(b, 'small requests');
+    const large = await measureSequential(b, 'large');
+    endPhase(b, 'large requests');
+    const sequential = { small, large };
     const serveCode = await stopServers(b);
     if (serveCode !== 0) throw new Error(`switchyard serve exited with code ${serveCode} on SIGTERM`);
 
     const lines = await requestLines(b.servers.gateway.outFile);
     const history = await historyEntries(dataDir);
     if (lines.ok !== lines.total && !b.cutShort) throw new Error(`serve printed ${lines.total - lines.ok} request lines with a status other than 200`);
-    const figures: Figures = { load, stream, bursts, wholeRunPeakMb: b.wholeRunPeakMb };
-    const translated = figuresOf('translated', translatedLoad, large, translatedStream);
-    const codeAssist = figuresOf('codeassist', codeAssistLoad, large, translatedStream);
+    const figures: Figures = {
+      load,
+      stream,
+      bursts,
+      wholeRunPeakMb: b.wholeRunPeakMb,
+      phasePeakMb: b.phasePeakMb,
+      sequential,
+    };
+    const translated: TranslatedFigures = { load: translatedLoad, target: 'translated', stream: translatedStream };
+    const codeAssist: TranslatedFigures = {
+      load: codeAssistLoad,
+      target: 'codeassist',
+      stream: { anthropic: translatedStream.anthropic, translated: translatedStream.codeassist },
+    };
 
     console.log('');
-    for (const line of describeSetup(performance.now() - started, large.bodyBytes)) console.log(line);
+    for (const line of describeSetup(performance.now() - started, sequential.large.bodyBytes)) console.log(line);
     console.log('');
     printTable(figures);
     console.log('');
     printSpread(figures);
+    printPhasePeaks(figures);
+    console.log('');
+    printSequential(figures);
     console.log(
       `request log: serve's stdout file has ${lines.total} request lines (${lines.ok} with status 200) for the ${b.gatewayRequests} requests answered to the clients; ` +
         `the request history holds ${history} entries (log_history_limit 2000, in two files of up to that many each)`,
@@ -483,6 +517,10 @@ async function main(): Promise<void> {
     throw err;
   } finally {
     killAll();
+    if (KEEP_LOGS_DIR && b) {
+      await mkdir(KEEP_LOGS_DIR, { recursive: true });
+      for (const s of SERVERS) for (const file of [b.servers[s].outFile, b.servers[s].errFile]) await copyFile(file, join(KEEP_LOGS_DIR, basename(file)));
+    }
     await rm(tmp, { recursive: true, force: true });
   }
 }

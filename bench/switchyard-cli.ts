@@ -75,10 +75,10 @@ export function modelRules(): Array<{ match: string; provider: string; model: st
   ];
 }
 
-/** `node [--cpu-prof ...] bin/switchyard.mjs serve`: no --quiet, so every request prints its line. */
-export function serveArgs(dataDir: string, cpuProfDir: string | null): string[] {
+/** `node [--cpu-prof ...] [flags] bin/switchyard.mjs serve`: no --quiet, so every request prints its line. */
+export function serveArgs(dataDir: string, cpuProfDir: string | null, nodeFlags: string[] = []): string[] {
   const profile = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
-  return [...profile, SWITCHYARD, '--data-dir', dataDir, 'serve', '--port', '0', '--console-port', '0'];
+  return [...profile, ...nodeFlags, SWITCHYARD, '--data-dir', dataDir, 'serve', '--port', '0', '--console-port', '0'];
 }
 
 export interface RequestLines {

@@ -6,7 +6,7 @@
 import { FakeGoogleOAuth } from '../tests/fakes/google-oauth.js';
 import { startFakeV1Internal } from '../tests/fakes/v1internal-upstream.js';
 import { CODE_ASSIST_ACCOUNTS, GEMINI_MODEL } from './bodies.js';
-import { geminiPhases } from './gemini-phases.js';
+import { geminiPhases, replayHeaders } from './gemini-phases.js';
 import { runChild } from './ipc.js';
 
 export interface GoogleSetup {
@@ -25,6 +25,12 @@ runChild('fake Code Assist upstream', async () => {
     tokenOwner: (token) => oauth.accessTokenOwner(token),
   });
   fake.gemini.setDefault(() => {
+    // The front's record of the call this inner request belongs to (the bench captures one at a time).
+    const front = fake.requests[fake.requests.length - 1];
+    if (front) {
+      const path = front.query ? `${front.path}?${front.query}` : front.path;
+      phases.saw(() => ({ path, headers: replayHeaders(front.headers), body: JSON.stringify(front.body) }));
+    }
     // As in fake-child.ts: the records of both fakes are dropped as we go.
     fake.reset();
     return phases.behaviour();
