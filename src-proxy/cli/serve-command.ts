@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import type { Runtime } from '../runtime/create-runtime.js';
 import { FileSettingsStore } from '../settings/file-settings-store.js';
 import { TeamJoinError, type Team } from '../team/join-team.js';
+import { keepHeapNearLiveSize } from '../runtime/heap-policy.js';
 import { googleClientFromEnv } from './google-client-env.js';
 import { UsageError, type CliIo } from './io.js';
 import { kindExample } from './account-kinds.js';
@@ -40,6 +41,7 @@ export async function serveCommand(args: string[], dataDir: string, io: CliIo): 
   if (values.host !== undefined) listenOverride.host = values.host;
   const consolePortOverride = values['console-port'] === undefined ? undefined : portNumber('--console-port', values['console-port']);
 
+  keepHeapNearLiveSize();
   // Listen for the stop signal before anything starts, so an early Ctrl-C still shuts down cleanly.
   const stopped = io.stopSignal();
   // The folder's lock, taken at once: two servers started at the same moment cannot both have it.

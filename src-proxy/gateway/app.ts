@@ -5,7 +5,8 @@
 // stream with the size cap, and what a gateway does not use (x-powered-by, ETags, the query parser) is
 // off, since each costs on every request.
 
-import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Response } from 'express';
+import type { RequestListener } from 'node:http';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import { GatewayError } from '../anthropic/errors.js';
 import { newId } from '../anthropic/ids.js';
 import type { RequestLogEntry } from '../contract/index.js';
@@ -60,7 +61,7 @@ function splitUrl(url: string): { path: string; query: string } {
   return { path, query: q < 0 ? '' : url.slice(q + 1) };
 }
 
-export function createGatewayApp(deps: GatewayDeps): Express {
+export function createGatewayApp(deps: GatewayDeps): RequestListener {
   const options: ExchangeOptions = {
     publish: (entry) => {
       if (!UNLOGGED_PATHS.has(entry.path)) deps.recordRequest(entry);
@@ -90,8 +91,8 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   app.get(PROBE_PATHS, route(probe));
   app.use(browserGuard);
   app.use(authGuard(deps));
-  app.use(DOUBLED_V1, (req, res, next) => next(doubledV1(exchangeOf(res).path, req.socket.localPort ?? deps.settings().port)));
 
+  // The routes, the busiest first: every layer before a route is tried on each of its requests.
   app.post(MESSAGES, route(handleMessages));
   app.post(COUNT_TOKENS, route(handleCountTokens));
   app.get('/v1/models', route(modelList));
@@ -100,10 +101,18 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   app.get('/healthz', route(health));
   // Claude Code opens its connection with `HEAD /`; a person may open the address in a browser.
   app.get('/', route(welcome));
+  app.use(DOUBLED_V1, (req, res, next) => next(doubledV1(exchangeOf(res).path, req.socket.localPort ?? deps.settings().port)));
 
   app.use(noRoute);
   app.use(failed);
-  return app;
+  // Every request ends in a route, the 404/405 or the error middleware, so Express's own final handler,
+  // which it would build for each request, is never needed; this one stands in for a bug in those.
+  // (Express makes a plain request and response its own as the first thing it does; the types say so.)
+  return (req, res) =>
+    app(req as Request, res as Response, (err?: unknown) => {
+      deps.onInternalError?.(err ?? new Error(`${req.method ?? ''} ${req.url ?? ''}: no middleware ended the request`));
+      res.destroy();
+    });
 }
 
 /** Request id and log record: every request gets its exchange before anything can refuse it. */
