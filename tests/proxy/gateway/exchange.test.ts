@@ -102,6 +102,16 @@ describe('answering JSON', () => {
     expect((await fetch(url)).headers.get('x-mapped-model')).toBe('claude-sonnet-4-6-thinking');
     expect(await published1()).toMatchObject({ mapped_model: 'claude-sonnet-4-6-thinking' });
   });
+
+  it('names the provider of a later link that serves the same model name', async () => {
+    scenario = (ex) => {
+      ex.mapped({ provider: 'antigravity', model: 'claude-sonnet-4-6' });
+      ex.mapped({ provider: 'anthropic', model: 'claude-sonnet-4-6' });
+      ex.answer(200, {});
+    };
+    expect((await fetch(url)).headers.get('x-mapped-model')).toBe('claude-sonnet-4-6');
+    expect(await published1()).toMatchObject({ provider: 'anthropic', mapped_model: 'claude-sonnet-4-6' });
+  });
 });
 
 describe('streams', () => {
