@@ -93,7 +93,17 @@ export class StoreAccountPool implements AccountPool, AccountStatePort {
 
   learned(accountId: string, patch: Parameters<AccountStatePort['learned']>[1]): void {
     const now = this.now();
-    this.store.patchRuntime(accountId, (a) => ({ ...a, learned: { ...a.learned, ...patch, updated_at: now } }));
+    this.store.patchRuntime(accountId, (a) => {
+      const next: Account = { ...a, learned: { ...a.learned, ...patch, updated_at: now } };
+      if (patch.quota) {
+        // The upstream says a model has quota again: a cooldown its earlier 429 set ends now, however far
+        // off that 429 put the reset.
+        const back = new Set(patch.quota.filter((q) => q.remaining > 0).map((q) => q.model.toLowerCase()));
+        const kept = a.cooldowns.filter((c) => !((c.reason === 'quota' || c.reason === 'rate_limit') && back.has(c.model.toLowerCase())));
+        if (kept.length !== a.cooldowns.length) next.cooldowns = kept;
+      }
+      return next;
+    });
   }
 
   recordSuccess(accountId: string, usage: UsageReport): void {

@@ -35,6 +35,21 @@ export const ModelQuotaSchema = z.object({
 });
 export type ModelQuota = z.infer<typeof ModelQuotaSchema>;
 
+/** The request and token windows an Anthropic-compatible upstream reports (`anthropic-ratelimit-*`). */
+export const RATE_LIMIT_WINDOWS = ['requests', 'tokens', 'input-tokens', 'output-tokens'] as const;
+export const RateLimitWindowSchema = z.enum(RATE_LIMIT_WINDOWS);
+export type RateLimitWindow = z.infer<typeof RateLimitWindowSchema>;
+
+/** One window as the upstream last reported it: how much of it is left, and when it fills again. */
+export const RateLimitSchema = z.object({
+  window: RateLimitWindowSchema,
+  limit: z.number().nonnegative().nullable(),
+  remaining: z.number().nonnegative().nullable(),
+  /** When the window is full again (epoch ms), when known. */
+  resets_at: z.number().nullable(),
+});
+export type RateLimit = z.infer<typeof RateLimitSchema>;
+
 /** What a provider learned about an account while using it (recorded through AccountStatePort). */
 export const LearnedStateSchema = z.object({
   /** An upstream project the account works in (Code Assist accounts get one on first use). */
@@ -42,6 +57,8 @@ export const LearnedStateSchema = z.object({
   /** Why the upstream will not serve this account, in the upstream's words; null while it serves. */
   disabled_reason: z.string().nullable().default(null),
   quota: z.array(ModelQuotaSchema).default([]),
+  /** The latest rate-limit windows the upstream reported with an answer (API-key accounts). */
+  rate_limits: z.array(RateLimitSchema).default([]),
   /** When any of the above was last learned (epoch ms). */
   updated_at: z.number().nullable().default(null),
 });
@@ -62,7 +79,7 @@ const accountCommon = {
   cooldowns: z.array(CooldownSchema).default([]),
   /** Connection failures in a row (refused, reset, DNS); each one cools the account longer. */
   network_failures: z.number().int().nonnegative().default(0),
-  learned: LearnedStateSchema.default({ project_id: null, disabled_reason: null, quota: [], updated_at: null }),
+  learned: LearnedStateSchema.default({ project_id: null, disabled_reason: null, quota: [], rate_limits: [], updated_at: null }),
   stats: AccountStatsSchema.default({ requests: 0, failures: 0, input_tokens: 0, output_tokens: 0, last_used_at: null }),
   created_at: z.number(),
 };

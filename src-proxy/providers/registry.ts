@@ -28,7 +28,7 @@ export interface ProviderContext {
 export type ProviderFactories = { readonly [K in ProviderKind]: (ctx: ProviderContext, kind: K) => Provider<AccountOf<K>> };
 
 export const PROVIDER_FACTORIES: ProviderFactories = {
-  anthropic: (ctx) => new AnthropicProvider({ dispatcher: ctx.dispatcher }),
+  anthropic: (ctx) => new AnthropicProvider({ dispatcher: ctx.dispatcher, state: ctx.state }),
   gemini: (ctx) => new GeminiProvider({ dispatcher: ctx.dispatcher }),
   antigravity: (ctx, kind) =>
     new AntigravityProvider({

@@ -8,7 +8,7 @@
 
 import { ALL_MODELS } from '../contract/index.js';
 import type { AccountHealth, Cooldown, FailureKind, ProviderKind } from '../contract/index.js';
-import { mostQuotaLeft, quotaExhaustedUntil, type QuotaHolder } from './quota.js';
+import { mostQuotaLeft, quotaExhaustedUntil, rateLimitedUntil, type QuotaHolder } from './quota.js';
 import { MemorySessionBindings, type SessionBindings } from './session-bindings.js';
 import { inTarget, type NamedAccount } from './target-accounts.js';
 
@@ -29,12 +29,17 @@ function activeCooldown(c: Candidate, model: string, now: number): Cooldown | nu
   return found;
 }
 
-/** What keeps the account off this model now: a running cooldown, or a reported quota spent until its reset. */
+/**
+ * What keeps the account off this model now, the longest of: a running cooldown, a reported quota spent
+ * until its reset, a reported rate-limit window used up until it resets.
+ */
 function activeBlock(c: Candidate, model: string, now: number): Cooldown | null {
-  const cooldown = activeCooldown(c, model, now);
+  let block = activeCooldown(c, model, now);
   const spent = quotaExhaustedUntil(c, model, now);
-  if (spent === null || (cooldown !== null && cooldown.until >= spent)) return cooldown;
-  return { model, until: spent, reason: 'quota' };
+  if (spent !== null && (block === null || spent > block.until)) block = { model, until: spent, reason: 'quota' };
+  const limited = rateLimitedUntil(c, now);
+  if (limited !== null && (block === null || limited > block.until)) block = { model, until: limited, reason: 'rate_limit' };
+  return block;
 }
 
 /** Latest `until` among cooldowns for this model or ALL_MODELS that are still in the future, else null. */

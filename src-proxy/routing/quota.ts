@@ -3,10 +3,26 @@
 // left is out until that reset, and among the rest the one with the most left serves first. Accounts
 // without quota data are presumed fresh, so they are neither starved nor preferred.
 
-import type { ModelQuota } from '../contract/index.js';
+import type { ModelQuota, RateLimit } from '../contract/index.js';
 
 export interface QuotaHolder {
-  learned?: { readonly quota: readonly ModelQuota[] };
+  learned?: { readonly quota: readonly ModelQuota[]; readonly rate_limits?: readonly RateLimit[] };
+}
+
+/**
+ * Until when a rate-limit window the upstream reported is used up (0 remaining, reset still ahead): the
+ * latest such reset, or null when every window has room, or none was reported. The account is turned
+ * away until then without a request spent on a 429.
+ */
+export function rateLimitedUntil(c: QuotaHolder, now: number): number | null {
+  const windows = c.learned?.rate_limits;
+  if (!windows || windows.length === 0) return null;
+  let until: number | null = null;
+  for (const w of windows) {
+    if (w.remaining !== 0 || w.resets_at === null || w.resets_at <= now) continue;
+    if (until === null || w.resets_at > until) until = w.resets_at;
+  }
+  return until;
 }
 
 /** The account's quota entry for `model`, if the upstream reported one. */

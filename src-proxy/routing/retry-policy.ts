@@ -24,6 +24,11 @@ export interface RetryPolicy {
   /** First cooldown of an account whose connection failed; it doubles on every failure in a row. */
   networkCooldownBaseMs: number;
   networkCooldownMaxMs: number;
+  /**
+   * The longest any cooldown lasts, however far off the upstream puts its reset: a weekly quota is
+   * honoured, a hint read wrong (weeks away) does not keep an account out for good.
+   */
+  maxCooldownMs: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
@@ -36,6 +41,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
   overloadMaxMs: 8000,
   networkCooldownBaseMs: 2000,
   networkCooldownMaxMs: 120_000,
+  maxCooldownMs: 8 * 24 * 3_600_000,
 });
 
 export interface FailureFacts {
@@ -172,8 +178,15 @@ export function decideRetry(failure: FailureFacts, facts: AttemptFacts, policy: 
   const attempt = Number.isNaN(facts.attempt) ? 1 : Math.max(1, Math.floor(facts.attempt));
   // A bad limit must not turn the attempt loop into an endless one.
   const max = Number.isFinite(policy.maxAttempts) ? Math.max(1, Math.floor(policy.maxAttempts)) : DEFAULT_RETRY_POLICY.maxAttempts;
-  const decision = decide(failure, { ...facts, attempt }, policy);
+  const decision = capped(decide(failure, { ...facts, attempt }, policy), policy.maxCooldownMs);
   // The account's consequences stand even on the last attempt: other requests must not hit it.
   if (attempt >= max) return { account: decision.account, next: { action: 'fail' } };
   return decision;
+}
+
+function capped(decision: RetryDecision, maxMs: number): RetryDecision {
+  const cd = decision.account.cooldown;
+  const max = duration(maxMs ?? DEFAULT_RETRY_POLICY.maxCooldownMs);
+  if (cd === null || max <= 0 || cd.ms <= max) return decision;
+  return { ...decision, account: { ...decision.account, cooldown: { ...cd, ms: max } } };
 }

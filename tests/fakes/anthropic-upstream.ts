@@ -53,6 +53,8 @@ export type Behaviour =
       firstTokenDelayMs?: number;
       /** Streams: every event holding a multi-byte character is written in two parts cut inside that character. */
       splitUtf8?: boolean;
+      /** Response headers besides the usual ones, e.g. `anthropic-ratelimit-requests-remaining`. */
+      headers?: Record<string, string>;
     }
   | { kind: 'error'; status: number; type: string; message: string; headers?: Record<string, string> }
   /** 200 + SSE headers, `afterEvents` events, then the socket is destroyed. */
@@ -527,8 +529,8 @@ function wantsStream(ex: Exchange): boolean {
 async function reply(ex: Exchange, b: ReplyBehaviour): Promise<void> {
   const message = buildMessage(b, ex.rec.body);
   if (!(await pause(ex, b.firstByteDelayMs ?? 0))) return;
-  if (!wantsStream(ex)) return sendJson(ex, 200, message);
-  openEventStream(ex);
+  if (!wantsStream(ex)) return sendJson(ex, 200, message, b.headers);
+  openEventStream(ex, b.headers);
   const events = streamEvents(message, b.chunks ?? DEFAULT_CHUNKS);
   const firstDelta = events.findIndex((e) => e.name === 'content_block_delta');
   const gap = (i: number) => (i === firstDelta ? (b.firstTokenDelayMs ?? b.chunkDelayMs ?? 0) : (b.chunkDelayMs ?? 0));
@@ -781,8 +783,8 @@ function sendJson(ex: Exchange, status: number, body: unknown, headers: Record<s
   ex.res.end(JSON.stringify(body));
 }
 
-function openEventStream(ex: Exchange): void {
-  ex.res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+function openEventStream(ex: Exchange, headers: Record<string, string> = {}): void {
+  ex.res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...headers });
   // Headers go out now, before any event, so a client sees the 200 even if the stream then stalls.
   ex.res.flushHeaders();
 }

@@ -9,7 +9,7 @@ import type { PreparedRequest } from '../../anthropic/prepared-request.js';
 import { SseSplitter, type FrameBatch } from '../../anthropic/sse.js';
 import { stripCacheControl } from '../../anthropic/cleanup.js';
 import type { CountTokensRequest, Message, RequestBase } from '../../anthropic/types.js';
-import type { AccountCredentials } from '../../accounts/pool-ports.js';
+import type { AccountCredentials, AccountStatePort } from '../../accounts/pool-ports.js';
 import {
   UpstreamError,
   type AttemptContext,
@@ -24,6 +24,7 @@ import type { UpstreamAnswer } from '../shared/upstream-call.js';
 import { UpstreamClient, type UpstreamPost } from '../shared/upstream-client.js';
 import { classifyHttpFailure, type Headers } from './classify.js';
 import { anthropicHistory } from './history.js';
+import { readRateLimits } from './rate-limit-headers.js';
 
 type AnthropicAccount = AccountOf<'anthropic'>;
 
@@ -33,6 +34,8 @@ const RELAYED_PREFIX = 'anthropic-ratelimit-';
 export interface AnthropicProviderOptions {
   /** Injected for tests; by default one keep-alive pool per upstream origin. */
   dispatcher?: Dispatcher;
+  /** Where the rate-limit windows each answer reports are kept, per account. */
+  state?: AccountStatePort;
   userAgent?: string;
   now?: () => number;
 }
@@ -42,7 +45,10 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
   private readonly http: UpstreamClient;
   private readonly userAgent: string;
 
+  private readonly state: AccountStatePort | undefined;
+
   constructor(opts: AnthropicProviderOptions = {}) {
+    this.state = opts.state;
     this.http = new UpstreamClient(opts.dispatcher, opts.now);
     this.userAgent = opts.userAgent ?? 'switchyard';
   }
@@ -66,6 +72,8 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
     const wantsStream = req.body.stream === true;
     const res = await this.post('/v1/messages', req.toBuffer(), creds, ctx, wantsStream && notJson);
     if ('failure' in res) return { ok: false, failure: res.failure };
+    const limits = readRateLimits(res.headers);
+    if (limits.length > 0) this.state?.learned(creds.account.id, { rate_limits: limits });
     const relayHeaders = relayed(res.headers);
     if (res.streamed) return { ok: true, kind: 'stream', batches: sseBatches(res.body, ctx), upstreamModel, relayHeaders, notes: req.notes };
     let message: Message | null = null;

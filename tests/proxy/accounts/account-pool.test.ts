@@ -23,8 +23,23 @@ describe('StoreAccountPool', () => {
       project_id: 'proj-1',
       disabled_reason: null,
       quota: [{ model: 'gemini-3-pro', remaining: 0.25, resets_at: NOW + 3_600_000 }],
+      rate_limits: [],
       updated_at: NOW,
     });
+  });
+
+  it('ends the quota cooldowns of the models whose quota is reported back, and keeps the others', () => {
+    const { store, pool: p } = pool();
+    const cooled = { cooldown: { scope: 'model' as const, ms: 18 * 24 * 3_600_000 }, health: null };
+    p.recordFailure('a', 'gemini-3-pro', 'quota', 'spent', cooled);
+    p.recordFailure('a', 'gemini-3-flash', 'quota', 'spent', cooled);
+    p.learned('a', {
+      quota: [
+        { model: 'gemini-3-pro', remaining: 0.5, resets_at: NOW + 3_600_000 },
+        { model: 'gemini-3-flash', remaining: 0, resets_at: NOW + 3_600_000 },
+      ],
+    });
+    expect(store.get('a')!.cooldowns.map((c) => c.model)).toEqual(['gemini-3-flash']);
   });
 
   it('counts connection failures in a row and forgets them on any answer', () => {

@@ -136,7 +136,8 @@ describe('quota-aware selection', () => {
 
   it('after a 429 RESOURCE_EXHAUSTED the other account serves the request, and the first cools until the reset', async () => {
     await setup();
-    upstream.script({ kind: 'quotaExhausted', resetDelay: '3600s' });
+    // Spent for the hour, as the quota the account reports says too.
+    upstream.setQuota('ya29.one', MODEL, { remaining: 0, resetsAt: Date.now() + 3_600_000 });
     const res = await postJson(`${gateway.url}/v1/messages`, messagesBody({ model: MODEL }));
     expect(res.status).toBe(200);
     expect(res.headers.get('x-account-email')).toBe('two@example.com');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelQuota } from '../../../src-proxy/contract/index.js';
-import { mostQuotaLeft, quotaExhaustedUntil, quotaLeft } from '../../../src-proxy/routing/quota.js';
+import { mostQuotaLeft, quotaExhaustedUntil, quotaLeft, rateLimitedUntil } from '../../../src-proxy/routing/quota.js';
 
 const NOW = 1_000_000;
 const MODEL = 'claude-sonnet-4-5';
@@ -43,5 +43,19 @@ describe('mostQuotaLeft', () => {
     ['only pool members count', [holder(q(0.9)), holder(q(0.2)), holder(q(0.3))], [1, 2], [2]],
   ])('%s', (_t, accounts, pool, expected) => {
     expect(mostQuotaLeft(accounts, pool, MODEL, NOW)).toEqual(expected);
+  });
+});
+
+describe('rateLimitedUntil', () => {
+  const w = (remaining: number | null, resets_at: number | null, window: 'requests' | 'tokens' = 'requests') => ({ window, limit: 50, remaining, resets_at });
+  it.each<[string, ReturnType<typeof w>[] | undefined, number | null]>([
+    ['nothing reported', undefined, null],
+    ['room left', [w(3, NOW + 10)], null],
+    ['a window used up until its reset', [w(0, NOW + 10)], NOW + 10],
+    ['the latest of several used up', [w(0, NOW + 10), w(0, NOW + 50, 'tokens')], NOW + 50],
+    ['a used-up window whose reset has passed', [w(0, NOW - 1)], null],
+    ['a used-up window without a reset: not held on a guess', [w(0, null)], null],
+  ])('%s', (_title, rate_limits, expected) => {
+    expect(rateLimitedUntil(rate_limits ? { learned: { quota: [], rate_limits } } : {}, NOW)).toBe(expected);
   });
 });

@@ -40,6 +40,7 @@ describe('DEFAULT_RETRY_POLICY', () => {
       overloadMaxMs: 8000,
       networkCooldownBaseMs: 2000,
       networkCooldownMaxMs: 120_000,
+      maxCooldownMs: 8 * 24 * 3_600_000,
     });
   });
 });
@@ -259,5 +260,17 @@ describe('decideRetry with odd inputs never loops forever nor waits a negative o
         }
       }
     }
+  });
+});
+
+describe('cooldowns as long as the upstream says, within reason', () => {
+  const DAY = 24 * 3_600_000;
+  const facts = { attempt: 1, alternatives: true, networkStreak: 1 };
+  it.each<[string, FailureFacts, number]>([
+    ['a weekly quota spent: the account rests until it resets, not a minute', { kind: 'quota', status: 429, retryAfterMs: 6 * DAY }, 6 * DAY],
+    ['a rate limit that resets in hours: hours', { kind: 'rate_limit', status: 429, retryAfterMs: 5 * 3_600_000 }, 5 * 3_600_000],
+    ['a reset weeks away (a hint read wrong): capped at eight days', { kind: 'quota', status: 429, retryAfterMs: 18 * DAY }, 8 * DAY],
+  ])('%s', (_title, failure, ms) => {
+    expect(decideRetry(failure, facts).account.cooldown).toEqual({ scope: 'model', ms });
   });
 });
