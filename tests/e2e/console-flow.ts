@@ -91,7 +91,7 @@ export async function runConsoleFlow(opts: ConsoleFlowOptions): Promise<void> {
   const rules = page.getByRole('form', { name: 'Model mapping' });
   await rules.getByRole('button', { name: 'Add rule' }).click();
   await rules.getByLabel('Rule 1 requested model').fill('claude-opus-*');
-  await rules.getByLabel('Rule 1 upstream model').fill('glm-4.6');
+  await rules.getByLabel('Rule 1 target 1 upstream model').fill('glm-4.6');
   await rules.getByRole('button', { name: 'Save rules' }).click();
   await rules.getByRole('status').waitFor();
   await shot(page, 'settings');

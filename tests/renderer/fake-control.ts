@@ -139,7 +139,12 @@ export function createFakeControl(init: Partial<FakeControl['state']> = {}): Fak
     updateAccount: async (id, patch) => {
       const a = state.accounts.find((x) => x.id === id);
       if (!a) throw new ControlError('not_found', `no account ${id}`);
-      const next = { ...a, ...(patch.label ? { label: patch.label } : {}), ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}) } as Account;
+      const next = {
+        ...a,
+        ...(patch.label ? { label: patch.label } : {}),
+        ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}),
+        ...(patch.group !== undefined ? { group: patch.group } : {}),
+      } as Account;
       if (patch.reset_health) Object.assign(next, { health: 'ok', health_message: null, cooldowns: [] });
       state.accounts = state.accounts.map((x) => (x.id === id ? next : x));
       emit('accounts', state.accounts);

@@ -9,6 +9,8 @@ import { Switch } from '../../components/Switch.js';
 import { countOf, formatCompact, formatCount, formatDateTime, formatTime, formatUntil } from '../../format/format.js';
 import { KIND_LABELS } from '../../wording/option-labels.js';
 import { accountState, describeAccountState } from './account-state.js';
+import { GroupField } from './GroupField.js';
+import { RateLimitBars } from './RateLimitBars.js';
 
 export function AccountCard({ account: a }: { account: Account }) {
   const client = useControl();
@@ -61,6 +63,9 @@ export function AccountCard({ account: a }: { account: Account }) {
           ))}
         </ul>
       )}
+      <RateLimitBars account={a} now={now} />
+      {/* Keyed by the group, so a change made elsewhere (CLI, another console) shows instead of a stale draft. */}
+      <GroupField key={a.group ?? ''} account={a} />
       <div className="row account-foot">
         <span className="muted">
           {countOf(a.stats.requests, 'request')} · {formatCount(a.stats.failures)} failed · {formatCompact(a.stats.input_tokens)} in /{' '}

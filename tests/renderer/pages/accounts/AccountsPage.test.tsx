@@ -38,6 +38,49 @@ describe('Accounts', () => {
     expect(screen.getByRole('listitem', { name: 'g@gmail.test' }).textContent).toContain('25% left, resets in 2 h');
   });
 
+  it('shows the rate-limit windows an API-key upstream reported, as remaining of the limit', async () => {
+    const now = Date.now();
+    const fake = createFakeControl({
+      accounts: [
+        account({
+          label: 'key@example.com',
+          learned: {
+            project_id: null,
+            disabled_reason: null,
+            quota: [],
+            rate_limits: [
+              { window: 'requests', limit: 50, remaining: 5, resets_at: now + 30_000 },
+              { window: 'tokens', limit: 80_000, remaining: 64_000, resets_at: now - 1000 },
+              { window: 'output-tokens', limit: null, remaining: 10, resets_at: null },
+            ],
+            updated_at: now,
+          },
+        }),
+      ],
+    });
+    renderWith(fake, <AccountsPage />);
+    const card = await screen.findByRole('listitem', { name: 'key@example.com' });
+    const requests = within(card).getByRole('meter', { name: 'requests left' });
+    expect([requests.getAttribute('aria-valuenow'), requests.getAttribute('aria-valuemax')]).toEqual(['5', '50']);
+    expect(card.textContent).toContain('5 of 50 left, resets in');
+    // A window whose reset has passed is full again.
+    expect(within(card).getByRole('meter', { name: 'tokens left' }).getAttribute('aria-valuenow')).toBe('80000');
+    expect(within(card).queryByRole('meter', { name: 'output tokens left' })).toBeNull();
+  });
+
+  it('puts an account in a group, and takes it out', async () => {
+    const fake = createFakeControl({ accounts: [account({ label: 'zai@example.com' })] });
+    const user = userEvent.setup();
+    renderWith(fake, <AccountsPage />);
+    const form = await screen.findByRole('form', { name: 'Group of zai@example.com' });
+    await user.type(within(form).getByLabelText('Group'), 'china');
+    await user.click(within(form).getByRole('button', { name: 'Save group' }));
+    await waitFor(() => expect(fake.state.accounts[0]!.group).toBe('china'));
+    await user.clear(within(screen.getByRole('form', { name: 'Group of zai@example.com' })).getByLabelText('Group'));
+    await user.click(within(screen.getByRole('form', { name: 'Group of zai@example.com' })).getByRole('button', { name: 'Save group' }));
+    await waitFor(() => expect(fake.state.accounts[0]!.group).toBeNull());
+  });
+
   it('enables and disables an account with its switch', async () => {
     const fake = createFakeControl({ accounts: [account({ label: 'a@example.com' })] });
     renderWith(fake, <AccountsPage />);
@@ -142,7 +185,7 @@ describe('Accounts', () => {
     const form = within(card).getByRole('form', { name: 'New API key for k@example.com' });
     await user.type(within(form).getByLabelText('New API key'), 'sk-new-key');
     await user.click(within(form).getByRole('button', { name: 'Save key' }));
-    await waitFor(() => expect(within(card).queryByRole('form')).toBeNull());
+    await waitFor(() => expect(within(card).queryByRole('form', { name: 'New API key for k@example.com' })).toBeNull());
     expect(fake.calls.find(([m]) => m === 'updateAccount')?.[1]).toEqual([fake.state.accounts[0]!.id, { api_key: 'sk-new-key' }]);
     expect(card.textContent).not.toContain('sk-new-key');
   });

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { SettingsPage } from '../../../../src-renderer/pages/settings/SettingsPage.js';
 import { SettingsSchema } from '../../contract.js';
-import { createFakeControl } from '../../fake-control.js';
+import { account, createFakeControl } from '../../fake-control.js';
 import { renderWith } from '../../render.js';
 
 function patches(fake: ReturnType<typeof createFakeControl>) {
@@ -75,7 +75,7 @@ describe('Settings', () => {
     expect(within(form).getByText(/too small|at least 1|>=1/i)).toBeTruthy();
     expect(patches(fake)).toEqual([]);
     await user.type(within(form).getByLabelText('Rule 2 requested model'), 'claude-opus-*');
-    await user.selectOptions(within(form).getByLabelText('Rule 2 provider'), 'anthropic');
+    await user.selectOptions(within(form).getByLabelText('Rule 2 target 1 provider'), 'anthropic');
     await user.click(within(form).getByRole('button', { name: 'Move rule 2 up' }));
     await user.click(within(form).getByRole('button', { name: 'Save rules' }));
     await within(form).findByRole('status');
@@ -87,6 +87,62 @@ describe('Settings', () => {
         ],
       },
     ]);
+  });
+
+  it('edits a fallback chain: adds, narrows to accounts or groups that exist, reorders and removes links', async () => {
+    const fake = createFakeControl({
+      settings: SettingsSchema.parse({
+        model_rules: [{ match: 'claude-*', provider: 'antigravity', fallback: [{ provider: 'anthropic', accounts: ['gone'] }] }],
+      }),
+      accounts: [
+        account({ label: 'zai', provider: 'anthropic' }),
+        account({ label: 'deepseek', provider: 'anthropic', group: 'china' }),
+        account({ label: 'studio', provider: 'gemini' }),
+      ],
+    });
+    const user = userEvent.setup();
+    renderWith(fake, <SettingsPage />);
+    const form = await screen.findByRole('form', { name: 'Model mapping' });
+    // A name no account carries any more is still shown, ticked, so it is not dropped unseen.
+    expect(within(form).getByRole('checkbox', { name: 'Rule 1 target 2: account gone' })).toHaveProperty('checked', true);
+    await user.click(within(form).getByRole('checkbox', { name: 'Rule 1 target 2: account gone' }));
+    await user.click(within(form).getByRole('checkbox', { name: 'Rule 1 target 2: group china' }));
+    // The accounts offered are those of the link's provider.
+    expect(within(form).queryByRole('checkbox', { name: 'Rule 1 target 2: account studio' })).toBeNull();
+    await user.click(within(form).getByRole('button', { name: 'Add fallback to rule 1' }));
+    await user.selectOptions(within(form).getByLabelText('Rule 1 target 3 provider'), 'gemini');
+    await user.type(within(form).getByLabelText('Rule 1 target 3 upstream model'), 'gemini-3-pro-high');
+    await user.click(within(form).getByRole('button', { name: 'Move rule 1 target 3 up' }));
+    await user.click(within(form).getByRole('button', { name: 'Add fallback to rule 1' }));
+    await user.click(within(form).getByRole('button', { name: 'Remove rule 1 target 4' }));
+    await user.click(within(form).getByRole('button', { name: 'Save rules' }));
+    await within(form).findByRole('status');
+    expect(patches(fake)).toEqual([
+      {
+        model_rules: [
+          {
+            match: 'claude-*',
+            provider: 'antigravity',
+            fallback: [
+              { provider: 'gemini', model: 'gemini-3-pro-high' },
+              { provider: 'anthropic', accounts: ['china'] },
+            ],
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('shows why the core refused a rule that names an unknown account', async () => {
+    const fake = createFakeControl();
+    const user = userEvent.setup();
+    renderWith(fake, <SettingsPage />);
+    const form = await screen.findByRole('form', { name: 'Model mapping' });
+    await user.click(within(form).getByRole('button', { name: 'Add rule' }));
+    await user.type(within(form).getByLabelText('Rule 1 requested model'), 'glm-*');
+    fake.failNext('updateSettings', 'invalid_argument', 'model_rules.0.accounts: no anthropic account or group is named "zai"');
+    await user.click(within(form).getByRole('button', { name: 'Save rules' }));
+    expect((await within(form).findByRole('alert')).textContent).toContain('no anthropic account or group is named "zai"');
   });
 
   it('saves the history limit, the Google OAuth client and Code Assist URLs, and says why the core refused', async () => {
