@@ -3,7 +3,8 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { Agent } from 'undici';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AccountSchema, type AccountOf } from '../../../../src-proxy/contract/index.js';
 import { PreparedRequest } from '../../../../src-proxy/anthropic/prepared-request.js';
 import { collectMessage } from '../../../../src-proxy/anthropic/collector.js';
@@ -186,11 +187,18 @@ describe('AnthropicProvider', () => {
       setTimeout(() => res.end(': done\n\n'), 20);
     });
     server!.on('connection', () => connections++);
-    for (let i = 0; i < 3; i++) {
-      const result = await provider.send(request(true), { account: account(url), secret: 'k' }, attemptContext());
-      if (!result.ok || result.kind !== 'stream') throw new Error('expected a stream');
-      for await (const batch of result.batches) if (batch.frames.some((f) => f.type === 'message_stop')) break;
-      await new Promise((r) => setTimeout(r, 40));
+    const pool = new Agent();
+    const pooled = new AnthropicProvider({ dispatcher: pool });
+    try {
+      for (let i = 0; i < 3; i++) {
+        const result = await pooled.send(request(true), { account: account(url), secret: 'k' }, attemptContext());
+        if (!result.ok || result.kind !== 'stream') throw new Error('expected a stream');
+        for await (const batch of result.batches) if (batch.frames.some((f) => f.type === 'message_stop')) break;
+        // The next request goes out once the drained connection is back in the pool, however slow the machine.
+        await vi.waitFor(() => expect(pool.stats[url]).toMatchObject({ connected: 1, free: 1, running: 0 }), { timeout: 10_000, interval: 5 });
+      }
+    } finally {
+      await pool.close();
     }
     expect(connections).toBe(1);
   });
