@@ -3,7 +3,7 @@
 
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryAccountStore } from '../../../../src-proxy/accounts/memory-account-store.js';
 import { MemorySecretStore } from '../../../../src-proxy/accounts/memory-secret-store.js';
 import { ControlError, type SettingsPatch } from '../../../../src-proxy/contract/index.js';
@@ -11,7 +11,7 @@ import { readCaFile } from '../../../../src-proxy/providers/shared/upstream-trus
 import { createRuntime, type Runtime } from '../../../../src-proxy/runtime/create-runtime.js';
 import { MemorySettingsStore } from '../../../../src-proxy/settings/memory-settings-store.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../../../fakes/anthropic-upstream.js';
-import { startTlsFront, TEST_CA_FILE, type TlsFront } from '../../../fakes/tls-front.js';
+import { issueTestAuthority, startTlsFront, type TestAuthority, type TlsFront } from '../../../fakes/tls-front.js';
 import { messagesBody, postJson } from '../../../helpers/sse-client.js';
 import { useTempDir } from '../../settings/temp-dir.js';
 
@@ -19,6 +19,14 @@ const dir = useTempDir('switchyard-ca-');
 let runtime: Runtime | null = null;
 let upstream: FakeAnthropic | null = null;
 let front: TlsFront | null = null;
+let authority: TestAuthority;
+let caFile: string;
+
+beforeAll(async () => {
+  authority = await issueTestAuthority();
+  caFile = authority.caFile;
+});
+afterAll(() => authority.dispose());
 
 afterEach(async () => {
   await runtime?.close(0);
@@ -30,7 +38,7 @@ afterEach(async () => {
 /** A gateway whose one account sits behind an HTTPS front signed by the test CA. */
 async function gatewayBehindInspectingProxy(settings: SettingsPatch = {}) {
   upstream = await startFakeAnthropic();
-  front = await startTlsFront(upstream.url);
+  front = await startTlsFront(upstream.url, authority);
   runtime = await createRuntime({
     settings: new MemorySettingsStore(settings),
     accounts: new MemoryAccountStore(),
@@ -65,13 +73,13 @@ describe('extra_ca_certs', () => {
 
   it('once set, new connections trust the CA it names and requests go through', async () => {
     const { runtime, url } = await gatewayBehindInspectingProxy();
-    expect(await runtime.updateSettings({ extra_ca_certs: TEST_CA_FILE })).toMatchObject({ extra_ca_certs: TEST_CA_FILE });
+    expect(await runtime.updateSettings({ extra_ca_certs: caFile })).toMatchObject({ extra_ca_certs: caFile });
     expect((await postJson(`${url}/v1/messages`, messagesBody())).status).toBe(200);
     expect(upstream!.messageRequests()).toHaveLength(1);
   });
 
   it('is used from the start when the settings already name it', async () => {
-    const { url } = await gatewayBehindInspectingProxy({ extra_ca_certs: TEST_CA_FILE });
+    const { url } = await gatewayBehindInspectingProxy({ extra_ca_certs: caFile });
     expect((await postJson(`${url}/v1/messages`, messagesBody())).status).toBe(200);
     expect(await runtime!.listWarnings()).toEqual([]);
   });
@@ -99,7 +107,7 @@ describe('extra_ca_certs', () => {
   });
 
   it('cleared, new connections trust the built-in authorities only again', async () => {
-    const { runtime, url } = await gatewayBehindInspectingProxy({ extra_ca_certs: TEST_CA_FILE });
+    const { runtime, url } = await gatewayBehindInspectingProxy({ extra_ca_certs: caFile });
     await runtime.updateSettings({ extra_ca_certs: '' });
     expect((await postJson(`${url}/v1/messages`, messagesBody())).status).toBeGreaterThanOrEqual(500);
     expect(upstream!.messageRequests()).toHaveLength(0);
@@ -108,7 +116,7 @@ describe('extra_ca_certs', () => {
 
 describe('readCaFile', () => {
   it('reads every certificate of a bundle, whatever surrounds them', async () => {
-    const ca = await readCaFile(TEST_CA_FILE);
+    const ca = await readCaFile(caFile);
     const bundle = join(dir(), 'bundle.pem');
     await writeFile(bundle, `# corporate proxy\n${ca[0]}\nsome text\n${ca[0]}\n`);
     expect(await readCaFile(bundle)).toEqual([ca[0], ca[0]]);
