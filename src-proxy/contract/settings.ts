@@ -128,9 +128,9 @@ export const SettingsSchema = z.object({
   /** Answer Claude Code's warmup requests locally instead of spending an upstream call. */
   warmup_interception: z.boolean().default(true),
   /**
-   * How long a streaming attempt waits for the upstream's response headers before the gateway gives up
-   * on that account. A non-streaming answer arrives with its headers, so its wait is bounded by
-   * `request_deadline_ms` instead.
+   * How long an attempt waits for the upstream's response headers (and for an account's setup: its token,
+   * its project) before the gateway gives up on that account and tries another. Upstreams are always
+   * asked for a stream, whose headers come at once, so this holds for non-streaming clients too.
    */
   upstream_headers_timeout_ms: z.number().int().min(1000).max(3_600_000).default(DEFAULT_HEADERS_TIMEOUT_MS),
   /** How long an upstream body may stay silent between two chunks. */

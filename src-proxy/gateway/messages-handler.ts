@@ -33,8 +33,9 @@ export async function handleMessages(ex: Exchange, deps: GatewayDeps): Promise<v
   const prepared = upstreamRequests(request, body.raw);
   const ctx = ex.attemptContext({
     deadlineMs: settings.request_deadline_ms,
-    // A non-streaming answer comes with its headers: its wait is bounded by the deadline alone.
-    headersTimeoutMs: wantsStream ? settings.upstream_headers_timeout_ms : 0,
+    // Every provider streams from its upstream, whatever the client asked for, so an upstream's headers
+    // come at once or not at all: a silent account is left after this, streaming client or not.
+    headersTimeoutMs: settings.upstream_headers_timeout_ms,
     idleTimeoutMs: settings.upstream_idle_timeout_ms,
   });
   const policy = deps.retryPolicy ?? DEFAULT_RETRY_POLICY;

@@ -5,7 +5,7 @@
 
 import type { Dispatcher } from 'undici';
 import type { AccountOf } from '../../contract/index.js';
-import type { PreparedRequest } from '../../anthropic/prepared-request.js';
+import { PreparedRequest } from '../../anthropic/prepared-request.js';
 import { SseSplitter, type FrameBatch } from '../../anthropic/sse.js';
 import { stripCacheControl } from '../../anthropic/cleanup.js';
 import type { CountTokensRequest, Message, RequestBase } from '../../anthropic/types.js';
@@ -67,10 +67,12 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
 
   async send(req: PreparedRequest, creds: AccountCredentials<AnthropicAccount>, ctx: AttemptContext): Promise<AttemptResult> {
     const upstreamModel = req.body.model;
-    // Some compatible upstreams ignore `stream: true` and answer with one JSON message; that is still an
-    // answer, gathered here and streamed to the client by the gateway itself.
-    const wantsStream = req.body.stream === true;
-    const res = await this.post('/v1/messages', req.toBuffer(), creds, ctx, wantsStream && notJson);
+    // The upstream is always asked for a stream, a non-streaming client's answer being collected by the
+    // gateway: a stream's headers come at once, so an account that does not answer is left after the
+    // headers timeout, while a long answer keeps coming (a non-streaming one sends its headers only when
+    // it is complete, which may take minutes). Some compatible upstreams ignore `stream: true` and answer
+    // with one JSON message; that is still an answer, gathered here.
+    const res = await this.post('/v1/messages', asStream(req).toBuffer(), creds, ctx, notJson);
     if ('failure' in res) return { ok: false, failure: res.failure };
     const limits = readRateLimits(res.headers);
     if (limits.length > 0) this.state?.learned(creds.account.id, { rate_limits: limits });
@@ -136,6 +138,21 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
       ctx,
     );
   }
+}
+
+/**
+ * The request with `stream: true`. A request without a `stream` field keeps the client's bytes, the field
+ * appended, so what the upstream gets is still what the client wrote.
+ */
+function asStream(req: PreparedRequest): PreparedRequest {
+  if (req.body.stream === true) return req;
+  return req.variant('streamed', (r) => {
+    const body = { ...r.body, stream: true };
+    if ('stream' in r.body) return r.with(body);
+    const bytes = r.toBuffer();
+    const end = bytes.lastIndexOf('}');
+    return new PreparedRequest(body, Buffer.concat([bytes.subarray(0, end), Buffer.from(',"stream":true'), bytes.subarray(end)]), r.notes);
+  });
 }
 
 /** Some compatible upstreams answer a streaming request with one JSON message: that is gathered instead. */

@@ -12,8 +12,11 @@ export interface AccessTokens {
    * when the token endpoint cannot be reached) so the attempt loop treats it like any upstream failure.
    * `onAbort` is the attempt's (AttemptContext.onAbort): a cached token is the common answer, and asking
    * a request for an AbortSignal would make one per request for nothing.
+   *
+   * `waitMs` (0: none) bounds how long this caller waits for a refresh: a token endpoint that does not
+   * answer in that time is a network failure for this attempt (the refresh goes on for later callers).
    */
-  get(accountId: string, refreshToken: string, onAbort: AttemptContext['onAbort']): Promise<string>;
+  get(accountId: string, refreshToken: string, onAbort: AttemptContext['onAbort'], waitMs?: number): Promise<string>;
   /** The upstream refused `accessToken` (401): forget it, so the next `get` refreshes. */
   invalidate(accountId: string, accessToken: string): void;
   /** The access tokens held now, so whatever an upstream echoes back of them can be cut out. */

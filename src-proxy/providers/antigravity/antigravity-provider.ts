@@ -66,13 +66,15 @@ export class AntigravityProvider implements Provider<AntigravityAccount> {
   private readonly timer: NodeJS.Timeout | null;
   private readonly firstRefresh: NodeJS.Timeout | null;
   private closing: Promise<void> | null = null;
+  /** Ends the background calls (discovery, quota) when the provider closes. */
+  private readonly closingSignal = new AbortController();
 
   constructor(private readonly opts: AntigravityProviderOptions) {
     this.now = opts.now ?? Date.now;
     this.http = new UpstreamClient(opts.dispatcher, this.now);
     this.client = new CodeAssistClient(this.http, opts.accessTokens, opts.state, () => opts.settings().base_urls);
-    this.projects = new ProjectResolver(this.client, opts.state, opts.onboarding);
-    this.quota = new QuotaService(this.client, this.projects, opts.state, this.now);
+    this.projects = new ProjectResolver(this.client, opts.state, opts.onboarding, this.closingSignal.signal);
+    this.quota = new QuotaService(this.client, this.projects, opts.state, this.now, this.closingSignal.signal);
     this.signatures = opts.signatures ?? new SignatureCache();
     const every = opts.quotaRefreshMs ?? DEFAULT_QUOTA_REFRESH_MS;
     const timed = opts.accounts !== undefined && every > 0;
@@ -92,10 +94,10 @@ export class AntigravityProvider implements Provider<AntigravityAccount> {
   }
 
   async send(req: PreparedRequest, creds: AccountCredentials<AntigravityAccount>, ctx: AttemptContext): Promise<AttemptResult> {
-    const project = await this.projects.project(creds);
+    const project = await this.projects.project(creds, ctx);
     if (typeof project !== 'string') return { ok: false, failure: project.failure };
     const thinking = wantsThinking(req.body);
-    const offered = await this.quota.offered(creds);
+    const offered = await this.quota.offered(creds, ctx);
     const notes = new Set<NoteCode>();
     const plan = claudeTurnPlan(req.body, upstreamModelFor(req.body.model, thinking, offered), offered, (id) => this.signatures.get(id));
     const model = plan.model;
@@ -138,7 +140,7 @@ export class AntigravityProvider implements Provider<AntigravityAccount> {
   }
 
   async countTokens(req: PreparedRequest<CountTokensRequest>, creds: AccountCredentials<AntigravityAccount>, ctx: AttemptContext): Promise<CountTokensResult> {
-    const project = await this.projects.project(creds);
+    const project = await this.projects.project(creds, ctx);
     if (typeof project !== 'string') return { ok: false, failure: project.failure };
     const model = req.body.model;
     const envelope = this.envelope(req.body, model, project, new ToolNameMap(toolNames(req.body)));
@@ -173,6 +175,7 @@ export class AntigravityProvider implements Provider<AntigravityAccount> {
   close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     if (this.firstRefresh) clearTimeout(this.firstRefresh);
+    this.closingSignal.abort();
     this.closing ??= this.http.close();
     return this.closing;
   }

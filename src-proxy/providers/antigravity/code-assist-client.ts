@@ -91,7 +91,7 @@ export class CodeAssistClient {
 
   private async token(accountId: string, refreshToken: string, ctx: AttemptContext): Promise<string | { failure: UpstreamFailure }> {
     try {
-      return await this.tokens.get(accountId, refreshToken, ctx.onAbort);
+      return await this.tokens.get(accountId, refreshToken, ctx.onAbort, ctx.headersTimeoutMs);
     } catch (err) {
       if (err instanceof UpstreamError) return { failure: err.failure };
       const message = err instanceof Error ? err.message : String(err);

@@ -5,6 +5,8 @@
 
 import type { AccountCredentials, AccountStatePort } from '../../accounts/pool-ports.js';
 import { UpstreamError, type AttemptContext, type UpstreamFailure } from '../types.js';
+import { waitBounded, type WaitEnd } from '../shared/bounded-wait.js';
+import { seconds } from '../shared/network-errors.js';
 import { inBackground } from './background-context.js';
 import { jsonOf, type AntigravityAccount, type CodeAssistClient } from './code-assist-client.js';
 
@@ -55,13 +57,19 @@ export class ProjectResolver {
     private readonly client: CodeAssistClient,
     private readonly state: AccountStatePort,
     opts: ProjectOptions = {},
+    /** Aborted when the provider closes: a discovery under way ends with it. */
+    private readonly closing?: AbortSignal,
   ) {
     this.pollIntervalMs = opts.pollIntervalMs ?? 5000;
     this.maxPolls = opts.maxPolls ?? 12;
   }
 
-  /** The project to send with the account's requests, or the failure that kept it from being found. */
-  async project(creds: AccountCredentials<AntigravityAccount>): Promise<string | { failure: UpstreamFailure }> {
+  /**
+   * The project to send with the account's requests, or the failure that kept it from being found. A
+   * request waits for the discovery no longer than for an upstream's headers (`ctx`): one that does not
+   * answer moves the request on to another account, and goes on for the requests that come after.
+   */
+  async project(creds: AccountCredentials<AntigravityAccount>, ctx: AttemptContext): Promise<string | { failure: UpstreamFailure }> {
     const { account } = creds;
     const given = account.options.project_id ?? account.learned.project_id ?? this.known.get(account.id);
     if (given) return given;
@@ -70,7 +78,7 @@ export class ProjectResolver {
       running = this.discover(creds).finally(() => this.pending.delete(account.id));
       this.pending.set(account.id, running);
     }
-    return running;
+    return waitBounded(running, ctx, (why) => ({ failure: discoveryUnanswered(why, ctx.headersTimeoutMs) }));
   }
 
   /** The project as known now, without asking the upstream. */
@@ -79,12 +87,17 @@ export class ProjectResolver {
   }
 
   private discover(creds: AccountCredentials<AntigravityAccount>): Promise<string | { failure: UpstreamFailure }> {
-    return inBackground(DISCOVERY_TIMEOUT_MS, `project-${creds.account.id}`, async (ctx) => {
-      const project = await this.ask(creds, ctx);
-      this.known.set(creds.account.id, project);
-      this.state.learned(creds.account.id, { project_id: project });
-      return project;
-    });
+    return inBackground(
+      DISCOVERY_TIMEOUT_MS,
+      `project-${creds.account.id}`,
+      async (ctx) => {
+        const project = await this.ask(creds, ctx);
+        this.known.set(creds.account.id, project);
+        this.state.learned(creds.account.id, { project_id: project });
+        return project;
+      },
+      this.closing,
+    );
   }
 
   private async ask(creds: AccountCredentials<AntigravityAccount>, ctx: AttemptContext): Promise<string> {
@@ -137,4 +150,13 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     }
     signal.addEventListener('abort', abort, { once: true });
   });
+}
+
+/** Discovery is a small call that answers at once when the upstream is reachable: a silence is an unreachable upstream. */
+function discoveryUnanswered(why: WaitEnd, waitedMs: number): UpstreamFailure {
+  const message =
+    why === 'timeout'
+      ? `Code Assist project discovery (loadCodeAssist) did not answer within ${seconds(waitedMs)} (setting upstream_headers_timeout_ms)`
+      : 'the request ended while the Code Assist project was being discovered';
+  return { kind: 'network', status: null, message, retryAfterMs: null };
 }

@@ -5,7 +5,8 @@
 
 import type { ModelQuota } from '../../contract/index.js';
 import type { AccountCredentials, AccountStatePort } from '../../accounts/pool-ports.js';
-import { UpstreamError, type UpstreamFailure } from '../types.js';
+import { waitBounded } from '../shared/bounded-wait.js';
+import { UpstreamError, type AttemptContext, type UpstreamFailure } from '../types.js';
 import { inBackground } from './background-context.js';
 import { jsonOf, type AntigravityAccount, type CodeAssistClient } from './code-assist-client.js';
 import type { ProjectResolver } from './project.js';
@@ -48,15 +49,22 @@ export class QuotaService {
     private readonly projects: ProjectResolver,
     private readonly state: AccountStatePort,
     private readonly now: () => number = Date.now,
+    /** Aborted when the provider closes: a refresh under way ends with it. */
+    private readonly closing?: AbortSignal,
   ) {}
 
-  /** The models the account offers: from this process's last refresh, else the stored list, else a refresh now. */
-  async offered(creds: AccountCredentials<AntigravityAccount>): Promise<string[]> {
+  /**
+   * The models the account offers: from this process's last refresh, else the stored list, else a refresh
+   * now, waited for no longer than an upstream's headers (`ctx`); without an answer the request goes on
+   * without the list.
+   */
+  async offered(creds: AccountCredentials<AntigravityAccount>, ctx: AttemptContext): Promise<string[]> {
     const id = creds.account.id;
     let quota: ModelQuota[] | undefined = this.latest.get(id);
     if (!quota && creds.account.learned.quota.length > 0) quota = creds.account.learned.quota;
     if (!quota && this.now() - (this.failedAt.get(id) ?? -Infinity) >= RETRY_AFTER_FAILURE_MS) {
-      const fresh = await this.refresh(creds);
+      const fresh = await waitBounded<ModelQuota[] | { failure: UpstreamFailure } | null>(this.refresh(creds), ctx, () => null);
+      if (fresh === null) return [];
       if (Array.isArray(fresh)) quota = fresh;
       else this.failedAt.set(id, this.now());
     }
@@ -75,14 +83,19 @@ export class QuotaService {
   }
 
   private fetch(creds: AccountCredentials<AntigravityAccount>): Promise<ModelQuota[] | { failure: UpstreamFailure }> {
-    return inBackground(REFRESH_TIMEOUT_MS, `quota-${creds.account.id}`, async (ctx) => {
-      const project = this.projects.current(creds.account);
-      const res = await this.client.call({ method: 'fetchAvailableModels', body: project ? { project } : {} }, creds, ctx);
-      if ('failure' in res) throw new UpstreamError(res.failure);
-      const quota = parseAvailableModels(jsonOf(res, 'fetchAvailableModels'));
-      this.latest.set(creds.account.id, quota);
-      this.state.learned(creds.account.id, { quota });
-      return quota;
-    });
+    return inBackground(
+      REFRESH_TIMEOUT_MS,
+      `quota-${creds.account.id}`,
+      async (ctx) => {
+        const project = this.projects.current(creds.account);
+        const res = await this.client.call({ method: 'fetchAvailableModels', body: project ? { project } : {} }, creds, ctx);
+        if ('failure' in res) throw new UpstreamError(res.failure);
+        const quota = parseAvailableModels(jsonOf(res, 'fetchAvailableModels'));
+        this.latest.set(creds.account.id, quota);
+        this.state.learned(creds.account.id, { quota });
+        return quota;
+      },
+      this.closing,
+    );
   }
 }

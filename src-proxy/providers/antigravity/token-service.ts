@@ -7,6 +7,8 @@
 import type { Account } from '../../contract/index.js';
 import type { AccountStore } from '../../accounts/account-store.js';
 import type { SecretStore } from '../../accounts/secret-store.js';
+import { waitBounded, type WaitEnd } from '../shared/bounded-wait.js';
+import { seconds } from '../shared/network-errors.js';
 import { UpstreamError, type AttemptContext } from '../types.js';
 import type { AccessTokens } from './access-tokens.js';
 import { isFresh, REFRESH_MARGIN_MS } from './google-oauth/expiry.js';
@@ -56,7 +58,7 @@ export class GoogleTokenService implements AccessTokens {
     this.marginMs = deps.marginMs ?? REFRESH_MARGIN_MS;
   }
 
-  async get(accountId: string, refreshToken: string, onAbort: AttemptContext['onAbort']): Promise<string> {
+  async get(accountId: string, refreshToken: string, onAbort: AttemptContext['onAbort'], waitMs = 0): Promise<string> {
     // A new refresh token (a new sign-in) makes the cached access token of the old one irrelevant.
     const cached = this.cache.get(accountId);
     if (cached && cached.grants.has(refreshToken) && isFresh(cached.expiresAt, this.now(), this.marginMs)) return cached.token;
@@ -71,7 +73,10 @@ export class GoogleTokenService implements AccessTokens {
       flight = started;
     }
     // One waiter giving up does not cancel the refresh the others are waiting for.
-    return (await untilAborted(flight.promise, onAbort)).token;
+    const got = await waitBounded<CachedToken | WaitEnd>(flight.promise, { onAbort, headersTimeoutMs: waitMs }, (why) => why);
+    if (got === 'timeout') throw unansweredError(waitMs);
+    if (got === 'ended') throw abortedError();
+    return got.token;
   }
 
   invalidate(accountId: string, accessToken: string): void {
@@ -148,23 +153,16 @@ export function createGoogleTokens(o: GoogleTokensOptions): GoogleTokenService {
 }
 
 function upstreamError(f: TokenFailure): UpstreamError {
-  return new UpstreamError({ kind: f.kind, status: f.status, message: f.message, retryAfterMs: null });
+  // A token endpoint that times out is out of reach like one that refuses connections: the account cools.
+  return new UpstreamError({ kind: f.kind === 'timeout' ? 'network' : f.kind, status: f.status, message: f.message, retryAfterMs: null });
 }
 
-function untilAborted<T>(p: Promise<T>, onAbort: AttemptContext['onAbort']): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    // Called at once when the attempt has already ended.
-    const unsubscribe = onAbort(() => reject(abortedError()));
-    p.then(
-      (v) => {
-        unsubscribe();
-        resolve(v);
-      },
-      (err: unknown) => {
-        unsubscribe();
-        reject(err);
-      },
-    );
+function unansweredError(waitMs: number): UpstreamError {
+  return new UpstreamError({
+    kind: 'network',
+    status: null,
+    message: `Google's token endpoint did not answer within ${seconds(waitMs)} (setting upstream_headers_timeout_ms)`,
+    retryAfterMs: null,
   });
 }
 

@@ -11,7 +11,8 @@ export interface TimeoutSettings {
   idleTimeoutMs: number;
 }
 
-function seconds(ms: number): string {
+/** A duration as an error message gives it: `1.5 s`. */
+export function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
 }
 

@@ -123,7 +123,6 @@ describe('AnthropicProvider', () => {
 
   it.each([
     ['a 200 that is not a message', (res: ServerResponse) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"hello":1}'), 'server'],
-    ['a 200 that is not JSON', (res: ServerResponse) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>'), 'server'],
     [
       'a 429 with retry-after',
       (res: ServerResponse) => res.writeHead(429, { 'retry-after': '7' }).end('{"type":"error","error":{"type":"rate_limit_error","message":"slow down"}}'),
@@ -143,6 +142,30 @@ describe('AnthropicProvider', () => {
       expect(result.failure.message).not.toContain('sk-secret');
       if (kind === 'rate_limit') expect(result.failure.retryAfterMs).toBe(7000);
     }
+  });
+
+  it('asks for a stream when the client wants one JSON answer, and a 200 that is neither is a stream that never starts', async () => {
+    let asked: unknown = null;
+    const url = await serve((_req, res, body) => {
+      asked = JSON.parse(body);
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<html>');
+    });
+    const result = await provider.send(request(false), { account: account(url), secret: 'k' }, attemptContext());
+    expect(asked).toMatchObject({ stream: true });
+    if (!result.ok || result.kind !== 'stream') throw new Error('expected a stream');
+    await expect(collectMessage(framesOf(result.batches))).rejects.toThrow(/message_start|message_stop/);
+  });
+
+  it('adds the stream flag to the client bytes, leaving the rest as written', async () => {
+    let asked = '';
+    const url = await serve((_req, res, body) => {
+      asked = body;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(message));
+    });
+    const raw = '{"model":"m","max_tokens":5,"top_p":1.0,"messages":[{"role":"user","content":"caf\\u00e9"}]} ';
+    const req = new PreparedRequest<MessagesRequest>(JSON.parse(raw) as MessagesRequest, Buffer.from(raw));
+    expect(await provider.send(req, { account: account(url), secret: 'k' }, attemptContext())).toMatchObject({ ok: true, kind: 'message' });
+    expect(asked).toBe('{"model":"m","max_tokens":5,"top_p":1.0,"messages":[{"role":"user","content":"caf\\u00e9"}],"stream":true} ');
   });
 
   it('reports a refused connection as a network failure', async () => {
