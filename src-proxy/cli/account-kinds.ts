@@ -75,8 +75,8 @@ export function isGoogleKind(kind: AccountKind): boolean {
   return accountKindSpec(kind).signIn === 'google';
 }
 
-export function labelFromSecret(kind: AccountKind, secret: string, api: ControlApi, env: NodeJS.ProcessEnv): Promise<string> | null {
-  return isGoogleKind(kind) ? googleEmailOf(secret, api, env) : null;
+export function labelFromSecret(kind: AccountKind, secret: string, api: ControlApi): Promise<string> | null {
+  return isGoogleKind(kind) ? googleEmailOf(secret, api) : null;
 }
 
 /** The new account the flags describe; a missing or wrong option is named by its flag. */

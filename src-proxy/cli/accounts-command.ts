@@ -69,7 +69,7 @@ async function add(args: string[], api: ControlApi, io: CliIo): Promise<number> 
   } else {
     throw new UsageError(`Give the ${secretFlag ? 'secret' : 'API key'} with ${secretFlag ? `--${secretFlag}` : '--key-env'} VAR (or --key-stdin).`);
   }
-  const label = values.label ?? (await labelFromSecret(kind, key, api, io.env)!);
+  const label = values.label ?? (await labelFromSecret(kind, key, api)!);
   // A Google account is its email: adding it again gives it the new secret instead of a twin.
   const same = isGoogleKind(kind) ? (await api.listAccounts()).find((a) => a.provider === kind && a.label.toLowerCase() === label.toLowerCase()) : undefined;
   if (same) {

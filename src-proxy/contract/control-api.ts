@@ -131,6 +131,8 @@ export interface ControlApi {
   /** Completes a sign-in with a pasted code (or redirect URL); adds the account, or refreshes its token. */
   finishGoogleSignIn(req: GoogleSignInFinish): Promise<Account>;
   cancelGoogleSignIn(signInId: string): Promise<void>;
+  /** The email of the Google account a refresh token belongs to, read with the OAuth client the core holds. */
+  googleAccountEmail(refreshToken: string): Promise<{ email: string }>;
   getUpdateStatus(): Promise<UpdateStatus>;
   /** Whether Claude Code's settings file points at this gateway, with its key, and what differs if not. */
   getClaudeCodeStatus(target: ClaudeCodeTarget): Promise<ClaudeCodeStatus>;
@@ -165,6 +167,7 @@ export const CONTROL_ARGS = {
   startGoogleSignIn: z.tuple([]),
   finishGoogleSignIn: z.tuple([GoogleSignInFinishSchema]),
   cancelGoogleSignIn: z.tuple([z.string().trim().min(1)]),
+  googleAccountEmail: z.tuple([z.string().trim().min(1).max(4096)]),
   getUpdateStatus: z.tuple([]),
   getClaudeCodeStatus: z.tuple([ClaudeCodeTargetSchema]),
   connectClaudeCode: z.tuple([ClaudeCodeConnectSchema]),

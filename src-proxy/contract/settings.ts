@@ -85,6 +85,16 @@ export const GoogleSettingsSchema = z.object({
 });
 export type GoogleSettings = z.infer<typeof GoogleSettingsSchema>;
 
+/**
+ * The OAuth client secret as the core hands it out (getSettings, the settings event): at most its first
+ * four characters, enough to tell which one is set, then a fixed mask; '' when none is set. Sent back
+ * unchanged in a settings change, it keeps the secret that is set.
+ */
+export function maskedClientSecret(secret: string): string {
+  if (secret === '') return '';
+  return `${secret.length >= 16 ? secret.slice(0, 4) : ''}********`;
+}
+
 export const AntigravitySettingsSchema = z.object({
   /** Code Assist origins without `/v1internal`, tried in order. */
   base_urls: z

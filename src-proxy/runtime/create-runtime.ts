@@ -47,7 +47,7 @@ import { ClaudeCodeConnector } from '../claude-code/claude-code-connector.js';
 import { MemoryClaudeLinkStore, type ClaudeLinkStore } from '../claude-code/link-store.js';
 import { claudeHomeFromEnv, type ClaudeHome } from '../claude-code/settings-file.js';
 import { createGoogleSignIn } from './google-sign-in-service.js';
-import { SettingsService } from './settings-service.js';
+import { SettingsService, withSecretsMasked } from './settings-service.js';
 import { UpdatesService, type ReleaseFeed } from './updates-service.js';
 
 /** Entries kept in memory for the console; the on-disk history is bounded by a setting. */
@@ -200,7 +200,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
       events.emit('accounts', [...deps.accounts.list()]);
     }, ACCOUNT_EVENT_INTERVAL_MS);
   });
-  deps.settings.onChange((s) => events.emit('settings', s));
+  deps.settings.onChange((s) => events.emit('settings', withSecretsMasked(s)));
   if (team) {
     // Another gateway of the team may turn authentication off; one listening beyond loopback then stops
     // rather than serve without it (a change made here was refused before it was saved).
@@ -254,6 +254,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     startGoogleSignIn: () => googleSignIn.start(),
     finishGoogleSignIn: (req) => googleSignIn.finish(req),
     cancelGoogleSignIn: (id: string) => googleSignIn.cancel(id),
+    googleAccountEmail: async (refreshToken: string) => ({ email: await googleSignIn.emailOf(refreshToken) }),
     getUpdateStatus: () => updates.status(),
     checkForUpdates: () => updates.check(),
     getClaudeCodeStatus: (target) => claudeCode.status(target),

@@ -148,6 +148,22 @@ export class GoogleSignInService {
     }
   }
 
+  /**
+   * The email of the Google account a refresh token belongs to (an account added from its token alone):
+   * one refresh, then userinfo, with the client this core holds, which never leaves it.
+   */
+  async emailOf(refreshToken: string): Promise<string> {
+    const google = this.deps.google();
+    if (!google.client_id) {
+      throw new ControlError('not_configured', 'Reading the account email needs the Google OAuth client: set google.client_id and google.client_secret.');
+    }
+    const tokens = await this.deps.oauth.refresh(google, refreshToken);
+    if (!tokens.ok) throw controlErrorOf(tokens.failure, 'refreshing the token', 'Google refused');
+    const who = await this.deps.oauth.email(google, tokens.tokens.accessToken);
+    if (!who.ok) throw controlErrorOf(who.failure, 'reading the account email', 'Google refused');
+    return who.email;
+  }
+
   /** The one exchange of a sign-in: a redirect and a paste that race share it. */
   private complete(p: PendingSignIn, code: string): Promise<Account> {
     p.completion ??= this.exchange(p, code).then(
@@ -214,11 +230,11 @@ function failurePage(title: string, detail: string, status: number): Promise<Red
 }
 
 /** Google refusing is `sign_in_failed`; Google out of reach is `upstream_unreachable`. */
-function controlErrorOf(f: TokenFailure, step: string): ControlError {
+function controlErrorOf(f: TokenFailure, step: string, refused = 'Google refused the sign-in'): ControlError {
   if (f.status === null || f.status >= 500 || f.status === 429) {
     return new ControlError('upstream_unreachable', `Google could not be reached while ${step}: ${f.message}.`);
   }
-  return new ControlError('sign_in_failed', `Google refused the sign-in while ${step}: ${f.message}.`);
+  return new ControlError('sign_in_failed', `${refused} while ${step}: ${f.message}.`);
 }
 
 function signInError(code: ControlErrorCode): SignInError {

@@ -1,10 +1,11 @@
 // Reading and changing settings. Changes run one at a time, each checked against the settings it
 // replaces, so two changes that are each safe alone (host 0.0.0.0, auth_mode off) cannot both pass; a
 // new listen address moves the listener first and is saved only once it listens, and a new CA file is
-// read and checked before it is kept.
+// read and checked before it is kept. The OAuth client secret never leaves through here: it is handed
+// out masked, and the mask sent back keeps it.
 
 import { randomBytes } from 'node:crypto';
-import { ControlError, type Account, type Settings, type SettingsPatch } from '../contract/index.js';
+import { ControlError, maskedClientSecret, type Account, type Settings, type SettingsPatch } from '../contract/index.js';
 import { ruleProblems } from '../routing/rule-validation.js';
 import { SerialQueue } from '../lib/serial-queue.js';
 import { mergeSettings, type SettingsStore } from '../settings/settings-store.js';
@@ -29,7 +30,7 @@ export class SettingsService {
   ) {}
 
   async get(): Promise<Settings> {
-    return this.store.get();
+    return withSecretsMasked(this.store.get());
   }
 
   /** A fresh key: 32 random bytes, URL-safe, with a prefix that says what it is when it turns up somewhere. */
@@ -37,9 +38,10 @@ export class SettingsService {
     return this.update({ api_key: `sk-sy-${randomBytes(32).toString('base64url')}` });
   }
 
-  update(patch: SettingsPatch): Promise<Settings> {
+  update(asked: SettingsPatch): Promise<Settings> {
     return this.queue.run(async () => {
       const current = this.store.get();
+      const patch = withoutMaskedSecret(asked, current);
       let next: Settings;
       try {
         next = mergeSettings(current, patch);
@@ -69,7 +71,22 @@ export class SettingsService {
         rethrowInvalid(err);
       }
       switchTrust?.();
-      return settings;
+      return withSecretsMasked(settings);
     });
   }
+}
+
+/** Settings as they may leave the core (the console, the CLI, the events). */
+export function withSecretsMasked(s: Settings): Settings {
+  if (s.google.client_secret === '') return s;
+  return { ...s, google: { ...s.google, client_secret: maskedClientSecret(s.google.client_secret) } };
+}
+
+/** A change that sends back the masked secret it was shown (a whole Google form saved) keeps the secret. */
+function withoutMaskedSecret(patch: SettingsPatch, current: Settings): SettingsPatch {
+  const secret = current.google.client_secret;
+  if (secret === '' || patch.google?.client_secret !== maskedClientSecret(secret)) return patch;
+  const google = { ...patch.google };
+  delete google.client_secret;
+  return { ...patch, google };
 }

@@ -30,6 +30,8 @@ export interface TestAccount {
 export interface TestGateway {
   url: string;
   runtime: Runtime;
+  /** The settings as stored, unmasked, behind the runtime. */
+  settingsStore: MemorySettingsStore;
   accounts: Account[];
   /** Log entries as they were published, oldest first. */
   entries: RequestLogEntry[];
@@ -50,9 +52,10 @@ export async function startGateway(
     accessTokens?: AccessTokens;
   } = {},
 ): Promise<TestGateway> {
+  const settingsStore = new MemorySettingsStore(opts.settings ?? {});
   const runtime = await createRuntime({
     accessTokens: opts.accessTokens,
-    settings: new MemorySettingsStore(opts.settings ?? {}),
+    settings: settingsStore,
     accounts: new MemoryAccountStore(),
     secrets: new MemorySecretStore(),
     retryPolicy: opts.retryPolicy ?? FAST_RETRY_POLICY,
@@ -72,6 +75,7 @@ export async function startGateway(
   return {
     url: status.url!,
     runtime,
+    settingsStore,
     accounts,
     entries,
     async entry(n, timeoutMs = 3000) {

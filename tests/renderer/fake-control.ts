@@ -185,6 +185,7 @@ export function createFakeControl(init: Partial<FakeControl['state']> = {}): Fak
     cancelGoogleSignIn: async (id) => {
       signIns.delete(id);
     },
+    googleAccountEmail: async () => ({ email: 'person@gmail.test' }),
     getUpdateStatus: async () => state.update,
     getClaudeCodeStatus: async () => state.claudeCode,
     connectClaudeCode: async () => {

@@ -234,5 +234,30 @@ export function controlContractSuite(transport: ContractTransport): void {
       await expect.poll(() => labels.at(-1)).toEqual(['remote@example.com']);
       for (const off of offs) off();
     });
+
+    it('never hands out the Google client secret: answers and events show it masked, and the mask sent back keeps it', async () => {
+      const secret = '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3456789';
+      const shown: string[] = [];
+      const off = api.onEvent('settings', (s) => shown.push(JSON.stringify(s)));
+      await expect
+        .poll(async () => {
+          await api.updateSettings({ google: { client_id: 'id.apps.googleusercontent.com', client_secret: secret } });
+          return shown.length;
+        })
+        .toBeGreaterThan(0);
+      const read = await api.getSettings();
+      expect(read.google.client_secret).toBe('GOCS********');
+      const answers = [read, await api.updateSettings({ google: { client_id: 'other.apps.googleusercontent.com' } }), await api.generateApiKey()];
+      for (const said of [...answers.map((a) => JSON.stringify(a)), ...shown]) expect(said).not.toContain(secret);
+
+      // The console saves its whole Google form, the masked secret included: the secret stays.
+      await api.updateSettings({ google: { ...read.google, client_id: 'third.apps.googleusercontent.com' } });
+      expect(gateway.settingsStore.get().google).toMatchObject({ client_id: 'third.apps.googleusercontent.com', client_secret: secret });
+      // A new secret replaces it; an empty one clears it.
+      await api.updateSettings({ google: { client_secret: 'GOCSPX-the-next-one-0123456789' } });
+      expect(gateway.settingsStore.get().google.client_secret).toBe('GOCSPX-the-next-one-0123456789');
+      expect((await api.updateSettings({ google: { client_secret: '' } })).google.client_secret).toBe('');
+      off();
+    });
   });
 }
