@@ -89,6 +89,35 @@ function checkModel(body: Json): void {
   if (!MODEL_ID_PATTERN.test(model)) throw invalid(`model: String should match pattern '${MODEL_ID_PATTERN.source}'`);
 }
 
+/**
+ * Base64 as the API and Gemini take it: the standard or the URL-safe alphabet, padding only at the end,
+ * no whitespace, and a length a whole number of bytes can have.
+ */
+const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
+
+function isBase64(data: string): boolean {
+  return data.length > 0 && data.length % 4 !== 1 && BASE64.test(data) && (!data.endsWith('=') || data.length % 4 === 0);
+}
+
+/**
+ * Inline data (an image, a PDF) must decode: sent on, broken base64 becomes an upstream's 400 about some
+ * other field, or a 500 of a translator further in. A tool result's own blocks are checked too.
+ */
+function checkInlineData(block: Json, type: string, path: string): void {
+  const source = block.source;
+  if (isObject(source) && source.type === 'base64') {
+    if (typeof source.data !== 'string') {
+      throw invalid(`${path}.source.data: ${source.data === undefined ? 'Field required' : 'Input should be a valid string'}`);
+    }
+    if (!isBase64(source.data)) throw invalid(`${path}.source.data: the ${type} block's data is not valid base64`);
+  }
+  if (type === 'tool_result' && Array.isArray(block.content)) {
+    block.content.forEach((inner, j) => {
+      if (isObject(inner) && typeof inner.type === 'string') checkInlineData(inner, inner.type, `${path}.content.${j}`);
+    });
+  }
+}
+
 function checkBlocks(blocks: unknown[], path: string, onlyText = false): void {
   for (let i = 0; i < blocks.length; i++) {
     const block = blocks[i];
@@ -98,6 +127,7 @@ function checkBlocks(blocks: unknown[], path: string, onlyText = false): void {
     if (type === 'text' && typeof block.text !== 'string') {
       throw invalid(`${path}.${i}.text: ${block.text === undefined ? 'Field required' : 'Input should be a valid string'}`);
     }
+    checkInlineData(block, type, `${path}.${i}`);
   }
 }
 

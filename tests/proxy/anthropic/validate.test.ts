@@ -173,6 +173,40 @@ const rejections: Array<[string, unknown, string]> = [
     withField('thinking', { type: 'enabled', budget_tokens: 1e30 }),
     'thinking.enabled.budget_tokens: Input should be less than or equal to 2147483647',
   ],
+  // inline data: base64 that decodes
+  ...(
+    [
+      ['not base64 at all', 'this is not base64!'],
+      ['a padding in the middle', 'iVBO=Rw0KGgo'],
+      ['a length no bytes can have', 'iVBORw0KG'],
+      ['whitespace', 'iVBO Rw0K'],
+      ['empty', ''],
+    ] as const
+  ).map(([name, data]): [string, unknown, string] => [
+    `an image whose data is ${name}`,
+    userContent([
+      { type: 'text', text: 'Look:' },
+      { type: 'image', source: { type: 'base64', media_type: 'image/png', data } },
+    ]),
+    "messages.0.content.1.source.data: the image block's data is not valid base64",
+  ]),
+  [
+    'a PDF whose data is not base64',
+    userContent([{ type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: '%PDF-1.7' } }]),
+    "messages.0.content.0.source.data: the document block's data is not valid base64",
+  ],
+  [
+    'an image in a tool result whose data is not base64',
+    userContent([
+      { type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: '@@@@' } }] },
+    ]),
+    "messages.0.content.0.content.0.source.data: the image block's data is not valid base64",
+  ],
+  [
+    'an image without data',
+    userContent([{ type: 'image', source: { type: 'base64', media_type: 'image/png' } }]),
+    'messages.0.content.0.source.data: Field required',
+  ],
   // stream
   ['stream a string', withField('stream', 'true'), 'stream: Input should be a valid boolean'],
   ['stream a number', withField('stream', 1), 'stream: Input should be a valid boolean'],
@@ -287,6 +321,15 @@ describe('validateMessagesRequest: what Claude Code sends today passes, untouche
     ['tool_choice none', withField('tool_choice', { type: 'none' })],
     ['tool_choice tool', withField('tool_choice', { type: 'tool', name: 'get_weather', disable_parallel_tool_use: true })],
     ['a tool_choice type from next month', withField('tool_choice', { type: 'auto_with_hint', hint: 'Read' })],
+    [
+      'images in base64, padded, unpadded and URL-safe, and one by URL',
+      userContent([
+        { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
+        { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGg' } },
+        { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'ab-_cd+/' } },
+        { type: 'image', source: { type: 'url', url: 'https://example.com/a.png' } },
+      ]),
+    ],
     ['thinking disabled', withField('thinking', { type: 'disabled' })],
     ['thinking adaptive', withField('thinking', { type: 'adaptive' })],
     ['thinking adaptive with display', withField('thinking', { type: 'adaptive', display: 'omitted' })],

@@ -44,6 +44,22 @@ describe.each(PATHS)('%s: bad input', (path) => {
   });
 });
 
+describe.each(PATHS)('%s: an image whose base64 does not decode', (path) => {
+  it.each([false, true])('is a 400 in the Anthropic format that names the block, and no upstream is asked (stream %s)', async (stream) => {
+    rig = await startPath(path, { accounts: 1 });
+    const image = { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'not base64 at all!' } };
+    const messages = [{ role: 'user', content: [{ type: 'text', text: 'What is in this picture?' }, image] }];
+    const res = await postJson(`${rig.url}/v1/messages`, messagesBody({ model: rig.model, stream, messages }));
+    expect(res.status).toBe(400);
+    expect(await readJson(res)).toEqual({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: "messages.0.content.1.source.data: the image block's data is not valid base64" },
+      request_id: expect.any(String),
+    });
+    expect(rig.upstream.exchanges).toEqual([]);
+  });
+});
+
 describe('count_tokens', () => {
   it('a tool schema nested 3,000 levels deep is a 400 naming the limit, not a failed local estimate', async () => {
     gateway = await startGateway();
