@@ -105,6 +105,24 @@ export function credentialsCarried(headers: IncomingHttpHeaders, body: Buffer): 
   return out;
 }
 
+/** The error each service names with a status, as it names it. */
+const ANTHROPIC_ERROR_TYPES: Record<number, string> = {
+  401: 'authentication_error',
+  403: 'permission_error',
+  404: 'not_found_error',
+  429: 'rate_limit_error',
+  503: 'overloaded_error',
+  529: 'overloaded_error',
+};
+const GOOGLE_STATUSES: Record<number, string> = {
+  401: 'UNAUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  429: 'RESOURCE_EXHAUSTED',
+  503: 'UNAVAILABLE',
+  504: 'DEADLINE_EXCEEDED',
+};
+
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'host']);
 
 interface UpstreamAnswer {
@@ -265,11 +283,11 @@ class FaultProxyServer implements FaultProxy {
   private errorBody(status: number, message: string): string {
     switch (this.flavour) {
       case 'anthropic': {
-        const type = status === 429 ? 'rate_limit_error' : status === 503 ? 'overloaded_error' : status >= 500 ? 'api_error' : 'invalid_request_error';
+        const type = ANTHROPIC_ERROR_TYPES[status] ?? (status >= 500 ? 'api_error' : 'invalid_request_error');
         return JSON.stringify({ type: 'error', error: { type, message } });
       }
       case 'google': {
-        const googleStatus = status === 429 ? 'RESOURCE_EXHAUSTED' : status === 503 ? 'UNAVAILABLE' : status >= 500 ? 'INTERNAL' : 'INVALID_ARGUMENT';
+        const googleStatus = GOOGLE_STATUSES[status] ?? (status >= 500 ? 'INTERNAL' : 'INVALID_ARGUMENT');
         return JSON.stringify({ error: { code: status, message, status: googleStatus } });
       }
       case 'oauth':

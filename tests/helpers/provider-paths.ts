@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { MemoryAccountStore } from '../../src-proxy/accounts/memory-account-store.js';
 import { MemorySecretStore } from '../../src-proxy/accounts/memory-secret-store.js';
 import type { Account, NewAccount, RequestLogEntry, Settings, SettingsPatch } from '../../src-proxy/contract/index.js';
+import { FileRequestHistory } from '../../src-proxy/logs/request-log.js';
 import { createRuntime, type Runtime } from '../../src-proxy/runtime/create-runtime.js';
 import { DEFAULT_RETRY_POLICY } from '../../src-proxy/routing/retry-policy.js';
 import { MemorySettingsStore } from '../../src-proxy/settings/memory-settings-store.js';
@@ -57,6 +58,8 @@ export interface RigOptions {
   settings?: Partial<Settings>;
   /** Accounts "one" and "two" (default), or "one" alone. */
   accounts?: 1 | 2;
+  /** Keep the request history in this JSON-lines file, as `serve` does in its data folder. */
+  historyFile?: string;
 }
 
 /** A settings store that hands out what it was given, unvalidated: short timeouts for tests. */
@@ -153,7 +156,9 @@ export async function startPath(path: PathName, opts: RigOptions = {}): Promise<
   const entries: RequestLogEntry[] = [];
   const events: string[] = [];
   const internalErrors: unknown[] = [];
+  const history = opts.historyFile ? await FileRequestHistory.open(opts.historyFile, { limit: () => 1000, onWarning: () => undefined }) : undefined;
   const runtime = await createRuntime({
+    history,
     settings: new LooseSettingsStore(patch, opts.settings ?? {}),
     accounts: new MemoryAccountStore(),
     secrets: new MemorySecretStore(),
