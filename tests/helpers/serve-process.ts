@@ -9,8 +9,11 @@ export interface ServeProcess {
   /** The gateway's address from the banner. */
   url: string;
   output(): string;
+  pid: number;
   /** Sends SIGTERM and resolves with the exit code. */
   stop(): Promise<number | null>;
+  /** Sends SIGKILL, as a crash or `kill -9` ends it, and resolves once it is gone. */
+  kill(): Promise<void>;
 }
 
 export function startServe(args: string[], env: NodeJS.ProcessEnv = process.env, timeoutMs = 20_000): Promise<ServeProcess> {
@@ -20,6 +23,10 @@ export function startServe(args: string[], env: NodeJS.ProcessEnv = process.env,
   const stop = async () => {
     if (proc.exitCode === null) proc.kill('SIGTERM');
     return exited;
+  };
+  const kill = async () => {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+    await exited;
   };
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -31,7 +38,7 @@ export function startServe(args: string[], env: NodeJS.ProcessEnv = process.env,
       const m = /ANTHROPIC_BASE_URL=(http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (m) {
         clearTimeout(timer);
-        resolve({ url: m[1]!, output: () => output, stop });
+        resolve({ url: m[1]!, output: () => output, pid: proc.pid!, stop, kill });
       }
     };
     proc.stdout.on('data', onData);
