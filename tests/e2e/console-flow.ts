@@ -61,11 +61,18 @@ export async function runConsoleFlow(opts: ConsoleFlowOptions): Promise<void> {
   await mkdir(opts.screenshotDir, { recursive: true });
   const shot = (page: Page, name: string) => page.screenshot({ path: join(opts.screenshotDir, `${name}.png`), fullPage: true, animations: 'disabled' });
   const page = await opts.openConsole();
-  const gatewaySwitch = page.getByRole('switch', { name: 'Gateway running' });
+  const gatewaySwitch = page.getByRole('switch', { name: 'Gateway', exact: true });
   await expect.poll(() => gatewaySwitch.getAttribute('aria-checked')).toBe('true');
 
+  // A fresh start: no account yet, so the Overview says so and leads to the Accounts page.
+  const banner = page.getByRole('region', { name: 'No account yet' });
+  await banner.waitFor();
+  expect(await gatewaySwitch.textContent()).toBe('Gateway running');
+  await shot(page, 'overview-no-account');
+  await banner.getByRole('button', { name: 'Add an account' }).click();
+  await expect.poll(() => page.locator('#page-title').textContent()).toBe('Accounts');
+
   // An API-key account, added through the form built from its kind's options.
-  await go(page, 'Accounts');
   await page.getByRole('button', { name: 'Add account' }).click();
   await page.getByRole('radio', { name: 'Anthropic-compatible' }).check();
   const form = page.getByRole('form', { name: 'New Anthropic-compatible account' });
@@ -118,6 +125,7 @@ export async function runConsoleFlow(opts: ConsoleFlowOptions): Promise<void> {
   await go(page, 'Overview');
   await gatewaySwitch.click();
   await expect.poll(() => gatewaySwitch.getAttribute('aria-checked')).toBe('false');
+  expect(await gatewaySwitch.textContent()).toBe('Gateway stopped');
   expect(await refused(baseUrl)).toBe(true);
   await go(page, 'Accounts');
   await page.getByRole('listitem', { name: ACCOUNT }).waitFor();

@@ -104,7 +104,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the console over HTTP
         });
         await opened.goto(consoleUrl);
         // Signed in from the fragment, which is then gone from the address bar.
-        await opened.getByRole('switch', { name: 'Gateway running' }).waitFor();
+        await opened.getByRole('switch', { name: 'Gateway', exact: true }).waitFor();
         expect(opened.url()).not.toContain('token=');
         page = opened;
         return opened;
@@ -114,7 +114,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the console over HTTP
 
     // serve restarts: the open console reconnects by itself and shows what the new process holds.
     const open = page!;
-    const gatewaySwitch = open.getByRole('switch', { name: 'Gateway running' });
+    const gatewaySwitch = open.getByRole('switch', { name: 'Gateway', exact: true });
     await open.getByRole('navigation', { name: 'Console pages' }).getByRole('button', { name: 'Overview' }).click();
     await gatewaySwitch.click();
     await expect.poll(() => gatewaySwitch.getAttribute('aria-checked')).toBe('false');

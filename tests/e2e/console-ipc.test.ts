@@ -63,7 +63,7 @@ describe.skipIf(!existsSync(CHROMIUM_PATH) && !process.env.CI)('the console over
             if (msg.type() === 'error') pageErrors.push(msg.text());
           });
           opened = await openConsoleOverIpc(page, runtime, join(dir, 'ui'));
-          await page.getByRole('switch', { name: 'Gateway running' }).waitFor();
+          await page.getByRole('switch', { name: 'Gateway', exact: true }).waitFor();
           return page;
         },
       });

@@ -1,5 +1,13 @@
 import { useEffect, useState } from 'react';
-import { claudeCodeSetup, countEntry, emptyCounts, type UsageCounts, type UpdateStatus, type Warning } from '../../../src-proxy/contract/index.js';
+import {
+  claudeCodeSetup,
+  countEntry,
+  emptyCounts,
+  type Account,
+  type UsageCounts,
+  type UpdateStatus,
+  type Warning,
+} from '../../../src-proxy/contract/index.js';
 import { useControl } from '../../app/control-context.js';
 import { useAccounts, useAction, useSettings, useStatus } from '../../app/live-state.js';
 import type { PageProps } from '../../app/page-props.js';
@@ -13,10 +21,12 @@ import { KIND_LABELS } from '../../wording/option-labels.js';
 import { maskSecret } from '../settings/mask.js';
 import { Segmented } from '../../components/Segmented.js';
 import { ClaudeCodeConnect } from './ClaudeCodeConnect.js';
+import { poolReadiness } from './pool-readiness.js';
 
 export function OverviewPage({ onNavigate }: PageProps) {
   return (
     <div className="stack">
+      <PoolBanner onNavigate={onNavigate} />
       <GatewayCard />
       <TeamCard />
       <TodayCard />
@@ -27,10 +37,58 @@ export function OverviewPage({ onNavigate }: PageProps) {
   );
 }
 
+/** What to do when the gateway cannot answer for want of an account; nothing while one can serve. */
+function PoolBanner({ onNavigate }: PageProps) {
+  const list = useAccounts().value;
+  if (!list) return null;
+  const pool = poolReadiness(list, Date.now());
+  if (pool.kind === 'ready') return null;
+  let title: string;
+  let body: string;
+  let action: string;
+  if (pool.kind === 'empty') {
+    title = 'No account yet';
+    body =
+      'The gateway answers every request with an error until it has an account to send it to: an API key of Anthropic or a compatible provider, a Gemini API key, or a Google account.';
+    action = 'Add an account';
+  } else if (pool.invalid.length > 0) {
+    const first = pool.invalid[0]!;
+    title =
+      pool.disabled.length > 0
+        ? 'No account can serve'
+        : `No account can serve: ${pool.invalid.length === 1 ? 'its key was refused' : 'every key was refused'}`;
+    body = `${listed(pool.invalid)} ${pool.invalid.length === 1 ? 'was' : 'were'} refused by the upstream${
+      pool.disabled.length > 0 ? `, and ${listed(pool.disabled)} ${pool.disabled.length === 1 ? 'is' : 'are'} switched off` : ''
+    }. Every request fails until one serves again: give ${first.label} a new key (or sign in again), or add another account.`;
+    action = `Fix ${first.label}`;
+  } else {
+    title = 'Every account is switched off';
+    body = `${listed(pool.disabled)} ${pool.disabled.length === 1 ? 'is' : 'are'} disabled, so every request fails. Switch one on.`;
+    action = 'Open Accounts';
+  }
+  return (
+    <section className="card banner bad" aria-labelledby="pool-banner-title">
+      <h2 id="pool-banner-title">{title}</h2>
+      <p>{body}</p>
+      <div className="row">
+        <button type="button" className="button primary" onClick={() => onNavigate('accounts')}>
+          {action}
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function listed(accounts: readonly Account[]): string {
+  const names = accounts.map((a) => a.label);
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
 function GatewayCard() {
   const client = useControl();
   const status = useStatus();
   const settings = useSettings().value;
+  const accounts = useAccounts().value;
   const action = useAction();
   const [shell, setShell] = useState<'posix' | 'powershell'>('posix');
   const [revealed, setRevealed] = useState(false);
@@ -54,14 +112,27 @@ function GatewayCard() {
     <section className="card" aria-labelledby="gateway-title">
       <div className="card-head">
         <h2 id="gateway-title">Gateway</h2>
-        {s && <Switch label="Gateway running" checked={s.running} disabled={action.busy} onChange={(v) => void toggle(v)} />}
+        {s && (
+          <Switch
+            label="Gateway"
+            text={s.running ? 'Gateway running' : 'Gateway stopped'}
+            checked={s.running}
+            disabled={action.busy}
+            onChange={(v) => void toggle(v)}
+          />
+        )}
       </div>
       <ErrorText>{status.error ?? action.error}</ErrorText>
       {s && !action.error && s.last_error && !s.running && <ErrorText>{describeErrorCode(s.last_error)}</ErrorText>}
       {s && (
         <dl className="facts">
           <dt>State</dt>
-          <dd>{s.running ? `running since ${formatDateTime(s.started_at ?? Date.now())}` : 'stopped: requests are refused'}</dd>
+          <dd>
+            {s.running ? `running since ${formatDateTime(s.started_at ?? Date.now())}` : 'stopped: requests are refused'}
+            {s.running && accounts && poolReadiness(accounts, Date.now()).kind !== 'ready' && (
+              <span className="state-invalid">, but no account can serve: every request fails</span>
+            )}
+          </dd>
           <dt>Address</dt>
           <dd>
             <code>{url}</code>

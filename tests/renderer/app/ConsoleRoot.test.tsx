@@ -39,7 +39,7 @@ function api(goodToken: string) {
 describe('the headless console', () => {
   it('signs in with the token from the URL and shows the Overview', async () => {
     render(<ConsoleRoot place={memoryPlace('#token=good')} fetchImpl={api('good')} />);
-    expect((await screen.findByRole('switch', { name: 'Gateway running' })).getAttribute('aria-checked')).toBe('true');
+    expect((await screen.findByRole('switch', { name: 'Gateway' })).getAttribute('aria-checked')).toBe('true');
   });
 
   it('asks for the token without one, and again, saying so, when the one given is refused', async () => {
@@ -50,7 +50,7 @@ describe('the headless console', () => {
     expect((await screen.findByRole('alert')).textContent).toContain('That token was refused');
     await user.type(screen.getByLabelText('Console token'), 'good');
     await user.click(screen.getByRole('button', { name: 'Open console' }));
-    await screen.findByRole('switch', { name: 'Gateway running' });
+    await screen.findByRole('switch', { name: 'Gateway' });
   });
 
   it('moves between pages from the sidebar', async () => {

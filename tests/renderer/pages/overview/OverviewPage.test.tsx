@@ -9,17 +9,66 @@ import { renderWith } from '../../render.js';
 const noNav = { onNavigate: () => undefined };
 
 describe('Overview', () => {
-  it('starts and stops the gateway with the "Gateway running" switch, and follows status events', async () => {
+  it('starts and stops the gateway with its switch, which says which it is, and follows status events', async () => {
     const fake = createFakeControl();
     renderWith(fake, <OverviewPage {...noNav} />);
-    const toggle = await screen.findByRole('switch', { name: 'Gateway running' });
+    const toggle = await screen.findByRole('switch', { name: 'Gateway' });
     expect(toggle.getAttribute('aria-checked')).toBe('true');
+    expect(toggle.textContent).toBe('Gateway running');
     await userEvent.click(toggle);
     await waitFor(() => expect(toggle.getAttribute('aria-checked')).toBe('false'));
+    expect(toggle.textContent).toBe('Gateway stopped');
     expect(fake.calls.map(([m]) => m)).toContain('stopGateway');
     expect(screen.getByText(/stopped: requests are refused/)).toBeTruthy();
     act(() => fake.emit('status', { ...fake.state.status, running: true, url: 'http://127.0.0.1:8045' }));
     expect(toggle.getAttribute('aria-checked')).toBe('true');
+    expect(toggle.textContent).toBe('Gateway running');
+  });
+
+  describe('a banner with the one thing to do when no account can serve', () => {
+    const banner = () => screen.findByRole('region', { name: /^No account|^Every account/ });
+
+    it('with no account: add one, which opens the Accounts page', async () => {
+      const pages: string[] = [];
+      renderWith(createFakeControl({ accounts: [] }), <OverviewPage onNavigate={(p) => pages.push(p)} />);
+      const b = await banner();
+      expect(within(b).getByRole('heading').textContent).toBe('No account yet');
+      await userEvent.click(within(b).getByRole('button', { name: 'Add an account' }));
+      expect(pages).toEqual(['accounts']);
+      expect(screen.getByText(/but no account can serve: every request fails/)).toBeTruthy();
+    });
+
+    it('with every key refused: fix the first, named', async () => {
+      const fake = createFakeControl({
+        accounts: [
+          account({ label: 'zai', health: 'invalid', health_message: 'invalid api key' }),
+          account({ label: 'kimi', health: 'invalid' }),
+          account({ label: 'old', enabled: false }),
+        ],
+      });
+      renderWith(fake, <OverviewPage {...noNav} />);
+      const b = await banner();
+      expect(b.textContent).toContain('zai and kimi were refused by the upstream, and old is switched off');
+      expect(within(b).getByRole('button', { name: 'Fix zai' })).toBeTruthy();
+    });
+
+    it('with every account switched off: switch one on', async () => {
+      renderWith(createFakeControl({ accounts: [account({ label: 'a', enabled: false })] }), <OverviewPage {...noNav} />);
+      const b = await banner();
+      expect(within(b).getByRole('heading').textContent).toBe('Every account is switched off');
+      expect(b.textContent).toContain('a is disabled');
+    });
+
+    it('goes as soon as one account can serve again, a cooling one included', async () => {
+      const refused = account({ label: 'zai', health: 'invalid' });
+      const fake = createFakeControl({ accounts: [refused] });
+      renderWith(fake, <OverviewPage {...noNav} />);
+      await banner();
+      const cooling = account({ label: 'kimi', cooldowns: [{ model: '*', until: Date.now() + 60_000, reason: 'rate_limit' }] });
+      act(() => fake.emit('accounts', [refused, cooling]));
+      await waitFor(() => expect(screen.queryByRole('region', { name: /^No account|^Every account/ })).toBeNull());
+      expect(screen.queryByText(/no account can serve/)).toBeNull();
+    });
   });
 
   it('says in words why the gateway could not start', async () => {
@@ -27,7 +76,7 @@ describe('Overview', () => {
     fake.state.status = { ...fake.state.status, running: false, url: null };
     fake.failNext('startGateway', 'port_in_use', 'port 8045 is in use');
     renderWith(fake, <OverviewPage {...noNav} />);
-    await userEvent.click(await screen.findByRole('switch', { name: 'Gateway running' }));
+    await userEvent.click(await screen.findByRole('switch', { name: 'Gateway' }));
     expect((await screen.findByRole('alert')).textContent).toMatch(/already in use by another program/);
   });
 
@@ -147,7 +196,7 @@ describe('Overview of a team member', () => {
 
   it('shows no team card for a gateway that runs alone', async () => {
     renderWith(createFakeControl(), <OverviewPage {...noNav} />);
-    await screen.findByRole('switch', { name: 'Gateway running' });
+    await screen.findByRole('switch', { name: 'Gateway' });
     expect(screen.queryByRole('heading', { name: /^Team:/ })).toBeNull();
   });
 });
