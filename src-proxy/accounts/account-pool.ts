@@ -1,7 +1,7 @@
 // The account pool as the request pipeline sees it: the selector's choice over the store's current
 // accounts, their keys, and the consequences of each attempt written back as runtime bookkeeping.
 
-import { ALL_MODELS, type Account, type AccountOf, type Cooldown, type FailureKind, type ProviderKind } from '../contract/index.js';
+import { ALL_MODELS, type Account, type AccountOf, type AccountTest, type Cooldown, type FailureKind, type ProviderKind } from '../contract/index.js';
 import { AccountSelector, type Selection } from '../routing/account-selection.js';
 import type { RetryDecision } from '../routing/retry-policy.js';
 import { inTarget } from '../routing/target-accounts.js';
@@ -154,6 +154,24 @@ export class StoreAccountPool implements AccountPool, AccountStatePort {
       }));
     }
     this.pending.clear();
+  }
+
+  /**
+   * Keeps the outcome of a Test the user asked for. An answer proves the key works and lifts a refused
+   * key's or a 403's mark; a refused key or a 403 marks the account as a request would. A test is not
+   * traffic: the request counters stay as they are.
+   */
+  recordTest(accountId: string, test: AccountTest): void {
+    this.store.patchRuntime(accountId, (a) => {
+      const next: Account = { ...a, last_test: test };
+      if (test.failure === null) {
+        next.network_failures = 0;
+        if (a.health !== 'ok') Object.assign(next, { health: 'ok', health_message: null, health_at: test.at });
+      } else if (test.failure === 'auth' || test.failure === 'forbidden') {
+        Object.assign(next, { health: test.failure === 'auth' ? 'invalid' : 'forbidden', health_message: test.message, health_at: test.at });
+      }
+      return next;
+    });
   }
 
   recordFailure(accountId: string, model: string, kind: FailureKind, message: string, consequence: RetryDecision['account']): void {

@@ -1,4 +1,4 @@
-// `switchyard accounts add|login|list|remove|enable|disable|export|import`.
+// `switchyard accounts add|login|list|test|remove|enable|disable|group|export|import`.
 
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -6,7 +6,7 @@ import { ACCOUNT_KIND_NAMES, ControlError, isAccountKind, type Account, type Con
 import { allKindFlags, kindExample, kindFlags, labelFromSecret, isGoogleKind, newAccountFromFlags, secretFlagOf } from './account-kinds.js';
 import { loginCommand } from './google-login.js';
 import { UsageError, type CliIo } from './io.js';
-import { describeAccount } from './wording.js';
+import { describeAccount, describeTest } from './wording.js';
 
 export async function accountsCommand(args: string[], api: ControlClient, io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
@@ -24,12 +24,14 @@ export async function accountsCommand(args: string[], api: ControlClient, io: Cl
       return change(sub, rest, api, io);
     case 'group':
       return group(rest, api, io);
+    case 'test':
+      return test(rest, api, io);
     case 'export':
       return exportAccounts(rest, api, io);
     case 'import':
       return importAccounts(rest, api, io);
     default:
-      throw new UsageError(`Unknown accounts command "${sub}". Use add, login, list, remove, enable, disable, group, export or import.`);
+      throw new UsageError(`Unknown accounts command "${sub}". Use add, login, list, test, remove, enable, disable, group, export or import.`);
   }
 }
 
@@ -127,6 +129,19 @@ async function group(args: string[], api: ControlApi, io: CliIo): Promise<number
   await api.updateAccount(account.id, { group: name });
   io.out(name === null ? `Account ${account.id} (${account.label}) is in no group now.` : `Account ${account.id} (${account.label}) is in group "${name}".`);
   return 0;
+}
+
+/** `accounts test ID|LABEL`: one cheap real request through the account; exits 0 only when it was answered. */
+async function test(args: string[], api: ControlApi, io: CliIo): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, strict: true });
+  if (positionals.length !== 1) throw new UsageError('Usage: switchyard accounts test ID|LABEL');
+  const account = findAccount(await api.listAccounts(), positionals[0]!);
+  const tested = await api.testAccount(account.id);
+  const outcome = tested.last_test!;
+  const line = `${tested.label}: ${describeTest(tested, outcome)}`;
+  if (outcome.failure === null) io.out(line);
+  else io.err(line);
+  return outcome.failure === null ? 0 : 1;
 }
 
 /** The file is written by the process holding the accounts; a relative path means the user's directory. */

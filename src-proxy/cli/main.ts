@@ -30,6 +30,7 @@ Commands:
   accounts login --provider antigravity
                               sign in a Google account: open the printed link, or paste the code
   accounts list [--json]
+  accounts test ID|LABEL      one cheap real request through the account: does its key work?
   accounts remove|enable|disable ID|LABEL
   accounts group ID|LABEL NAME | --clear   (rules can name a group instead of accounts)
   accounts export FILE [--include-secrets] [--force]

@@ -1,6 +1,6 @@
 // The CLI's words for what the core reports as codes and records.
 
-import type { Account, AuthMode, GoogleSignInOutcome, NoteCode, RequestLogEntry, TeamStatus, Warning } from '../contract/index.js';
+import type { Account, AccountTest, AuthMode, FailureKind, GoogleSignInOutcome, NoteCode, RequestLogEntry, TeamStatus, Warning } from '../contract/index.js';
 import type { Team } from '../team/join-team.js';
 import { describeUpstream } from './account-kinds.js';
 import { isLoopbackBind } from '../gateway/host-guard.js';
@@ -64,6 +64,34 @@ export function describeRequest(e: RequestLogEntry): string {
   return line;
 }
 
+const TEST_FAILURE_TEXT: Record<FailureKind, (a: Account, t: AccountTest) => string> = {
+  auth: (a) =>
+    `key refused: the upstream does not accept it. Give it a new one with the console, or remove the account (switchyard accounts remove ${a.label}).`,
+  forbidden: () => 'access forbidden: the upstream knows the key but refuses it this model or service.',
+  rate_limit: () => 'the key works, but the account is rate limited right now.',
+  quota: () => 'the key works, but its quota is used up.',
+  not_found: (a, t) => `${baseUrlOf(a)} does not know model ${t.model} or the endpoint: check the base URL.`,
+  invalid: (_a, t) => `the upstream refused the test request for ${t.model}.`,
+  overloaded: () => 'the upstream is overloaded; try again in a moment.',
+  server: () => 'the upstream failed with a server error; try again in a moment.',
+  network: (a) => `could not connect to ${baseUrlOf(a)}: check the base URL and the network.`,
+  timeout: () => 'the upstream did not answer in time.',
+  stream: () => 'the answer broke off before it was complete.',
+};
+
+function baseUrlOf(a: Account): string {
+  return 'base_url' in a.options && a.options.base_url ? a.options.base_url : 'the upstream';
+}
+
+/** What a Test found, in one sentence, with the upstream's own words after a failure. */
+export function describeTest(a: Account, t: AccountTest): string {
+  if (t.failure === null) {
+    return `works (${t.method === 'count_tokens' ? 'token count' : 'one-token message'} for ${t.model} answered in ${Math.round(t.latency_ms)} ms).`;
+  }
+  const said = t.message ? ` The upstream said${t.status !== null ? ` (${t.status})` : ''}: ${t.message.replace(/\s+/g, ' ').trim()}` : '';
+  return `${TEST_FAILURE_TEXT[t.failure](a, t)}${said}`;
+}
+
 export function describeAccount(a: Account): string[] {
   const now = Date.now();
   const cooling = a.cooldowns
@@ -74,8 +102,13 @@ export function describeAccount(a: Account): string[] {
     `    provider ${a.provider}  ${describeUpstream(a)}`,
     `    ${a.enabled ? 'enabled' : 'disabled'}, health ${a.health}${a.health_message ? ` (${a.health_message})` : ''}`,
     ...(cooling.length ? [`    cooling: ${cooling.join('; ')}`] : []),
+    a.last_test
+      ? `    tested ${new Date(a.last_test.at).toISOString()}: ${describeTest(a, a.last_test)}`
+      : a.stats.requests === 0 && a.health === 'ok'
+        ? '    not tried yet (switchyard accounts test ' + a.label + ')'
+        : null,
     `    ${a.stats.requests} requests, ${a.stats.failures} failures, ${a.stats.input_tokens}/${a.stats.output_tokens} tokens in/out`,
-  ];
+  ].filter((line): line is string => line !== null);
 }
 
 const ALL_INTERFACES = new Set(['0.0.0.0', '::', '[::]']);

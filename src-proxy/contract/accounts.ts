@@ -64,6 +64,25 @@ export const LearnedStateSchema = z.object({
 });
 export type LearnedState = z.infer<typeof LearnedStateSchema>;
 
+/** How a Test reached the upstream: its token counter where it has one, else a message of one token. */
+export const ACCOUNT_TEST_METHODS = ['count_tokens', 'message'] as const;
+
+/** The outcome of the last Test of an account: one cheap real request through it, at the user's asking. */
+export const AccountTestSchema = z.object({
+  at: z.number(),
+  method: z.enum(ACCOUNT_TEST_METHODS),
+  /** The upstream model the request named. */
+  model: z.string(),
+  /** Why it failed, as a code the shells put into words; null when the upstream answered as it should. */
+  failure: FailureKindSchema.nullable(),
+  /** The upstream's HTTP status, when there was an answer. */
+  status: z.number().int().nullable(),
+  /** The upstream's own words for a failure (never the secret); null on success. */
+  message: z.string().nullable(),
+  latency_ms: z.number().nonnegative(),
+});
+export type AccountTest = z.infer<typeof AccountTestSchema>;
+
 /** A name several accounts share, so a mapping rule can send a model to all of them (and no others). */
 export const AccountGroupSchema = z.string().trim().min(1).max(100);
 
@@ -81,6 +100,8 @@ const accountCommon = {
   network_failures: z.number().int().nonnegative().default(0),
   learned: LearnedStateSchema.default({ project_id: null, disabled_reason: null, quota: [], rate_limits: [], updated_at: null }),
   stats: AccountStatsSchema.default({ requests: 0, failures: 0, input_tokens: 0, output_tokens: 0, last_used_at: null }),
+  /** The last Test the user asked for; null until one was made. */
+  last_test: AccountTestSchema.nullable().default(null),
   created_at: z.number(),
 };
 

@@ -117,6 +117,12 @@ export interface ControlApi {
   addAccount(input: NewAccount): Promise<Account>;
   updateAccount(id: string, patch: AccountPatch): Promise<Account>;
   removeAccount(id: string): Promise<void>;
+  /**
+   * Makes one cheap real request through the account (count_tokens where its upstream counts, else a
+   * message of one token) and returns the account with the outcome in `last_test`. A refused key marks
+   * the account invalid; an answer lifts such a mark.
+   */
+  testAccount(id: string): Promise<Account>;
   /** Writes the accounts to a file on the gateway's machine; keys and tokens only with `include_secrets`. */
   exportAccounts(req: AccountsExportRequest): Promise<AccountsExportResult>;
   /** Adds the accounts of an exported file that are not here yet. */
@@ -158,6 +164,7 @@ export const CONTROL_ARGS = {
   addAccount: z.tuple([NewAccountSchema]),
   updateAccount: z.tuple([z.string().min(1), AccountPatchSchema]),
   removeAccount: z.tuple([z.string().min(1)]),
+  testAccount: z.tuple([z.string().min(1)]),
   exportAccounts: z.tuple([AccountsExportRequestSchema]),
   importAccounts: z.tuple([AccountsImportRequestSchema]),
   listRequests: z.tuple([RequestQuerySchema]),

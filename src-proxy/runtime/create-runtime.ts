@@ -40,6 +40,7 @@ import type { SessionBindings } from '../routing/session-bindings.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { TeamLink } from '../team/team-link.js';
 import { AccountsService } from './accounts-service.js';
+import { AccountTester } from './account-tester.js';
 import { startRefusal } from './bind-policy.js';
 import { GatewayControl, gatewayUrl } from './gateway-control.js';
 import { GatewayServer, type ListenAddress } from './gateway-server.js';
@@ -184,6 +185,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   team?.onStatusChange(() => events.emit('status', gateway.status()));
   const settings = new SettingsService(deps.settings, gateway, trust, () => deps.accounts.list());
   const accounts = new AccountsService(deps.accounts, deps.secrets, pool);
+  const tester = new AccountTester({ pool, providers, rules: () => deps.settings.get().model_rules, redact });
   const updates = new UpdatesService({
     currentVersion: deps.version ?? '0.0.0',
     feed: deps.releases ?? null,
@@ -245,6 +247,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     addAccount: (input: NewAccount) => accounts.add(input),
     updateAccount: (id: string, patch: AccountPatch) => accounts.update(id, patch),
     removeAccount: (id: string) => accounts.remove(id),
+    testAccount: (id: string) => tester.test(id),
     exportAccounts: (req) => accounts.exportAccounts(req),
     importAccounts: (req) => accounts.importAccounts(req),
     listRequests: async (query: RequestQuery) => log.list(query),

@@ -81,8 +81,17 @@ export async function runConsoleFlow(opts: ConsoleFlowOptions): Promise<void> {
   await form.getByLabel('Base URL').fill(opts.upstreamUrl);
   await shot(page, 'accounts-add-form');
   await form.getByRole('button', { name: 'Add account' }).click();
-  await page.getByRole('listitem', { name: ACCOUNT }).waitFor();
+  const card = page.getByRole('listitem', { name: ACCOUNT });
+  await card.waitFor();
   await expect.poll(() => page.getByRole('switch', { name: `Enabled: ${ACCOUNT}` }).getAttribute('aria-checked')).toBe('true');
+  // Never used yet: the card says so instead of "ok", and its Test asks the upstream for real.
+  await card.filter({ hasText: 'not tried yet' }).waitFor();
+  await shot(page, 'accounts-not-tried');
+  await card.getByRole('button', { name: `Test ${ACCOUNT}` }).click();
+  const tested = card.getByRole('status', { name: `Test of ${ACCOUNT}` });
+  await tested.filter({ hasText: 'Works: a token count for claude-haiku-4-5 answered in' }).waitFor();
+  expect(await card.textContent()).not.toContain('not tried yet');
+  await shot(page, 'accounts-tested');
 
   // Auth on with a fresh key; a model rule so the mapping shows.
   await go(page, 'Settings');

@@ -8,6 +8,7 @@ import {
   SettingsSchema,
   mergeOrThrow,
   type Account,
+  type AccountTest,
   type ClaudeCodeStatus,
   type ControlApi,
   type ControlClient,
@@ -37,6 +38,8 @@ export interface FakeControl extends ControlClient {
     update: UpdateStatus;
     /** Claude Code's user settings as the core would report them. */
     claudeCode: ClaudeCodeStatus;
+    /** How the upstream answers a Test, by account label; a success when absent. */
+    testOutcomes: Record<string, Pick<AccountTest, 'failure' | 'status' | 'message'>>;
   };
   /** Pushes an event to the console as the core would. */
   emit<K extends ControlEventName>(name: K, payload: ControlEvents[K]): void;
@@ -92,6 +95,7 @@ export function createFakeControl(init: Partial<FakeControl['state']> = {}): Fak
       base_url: null,
       gateway_url: `http://127.0.0.1:${settings.port}`,
     },
+    testOutcomes: {},
     ...init,
   };
   const listeners = new Map<string, Set<(p: unknown) => void>>();
@@ -146,6 +150,16 @@ export function createFakeControl(init: Partial<FakeControl['state']> = {}): Fak
         ...(patch.group !== undefined ? { group: patch.group } : {}),
       } as Account;
       if (patch.reset_health) Object.assign(next, { health: 'ok', health_message: null, cooldowns: [] });
+      state.accounts = state.accounts.map((x) => (x.id === id ? next : x));
+      emit('accounts', state.accounts);
+      return next;
+    },
+    testAccount: async (id) => {
+      const a = state.accounts.find((x) => x.id === id);
+      if (!a) throw new ControlError('not_found', `no account ${id}`);
+      const outcome = state.testOutcomes[a.label] ?? { failure: null, status: null, message: null };
+      const test: AccountTest = { at: Date.now(), method: 'count_tokens', model: 'claude-haiku-4-5', latency_ms: 230, ...outcome };
+      const next = { ...a, last_test: test, ...(outcome.failure === 'auth' ? { health: 'invalid', health_message: outcome.message } : {}) } as Account;
       state.accounts = state.accounts.map((x) => (x.id === id ? next : x));
       emit('accounts', state.accounts);
       return next;

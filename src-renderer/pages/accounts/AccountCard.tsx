@@ -7,6 +7,7 @@ import { ConfirmButton } from '../../components/ConfirmButton.js';
 import { ErrorText } from '../../components/ErrorText.js';
 import { Switch } from '../../components/Switch.js';
 import { countOf, formatCompact, formatCount, formatDateTime, formatTime, formatUntil } from '../../format/format.js';
+import { describeAccountTest } from '../../wording/account-test.js';
 import { KIND_LABELS } from '../../wording/option-labels.js';
 import { accountState, describeAccountState } from './account-state.js';
 import { GroupField } from './GroupField.js';
@@ -15,6 +16,7 @@ import { RateLimitBars } from './RateLimitBars.js';
 export function AccountCard({ account: a }: { account: Account }) {
   const client = useControl();
   const action = useAction();
+  const testing = useAction();
   const now = Date.now();
   const state = accountState(a, now);
   const [replacing, setReplacing] = useState(false);
@@ -41,6 +43,12 @@ export function AccountCard({ account: a }: { account: Account }) {
         <span className={`dot state-${state.kind}`} aria-hidden="true" />
         {describeAccountState(state, now, formatTime)}
       </p>
+      {a.last_test && (
+        <p className={`account-test ${a.last_test.failure === null ? 'passed' : 'failed'}`} role="status" aria-label={`Test of ${a.label}`}>
+          <span className="muted">Tested {formatDateTime(a.last_test.at)}: </span>
+          {describeAccountTest(a, a.last_test)}
+        </p>
+      )}
       {a.learned.quota.length > 0 && (
         <ul className="quota" aria-label={`Quota of ${a.label}`}>
           {a.learned.quota.map((q) => (
@@ -73,7 +81,7 @@ export function AccountCard({ account: a }: { account: Account }) {
           {a.stats.last_used_at ? ` · last used ${formatDateTime(a.stats.last_used_at)}` : ''}
         </span>
         <span className="spacer" />
-        {state.kind !== 'ok' && state.kind !== 'disabled' && (
+        {(state.kind === 'invalid' || state.kind === 'cooling') && (
           <button
             type="button"
             className="button small"
@@ -83,6 +91,16 @@ export function AccountCard({ account: a }: { account: Account }) {
             Clear status
           </button>
         )}
+        <button
+          type="button"
+          className="button small"
+          disabled={testing.busy}
+          aria-label={`Test ${a.label}`}
+          title="One cheap real request through this account"
+          onClick={() => void testing.run(() => client.testAccount(a.id))}
+        >
+          {testing.busy ? 'Testing…' : 'Test'}
+        </button>
         {ACCOUNT_KINDS[a.provider].secret === 'api_key' && !replacing && (
           <button type="button" className="button small" disabled={action.busy} onClick={() => setReplacing(true)}>
             Replace key
@@ -117,7 +135,7 @@ export function AccountCard({ account: a }: { account: Account }) {
           </button>
         </form>
       )}
-      <ErrorText>{action.error}</ErrorText>
+      <ErrorText>{action.error ?? testing.error}</ErrorText>
     </li>
   );
 }

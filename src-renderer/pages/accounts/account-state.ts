@@ -7,6 +7,8 @@ import { formatUntil } from '../../format/format.js';
 export type AccountState =
   | { kind: 'disabled' }
   | { kind: 'ok' }
+  /** Never used and never tested: nothing is known yet about whether its key works. */
+  | { kind: 'untried' }
   | { kind: 'invalid'; reason: string | null }
   | { kind: 'cooling'; cooldowns: Array<{ model: string; until: number; reason: string }> };
 
@@ -16,6 +18,7 @@ export function accountState(a: Account, now: number): AccountState {
   if (a.learned.disabled_reason) return { kind: 'invalid', reason: a.learned.disabled_reason };
   const active = a.cooldowns.filter((c) => c.until > now).map((c) => ({ model: c.model, until: c.until, reason: describeFailure(c.reason) }));
   if (active.length > 0) return { kind: 'cooling', cooldowns: active };
+  if (a.stats.requests === 0 && a.last_test === null && a.health === 'ok') return { kind: 'untried' };
   return { kind: 'ok' };
 }
 
@@ -26,6 +29,8 @@ export function describeAccountState(s: AccountState, now: number, clock: (t: nu
       return 'disabled';
     case 'ok':
       return 'ok';
+    case 'untried':
+      return 'not tried yet';
     case 'invalid':
       return s.reason ? `invalid: ${s.reason}` : 'invalid: the upstream refused its key or token';
     case 'cooling':

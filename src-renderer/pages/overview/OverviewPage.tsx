@@ -16,7 +16,7 @@ import { ErrorText } from '../../components/ErrorText.js';
 import { Switch } from '../../components/Switch.js';
 import { countOf, formatCompact, formatCostTotal, formatCount, formatDateTime, startOfToday } from '../../format/format.js';
 import { describeErrorCode, describeWarning } from '../../wording/errors.js';
-import { accountState } from '../accounts/account-state.js';
+import { accountState, type AccountState } from '../accounts/account-state.js';
 import { KIND_LABELS } from '../../wording/option-labels.js';
 import { maskSecret } from '../settings/mask.js';
 import { Segmented } from '../../components/Segmented.js';
@@ -272,6 +272,14 @@ function Metric({ label, value, tone }: { label: string; value: string; tone?: '
   );
 }
 
+const STATE_WORDS: Readonly<Record<AccountState['kind'], string>> = {
+  ok: 'ok',
+  untried: 'not tried yet',
+  cooling: 'cooling',
+  invalid: 'invalid',
+  disabled: 'disabled',
+};
+
 function AccountsGlance({ onNavigate }: PageProps) {
   const accounts = useAccounts();
   const list = accounts.value;
@@ -290,8 +298,10 @@ function AccountsGlance({ onNavigate }: PageProps) {
       {list && list.length > 0 && (
         <>
           <p>
-            {states.filter((k) => k === 'ok').length} ready · {states.filter((k) => k === 'cooling').length} cooling ·{' '}
-            {states.filter((k) => k === 'invalid').length} invalid · {states.filter((k) => k === 'disabled').length} disabled
+            {states.filter((k) => k === 'ok').length} ready ·{' '}
+            {states.includes('untried') ? `${states.filter((k) => k === 'untried').length} not tried yet · ` : ''}
+            {states.filter((k) => k === 'cooling').length} cooling · {states.filter((k) => k === 'invalid').length} invalid ·{' '}
+            {states.filter((k) => k === 'disabled').length} disabled
           </p>
           <ul className="glance">
             {list.map((a, i) => (
@@ -299,7 +309,7 @@ function AccountsGlance({ onNavigate }: PageProps) {
                 <span className={`dot state-${states[i]}`} aria-hidden="true" />
                 <span>{a.label}</span>
                 <span className="muted">
-                  {KIND_LABELS[a.provider]} · {states[i]} · {countOf(a.stats.requests, 'request')}
+                  {KIND_LABELS[a.provider]} · {STATE_WORDS[states[i]!]} · {countOf(a.stats.requests, 'request')}
                 </span>
               </li>
             ))}

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../../src-proxy/cli/main.js';
+import { startFakeAnthropic } from '../../fakes/anthropic-upstream.js';
 import { recordingIo } from './cli-io.js';
 
 let dir: string;
@@ -133,6 +134,31 @@ describe('switchyard accounts', () => {
     expect(out).not.toContain('sk-zai-secret-value');
     const json = JSON.parse((await run(['accounts', 'list', '--json'])).out);
     expect(json).toHaveLength(1);
+  });
+
+  it('tests an account with one cheap real request: says in words whether its key works, and exits 1 when not', async () => {
+    const upstream = await startFakeAnthropic({ keys: ['sk-zai-secret-value'] });
+    try {
+      const at = (label: string, key: string) =>
+        run(['accounts', 'add', '--provider', 'anthropic', '--base-url', upstream.url, '--key-env', 'K', '--label', label], { K: key });
+      await at('good', 'sk-zai-secret-value');
+      await at('revoked', 'sk-revoked-value');
+      expect((await run(['accounts', 'list'])).out).toContain('not tried yet (switchyard accounts test good)');
+      const good = await run(['accounts', 'test', 'good']);
+      expect(good).toMatchObject({ code: 0, err: '' });
+      expect(good.out).toMatch(/^good: works \(token count for claude-haiku-4-5 answered in \d+ ms\)\.$/);
+      expect(upstream.requests.map((r) => r.path)).toEqual(['/v1/messages/count_tokens']);
+      const revoked = await run(['accounts', 'test', 'revoked']);
+      expect(revoked.code).toBe(1);
+      expect(revoked.err).toMatch(/^revoked: key refused: the upstream does not accept it\. .+ The upstream said \(401\): /);
+      expect(revoked.err).not.toContain('sk-revoked-value');
+      const listed = (await run(['accounts', 'list'])).out;
+      expect(listed).toMatch(/tested .+: works/);
+      expect(listed).toContain('health invalid');
+      expect((await run(['accounts', 'test'])).err).toMatch(/Usage: switchyard accounts test ID\|LABEL/);
+    } finally {
+      await upstream.close();
+    }
   });
 
   it('disables, enables and removes by label, key included', async () => {

@@ -81,6 +81,31 @@ describe('Accounts', () => {
     await waitFor(() => expect(fake.state.accounts[0]!.group).toBeNull());
   });
 
+  it('says a new account is not tried yet, and its Test says in words whether the key works', async () => {
+    const fake = createFakeControl({
+      accounts: [account({ label: 'zai' }), account({ label: 'revoked' })],
+      testOutcomes: { revoked: { failure: 'auth', status: 401, message: 'invalid api key' } },
+    });
+    const user = userEvent.setup();
+    renderWith(fake, <AccountsPage />);
+    const zai = await screen.findByRole('listitem', { name: 'zai' });
+    expect(zai.textContent).toContain('not tried yet');
+    expect(zai.textContent).not.toMatch(/\bok\b/);
+    await user.click(within(zai).getByRole('button', { name: 'Test zai' }));
+    const passed = await within(zai).findByRole('status', { name: 'Test of zai' });
+    expect(passed.textContent).toMatch(/^Tested .+: Works: a token count for claude-haiku-4-5 answered in 230 ms\.$/);
+    expect(zai.textContent).not.toContain('not tried yet');
+    expect(fake.calls.filter(([m]) => m === 'testAccount')).toHaveLength(1);
+
+    const revoked = screen.getByRole('listitem', { name: 'revoked' });
+    await user.click(within(revoked).getByRole('button', { name: 'Test revoked' }));
+    const failed = await within(revoked).findByRole('status', { name: 'Test of revoked' });
+    expect(failed.textContent).toContain(
+      'Key refused: the upstream does not accept this account\'s key. Replace the key. The upstream said (401): "invalid api key"',
+    );
+    expect(revoked.textContent).toContain('invalid: invalid api key');
+  });
+
   it('enables and disables an account with its switch', async () => {
     const fake = createFakeControl({ accounts: [account({ label: 'a@example.com' })] });
     renderWith(fake, <AccountsPage />);

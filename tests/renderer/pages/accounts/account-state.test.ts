@@ -7,7 +7,9 @@ const clock = (t: number) => new Date(t).toISOString().slice(11, 16);
 
 describe('what an account state says', () => {
   it.each([
-    ['ready', {}, 'ok'],
+    ['never used nor tested', {}, 'not tried yet'],
+    ['used', { stats: { requests: 3 } }, 'ok'],
+    ['tested and answered', { last_test: { at: 1, method: 'count_tokens', model: 'm', failure: null, status: null, message: null, latency_ms: 9 } }, 'ok'],
     ['switched off, whatever else', { enabled: false, health: 'invalid' }, 'disabled'],
     ['key refused, in the upstream words', { health: 'invalid', health_message: 'invalid x-api-key' }, 'invalid: invalid x-api-key'],
     ['key refused without words', { health: 'invalid' }, 'invalid: the upstream refused its key or token'],
@@ -26,7 +28,7 @@ describe('what an account state says', () => {
       { cooldowns: [{ model: '*', until: NOW + 2 * 3_600_000, reason: 'overloaded' }] },
       'cooling until 14:00 (in 2 h) for every model: upstream overloaded',
     ],
-    ['a cooldown that has passed', { cooldowns: [{ model: 'm', until: NOW - 1, reason: 'rate_limit' }] }, 'ok'],
+    ['a cooldown that has passed', { stats: { requests: 1 }, cooldowns: [{ model: 'm', until: NOW - 1, reason: 'rate_limit' }] }, 'ok'],
   ] as const)('%s', (_name, fields, words) => {
     const a = account({ label: 'a', ...fields });
     expect(describeAccountState(accountState(a, NOW), NOW, clock)).toBe(words);

@@ -136,14 +136,18 @@ describe('Overview', () => {
 
   it('lists accounts at a glance, warnings in words, and update status only where updates are supported', async () => {
     const fake = createFakeControl({
-      accounts: [account({ label: 'a@example.com' }), account({ label: 'b@example.com', enabled: false })],
+      accounts: [
+        account({ label: 'a@example.com', stats: { requests: 2 } }),
+        account({ label: 'new@example.com' }),
+        account({ label: 'b@example.com', enabled: false }),
+      ],
       warnings: [{ code: 'settings_corrupt', file: '/d/settings.json', backup: '/d/settings.json.corrupt-1', time: 1 }],
     });
     const { unmount } = renderWith(fake, <OverviewPage {...noNav} />);
     const glance = await screen.findByRole('region', { name: 'Accounts' });
     await waitFor(() => expect(within(glance).getByText('a@example.com')).toBeTruthy());
-    expect(glance.textContent).toContain('1 ready');
-    expect(glance.textContent).toContain('1 disabled');
+    expect(glance.textContent).toContain('1 ready · 1 not tried yet · 0 cooling · 0 invalid · 1 disabled');
+    expect(within(glance).getByText('new@example.com').nextSibling?.textContent).toContain('not tried yet');
     expect((await screen.findByRole('region', { name: 'Warnings' })).textContent).toContain(
       'settings file could not be read; defaults are in use. The old file was kept as /d/settings.json.corrupt-1',
     );
