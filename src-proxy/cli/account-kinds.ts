@@ -11,6 +11,7 @@ import {
   type AccountKind,
   type AccountOf,
   type ControlApi,
+  type KindFlag,
   type NewAccount,
 } from '../contract/index.js';
 import { googleEmailOf } from './google-email.js';
@@ -79,15 +80,41 @@ export function labelFromSecret(kind: AccountKind, secret: string, api: ControlA
   return isGoogleKind(kind) ? googleEmailOf(secret, api) : null;
 }
 
-/** The new account the flags describe; a missing or wrong option is named by its flag. */
-export function newAccountFromFlags(kind: AccountKind, label: string, secret: string, values: Values): NewAccount {
-  const spec = accountKindSpec(kind);
+/** The options the flags given set (and only those): a value flag its value, a switch its side. */
+function optionsFromFlags(flags: Readonly<Record<string, KindFlag>>, values: Values): Record<string, unknown> {
   const options: Record<string, unknown> = {};
-  for (const [name, flag] of Object.entries(spec.flags)) {
+  for (const [name, flag] of Object.entries(flags)) {
     const value = values[name];
     if (typeof value === 'string') options[flag.option] = value;
     else if (value === true) options[flag.option] = !flag.off;
   }
+  return options;
+}
+
+/**
+ * The flags `accounts edit` takes for a kind: those of `accounts add`, and for each switch its opposite
+ * (`--strip-cache-control` and `--no-strip-cache-control`), since an edit may turn an option either way.
+ */
+export function editFlagsOf(kind: AccountKind): Readonly<Record<string, KindFlag>> {
+  const out: Record<string, KindFlag> = {};
+  for (const [name, flag] of Object.entries(accountKindSpec(kind).flags)) {
+    out[name] = flag;
+    if (flag.value !== undefined) continue;
+    const opposite = flag.off ? name.replace(/^no-/, '') : `no-${name}`;
+    out[opposite] = flag.off ? { option: flag.option } : { option: flag.option, off: true };
+  }
+  return out;
+}
+
+/** The option changes the edit flags given ask for, by option name. */
+export function optionEditsFromFlags(kind: AccountKind, values: Values): Record<string, unknown> {
+  return optionsFromFlags(editFlagsOf(kind), values);
+}
+
+/** The new account the flags describe; a missing or wrong option is named by its flag. */
+export function newAccountFromFlags(kind: AccountKind, label: string, secret: string, values: Values): NewAccount {
+  const spec = accountKindSpec(kind);
+  const options = optionsFromFlags(spec.flags, values);
   const input = { provider: kind, label, [spec.secret]: secret, options };
   const parsed = NewAccountSchema.safeParse(input);
   if (parsed.success) return parsed.data;

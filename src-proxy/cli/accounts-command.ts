@@ -1,9 +1,19 @@
-// `switchyard accounts add|login|list|test|remove|enable|disable|group|export|import`.
+// `switchyard accounts add|login|list|test|edit|remove|enable|disable|group|export|import`.
 
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ACCOUNT_KIND_NAMES, ControlError, isAccountKind, type Account, type ControlApi, type ControlClient } from '../contract/index.js';
-import { allKindFlags, kindExample, kindFlags, labelFromSecret, isGoogleKind, newAccountFromFlags, secretFlagOf } from './account-kinds.js';
+import {
+  allKindFlags,
+  editFlagsOf,
+  kindExample,
+  kindFlags,
+  labelFromSecret,
+  isGoogleKind,
+  newAccountFromFlags,
+  optionEditsFromFlags,
+  secretFlagOf,
+} from './account-kinds.js';
 import { loginCommand } from './google-login.js';
 import { UsageError, type CliIo } from './io.js';
 import { describeAccount, describeTest } from './wording.js';
@@ -26,12 +36,14 @@ export async function accountsCommand(args: string[], api: ControlClient, io: Cl
       return group(rest, api, io);
     case 'test':
       return test(rest, api, io);
+    case 'edit':
+      return edit(rest, api, io);
     case 'export':
       return exportAccounts(rest, api, io);
     case 'import':
       return importAccounts(rest, api, io);
     default:
-      throw new UsageError(`Unknown accounts command "${sub}". Use add, login, list, test, remove, enable, disable, group, export or import.`);
+      throw new UsageError(`Unknown accounts command "${sub}". Use add, login, list, test, edit, remove, enable, disable, group, export or import.`);
   }
 }
 
@@ -128,6 +140,42 @@ async function group(args: string[], api: ControlApi, io: CliIo): Promise<number
   const name = values.clear ? null : positionals[1]!;
   await api.updateAccount(account.id, { group: name });
   io.out(name === null ? `Account ${account.id} (${account.label}) is in no group now.` : `Account ${account.id} (${account.label}) is in group "${name}".`);
+  return 0;
+}
+
+/**
+ * `accounts edit ID|LABEL [--label NEW] [--group NAME | --no-group] [options of its kind]`: changes what is
+ * given and keeps the rest; the key is changed by adding the account again, never shown.
+ */
+async function edit(args: string[], api: ControlApi, io: CliIo): Promise<number> {
+  const usage = 'Usage: switchyard accounts edit ID|LABEL [--label NEW] [--group NAME | --no-group] [--base-url URL] [--auth-scheme x-api-key|bearer] ...';
+  const ref = args[0];
+  if (ref === undefined || ref.startsWith('--')) throw new UsageError(usage);
+  const account = findAccount(await api.listAccounts(), ref);
+  const flags = editFlagsOf(account.provider);
+  const { values, positionals } = parseArgs({
+    args: args.slice(1),
+    allowPositionals: true,
+    options: {
+      label: { type: 'string' },
+      group: { type: 'string' },
+      'no-group': { type: 'boolean' },
+      ...Object.fromEntries(Object.entries(flags).map(([name, f]) => [name, { type: f.value ? ('string' as const) : ('boolean' as const) }])),
+    },
+    strict: true,
+  });
+  if (positionals.length > 0) throw new UsageError(usage);
+  if (values.group !== undefined && values['no-group']) throw new UsageError('Give --group NAME or --no-group, not both.');
+  const options = optionEditsFromFlags(account.provider, values);
+  const patch = {
+    ...(values.label !== undefined ? { label: values.label } : {}),
+    ...(values.group !== undefined ? { group: values.group } : values['no-group'] ? { group: null } : {}),
+    ...(Object.keys(options).length > 0 ? { options } : {}),
+  };
+  if (Object.keys(patch).length === 0) throw new UsageError(`Nothing to change. ${usage}`);
+  const updated = await api.updateAccount(account.id, patch);
+  io.out(`Changed account ${updated.id} (${updated.label}):`);
+  for (const line of describeAccount(updated).slice(1)) io.out(line);
   return 0;
 }
 

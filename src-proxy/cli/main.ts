@@ -31,6 +31,8 @@ Commands:
                               sign in a Google account: open the printed link, or paste the code
   accounts list [--json]
   accounts test ID|LABEL      one cheap real request through the account: does its key work?
+  accounts edit ID|LABEL [--label NEW] [--group NAME | --no-group] [--base-url URL]
+               [--auth-scheme x-api-key|bearer] [--[no-]strip-cache-control] [--[no-]count-tokens]
   accounts remove|enable|disable ID|LABEL
   accounts group ID|LABEL NAME | --clear   (rules can name a group instead of accounts)
   accounts export FILE [--include-secrets] [--force]

@@ -16,3 +16,4 @@ export * from './team.js';
 export * from './event-listeners.js';
 export * from './sse-text.js';
 export * from './http-control-client.js';
+export * from './account-presets.js';

@@ -74,6 +74,11 @@ export async function runConsoleFlow(opts: ConsoleFlowOptions): Promise<void> {
 
   // An API-key account, added through the form built from its kind's options.
   await page.getByRole('button', { name: 'Add account' }).click();
+  // A provider's preset fills in its address and how it takes the key.
+  await page.getByRole('radio', { name: 'z.ai', exact: true }).check();
+  const preset = page.getByRole('form', { name: 'New z.ai account' });
+  expect(await preset.getByLabel('Base URL').inputValue()).toBe('https://api.z.ai/api/anthropic');
+  await shot(page, 'accounts-add-preset');
   await page.getByRole('radio', { name: 'Anthropic-compatible' }).check();
   const form = page.getByRole('form', { name: 'New Anthropic-compatible account' });
   await form.getByLabel('Label').fill(ACCOUNT);
@@ -92,6 +97,14 @@ export async function runConsoleFlow(opts: ConsoleFlowOptions): Promise<void> {
   await tested.filter({ hasText: 'Works: a token count for claude-haiku-4-5 answered in' }).waitFor();
   expect(await card.textContent()).not.toContain('not tried yet');
   await shot(page, 'accounts-tested');
+  // Its options are edited in place; the key is not shown there.
+  await card.getByRole('button', { name: `Edit ${ACCOUNT}` }).click();
+  const edit = card.getByRole('form', { name: `Edit ${ACCOUNT}` });
+  expect(await edit.getByLabel('API key').count()).toBe(0);
+  await edit.getByLabel(/Strip cache_control/).check();
+  await shot(page, 'accounts-edit');
+  await edit.getByRole('button', { name: 'Save changes' }).click();
+  await edit.waitFor({ state: 'detached' });
 
   // Auth on with a fresh key; a model rule so the mapping shows.
   await go(page, 'Settings');
@@ -166,6 +179,7 @@ export async function runConsoleFlow(opts: ConsoleFlowOptions): Promise<void> {
   // invalid with the upstream's words, and the failed attempt shows in the request's detail.
   await go(page, 'Accounts');
   await page.getByRole('button', { name: 'Add account' }).click();
+  await page.getByRole('radio', { name: 'Anthropic-compatible' }).check();
   const second = page.getByRole('form', { name: 'New Anthropic-compatible account' });
   await second.getByLabel('Label').fill(REVOKED);
   await second.getByLabel('API key').fill('sk-revoked');

@@ -148,6 +148,7 @@ export function createFakeControl(init: Partial<FakeControl['state']> = {}): Fak
         ...(patch.label ? { label: patch.label } : {}),
         ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}),
         ...(patch.group !== undefined ? { group: patch.group } : {}),
+        ...(patch.options ? { options: { ...a.options, ...patch.options } } : {}),
       } as Account;
       if (patch.reset_health) Object.assign(next, { health: 'ok', health_message: null, cooldowns: [] });
       state.accounts = state.accounts.map((x) => (x.id === id ? next : x));

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ACCOUNT_KINDS, type Account } from '../../../src-proxy/contract/index.js';
+import { ACCOUNT_KINDS, presetOf, type Account } from '../../../src-proxy/contract/index.js';
 import { TextField } from '../../components/TextField.js';
 import { useControl } from '../../app/control-context.js';
 import { useAction } from '../../app/live-state.js';
@@ -9,7 +9,9 @@ import { Switch } from '../../components/Switch.js';
 import { countOf, formatCompact, formatCount, formatDateTime, formatTime, formatUntil } from '../../format/format.js';
 import { describeAccountTest } from '../../wording/account-test.js';
 import { KIND_LABELS } from '../../wording/option-labels.js';
+import { PRESET_WORDS } from '../../wording/presets.js';
 import { accountState, describeAccountState } from './account-state.js';
+import { EditAccountForm } from './EditAccountForm.js';
 import { GroupField } from './GroupField.js';
 import { RateLimitBars } from './RateLimitBars.js';
 
@@ -19,7 +21,9 @@ export function AccountCard({ account: a }: { account: Account }) {
   const testing = useAction();
   const now = Date.now();
   const state = accountState(a, now);
+  const preset = presetOf(a.provider, a.options as { base_url?: string });
   const [replacing, setReplacing] = useState(false);
+  const [editing, setEditing] = useState(false);
   const [newKey, setNewKey] = useState('');
   return (
     <li className="card account" aria-label={a.label}>
@@ -27,7 +31,7 @@ export function AccountCard({ account: a }: { account: Account }) {
         <div>
           <h2 className="account-label">{a.label}</h2>
           <div className="muted">
-            {KIND_LABELS[a.provider]}
+            {preset ? PRESET_WORDS[preset].label : KIND_LABELS[a.provider]}
             {'base_url' in a.options && a.options.base_url ? ` · ${a.options.base_url}` : ''}
           </div>
         </div>
@@ -101,6 +105,11 @@ export function AccountCard({ account: a }: { account: Account }) {
         >
           {testing.busy ? 'Testing…' : 'Test'}
         </button>
+        {!editing && (
+          <button type="button" className="button small" aria-label={`Edit ${a.label}`} onClick={() => setEditing(true)}>
+            Edit
+          </button>
+        )}
         {ACCOUNT_KINDS[a.provider].secret === 'api_key' && !replacing && (
           <button type="button" className="button small" disabled={action.busy} onClick={() => setReplacing(true)}>
             Replace key
@@ -113,6 +122,7 @@ export function AccountCard({ account: a }: { account: Account }) {
           onConfirm={() => void action.run(() => client.removeAccount(a.id))}
         />
       </div>
+      {editing && <EditAccountForm account={a} onDone={() => setEditing(false)} />}
       {replacing && (
         <form
           className="row replace-key"

@@ -1,40 +1,64 @@
 import { useState } from 'react';
-import { ACCOUNT_KIND_NAMES, ACCOUNT_KINDS, accountKindSpec, NewAccountSchema, type AccountKind } from '../../../src-proxy/contract/index.js';
+import {
+  ACCOUNT_KINDS,
+  ACCOUNT_PRESETS,
+  GOOGLE_ACCOUNT_KIND,
+  NewAccountSchema,
+  type AccountKind,
+  type AccountPresetId,
+} from '../../../src-proxy/contract/index.js';
 import { useControl } from '../../app/control-context.js';
 import { useAction } from '../../app/live-state.js';
 import { ErrorText } from '../../components/ErrorText.js';
 import { TextField } from '../../components/TextField.js';
-import { choiceLabel, KIND_LABELS, optionLabel, SECRET_LABELS } from '../../wording/option-labels.js';
+import { KIND_LABELS, SECRET_LABELS } from '../../wording/option-labels.js';
+import { PRESET_WORDS } from '../../wording/presets.js';
 import { GoogleSignIn } from './GoogleSignIn.js';
-import { initialOptionValues, optionFields, optionValues, type OptionField } from './option-fields.js';
+import { OptionInput } from './OptionInput.js';
+import { initialOptionValues, optionFields, optionValues } from './option-fields.js';
 import { issuesByField } from '../../forms/schema-issues.js';
 import { Segmented } from '../../components/Segmented.js';
 
+/** What the form starts from: a provider's preset, an Anthropic-compatible endpoint of one's own, or a Google sign-in. */
+type Start = AccountPresetId | 'custom' | 'google';
+
+const STARTS: ReadonlyArray<{ value: Start; label: string }> = [
+  ...ACCOUNT_PRESETS.map((p) => ({ value: p.id, label: PRESET_WORDS[p.id].label })),
+  { value: 'custom', label: KIND_LABELS.anthropic },
+  { value: 'google', label: KIND_LABELS[GOOGLE_ACCOUNT_KIND] },
+];
+
 export function AddAccountForm({ onDone }: { onDone(): void }) {
-  const [kind, setKind] = useState<AccountKind>('anthropic');
+  const [start, setStart] = useState<Start>('anthropic');
+  const preset = ACCOUNT_PRESETS.find((p) => p.id === start);
   return (
     <section className="card" aria-labelledby="add-title">
       <h2 id="add-title">Add an account</h2>
-      <Segmented
-        label="Account kind"
-        name="account-kind"
-        value={kind}
-        onChange={setKind}
-        options={ACCOUNT_KIND_NAMES.map((k) => ({ value: k, label: KIND_LABELS[k] }))}
-      />
-      {accountKindSpec(kind).signIn === 'google' ? <GoogleSignIn onDone={onDone} /> : <KeyAccountForm key={kind} kind={kind} onDone={onDone} />}
+      <Segmented label="Provider" name="account-provider" value={start} onChange={setStart} options={STARTS} />
+      {preset && <p className="muted preset-hint">{PRESET_WORDS[preset.id].hint}</p>}
+      {start === 'google' ? (
+        <GoogleSignIn onDone={onDone} />
+      ) : (
+        <KeyAccountForm
+          key={start}
+          kind={preset?.kind ?? 'anthropic'}
+          title={preset ? PRESET_WORDS[preset.id].label : KIND_LABELS.anthropic}
+          preset={preset?.options ?? {}}
+          onDone={onDone}
+        />
+      )}
     </section>
   );
 }
 
-/** An account that serves with an API key: a label, the key, and the kind's options. */
-function KeyAccountForm({ kind, onDone }: { kind: AccountKind; onDone(): void }) {
+/** An account that serves with an API key: a label, the key, and the kind's options, filled from a preset. */
+function KeyAccountForm({ kind, title, preset, onDone }: { kind: AccountKind; title: string; preset: Readonly<Record<string, string>>; onDone(): void }) {
   const client = useControl();
   const action = useAction();
   const fields = optionFields(ACCOUNT_KINDS[kind].options);
   const [label, setLabel] = useState('');
   const [secret, setSecret] = useState('');
-  const [options, setOptions] = useState(() => initialOptionValues(fields));
+  const [options, setOptions] = useState(() => ({ ...initialOptionValues(fields), ...preset }));
   const [issues, setIssues] = useState<Record<string, string>>({});
   const submit = async () => {
     const input = { provider: kind, label, [ACCOUNT_KINDS[kind].secret]: secret, options: optionValues(fields, options) };
@@ -51,7 +75,7 @@ function KeyAccountForm({ kind, onDone }: { kind: AccountKind; onDone(): void })
   return (
     <form
       className="form-grid"
-      aria-label={`New ${KIND_LABELS[kind]} account`}
+      aria-label={`New ${title} account`}
       onSubmit={(e) => {
         e.preventDefault();
         void submit();
@@ -84,44 +108,4 @@ function KeyAccountForm({ kind, onDone }: { kind: AccountKind; onDone(): void })
       <ErrorText>{action.error}</ErrorText>
     </form>
   );
-}
-
-function OptionInput({
-  kind,
-  field,
-  value,
-  onChange,
-  issue,
-}: {
-  kind: AccountKind;
-  field: OptionField;
-  value: string | boolean | undefined;
-  onChange(v: string | boolean): void;
-  issue?: string | undefined;
-}) {
-  const { label, hint } = optionLabel(kind, field.name);
-  if (field.kind === 'boolean')
-    return (
-      <label className="check">
-        <input type="checkbox" checked={value === true} onChange={(e) => onChange(e.target.checked)} />
-        <span>
-          {label}
-          {hint && <small className="muted"> {hint}</small>}
-        </span>
-      </label>
-    );
-  if (field.kind === 'choice')
-    return (
-      <label className="field">
-        <span>{label}</span>
-        <select value={String(value ?? '')} onChange={(e) => onChange(e.target.value)}>
-          {field.choices.map((c) => (
-            <option key={c} value={c}>
-              {choiceLabel(c)}
-            </option>
-          ))}
-        </select>
-      </label>
-    );
-  return <TextField label={field.required ? label : `${label} (optional)`} hint={hint} value={String(value ?? '')} onChange={onChange} issue={issue} />;
 }

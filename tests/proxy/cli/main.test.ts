@@ -161,6 +161,38 @@ describe('switchyard accounts', () => {
     }
   });
 
+  it("edits an account's label, group and options, keeping what was not named, its key included", async () => {
+    await add(['--strip-cache-control']);
+    const edited = await run([
+      'accounts',
+      'edit',
+      'z.ai main',
+      '--label',
+      'zai',
+      '--group',
+      'cn',
+      '--base-url',
+      'https://open.bigmodel.cn/api/anthropic/',
+      '--auth-scheme',
+      'bearer',
+      '--no-strip-cache-control',
+      '--no-count-tokens',
+    ]);
+    expect(edited.code).toBe(0);
+    expect(edited.out).toMatch(/^Changed account acct_[0-9a-f]+ \(zai\):/);
+    const [a] = JSON.parse((await run(['accounts', 'list', '--json'])).out);
+    expect(a).toMatchObject({
+      label: 'zai',
+      group: 'cn',
+      options: { base_url: 'https://open.bigmodel.cn/api/anthropic', auth_scheme: 'bearer', strip_cache_control: false, count_tokens: false },
+    });
+    expect((await run(['accounts', 'edit', 'zai', '--count-tokens', '--no-group'])).code).toBe(0);
+    expect(JSON.parse((await run(['accounts', 'list', '--json'])).out)[0]).toMatchObject({ label: 'zai', group: null, options: { count_tokens: true } });
+    expect(await readFile(join(dir, 'secrets.json'), 'utf8')).toContain('sk-zai-secret-value');
+    expect((await run(['accounts', 'edit', 'zai'])).err).toMatch(/Nothing to change/);
+    expect((await run(['accounts', 'edit', 'zai', '--project-id', 'p'])).code).toBe(2);
+  });
+
   it('disables, enables and removes by label, key included', async () => {
     await add();
     expect((await run(['accounts', 'disable', 'z.ai main'])).code).toBe(0);

@@ -121,7 +121,8 @@ describe('Accounts', () => {
     const user = userEvent.setup();
     renderWith(fake, <AccountsPage />);
     await user.click(screen.getByRole('button', { name: 'Add account' }));
-    expect(screen.getByRole('radio', { name: 'Anthropic-compatible' })).toHaveProperty('checked', true);
+    expect(screen.getByRole('radio', { name: 'Anthropic' })).toHaveProperty('checked', true);
+    await user.click(screen.getByRole('radio', { name: 'Anthropic-compatible' }));
     const form = screen.getByRole('form', { name: 'New Anthropic-compatible account' });
     await user.type(within(form).getByLabelText('Label'), 'zai@example.com');
     await user.type(within(form).getByLabelText('API key'), 'sk-upstream-1');
@@ -145,6 +146,63 @@ describe('Accounts', () => {
       },
     ]);
     expect(screen.queryByRole('form', { name: 'New Anthropic-compatible account' })).toBeNull();
+  });
+
+  it.each([
+    ['Anthropic', 'https://api.anthropic.com', 'x-api-key'],
+    ['z.ai', 'https://api.z.ai/api/anthropic', 'bearer'],
+    ['Kimi', 'https://api.moonshot.ai/anthropic', 'bearer'],
+    ['DeepSeek', 'https://api.deepseek.com/anthropic', 'x-api-key'],
+    ['MiniMax', 'https://api.minimax.io/anthropic', 'x-api-key'],
+  ])('adds a %s account from its preset: base URL and key scheme filled in', async (provider, baseUrl, scheme) => {
+    const fake = createFakeControl();
+    const user = userEvent.setup();
+    renderWith(fake, <AccountsPage />);
+    await user.click(screen.getByRole('button', { name: 'Add account' }));
+    await user.click(screen.getByRole('radio', { name: provider }));
+    const form = screen.getByRole('form', { name: `New ${provider} account` });
+    expect((within(form).getByLabelText(/Base URL/) as HTMLInputElement).value).toBe(baseUrl);
+    expect((within(form).getByLabelText('Send the key as') as HTMLSelectElement).value).toBe(scheme);
+    await user.type(within(form).getByLabelText('Label'), `my ${provider}`);
+    await user.type(within(form).getByLabelText('API key'), 'sk-1');
+    await user.click(within(form).getByRole('button', { name: 'Add account' }));
+    const card = await screen.findByRole('listitem', { name: `my ${provider}` });
+    expect(fake.calls.find(([m]) => m === 'addAccount')?.[1]).toMatchObject([{ options: { base_url: baseUrl, auth_scheme: scheme } }]);
+    // The card names the provider the preset is for.
+    expect(card.textContent).toContain(`${provider} · ${baseUrl}`);
+  });
+
+  it("edits an account's label and options in place, naming a bad value beside its field, and never shows its key", async () => {
+    const fake = createFakeControl({ accounts: [account({ label: 'zai' })] });
+    const user = userEvent.setup();
+    renderWith(fake, <AccountsPage />);
+    const card = await screen.findByRole('listitem', { name: 'zai' });
+    await user.click(within(card).getByRole('button', { name: 'Edit zai' }));
+    const form = within(card).getByRole('form', { name: 'Edit zai' });
+    expect(within(form).queryByLabelText(/API key/)).toBeNull();
+    expect((within(form).getByLabelText(/Base URL/) as HTMLInputElement).value).toBe('https://api.example.test');
+    await user.clear(within(form).getByLabelText(/Base URL/));
+    await user.type(within(form).getByLabelText(/Base URL/), 'api.z.ai');
+    await user.click(within(form).getByRole('button', { name: 'Save changes' }));
+    expect(
+      within(form)
+        .getByLabelText(/Base URL/)
+        .getAttribute('aria-invalid'),
+    ).toBe('true');
+    expect(fake.calls.some(([m]) => m === 'updateAccount')).toBe(false);
+    await user.clear(within(form).getByLabelText(/Base URL/));
+    await user.type(within(form).getByLabelText(/Base URL/), 'https://api.z.ai/api/anthropic');
+    await user.clear(within(form).getByLabelText('Label'));
+    await user.type(within(form).getByLabelText('Label'), 'z.ai main');
+    await user.selectOptions(within(form).getByLabelText('Send the key as'), 'bearer');
+    await user.click(within(form).getByRole('button', { name: 'Save changes' }));
+    const renamed = await screen.findByRole('listitem', { name: 'z.ai main' });
+    expect(fake.calls.find(([m]) => m === 'updateAccount')?.[1]).toEqual([
+      fake.state.accounts[0]!.id,
+      { label: 'z.ai main', options: { base_url: 'https://api.z.ai/api/anthropic', auth_scheme: 'bearer', strip_cache_control: false, count_tokens: true } },
+    ]);
+    expect(renamed.textContent).toContain('z.ai · https://api.z.ai/api/anthropic');
+    expect(within(renamed).queryByRole('form', { name: /^Edit/ })).toBeNull();
   });
 
   it('adds a Gemini API account with its default base URL filled in', async () => {
