@@ -431,6 +431,35 @@ describe('validation before any behaviour', () => {
       /^messages\.1\.content\.0\.type: Expected `thinking` or `redacted_thinking`/,
     );
     expect((await loop([first.content[1]], { type: 'disabled' } as never)).status).toBe(200);
+    expect((await loop([first.content[1]], { type: 'adaptive' } as never)).status).toBe(400);
+  });
+
+  it('refuses thinking another signer signed, as Anthropic refuses z.ai’s', async () => {
+    const zai = await startFakeAnthropic({ signer: 'zai', defaultBehaviour: { kind: 'reply', content: [{ type: 'thinking', thinking: 'Let me list.' }] } });
+    try {
+      const res = await post('/v1/messages', body({ thinking: { type: 'enabled', budget_tokens: 1024 }, max_tokens: 2048 }), HEADERS, zai.url);
+      const signed = ((await res.json()) as { content: Array<Record<string, unknown>> }).content;
+      const back = (url: string) =>
+        post(
+          '/v1/messages',
+          body({
+            max_tokens: 2048,
+            messages: [
+              { role: 'user', content: 'List' },
+              { role: 'assistant', content: signed },
+              { role: 'user', content: 'And?' },
+            ],
+          }),
+          HEADERS,
+          url,
+        );
+      expect((await back(zai.url)).status).toBe(200);
+      const refused = await back(fake.url);
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as { error: { message: string } }).error.message).toBe('messages.1.content.0: Invalid `signature` in `thinking` block');
+    } finally {
+      await zai.close();
+    }
   });
 
   it('401 on a missing or wrong key; accepts x-api-key and Bearer', async () => {

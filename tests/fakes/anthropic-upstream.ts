@@ -26,10 +26,15 @@ export interface FakeAnthropicOptions {
   rejectCacheControl?: boolean;
   /**
    * Thinking blocks sent back must carry the signature this fake gave that thinking (else 400 "Invalid
-   * `signature` in `thinking` block"), and with thinking enabled a tool loop's last assistant turn must
-   * start with its thinking block, as the real service checks. Default true.
+   * `signature` in `thinking` block"), and with thinking on (enabled or adaptive) a tool loop's last assistant
+   * turn must start with its thinking block, as the real service checks. Default true.
    */
   checkThinking?: boolean;
+  /**
+   * Who signs this fake's thinking. Fakes with different signers refuse each other's signatures, as
+   * Anthropic refuses a signature z.ai or DeepSeek made. Default 'anthropic'.
+   */
+  signer?: string;
   /** When false, POST /v1/messages/count_tokens answers 404 not_found_error. Default true. */
   countTokens?: boolean;
   /** Behaviour used when the script queue is empty. Default: reply({}) */
@@ -168,6 +173,8 @@ interface Exchange {
   rec: RecordedRequest;
   res: ServerResponse;
   requestId: string;
+  /** Who signs the thinking this exchange answers with (FakeAnthropicOptions.signer). */
+  signer: string;
   /** Aborted when the response closes for any reason, so pending pauses and writes stop at once. */
   gone: AbortSignal;
   /** Set when the fake itself cuts the connection, so that is not recorded as a client abort. */
@@ -231,7 +238,7 @@ class FakeAnthropicServer extends ScriptedFake<RecordedRequest, Behaviour> imple
     };
     captureBody(res, rec.sent);
     const gone = new AbortController();
-    const ex: Exchange = { rec, res, requestId: newId('req_'), gone: gone.signal, cutByFake: false };
+    const ex: Exchange = { rec, res, requestId: newId('req_'), signer: this.opts.signer ?? 'anthropic', gone: gone.signal, cutByFake: false };
     res.setHeader('request-id', ex.requestId);
     res.on('finish', () => {
       rec.finished = true;
@@ -297,7 +304,7 @@ class FakeAnthropicServer extends ScriptedFake<RecordedRequest, Behaviour> imple
     const fieldError = validateBody(rec.body, opts.needsMaxTokens);
     if (fieldError) return invalid(fieldError);
     if (opts.needsMaxTokens && this.opts.checkThinking !== false) {
-      const thinking = thinkingError(rec.body as Record<string, unknown>);
+      const thinking = thinkingError(rec.body as Record<string, unknown>, this.opts.signer ?? 'anthropic');
       if (thinking) return invalid(thinking);
     }
     if (this.opts.rejectCacheControl) {
@@ -527,7 +534,7 @@ function wantsStream(ex: Exchange): boolean {
 }
 
 async function reply(ex: Exchange, b: ReplyBehaviour): Promise<void> {
-  const message = buildMessage(b, ex.rec.body);
+  const message = buildMessage(b, ex.rec.body, ex.signer);
   if (!(await pause(ex, b.firstByteDelayMs ?? 0))) return;
   if (!wantsStream(ex)) return sendJson(ex, 200, message, b.headers);
   openEventStream(ex, b.headers);
@@ -543,7 +550,7 @@ async function drop(ex: Exchange, afterEvents: number): Promise<void> {
     // Nearest non-streaming equivalent: 200 headers, part of the body if any "events" were due, reset.
     ex.res.writeHead(200, { 'content-type': 'application/json' });
     ex.res.flushHeaders();
-    const json = JSON.stringify(buildMessage({ kind: 'reply' }, ex.rec.body));
+    const json = JSON.stringify(buildMessage({ kind: 'reply' }, ex.rec.body, ex.signer));
     if (afterEvents > 0 && !(await writeChunk(ex, json.slice(0, json.length >> 1)))) return;
     return cut(ex);
   }
@@ -555,7 +562,7 @@ async function silent(ex: Exchange, afterEvents: number, ms: number, then: 'fini
   if (!wantsStream(ex)) {
     // Non-streaming: the silence is a delay before the answer (or before the reset).
     if (!(await pause(ex, ms))) return;
-    return then === 'drop' ? cut(ex) : sendJson(ex, 200, buildMessage({ kind: 'reply' }, ex.rec.body));
+    return then === 'drop' ? cut(ex) : sendJson(ex, 200, buildMessage({ kind: 'reply' }, ex.rec.body, ex.signer));
   }
   openEventStream(ex);
   const events = defaultEvents(ex);
@@ -579,7 +586,7 @@ async function midStreamError(ex: Exchange, b: Extract<Behaviour, { kind: 'midSt
 
 /** The events of the default reply, which drop/silent/midStreamError cut into. */
 function defaultEvents(ex: Exchange): SseEvent[] {
-  return streamEvents(buildMessage({ kind: 'reply' }, ex.rec.body), DEFAULT_CHUNKS);
+  return streamEvents(buildMessage({ kind: 'reply' }, ex.rec.body, ex.signer), DEFAULT_CHUNKS);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -607,9 +614,9 @@ interface Message {
   usage: Usage;
 }
 
-function buildMessage(b: ReplyBehaviour, body: unknown): Message {
+function buildMessage(b: ReplyBehaviour, body: unknown, signer: string): Message {
   const request = isObject(body) ? body : {};
-  const content = (b.content ?? [{ type: 'text', text: b.text ?? DEFAULT_TEXT }]).map(completeBlock);
+  const content = (b.content ?? [{ type: 'text', text: b.text ?? DEFAULT_TEXT }]).map((block) => completeBlock(block, signer));
   const stopReason = b.stopReason ?? (content.some((c) => c.type === 'tool_use') ? 'tool_use' : 'end_turn');
   const stopSequences = Array.isArray(request.stop_sequences) ? request.stop_sequences : [];
   return {
@@ -630,30 +637,32 @@ function buildMessage(b: ReplyBehaviour, body: unknown): Message {
 }
 
 /** Fills in what the real service always returns: tool ids and thinking signatures. */
-function completeBlock(block: ReplyBlock): OutBlock {
+function completeBlock(block: ReplyBlock, signer: string): OutBlock {
   switch (block.type) {
     case 'text':
       return { type: 'text', text: block.text };
     case 'tool_use':
       return { type: 'tool_use', id: block.id ?? newId('toolu_'), name: block.name, input: block.input ?? {} };
     case 'thinking':
-      if (block.signature !== undefined) scriptedSignatures.set(block.signature, block.thinking);
-      return { type: 'thinking', thinking: block.thinking, signature: block.signature ?? fakeSignature(block.thinking) };
+      if (block.signature !== undefined) scriptedSignatures.set(block.signature, { thinking: block.thinking, signer });
+      return { type: 'thinking', thinking: block.thinking, signature: block.signature ?? fakeSignature(block.thinking, signer) };
   }
 }
 
 /** Opaque, base64 like the real ones, and deterministic so tests can compare round trips. */
-function fakeSignature(thinking: string): string {
-  return Buffer.from(`fake-signature:${thinking.slice(0, 48)}`).toString('base64');
+function fakeSignature(thinking: string, signer: string): string {
+  return Buffer.from(`fake-signature:${signer}:${thinking.slice(0, 48)}`).toString('base64');
 }
 
-/** Signatures scripted by tests, with the thinking they were given with: they verify like the fake's own. */
-const scriptedSignatures = new Map<string, string>();
+/** Signatures scripted by tests, with the thinking and signer they were given with: they verify like the fake's own. */
+const scriptedSignatures = new Map<string, { thinking: string; signer: string }>();
 
-function verifies(block: Record<string, unknown>): boolean {
+function verifies(block: Record<string, unknown>, signer: string): boolean {
   const { thinking, signature } = block;
   if (typeof thinking !== 'string' || typeof signature !== 'string' || signature === '') return false;
-  return signature === fakeSignature(thinking) || scriptedSignatures.get(signature) === thinking;
+  if (signature === fakeSignature(thinking, signer)) return true;
+  const scripted = scriptedSignatures.get(signature);
+  return scripted?.thinking === thinking && scripted.signer === signer;
 }
 
 export const THINKING_FIRST_MESSAGE =
@@ -664,16 +673,17 @@ export const THINKING_FIRST_MESSAGE =
  * signed, and with thinking enabled the assistant turn whose tool calls the request answers starts
  * with its thinking.
  */
-function thinkingError(body: Record<string, unknown>): string | null {
+function thinkingError(body: Record<string, unknown>, signer: string): string | null {
   const messages = Array.isArray(body.messages) ? (body.messages as Array<Record<string, unknown>>) : [];
   const blocksOf = (m: Record<string, unknown> | undefined) => (Array.isArray(m?.content) ? (m.content as Array<Record<string, unknown>>) : []);
   for (const [i, m] of messages.entries()) {
     if (m.role !== 'assistant') continue;
     for (const [j, block] of blocksOf(m).entries()) {
-      if (block.type === 'thinking' && !verifies(block)) return `messages.${i}.content.${j}: Invalid \`signature\` in \`thinking\` block`;
+      if (block.type === 'thinking' && !verifies(block, signer)) return `messages.${i}.content.${j}: Invalid \`signature\` in \`thinking\` block`;
     }
   }
-  const enabled = isObject(body.thinking) && body.thinking.type === 'enabled';
+  // Adaptive thinking (what Claude Code sends) is held to the same rule as a fixed budget.
+  const enabled = isObject(body.thinking) && body.thinking.type !== 'disabled';
   const last = messages.at(-1);
   const turn = messages.at(-2);
   if (!enabled || last?.role !== 'user' || turn?.role !== 'assistant') return null;

@@ -6,9 +6,9 @@
 import type { Dispatcher } from 'undici';
 import type { AccountOf } from '../../contract/index.js';
 import { PreparedRequest } from '../../anthropic/prepared-request.js';
-import { SseSplitter, type FrameBatch } from '../../anthropic/sse.js';
+import { SseSplitter, type Frame, type FrameBatch } from '../../anthropic/sse.js';
 import { stripCacheControl } from '../../anthropic/cleanup.js';
-import type { CountTokensRequest, Message, RequestBase } from '../../anthropic/types.js';
+import type { CountTokensRequest, Message, RequestBase, StreamEvent } from '../../anthropic/types.js';
 import type { AccountCredentials, AccountStatePort } from '../../accounts/pool-ports.js';
 import {
   UpstreamError,
@@ -25,6 +25,7 @@ import { UpstreamClient, type UpstreamPost } from '../shared/upstream-client.js'
 import { classifyHttpFailure, type Headers } from './classify.js';
 import { anthropicHistory } from './history.js';
 import { readRateLimits } from './rate-limit-headers.js';
+import { SignatureOrigins } from './signature-origins.js';
 
 type AnthropicAccount = AccountOf<'anthropic'>;
 
@@ -38,6 +39,8 @@ export interface AnthropicProviderOptions {
   state?: AccountStatePort;
   userAgent?: string;
   now?: () => number;
+  /** Which upstream signed each thinking block seen; one per gateway by default. */
+  origins?: SignatureOrigins;
 }
 
 export class AnthropicProvider implements Provider<AnthropicAccount> {
@@ -46,9 +49,11 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
   private readonly userAgent: string;
 
   private readonly state: AccountStatePort | undefined;
+  private readonly origins: SignatureOrigins;
 
   constructor(opts: AnthropicProviderOptions = {}) {
     this.state = opts.state;
+    this.origins = opts.origins ?? new SignatureOrigins();
     this.http = new UpstreamClient(opts.dispatcher, opts.now);
     this.userAgent = opts.userAgent ?? 'switchyard';
   }
@@ -58,8 +63,10 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
   }
 
   prepare<R extends RequestBase>(req: PreparedRequest<R>, account: AnthropicAccount): PreparedRequest<R> {
-    // Thinking another model family wrote cannot be verified here; the conversion is made once per request.
-    const history = req.variant('anthropic-history', anthropicHistory);
+    // Thinking another model family or another upstream wrote cannot be verified here; the conversion is
+    // made once per request and upstream.
+    const origin = account.options.base_url;
+    const history = req.variant(`anthropic-history ${origin}`, (r) => anthropicHistory(r, (signature) => this.origins.foreignTo(signature, origin)));
     // Some compatible upstreams answer 400 to any cache_control field; Anthropic itself takes them.
     if (!account.options.strip_cache_control) return history;
     return history.variant('no-cache-control', (r) => r.with(stripCacheControl(r.body)));
@@ -77,7 +84,10 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
     const limits = readRateLimits(res.headers);
     if (limits.length > 0) this.state?.learned(creds.account.id, { rate_limits: limits });
     const relayHeaders = relayed(res.headers);
-    if (res.streamed) return { ok: true, kind: 'stream', batches: sseBatches(res.body, ctx), upstreamModel, relayHeaders, notes: req.notes };
+    const origin = creds.account.options.base_url;
+    if (res.streamed) {
+      return { ok: true, kind: 'stream', batches: sseBatches(res.body, ctx, this.origins, origin), upstreamModel, relayHeaders, notes: req.notes };
+    }
     let message: Message | null = null;
     try {
       message = JSON.parse(res.body.toString('utf8')) as Message;
@@ -90,6 +100,7 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
         failure: { kind: 'server', status: res.status, message: 'upstream answered 200 with something that is not an Anthropic message', retryAfterMs: null },
       };
     }
+    for (const block of message.content) if (block?.type === 'thinking' && typeof block.signature === 'string') this.origins.remember(block.signature, origin);
     return { ok: true, kind: 'message', message, raw: res.body, upstreamModel, relayHeaders, notes: req.notes };
   }
 
@@ -172,12 +183,30 @@ function relayed(headers: Headers): Record<string, string> {
   return out;
 }
 
-async function* sseBatches(body: AsyncIterable<Buffer>, timeouts: TimeoutSettings): AsyncGenerator<FrameBatch> {
+const SIGNATURE_DELTA = '"signature_delta"';
+
+function rememberSignature(frame: Frame, origins: SignatureOrigins, origin: string): void {
+  let event: StreamEvent;
+  try {
+    event = frame.event;
+  } catch {
+    return; // Not JSON: relayed as it came, the client's to judge.
+  }
+  if (event.type === 'content_block_delta' && typeof event.delta.signature === 'string') origins.remember(event.delta.signature, origin);
+}
+
+/** The batches as they arrive; the signature of each thinking block is remembered with its upstream on the way. */
+async function* sseBatches(body: AsyncIterable<Buffer>, timeouts: TimeoutSettings, origins: SignatureOrigins, origin: string): AsyncGenerator<FrameBatch> {
   const splitter = new SseSplitter();
   try {
     for await (const chunk of body) {
       const batch = splitter.pushBatch(chunk);
-      if (batch) yield batch;
+      if (!batch) continue;
+      for (const frame of batch.frames) {
+        // One byte search per delta; the event is parsed only when it carries a signature.
+        if (frame.type === 'content_block_delta' && frame.raw.includes(SIGNATURE_DELTA)) rememberSignature(frame, origins, origin);
+      }
+      yield batch;
     }
   } catch (err) {
     throw new UpstreamError(streamFailure(err, timeouts));

@@ -5,6 +5,8 @@
 // Anthropic key and back, and every upstream takes the history it is given.
 
 import { afterEach, describe, expect, it } from 'vitest';
+import { MessageAccumulator } from '../../../src-proxy/anthropic/collector.js';
+import type { StreamEvent } from '../../../src-proxy/anthropic/types.js';
 import type { ModelRule } from '../../../src-proxy/contract/index.js';
 import { decodeSignature } from '../../../src-proxy/providers/gemini/signature-cache.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../../fakes/anthropic-upstream.js';
@@ -12,7 +14,7 @@ import { SKIP_SIGNATURE, startFakeGemini, type FakeGemini } from '../../fakes/ge
 import { startFakeV1Internal, type FakeV1Internal } from '../../fakes/v1internal-upstream.js';
 import { FakeAccessTokens } from '../../helpers/access-tokens.js';
 import { startGateway, type TestGateway } from '../../helpers/gateway.js';
-import { postJson, readJson } from '../../helpers/sse-client.js';
+import { parseSse, postJson, readJson } from '../../helpers/sse-client.js';
 
 const MODEL = 'claude-sonnet-4-5';
 const GEMINI_MODEL = 'gemini-3-pro-preview';
@@ -58,21 +60,34 @@ type Block = { type: string; [key: string]: unknown };
 class Conversation {
   readonly history: Array<{ role: string; content: unknown }> = [{ role: 'user', content: 'List the files, then say done.' }];
 
+  constructor(
+    private readonly thinking: object = { type: 'enabled', budget_tokens: 2048 },
+    private readonly stream = false,
+  ) {}
+
   async turn(): Promise<{ res: Response; content: Block[] }> {
     const res = await postJson(`${gateway.url}/v1/messages`, {
       model: MODEL,
       max_tokens: 8192,
-      thinking: { type: 'enabled', budget_tokens: 2048 },
+      thinking: this.thinking,
       tools: [bash],
       messages: this.history,
+      stream: this.stream,
     });
-    const body = await readJson(res);
     if (res.status !== 200) return { res, content: [] };
-    this.history.push({ role: 'assistant', content: body.content });
-    const call = (body.content as Block[]).find((b) => b.type === 'tool_use');
+    const content = this.stream ? streamedContent(await res.text()) : ((await readJson(res)).content as Block[]);
+    this.history.push({ role: 'assistant', content });
+    const call = content.find((b) => b.type === 'tool_use');
     if (call) this.history.push({ role: 'user', content: [{ type: 'tool_result', tool_use_id: call.id, content: 'a.txt' }] });
-    return { res, content: body.content };
+    return { res, content };
   }
+}
+
+/** The content of a streamed answer, put together as a client does. */
+function streamedContent(text: string): Block[] {
+  const message = new MessageAccumulator();
+  for (const event of parseSse(text)) if (event.event !== 'ping') message.apply(JSON.parse(event.data) as StreamEvent);
+  return message.result().content as Block[];
 }
 
 const thinkingToolReply = {
@@ -145,6 +160,21 @@ describe('a conversation crossing families', () => {
     expect(anthropic.messageRequests()[1]!.body.thinking).toEqual({ type: 'enabled', budget_tokens: 2048 });
   });
 
+  it('continues a Gemini turn on Claude with the adaptive thinking Claude Code sends, held to the same rule', async () => {
+    await setup();
+    google.refuse('ya29.one', quotaSpent);
+    gemini.script(thinkingToolReply);
+    const chat = new Conversation({ type: 'adaptive' });
+    expect((await chat.turn()).res.headers.get('x-account-email')).toBe('studio');
+    gemini.refuse('AIza-1', { kind: 'error', status: 503, message: 'The model is overloaded.' });
+
+    const second = await chat.turn();
+    expect(second.res.status).toBe(200);
+    expect(second.res.headers.get('x-account-email')).toBe('claude');
+    expect(anthropic.messageRequests()[0]!.body.thinking).toEqual({ type: 'disabled' });
+    expect((await gateway.entry(2)).notes).toEqual(['thinking_dropped', 'thinking_off_tool_turn']);
+  });
+
   it('continues a Gemini turn on Claude over Code Assist, thinking off for that turn', async () => {
     await setup();
     google.refuse('ya29.one', quotaSpent);
@@ -201,5 +231,90 @@ describe('a conversation crossing families', () => {
     expect(sent.thinking).toEqual({ type: 'enabled', budget_tokens: 2048 });
     expect(sent.messages[1].content.map((b: Block) => b.type)).toEqual(['thinking', 'tool_use']);
     expect((await gateway.entry(2)).notes).toEqual([]);
+  });
+});
+
+describe('a conversation moving between Anthropic-compatible upstreams', () => {
+  let zai: FakeAnthropic;
+  afterEach(async () => {
+    await zai?.close();
+  });
+
+  /** Anthropic as the primary and a z.ai key as the fallback, one Anthropic-compatible kind, each signing its own way. */
+  async function setupVendors() {
+    anthropic = await startFakeAnthropic({ keys: ['sk-ant'], defaultBehaviour: { kind: 'reply', text: 'Done, says Claude.' } });
+    zai = await startFakeAnthropic({ keys: ['sk-zai'], signer: 'zai', defaultBehaviour: { kind: 'reply', text: 'Done, says GLM.' } });
+    gateway = await startGateway({
+      accounts: [
+        { label: 'claude', baseUrl: anthropic.url, key: 'sk-ant' },
+        { label: 'zai', baseUrl: zai.url, key: 'sk-zai' },
+      ],
+      settings: {
+        model_rules: [
+          { match: 'claude-*', provider: 'anthropic', accounts: ['claude'], fallback: [{ provider: 'anthropic', model: 'glm-4.6', accounts: ['zai'] }] },
+        ],
+      },
+    });
+  }
+
+  const glmToolTurn = {
+    kind: 'reply' as const,
+    content: [
+      { type: 'thinking' as const, thinking: 'GLM will list them.' },
+      { type: 'tool_use' as const, name: 'Bash', input: { command: 'ls' } },
+    ],
+  };
+
+  it.each([
+    ['as JSON', false],
+    ['streamed', true],
+  ])('returns to Claude with the fallback’s tool turn (%s): its signature is left out, thinking off for that turn', async (_how, stream) => {
+    await setupVendors();
+    anthropic.refuse('sk-ant', { kind: 'error', status: 529, type: 'overloaded_error', message: 'Overloaded' });
+    zai.script(glmToolTurn);
+    const chat = new Conversation({ type: 'adaptive' }, stream);
+    const first = await chat.turn();
+    expect(first.res.headers.get('x-account-email')).toBe('zai');
+    expect(first.content.map((b) => b.type)).toEqual(['thinking', 'tool_use']);
+    anthropic.refuse('sk-ant', null);
+
+    // The primary is back: it takes the next turn, and refuses nothing.
+    const second = await chat.turn();
+    expect(second.res.status).toBe(200);
+    expect(second.res.headers.get('x-account-email')).toBe('claude');
+    const sent = anthropic.messageRequests().at(-1)!.body;
+    expect(sent.thinking).toEqual({ type: 'disabled' });
+    expect(sent.messages[1].content.map((b: Block) => b.type)).toEqual(['tool_use']);
+    expect((await gateway.entry(2)).notes).toEqual(['thinking_dropped', 'thinking_off_tool_turn']);
+  });
+
+  it('hands Claude’s own tool turn to the fallback without Claude’s signature, and back to Claude with it', async () => {
+    await setupVendors();
+    anthropic.script({
+      kind: 'reply',
+      content: [
+        { type: 'thinking', thinking: 'Claude will list them.' },
+        { type: 'tool_use', name: 'Bash', input: { command: 'ls' } },
+      ],
+    });
+    const chat = new Conversation({ type: 'adaptive' }, true);
+    expect((await chat.turn()).res.headers.get('x-account-email')).toBe('claude');
+    anthropic.refuse('sk-ant', { kind: 'error', status: 529, type: 'overloaded_error', message: 'Overloaded' });
+    const onGlm = await chat.turn();
+    expect(onGlm.res.status).toBe(200);
+    expect(onGlm.res.headers.get('x-account-email')).toBe('zai');
+    expect(zai.messageRequests()[0]!.body.messages[1].content.map((b: Block) => b.type)).toEqual(['tool_use']);
+
+    // Had Claude served it, its own signature would have gone back: the same history, primary back.
+    anthropic.refuse('sk-ant', null);
+    chat.history.splice(-1, 1);
+    expect((await chat.turn()).res.status).toBe(200);
+    expect(
+      anthropic
+        .messageRequests()
+        .at(-1)!
+        .body.messages[1].content.map((b: Block) => b.type),
+    ).toEqual(['thinking', 'tool_use']);
+    expect((await gateway.entry(3)).notes).toEqual([]);
   });
 });

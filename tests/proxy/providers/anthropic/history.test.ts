@@ -59,6 +59,23 @@ describe('anthropicHistory', () => {
     if (notes.length === 0) expect(out).toBe(req);
   });
 
+  it('drops thinking another Anthropic-compatible upstream signed, and keeps what the target signed', () => {
+    const ZAI = 'zai-signed';
+    const req = request(
+      [
+        { role: 'user', content: 'go' },
+        { role: 'assistant', content: [thinking(ZAI), toolUse] },
+        { role: 'user', content: [toolResult] },
+      ],
+      ON,
+    );
+    const onClaude = anthropicHistory(req, (signature) => signature === ZAI);
+    expect(onClaude.body.messages[1]!.content).toEqual([toolUse]);
+    expect(onClaude.body.thinking).toEqual({ type: 'disabled' });
+    expect(onClaude.notes).toEqual(['thinking_dropped', 'thinking_off_tool_turn']);
+    expect(anthropicHistory(req, () => false)).toBe(req);
+  });
+
   it('drops foreign thinking from earlier turns too, and keeps a turn that held nothing else', () => {
     const req = request([
       { role: 'user', content: 'one' },
