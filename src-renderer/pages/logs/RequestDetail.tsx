@@ -6,6 +6,7 @@ import { formatCount, formatDateTime, formatMs } from '../../format/format.js';
 import { describeFailure } from '../../wording/errors.js';
 import { KIND_LABELS } from '../../wording/option-labels.js';
 import { modelText } from './RequestTable.js';
+import { RouteFacts } from './RouteFacts.js';
 
 export function RequestDetail({ entry: e, onClose }: { entry: RequestLogEntry; onClose(): void }) {
   const tokens = (n: number | null) => (n === null ? '–' : formatCount(n));
@@ -64,6 +65,7 @@ export function RequestDetail({ entry: e, onClose }: { entry: RequestLogEntry; o
           </>
         )}
       </dl>
+      <RouteFacts entry={e} />
       <h3>Attempts</h3>
       {e.attempts.length === 0 ? (
         <p className="muted">No upstream was tried.</p>
