@@ -42,16 +42,20 @@ export const ANY_ACCOUNT: ModelSource = { serves: () => true, offered: () => nul
 
 const THINKING_SUFFIX = '-thinking';
 
+/** The ids the Gemini API serves: its own models (Gemini, Gemma), never another family's. */
+const GEMINI_API_MODEL = /^(models\/)?(gemini|gemma)-/;
+
 /**
  * Whether a link would answer a request for its model: an account can take it, and where the accounts
  * say what they offer, they offer the model or its thinking variant (which serves the plain id). Where
- * they do not say, only a Claude id sent to the Gemini API is known to fail.
+ * they do not say, an id of another family sent to the Gemini API (a Claude id, `glm-4.6`) is known to
+ * fail; an Anthropic-compatible upstream names its own models, which the user's rules spell out.
  */
 export function linkServesModel(link: RouteLink, source: ModelSource): boolean {
   if (!source.serves(link)) return false;
   const model = link.model.toLowerCase();
   const offered = source.offered(link);
-  if (offered === null) return !(link.provider === 'gemini' && model.startsWith('claude-'));
+  if (offered === null) return link.provider !== 'gemini' || GEMINI_API_MODEL.test(model);
   return offered.some((m) => {
     const o = m.toLowerCase();
     return o === model || o === `${model}${THINKING_SUFFIX}`;

@@ -199,13 +199,13 @@ describe('listModels: only what the accounts can serve', () => {
     ).toEqual([]);
   });
 
-  it('never lists a Claude id sent as it is to the Gemini API, which does not serve it', () => {
+  it('never lists an id of another family sent as it is to the Gemini API, which does not serve it', () => {
     expect(
       listModels(
-        [rule('claude-*', 'gemini')],
+        [rule('claude-*', 'gemini'), rule('glm-4.6', 'gemini'), rule('gemini-2.5-pro', 'gemini'), rule('my-gemma', 'gemini', 'gemma-3-27b-it')],
         source(() => true),
-      ),
-    ).toEqual([]);
+      ).map((m) => m.id),
+    ).toEqual(['gemini-2.5-pro', 'my-gemma']);
   });
 });
 
