@@ -80,9 +80,7 @@ export class AccountsService {
           enabled: p.enabled ?? a.enabled,
           options,
           // A new secret, or the user's word, also lifts what the upstream said against the account.
-          ...(resetHealth
-            ? { health: 'ok' as const, health_message: null, health_at: Date.now(), cooldowns: [], learned: { ...a.learned, disabled_reason: null } }
-            : {}),
+          ...(resetHealth ? { health: 'ok' as const, health_message: null, health_at: Date.now(), cooldowns: [], learned: lifted(a.learned, Date.now()) } : {}),
         }) as Account,
     );
   }
@@ -190,4 +188,14 @@ function requireFullPath(path: string): string {
 
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * What the account learned, without what keeps it from serving: the refusal is forgotten, and a quota or
+ * rate-limit window reported used up counts as reset now (the next answer says how much is left).
+ */
+function lifted(learned: Account['learned'], now: number): Account['learned'] {
+  const reset = <W extends { remaining: number | null; resets_at: number | null }>(w: W): W =>
+    w.remaining === 0 && (w.resets_at === null || w.resets_at > now) ? { ...w, resets_at: now } : w;
+  return { ...learned, disabled_reason: null, quota: learned.quota.map(reset), rate_limits: learned.rate_limits.map(reset) };
 }

@@ -57,4 +57,28 @@ describe('updateAccount', () => {
     const updated = await runtime.updateAccount(a.id, patch);
     expect(updated).toMatchObject({ health: 'ok', learned: { project_id: 'p-1', disabled_reason: null } });
   });
+
+  it('lets an account whose quota or rate-limit window was reported used up serve again on the user’s word', async () => {
+    const accounts = new MemoryAccountStore();
+    runtime = await createRuntime({ settings: new MemorySettingsStore({}), accounts, secrets: new MemorySecretStore(), onInternalError: () => {} });
+    const a = await runtime.addAccount({ provider: 'antigravity', label: 'ada@example.com', refresh_token: '1//old' });
+    const later = Date.now() + 3_600_000;
+    accounts.patchRuntime(a.id, (x) => ({
+      ...x,
+      learned: {
+        ...x.learned,
+        quota: [
+          { model: 'claude-sonnet-4-5', remaining: 0, resets_at: later },
+          { model: 'gemini-3-pro-preview', remaining: 0.5, resets_at: later },
+        ],
+        rate_limits: [{ window: 'requests', limit: 50, remaining: 0, resets_at: later }],
+      },
+    }));
+    const before = Date.now();
+    const { learned } = await runtime.updateAccount(a.id, { reset_health: true });
+    expect(learned.quota[0]!.resets_at).toBeLessThanOrEqual(Date.now());
+    expect(learned.quota[0]!.resets_at).toBeGreaterThanOrEqual(before);
+    expect(learned.quota[1]).toEqual({ model: 'gemini-3-pro-preview', remaining: 0.5, resets_at: later });
+    expect(learned.rate_limits[0]!.resets_at).toBeLessThanOrEqual(Date.now());
+  });
 });
