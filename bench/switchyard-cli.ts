@@ -21,7 +21,7 @@ const KEY_ENV = {
   BENCH_GEMINI_KEY_B: 'AIza-bench-gemini-b',
 };
 
-async function switchyard(dataDir: string, args: string[], env: Record<string, string> = {}): Promise<void> {
+export async function switchyard(dataDir: string, args: string[], env: Record<string, string> = {}): Promise<void> {
   try {
     await promisify(execFile)(process.execPath, [SWITCHYARD, ...args, '--data-dir', dataDir], {
       cwd: REPO_DIR,
