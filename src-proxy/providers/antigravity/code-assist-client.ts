@@ -4,6 +4,7 @@
 // account's: its reason is recorded for the console, and a later success clears it.
 
 import type { AccountOf } from '../../contract/index.js';
+import { jsonBody, LongStringCache } from '../shared/json-body.js';
 import type { UpstreamAnswer } from '../shared/upstream-call.js';
 import type { UpstreamClient } from '../shared/upstream-client.js';
 import type { AccountCredentials, AccountStatePort } from '../../accounts/pool-ports.js';
@@ -38,6 +39,9 @@ export function refusesToken(f: UpstreamFailure): boolean {
 }
 
 export class CodeAssistClient {
+  /** The long strings of the conversations sent, so a session's next turn copies their bytes. */
+  private readonly longStrings = new LongStringCache();
+
   constructor(
     private readonly http: UpstreamClient,
     private readonly tokens: AccessTokens,
@@ -49,7 +53,7 @@ export class CodeAssistClient {
     let token = await this.token(account.id, secret, ctx);
     if (typeof token !== 'string') return token;
     const bases = this.baseUrls();
-    const body = call.body === undefined ? '' : JSON.stringify(call.body);
+    const body = call.body === undefined ? '' : jsonBody(call.body, this.longStrings);
     let refreshed = false;
     for (let i = 0; ;) {
       const res = await this.http.post(

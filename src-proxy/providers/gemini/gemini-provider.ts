@@ -6,6 +6,7 @@ import type { Dispatcher } from 'undici';
 import type { PreparedRequest } from '../../anthropic/prepared-request.js';
 import type { CountTokensRequest, RequestBase, StreamEvent } from '../../anthropic/types.js';
 import type { AccountOf, NoteCode } from '../../contract/index.js';
+import { jsonBody, LongStringCache } from '../shared/json-body.js';
 import type { UpstreamAnswer } from '../shared/upstream-call.js';
 import { UpstreamClient } from '../shared/upstream-client.js';
 import type { AccountCredentials } from '../../accounts/pool-ports.js';
@@ -36,6 +37,8 @@ export class GeminiProvider implements Provider<GeminiAccount> {
   private readonly http: UpstreamClient;
   private readonly signatures: SignatureCache;
   private readonly toolParameters = new ToolParametersCache();
+  /** The long strings of the conversations sent, so a session's next turn copies their bytes. */
+  private readonly longStrings = new LongStringCache();
   private readonly now: () => number;
 
   constructor(opts: GeminiProviderOptions = {}) {
@@ -134,7 +137,7 @@ export class GeminiProvider implements Provider<GeminiAccount> {
         baseUrl: account.options.base_url,
         path: API_VERSION + path,
         headers: { 'content-type': 'application/json', 'x-goog-api-key': secret },
-        body: JSON.stringify(body),
+        body: jsonBody(body, this.longStrings),
         streams: stream,
         secret,
         classify: classifyGoogleFailure,
