@@ -192,19 +192,6 @@ export interface Check {
   shown: string;
 }
 
-export function computeChecks(f: Figures, concurrency: number): Check[] {
-  const at = f.load.get(concurrency);
-  const share = at ? rps(at.gateway) / rps(at.pipe) : Number.NaN;
-  const ttfbGap = f.stream.gateway.ttfbP50 - f.stream.pipe.ttfbP50;
-  const peak = f.bursts.gateway.peakMb;
-  return [
-    { name: `gateway req/s >= 0.5x pipe's, c=${concurrency}`, pass: share >= 0.5, shown: `${fmt(share, 2)}x` },
-    { name: "gateway stream TTFB p50 <= pipe's + 0.5 ms", pass: ttfbGap <= 0.5, shown: `${fmtDelta(ttfbGap, 2)} ms` },
-    { name: `gateway peak RSS <= 130 MB, ${f.bursts.gateway.maxOpen} streams open`, pass: peak <= 130, shown: `${fmt(peak, 1)} MB` },
-    { name: 'gateway peak RSS <= 150 MB, whole run', pass: f.wholeRunPeakMb.gateway <= 150, shown: `${fmt(f.wholeRunPeakMb.gateway, 1)} MB` },
-  ];
-}
-
 /** The sequential requests, every target in turn: p50 and what each hop adds over its direct call. */
 export function printSequential(f: Figures): void {
   const sizes = ['small', 'large'] as const;
@@ -305,12 +292,106 @@ export function computeTranslatedChecks(f: Figures, t: TranslatedFigures, concur
   const gateway = f.load.get(concurrency)?.gateway;
   const translated = t.load.get(concurrency);
   const share = gateway && translated ? rps(translated) / rps(gateway) : Number.NaN;
-  const added = addedP50(f.sequential.large, t.target);
   const ttft = t.stream.translated.firstTextP50 - t.stream.anthropic.firstTextP50;
-  const kb = Math.round(f.sequential.large.bodyBytes / 1024);
   return [
-    { name: `${name}: ${kb} KB request, added p50 over direct <= 4 ms`, pass: added <= 4, shown: `${fmtDelta(added, 2)} ms` },
     { name: `${name}: stream TTFB p50 (first text) within 2 ms`, pass: Math.abs(ttft) <= 2, shown: `${fmtDelta(ttft, 2)} ms` },
     { name: `${name}: req/s >= 0.6x the Anthropic path's, c=${concurrency}`, pass: share >= 0.6, shown: `${fmt(share, 2)}x` },
   ];
+}
+
+// ---- the summary: the figures the gateway is held to, with their floors, in one place ----
+
+/** One line of the summary: what is measured, the pipe's figure when it has one, the gateway's, and the floor it is held to. */
+interface SummaryLine {
+  label: string;
+  pipe: string;
+  gateway: string;
+  versus: string;
+  floor?: Floor;
+}
+
+/** A floor the gateway is held to: the rule as words, and whether this run met it. */
+interface Floor {
+  rule: string;
+  pass: boolean;
+}
+
+/** The 1-minute load average of the machine at the start and the end of the run, and its CPU count. */
+export interface MachineLoad {
+  cpus: number;
+  atStart: number;
+  atEnd: number;
+}
+
+export function summaryLines(f: Figures, paths: TranslatedFigures[], floorConcurrency: number): SummaryLine[] {
+  const out: SummaryLine[] = [];
+  for (const [c, at] of f.load) {
+    const share = rps(at.gateway) / rps(at.pipe);
+    out.push({
+      label: `throughput, c=${c}`,
+      pipe: `${fmt(rps(at.pipe), 0)} req/s`,
+      gateway: `${fmt(rps(at.gateway), 0)} req/s`,
+      versus: `${fmt(share, 2)}x`,
+      ...(c === floorConcurrency ? { floor: { rule: '>= 0.5x the pipe', pass: share >= 0.5 } } : {}),
+    });
+  }
+  const cpu = { pipe: pooledCpuUs(f, 'pipe'), gateway: pooledCpuUs(f, 'gateway') };
+  out.push({ label: 'CPU per request', pipe: `${fmt(cpu.pipe, 0)} µs`, gateway: `${fmt(cpu.gateway, 0)} µs`, versus: `${fmt(cpu.gateway / cpu.pipe, 2)}x` });
+  for (const size of ['small', 'large'] as const) {
+    const seq = f.sequential[size];
+    const added = { pipe: addedP50(seq, 'pipe'), gateway: addedP50(seq, 'gateway') };
+    out.push({
+      label: `added p50, ${Math.round(seq.bodyBytes / 1024)} KB request`,
+      pipe: `${fmtDelta(added.pipe, 2)} ms`,
+      gateway: `${fmtDelta(added.gateway, 2)} ms`,
+      versus: `${fmtDelta(added.gateway - added.pipe, 2)} ms`,
+    });
+  }
+  const ttfbGap = f.stream.gateway.ttfbP50 - f.stream.pipe.ttfbP50;
+  out.push({
+    label: 'stream first byte p50',
+    pipe: `${fmt(f.stream.pipe.ttfbP50, 2)} ms`,
+    gateway: `${fmt(f.stream.gateway.ttfbP50, 2)} ms`,
+    versus: `${fmtDelta(ttfbGap, 2)} ms`,
+    floor: { rule: "<= the pipe's + 0.5 ms", pass: ttfbGap <= 0.5 },
+  });
+  const streams = f.bursts;
+  out.push({
+    label: `peak RSS, ${streams.gateway.maxOpen} streams open`,
+    pipe: `${fmt(streams.pipe.peakMb, 1)} MB`,
+    gateway: `${fmt(streams.gateway.peakMb, 1)} MB`,
+    versus: '',
+    floor: { rule: '<= 130 MB', pass: streams.gateway.peakMb <= 130 },
+  });
+  const kb = Math.round(f.sequential.large.bodyBytes / 1024);
+  for (const t of paths) {
+    const added = addedP50(f.sequential.large, t.target);
+    out.push({
+      label: `${kb} KB, ${SEQUENTIAL_LABELS[t.target].replace('gateway, ', '')}`,
+      pipe: '',
+      gateway: `${fmtDelta(added, 2)} ms`,
+      versus: 'over direct',
+      floor: { rule: '<= +4 ms', pass: added <= 4 },
+    });
+  }
+  out.push({
+    label: 'peak RSS, whole bench',
+    pipe: `${fmt(f.wholeRunPeakMb.pipe, 1)} MB`,
+    gateway: `${fmt(f.wholeRunPeakMb.gateway, 1)} MB`,
+    versus: '',
+    floor: { rule: '<= 150 MB', pass: f.wholeRunPeakMb.gateway <= 150 },
+  });
+  return out;
+}
+
+/** The summary, last in the report: each figure on one line, its floor checked where it has one, and the machine's load. */
+export function printSummary(f: Figures, paths: TranslatedFigures[], floorConcurrency: number, load: MachineLoad): void {
+  const w = [32, 13, 13, 12, 26];
+  console.log('summary: switchyard serve (Express 5) against the bare node:http pipe, this run');
+  line(['', 'pipe', 'gateway', 'versus', 'floor'], w);
+  for (const l of summaryLines(f, paths, floorConcurrency)) {
+    const floor = l.floor ? `${l.floor.rule.padStart(20)}  ${l.floor.pass ? 'PASS' : 'FAIL'}` : '';
+    line([l.label, l.pipe, l.gateway, l.versus, floor], w);
+  }
+  console.log(`load average (1 min): ${fmt(load.atStart, 2)} when the run began, ${fmt(load.atEnd, 2)} when it ended, on ${load.cpus} CPUs`);
 }

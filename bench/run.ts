@@ -34,7 +34,7 @@
 
 import { rmSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CODE_ASSIST_MODEL, GEMINI_MODEL, MODEL, smallRequest, TRANSLATED_MODEL, type RawRequest } from './bodies.js';
@@ -47,13 +47,13 @@ import type { LoadJob, LoadOutcome, LoadResult } from './load-child.js';
 import { startLoggedServer, type LoggedServer } from './logged-server.js';
 import { cpuSeconds, readRss, resetPeak, sampleRss } from './proc.js';
 import {
-  computeChecks,
   computeTranslatedChecks,
   PATHS,
   printChecks,
   printPhasePeaks,
   printSequential,
   printSpread,
+  printSummary,
   printTable,
   printTranslated,
   SERVERS,
@@ -446,6 +446,7 @@ function describeSetup(elapsedMs: number, largeBytes: number): string[] {
 
 async function main(): Promise<void> {
   const started = performance.now();
+  const loadAtStart = loadavg()[0]!;
   const tmp = await mkdtemp(join(tmpdir(), 'switchyard-bench-'));
   tmpDirs.push(tmp);
   const dataDir = join(tmp, 'gateway-data');
@@ -499,8 +500,6 @@ async function main(): Promise<void> {
         `the request history holds ${history} entries (log_history_limit 2000, in two files of up to that many each)`,
     );
     console.log('');
-    printChecks(computeChecks(figures, Math.max(...CONFIG.throughput.concurrencies)));
-    console.log('');
     console.log('translated path (Claude → Gemini → Claude)');
     printTranslated(figures, translated);
     console.log('');
@@ -510,6 +509,12 @@ async function main(): Promise<void> {
     printTranslated(figures, codeAssist, 'v1internal');
     console.log('');
     printChecks(computeTranslatedChecks(figures, codeAssist, Math.max(...CONFIG.throughput.concurrencies), 'v1internal'));
+    console.log('');
+    printSummary(figures, [translated, codeAssist], Math.max(...CONFIG.throughput.concurrencies), {
+      cpus: cpus().length,
+      atStart: loadAtStart,
+      atEnd: loadavg()[0]!,
+    });
     if (CPU_PROF_DIR) console.log(`\ngateway CPU profile written to ${CPU_PROF_DIR}`);
   } catch (err) {
     // The servers' own words often say why; their log files go with the temporary folder.
