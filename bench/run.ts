@@ -219,6 +219,7 @@ async function measureThroughput(b: Bench): Promise<{ load: Figures['load']; tra
 async function measureStreamTimes(b: Bench): Promise<Figures['stream']> {
   const cfg = CONFIG.ttfb;
   progress(`streaming first/last byte, ${cfg.count} sequential streams each, pipe and gateway in turn`);
+  await b.fake.call('streamReplies', true);
   await b.fake.call('streamDelay', 0);
   await b.fake.call('tokenDelay', cfg.firstTokenDelayMs);
   const job: TtfbJob = {
@@ -229,6 +230,7 @@ async function measureStreamTimes(b: Bench): Promise<Figures['stream']> {
   };
   const result = await runClientProcess<TtfbResult>('ttfb client', b.scripts.ttfb, job, { timeoutMs: cfg.timeLimitMs + CLIENT_GRACE_MS });
   await b.fake.call('tokenDelay', 0);
+  await b.fake.call('streamReplies', false);
   const stream = {} as Record<ServerName, StreamFigures>;
   for (const s of SERVERS) stream[s] = streamFigures(result[s], s, cfg.timeLimitMs);
   b.gatewayRequests += cfg.warmup + stream.gateway.n;
@@ -275,6 +277,7 @@ async function measureTranslatedStreams(b: Bench): Promise<Record<PathTarget, St
   const cfg = CONFIG.translatedTtfb;
   const firstTokenDelayMs = CONFIG.ttfb.firstTokenDelayMs;
   progress(`translated path: streaming first/last byte, ${cfg.count} sequential streams each, Anthropic and translated paths in turn`);
+  await b.fake.call('streamReplies', true);
   await b.fake.call('streamDelay', 0);
   await b.fake.call('tokenDelay', firstTokenDelayMs);
   await callTranslatingFakes('streamDelay', 0, b);
@@ -283,6 +286,7 @@ async function measureTranslatedStreams(b: Bench): Promise<Record<PathTarget, St
   const job: TtfbJob = { targets: pathTargets(b), warmup: cfg.warmup, count: cfg.count, timeLimitMs: cfg.timeLimitMs };
   const result = await runClientProcess<TtfbResult>('ttfb client (paths)', b.scripts.ttfb, job, { timeoutMs: cfg.timeLimitMs + CLIENT_GRACE_MS });
   await b.fake.call('tokenDelay', 0);
+  await b.fake.call('streamReplies', false);
   await callTranslatingFakes('tokenDelay', 0, b);
   await callTranslatingFakes('streamReplies', false, b);
   const stream = {} as Record<PathTarget, StreamFigures>;
@@ -352,6 +356,7 @@ function endPhase(b: Bench, phase: string): void {
 
 async function measureBursts(b: Bench): Promise<Figures['bursts']> {
   const cfg = CONFIG.streams;
+  await b.fake.call('streamReplies', true);
   await b.fake.call('streamDelay', cfg.chunkDelayMs);
   const bursts = {} as Record<ServerName, BurstFigures>;
   for (const s of SERVERS) {
@@ -383,6 +388,7 @@ async function measureBursts(b: Bench): Promise<Figures['bursts']> {
     await assertAlive(b);
   }
   await b.fake.call('streamDelay', 0);
+  await b.fake.call('streamReplies', false);
   return bursts;
 }
 
