@@ -153,17 +153,37 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
 
 /**
  * The request with `stream: true`. A request without a `stream` field keeps the client's bytes, the field
- * appended, so what the upstream gets is still what the client wrote.
+ * appended, and so does one whose last field is `"stream": false` (as a client that names it mostly
+ * writes it), the value turned: what the upstream gets is still what the client wrote, and a long
+ * conversation is not written anew.
  */
 function asStream(req: PreparedRequest): PreparedRequest {
   if (req.body.stream === true) return req;
   return req.variant('streamed', (r) => {
     const body = { ...r.body, stream: true };
-    if ('stream' in r.body) return r.with(body);
+    if ('stream' in r.body) return streamTurnedOn(r, body) ?? r.with(body);
     const bytes = r.toBuffer();
     const end = bytes.lastIndexOf('}');
     return new PreparedRequest(body, Buffer.concat([bytes.subarray(0, end), Buffer.from(',"stream":true'), bytes.subarray(end)]), r.notes);
   });
+}
+
+/** `"stream": false` and the object's end, with the whitespace JSON allows, at the end of the text. */
+const STREAM_FALSE_AT_END = /"stream"\s*:\s*false\s*\}\s*$/;
+
+/**
+ * The client's bytes with `"stream": false` made `true`, when it is the last field: only then is its text
+ * at the very end, where nothing inside a string can stand (the object's `}` would have to follow it).
+ * A request whose fields parse in another order, or that spells the name with escapes, is written anew.
+ */
+function streamTurnedOn(r: PreparedRequest, body: PreparedRequest['body']): PreparedRequest | null {
+  const keys = Object.keys(r.body);
+  if (r.body.stream !== false || keys[keys.length - 1] !== 'stream') return null;
+  const bytes = r.toBuffer();
+  const from = Math.max(0, bytes.length - 64);
+  const tail = STREAM_FALSE_AT_END.exec(bytes.toString('latin1', from));
+  if (!tail) return null;
+  return new PreparedRequest(body, Buffer.concat([bytes.subarray(0, from + tail.index), Buffer.from('"stream":true}')]), r.notes);
 }
 
 /** Some compatible upstreams answer a streaming request with one JSON message: that is gathered instead. */

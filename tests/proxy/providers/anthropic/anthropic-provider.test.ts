@@ -168,6 +168,33 @@ describe('AnthropicProvider', () => {
     expect(asked).toBe('{"model":"m","max_tokens":5,"top_p":1.0,"messages":[{"role":"user","content":"caf\\u00e9"}],"stream":true} ');
   });
 
+  it.each([
+    [
+      'ends with "stream": false',
+      '{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"caf\\u00e9"}],"stream" : false }\n',
+      '{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"caf\\u00e9"}],"stream":true}',
+    ],
+    [
+      'names stream elsewhere (written anew)',
+      '{"stream":false,"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x \\"stream\\":false}"}]}',
+      '{"stream":true,"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x \\"stream\\":false}"}]}',
+    ],
+    [
+      'spells the name with an escape (written anew)',
+      '{"model":"m","max_tokens":5,"messages":[],"str\\u0065am":false}',
+      '{"model":"m","max_tokens":5,"messages":[],"stream":true}',
+    ],
+  ])('turns stream on for a request that %s', async (_what, raw, sent) => {
+    let asked = '';
+    const url = await serve((_req, res, body) => {
+      asked = body;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(message));
+    });
+    const req = new PreparedRequest<MessagesRequest>(JSON.parse(raw) as MessagesRequest, Buffer.from(raw));
+    expect(await provider.send(req, { account: account(url), secret: 'k' }, attemptContext())).toMatchObject({ ok: true, kind: 'message' });
+    expect(asked).toBe(sent);
+  });
+
   it('reports a refused connection as a network failure', async () => {
     const url = await serve(() => undefined);
     await new Promise<void>((r) => server!.close(() => r()));
