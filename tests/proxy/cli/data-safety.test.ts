@@ -93,7 +93,8 @@ describe('kill -9 during bursts of writes, then servers racing for the folder', 
       }
       const stats = (await api.getStats({ bucket: 'day' })).totals.requests;
       expect(stats).toBeGreaterThanOrEqual(statsBefore);
-      expect(stats).toBeLessThanOrEqual(acknowledged.requests);
+      // A request the kill cut off may have been counted without its answer reaching the client.
+      expect(stats).toBeLessThanOrEqual(acknowledged.requests + round - 1);
       statsBefore = stats;
 
       // Bursts of the three kinds of writes at once, each loop bounded, until the kill cuts them off.
