@@ -11,7 +11,9 @@
 //   message_stop;
 // - no secret the gateway holds reaches the client (body and headers), the request log (listed and in
 //   request-history.jsonl), the live events or the lines `serve` prints;
-// - a request the client got wrong is a 400, never a 500, and reaches no upstream.
+// - a request the client got wrong is a 400, never a 500, and reaches no upstream;
+// - with no other account to serve, the client gets an Anthropic error with the status the failure's kind
+//   calls for, never a 500 of the gateway's own.
 
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -102,6 +104,13 @@ const SETUP_FAULTS: Row[] = [
   })),
 ];
 
+/**
+ * The faults whose failure the client is told when no other account can serve it. (A silent account
+ * alone ends in the timeouts' own errors, which timeouts.test.ts holds to their words.)
+ */
+const ALONE_KINDS = new Set<Fault['kind']>(['drop_before_headers', 'truncated_sse', 'echo_credentials', 'echo_in_stream', 'status']);
+const ALONE_FAULTS = ANSWER_FAULTS.filter((row) => ALONE_KINDS.has(row.fault.kind));
+
 const isGoogle = (path: PathName) => path === 'google-claude' || path === 'google-gemini';
 
 let dir: string;
@@ -115,9 +124,9 @@ afterAll(async () => {
 let runs = 0;
 
 /** One run: a rig of its own, the fault on account one, the request, then everything the outside saw. */
-async function run(path: PathName, stream: boolean, prepare: (rig: PathRig) => void, body?: (rig: PathRig) => string) {
+async function run(path: PathName, stream: boolean, prepare: (rig: PathRig) => void, body?: (rig: PathRig) => string, accounts: 1 | 2 = 2) {
   const historyFile = join(dir, `request-history-${++runs}.jsonl`);
-  const rig = await startPath(path, { settings: LIMITS, historyFile });
+  const rig = await startPath(path, { settings: LIMITS, historyFile, accounts });
   let closed = false;
   try {
     prepare(rig);
@@ -219,6 +228,23 @@ describe.each(PATHS)('%s: faults from the upstream and from Google', (path) => {
       expect(entry.attempts.map((a) => a.account_label)).toEqual(['one@example.com', 'two@example.com']);
     }
   });
+
+  // With no other account, the fault reaches the client: as an Anthropic error with the status its kind
+  // calls for (500 only when the upstream itself said 500), or a stream's error event, words scrubbed.
+  it.each(ALONE_FAULTS.flatMap((row) => [false, true].map((stream) => [row.name, stream, row] as const)))(
+    'the only account %s (stream %s)',
+    async (_name, stream, row) => {
+      const { res, text, entry, said, secrets } = await run(path, stream, (r) => r.faultOne(row.fault), undefined, 1);
+      expectNoSecret(said, secrets);
+      const end = told(text, stream, res.status);
+      expect(entry.status).toBe(res.status);
+      expect(end.ended).toBe('error');
+      const upstreamSaid500 =
+        row.fault.kind === 'echo_in_stream' || ((row.fault.kind === 'status' || row.fault.kind === 'echo_credentials') && row.fault.status === 500);
+      if (!upstreamSaid500) expect(res.status).not.toBe(500);
+      if (res.status !== 200) expect([429, 500, 502, 503, 504, 529]).toContain(res.status);
+    },
+  );
 
   const CLIENT_ERRORS: Array<[string, (model: string, stream: boolean) => string]> = [
     ['JSON that does not parse', (model, stream) => `{"model":"${model}","stream":${stream},"max_tokens":64,"messages":[`],
