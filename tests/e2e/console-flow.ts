@@ -42,7 +42,7 @@ async function refused(baseUrl: string): Promise<boolean> {
 }
 
 async function go(page: Page, name: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Console pages' }).getByRole('button', { name, exact: true }).click();
+  await page.getByRole('navigation', { name: 'Console pages' }).getByRole('link', { name, exact: true }).click();
   await expect.poll(() => page.locator('#page-title').textContent()).toBe(name);
 }
 
@@ -207,4 +207,16 @@ export async function runConsoleFlow(opts: ConsoleFlowOptions): Promise<void> {
   await go(page, 'Stats');
   await page.getByRole('img', { name: /^Requests per hour, by account/ }).waitFor();
   await shot(page, 'stats');
+
+  // Every page has its own address: a reload stays on it, Back returns to the page before, and the
+  // page's icon is served beside it.
+  expect(new URL(page.url()).hash).toBe('#/stats');
+  await page.reload();
+  await expect.poll(() => page.locator('#page-title').textContent()).toBe('Stats');
+  await page.goBack();
+  await expect.poll(() => page.locator('#page-title').textContent()).toBe('Live logs');
+  expect(new URL(page.url()).hash).toBe('#/logs');
+  const icon = await page.request.get(new URL('favicon.svg', page.url()).href);
+  expect(icon.status()).toBe(200);
+  expect(icon.headers()['content-type']).toBe('image/svg+xml');
 }

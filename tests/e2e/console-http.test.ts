@@ -115,7 +115,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the console over HTTP
     // serve restarts: the open console reconnects by itself and shows what the new process holds.
     const open = page!;
     const gatewaySwitch = open.getByRole('switch', { name: 'Gateway', exact: true });
-    await open.getByRole('navigation', { name: 'Console pages' }).getByRole('button', { name: 'Overview' }).click();
+    await open.getByRole('navigation', { name: 'Console pages' }).getByRole('link', { name: 'Overview' }).click();
     await gatewaySwitch.click();
     await expect.poll(() => gatewaySwitch.getAttribute('aria-checked')).toBe('false');
     await stopServe();
@@ -160,7 +160,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the console over HTTP
     const pageErrors: string[] = [];
     page.on('pageerror', (err) => pageErrors.push(err.message));
     await page.goto(consoleUrl.replace(/#.*/, ''));
-    await page.getByRole('navigation', { name: 'Console pages' }).getByRole('button', { name: 'Live logs' }).click();
+    await page.getByRole('navigation', { name: 'Console pages' }).getByRole('link', { name: 'Live logs' }).click();
     await page.getByText('10,000 shown of 10,000 · 1,000 failed').waitFor();
     expect(await page.getByRole('row').count()).toBeLessThan(80);
     await page.getByLabel('Request rows').evaluate((el) => el.scrollTo({ top: el.scrollHeight }));

@@ -58,7 +58,7 @@ describe('the headless console', () => {
     render(<ConsoleRoot place={memoryPlace('#token=good')} fetchImpl={api('good')} />);
     const nav = await screen.findByRole('navigation', { name: 'Console pages' });
     for (const title of ['Accounts', 'Live logs', 'Stats', 'Settings', 'Overview']) {
-      await user.click(screen.getByRole('button', { name: title }));
+      await user.click(screen.getByRole('link', { name: title }));
       await waitFor(() => expect(screen.getByRole('heading', { level: 1 }).textContent).toBe(title));
       expect(nav.querySelector('[aria-current="page"]')!.textContent).toBe(title);
     }
