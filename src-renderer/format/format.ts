@@ -39,6 +39,11 @@ export function formatDateTime(epochMs: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
+/** Local date and time, to the second: "2026-12-06 13:15:28". */
+export function formatDateTimeSeconds(epochMs: number): string {
+  return `${formatDateTime(epochMs)}:${pad(new Date(epochMs).getSeconds())}`;
+}
+
 /** "in 3 min", "in 2 h 5 min", "now" — how long until `epochMs`, seen from `now`. */
 export function formatUntil(epochMs: number, now: number): string {
   const s = Math.round((epochMs - now) / 1000);

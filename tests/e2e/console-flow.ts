@@ -203,6 +203,15 @@ export async function runConsoleFlow(opts: ConsoleFlowOptions): Promise<void> {
   await failedRow.first().click();
   expect(await page.getByRole('complementary', { name: 'Request detail' }).textContent()).toContain('key or token refused');
   await shot(page, 'logs-detail-failed');
+  // The mapped model is whole while the account has room, and a narrow window keeps the key columns.
+  const modelCells = page.getByRole('cell', { name: 'claude-opus-4-1 → glm-4.6', exact: true });
+  expect(await modelCells.first().evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+  await page.setViewportSize({ width: 720, height: 860 });
+  await expect.poll(() => page.getByRole('columnheader').count()).toBeLessThan(8);
+  expect(await page.getByRole('columnheader').allTextContents()).toEqual(expect.arrayContaining(['Time', 'Status', 'Model', 'Account']));
+  expect(await modelCells.first().evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+  await shot(page, 'logs-narrow');
+  await page.setViewportSize({ width: 1280, height: 860 });
 
   await go(page, 'Stats');
   await page.getByRole('img', { name: /^Requests per hour, by account/ }).waitFor();

@@ -2,7 +2,7 @@ import { findPrice, isUnpriced, priceTable, type RequestLogEntry } from '../../.
 import { useSettings } from '../../app/live-state.js';
 import { formatUsd } from '../../format/format.js';
 import { priceText } from '../../wording/cost.js';
-import { formatCount, formatDateTime, formatMs } from '../../format/format.js';
+import { formatCount, formatDateTimeSeconds, formatMs } from '../../format/format.js';
 import { describeFailure } from '../../wording/errors.js';
 import { KIND_LABELS } from '../../wording/option-labels.js';
 import { modelText } from './RequestTable.js';
@@ -22,7 +22,7 @@ export function RequestDetail({ entry: e, onClose }: { entry: RequestLogEntry; o
       </div>
       <dl className="facts">
         <dt>Time</dt>
-        <dd>{formatDateTime(e.time)}</dd>
+        <dd>{formatDateTimeSeconds(e.time)}</dd>
         <dt>Model</dt>
         <dd className="mono">{modelText(e)}</dd>
         <dt>Account</dt>

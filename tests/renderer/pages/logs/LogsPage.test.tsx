@@ -11,6 +11,14 @@ function dataRows() {
     .filter((r) => r.getAttribute('aria-rowindex') !== '1');
 }
 
+/** The text of a row's cell under the column headed `title`. */
+function cellText(row: HTMLElement, title: string): string | null {
+  const headers = within(screen.getByRole('table', { name: 'Requests' })).getAllByRole('columnheader');
+  const at = headers.findIndex((h) => h.textContent === title);
+  if (at < 0) throw new Error(`no column ${title}`);
+  return within(row).getAllByRole('cell')[at]!.textContent;
+}
+
 /** Lets the page's batching timer run. */
 async function settle() {
   await act(() => new Promise((r) => setTimeout(r, 150)));
@@ -150,14 +158,48 @@ describe('Live logs', () => {
     const user = userEvent.setup();
     renderWith(fake, <LogsPage />);
     await waitFor(() => expect(dataRows()).toHaveLength(2));
-    const costCell = (row: HTMLElement) => within(row).getAllByRole('cell').at(-1)!.textContent;
-    expect(dataRows().map(costCell)).toEqual(['$0.012', 'no price']);
+    expect(dataRows().map((r) => cellText(r, 'Cost'))).toEqual(['$0.012', 'no price']);
     await user.click(dataRows()[0]!);
     const detail = screen.getByRole('complementary', { name: 'Request detail' });
     expect(detail.textContent).toContain('Cost$0.012 at the price of glm-4.6* ($0.60 in, $2.20 out, $0.60 cache write, $0.11 cache read per million tokens)');
     expect(detail.textContent).toContain('$0.11 at the list price of the requested claude-opus-4-5');
     await user.click(dataRows()[1]!);
     expect(screen.getByRole('complementary', { name: 'Request detail' }).textContent).toContain('no price for house-model: add one in Settings, Prices');
+  });
+
+  it("has an error column: the answer's error, or the failure a served request got past", async () => {
+    const fake = createFakeControl({
+      requests: [
+        logEntry({ id: 'ok', time: 3000, status: 200 }),
+        logEntry({
+          id: 'retried',
+          time: 2000,
+          status: 200,
+          attempts: [
+            { account_id: 'x', account_label: 'first@example.com', status: 429, failure: 'rate_limit', message: 'Too many requests', latency_ms: 40, link: 0 },
+            { account_id: 'y', account_label: 'second@example.com', status: 200, failure: null, message: null, latency_ms: 400, link: 0 },
+          ],
+        }),
+        logEntry({ id: 'failed', time: 1000, status: 529, error_type: 'overloaded_error', error_message: 'Every account is overloaded.' }),
+      ],
+    });
+    renderWith(fake, <LogsPage />);
+    await waitFor(() => expect(dataRows()).toHaveLength(3));
+    expect(dataRows().map((r) => cellText(r, 'Error'))).toEqual(['–', 'served after: rate limited', 'Every account is overloaded.']);
+    const failedCell = within(dataRows()[2]!).getByText('Every account is overloaded.');
+    expect(failedCell.getAttribute('title')).toBe('Every account is overloaded.');
+  });
+
+  it('shows times to the second, with the date on hover and in the detail', async () => {
+    const time = new Date(2026, 11, 6, 9, 5, 7).getTime();
+    const fake = createFakeControl({ requests: [logEntry({ time })] });
+    const user = userEvent.setup();
+    renderWith(fake, <LogsPage />);
+    await waitFor(() => expect(dataRows()).toHaveLength(1));
+    const cell = within(dataRows()[0]!).getByText('09:05:07');
+    expect(cell.getAttribute('title')).toBe('2026-12-06 09:05:07');
+    await user.click(dataRows()[0]!);
+    expect(screen.getByRole('complementary', { name: 'Request detail' }).textContent).toContain('Time2026-12-06 09:05:07');
   });
 
   it('clears the log only after confirmation', async () => {
