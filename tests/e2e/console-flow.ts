@@ -214,8 +214,21 @@ export async function runConsoleFlow(opts: ConsoleFlowOptions): Promise<void> {
   await page.setViewportSize({ width: 1280, height: 860 });
 
   await go(page, 'Stats');
-  await page.getByRole('img', { name: /^Requests per hour, by account/ }).waitFor();
+  const requestsChart = page.getByRole('img', { name: /^Requests per hour, by account/ });
+  await requestsChart.waitFor();
   await shot(page, 'stats');
+  // The latest hour's bar, at the right end of the time axis, names its hour and what it holds.
+  const plotArea = (await requestsChart.locator('.u-over').boundingBox())!;
+  await page.mouse.move(plotArea.x + plotArea.width - 3, plotArea.y + plotArea.height - 3);
+  const tooltip = requestsChart.getByRole('tooltip');
+  await tooltip.waitFor();
+  expect(await tooltip.textContent()).toMatch(/\d\d:\d\d–\d\d:\d\d/);
+  expect(await tooltip.textContent()).toContain(ACCOUNT);
+  await shot(page, 'stats-tooltip');
+  await page.mouse.move(0, 0);
+  await page.getByRole('radio', { name: 'Last 30 days, by day' }).check();
+  await page.getByRole('img', { name: /^Requests per day, by account/ }).waitFor();
+  await shot(page, 'stats-days');
 
   // Every page has its own address: a reload stays on it, Back returns to the page before, and the
   // page's icon is served beside it.

@@ -5,7 +5,8 @@ import { useAccounts, useStatus } from '../../app/live-state.js';
 import { ErrorText } from '../../components/ErrorText.js';
 import { countOf, formatCompact, formatCostTotal, formatCount, formatUsd, startOfToday } from '../../format/format.js';
 import { describeError } from '../../wording/errors.js';
-import { StackedBarChart } from './StackedBarChart.js';
+import { seriesColours } from './chart-plot.js';
+import { TimeBarChart } from './TimeBarChart.js';
 import { chartOf, costRows, type CostRow, type GroupBy } from './stats-series.js';
 import { Segmented } from '../../components/Segmented.js';
 
@@ -53,15 +54,16 @@ export function StatsPage() {
     const names = new Map(accounts.map((a) => [a.id, a.label]));
     return (key: string) => (groupBy === 'model' ? key : key === '' ? 'no account (refused)' : (names.get(key) ?? `removed account ${key.slice(0, 8)}`));
   }, [accounts, groupBy]);
-  const timeLabel = (t: number) => {
-    const d = new Date(t);
-    return size === 'hour' ? `${pad(d.getHours())}:00` : `${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-  };
-  const charts = report && {
-    requests: chartOf(report.report, { size, since: report.since, until: report.until, groupBy, metric: 'requests', labelOf }),
-    tokens: chartOf(report.report, { size, since: report.since, until: report.until, groupBy, metric: 'tokens', labelOf }),
-    cost: chartOf(report.report, { size, since: report.since, until: report.until, groupBy, metric: 'cost', labelOf }),
-  };
+  const charts = useMemo(() => {
+    if (!report) return null;
+    const of = (metric: 'requests' | 'tokens' | 'cost') => chartOf(report.report, { size, since: report.since, until: report.until, groupBy, metric, labelOf });
+    return { requests: of('requests'), tokens: of('tokens'), cost: of('cost') };
+  }, [report, size, groupBy, labelOf]);
+  // Every key of the report takes part, so an account or model has one colour in every chart.
+  const colours = useMemo(
+    () => seriesColours((report?.report.buckets ?? []).map((b) => (groupBy === 'model' ? b.model : (b.account_id ?? '')))),
+    [report, groupBy],
+  );
   const accountName = (id: string | null) =>
     id === null ? 'no account (refused)' : (accounts.find((a) => a.id === id)?.label ?? `removed account ${id.slice(0, 8)}`);
   const totals = report?.report.totals;
@@ -107,16 +109,16 @@ export function StatsPage() {
           {formatCompact(totals.output_tokens)} output tokens · {formatCostTotal(totals.cost_usd, totals.unpriced)} in this period
         </p>
       )}
-      {charts && (
+      {charts && report && (
         <>
           <section className="card">
-            <StackedBarChart chart={charts.requests} title={`Requests per ${size}, by ${groupBy}`} timeLabel={timeLabel} />
+            <TimeBarChart chart={charts.requests} title={`Requests per ${size}, by ${groupBy}`} size={size} colours={colours} />
           </section>
           <section className="card">
-            <StackedBarChart chart={charts.tokens} title={`Tokens (input + output) per ${size}, by ${groupBy}`} timeLabel={timeLabel} />
+            <TimeBarChart chart={charts.tokens} title={`Tokens (input + output) per ${size}, by ${groupBy}`} size={size} colours={colours} />
           </section>
           <section className="card">
-            <StackedBarChart chart={charts.cost} title={`Cost (US$) per ${size}, by ${groupBy}`} timeLabel={timeLabel} format={formatUsd} />
+            <TimeBarChart chart={charts.cost} title={`Cost (US$) per ${size}, by ${groupBy}`} size={size} colours={colours} format={formatUsd} />
           </section>
           <section className="card">
             <h2>Cost per day, account and model</h2>

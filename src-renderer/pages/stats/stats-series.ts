@@ -28,13 +28,29 @@ function valueOf(b: StatsBucket, metric: Metric): number {
 }
 
 /**
- * Hour buckets are UTC hours and every hour from `since` is shown, empty ones as zero; day buckets start
- * at the gateway machine's midnight, so the days shown are those the report has.
+ * Every period from `since` to `until`, empty ones as zero, so each bar stands where its time is. Hour
+ * buckets are UTC hours. Day buckets start at the gateway machine's midnight: the days between are
+ * filled in from this machine's midnights when the report's days fall on them (the same time zone),
+ * else only the days the report has are shown.
  */
 export function bucketTimes(report: StatsReport, size: StatsBucketSize, since: number, until: number): number[] {
   const present = new Set(report.buckets.map((b) => b.start));
   if (size === 'hour') for (let t = Math.floor(since / HOUR) * HOUR; t < until; t += HOUR) present.add(t);
+  else if ([...present].every((t) => localMidnight(t) === t)) for (let t = localMidnight(since); t < until; t = nextDay(t)) present.add(t);
   return [...present].sort((a, b) => a - b);
+}
+
+function localMidnight(t: number): number {
+  const d = new Date(t);
+  d.setHours(0, 0, 0, 0);
+  return d.getTime();
+}
+
+/** The next local midnight (a day is 23 or 25 hours when the clocks change). */
+function nextDay(midnight: number): number {
+  const d = new Date(midnight);
+  d.setDate(d.getDate() + 1);
+  return d.getTime();
 }
 
 export function chartOf(

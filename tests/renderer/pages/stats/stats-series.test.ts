@@ -46,16 +46,31 @@ describe('chartOf', () => {
     ]);
   });
 
-  it('shows day buckets as the report has them', () => {
-    const chart = chartOf(report([bucket(T0 + 86_400_000, 'a', 'm', 1), bucket(T0, 'a', 'm', 2)]), {
+  it("fills in every day of the range when the report's days start at this machine's midnight", () => {
+    const day = (n: number) => new Date(2026, 10, 28 + n).getTime();
+    const chart = chartOf(report([bucket(day(3), 'a', 'm', 1), bucket(day(1), 'a', 'm', 2)]), {
       size: 'day',
-      since: T0 - 5 * 86_400_000,
-      until: T0 + 2 * 86_400_000,
+      since: day(0) + 5 * H,
+      until: day(4) + H,
       groupBy: 'account',
       metric: 'requests',
       labelOf: label,
     });
-    expect(chart.times).toEqual([T0, T0 + 86_400_000]);
+    expect(chart.times).toEqual([day(0), day(1), day(2), day(3), day(4)]);
+    expect(chart.series[0]!.values).toEqual([0, 2, 0, 1, 0]);
+  });
+
+  it("shows only the days the report has when they start at another midnight than this machine's", () => {
+    const offset = new Date(2026, 10, 28).getTime() + 3 * H;
+    const chart = chartOf(report([bucket(offset + 86_400_000, 'a', 'm', 1), bucket(offset, 'a', 'm', 2)]), {
+      size: 'day',
+      since: offset - 5 * 86_400_000,
+      until: offset + 2 * 86_400_000,
+      groupBy: 'account',
+      metric: 'requests',
+      labelOf: label,
+    });
+    expect(chart.times).toEqual([offset, offset + 86_400_000]);
     expect(chart.series[0]!.values).toEqual([2, 1]);
   });
 });
