@@ -185,6 +185,23 @@ export interface AccountsExportResult {
   count: number;
 }
 
+/** An export for the console to offer as a download. Secrets only when asked for. */
+export const AccountsDownloadRequestSchema = z.object({ include_secrets: z.boolean() }).strict();
+export type AccountsDownloadRequest = z.infer<typeof AccountsDownloadRequestSchema>;
+export interface AccountsDownload {
+  /** A name to save it under, e.g. switchyard-accounts-2026-12-06.json. */
+  file_name: string;
+  /** The export file's text, as `accounts export` writes it. */
+  content: string;
+  count: number;
+}
+
+/** The most an uploaded export may hold: inside the control API's 1 MiB body, with room for JSON escapes. */
+export const MAX_ACCOUNTS_UPLOAD_CHARS = 768 * 1024;
+/** An export file the console read from the user's machine (a file picked or dropped). */
+export const AccountsUploadSchema = z.object({ content: z.string().min(1).max(MAX_ACCOUNTS_UPLOAD_CHARS) }).strict();
+export type AccountsUpload = z.infer<typeof AccountsUploadSchema>;
+
 export const AccountsImportRequestSchema = z.object({ path: z.string().trim().min(1) }).strict();
 export type AccountsImportRequest = z.infer<typeof AccountsImportRequestSchema>;
 export interface AccountsImportResult {

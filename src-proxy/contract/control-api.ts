@@ -1,15 +1,20 @@
 import { z } from 'zod';
 import {
   AccountPatchSchema,
+  AccountsDownloadRequestSchema,
   AccountsExportRequestSchema,
   AccountsImportRequestSchema,
+  AccountsUploadSchema,
   NewAccountSchema,
   type Account,
   type AccountPatch,
+  type AccountsDownload,
+  type AccountsDownloadRequest,
   type AccountsExportRequest,
   type AccountsExportResult,
   type AccountsImportRequest,
   type AccountsImportResult,
+  type AccountsUpload,
   type NewAccount,
 } from './accounts.js';
 import {
@@ -127,6 +132,10 @@ export interface ControlApi {
   exportAccounts(req: AccountsExportRequest): Promise<AccountsExportResult>;
   /** Adds the accounts of an exported file that are not here yet. */
   importAccounts(req: AccountsImportRequest): Promise<AccountsImportResult>;
+  /** The export as text, for the console to save where the user's browser saves downloads. */
+  downloadAccounts(req: AccountsDownloadRequest): Promise<AccountsDownload>;
+  /** Adds the accounts of an export file's text (uploaded in the console) that are not here yet. */
+  uploadAccounts(req: AccountsUpload): Promise<AccountsImportResult>;
   listRequests(query: RequestQuery): Promise<RequestLogEntry[]>;
   clearRequests(): Promise<void>;
   /** Requests, failures and tokens per account and upstream model, by hour or by day; survives restarts. */
@@ -167,6 +176,8 @@ export const CONTROL_ARGS = {
   testAccount: z.tuple([z.string().min(1)]),
   exportAccounts: z.tuple([AccountsExportRequestSchema]),
   importAccounts: z.tuple([AccountsImportRequestSchema]),
+  downloadAccounts: z.tuple([AccountsDownloadRequestSchema]),
+  uploadAccounts: z.tuple([AccountsUploadSchema]),
   listRequests: z.tuple([RequestQuerySchema]),
   clearRequests: z.tuple([]),
   getStats: z.tuple([StatsQuerySchema]),

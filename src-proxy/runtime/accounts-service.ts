@@ -14,10 +14,13 @@ import {
   newAccountSecret,
   type Account,
   type AccountPatch,
+  type AccountsDownload,
+  type AccountsDownloadRequest,
   type AccountsExportRequest,
   type AccountsExportResult,
   type AccountsImportRequest,
   type AccountsImportResult,
+  type AccountsUpload,
   type NewAccount,
 } from '../contract/index.js';
 import { exportFileText, parseExportFile } from '../accounts/accounts-export.js';
@@ -109,7 +112,22 @@ export class AccountsService {
 
   async importAccounts({ path }: AccountsImportRequest): Promise<AccountsImportResult> {
     const source = requireFullPath(path);
-    const text = await readImportFile(source);
+    return this.importText(await readImportFile(source), source);
+  }
+
+  /** The export file's text for the console to download: the same file `exportAccounts` writes. */
+  downloadAccounts({ include_secrets }: AccountsDownloadRequest): AccountsDownload {
+    const accounts = [...this.accounts.list()];
+    const now = Date.now();
+    const content = exportFileText(accounts, include_secrets ? (id) => this.secrets.get(id) : null, now);
+    return { file_name: `switchyard-accounts-${new Date(now).toISOString().slice(0, 10)}.json`, content, count: accounts.length };
+  }
+
+  async uploadAccounts({ content }: AccountsUpload): Promise<AccountsImportResult> {
+    return this.importText(content, 'The file');
+  }
+
+  private async importText(text: string, source: string): Promise<AccountsImportResult> {
     // The file's own words are never quoted back: an export may hold keys.
     const parsed = parseExportFile(text);
     if (!parsed) throw new ControlError('invalid_argument', `${source} is not a Switchyard accounts export.`);

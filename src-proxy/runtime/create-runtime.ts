@@ -250,6 +250,8 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
     testAccount: (id: string) => tester.test(id),
     exportAccounts: (req) => accounts.exportAccounts(req),
     importAccounts: (req) => accounts.importAccounts(req),
+    downloadAccounts: async (req) => accounts.downloadAccounts(req),
+    uploadAccounts: (req) => accounts.uploadAccounts(req),
     listRequests: async (query: RequestQuery) => log.list(query),
     clearRequests: () => log.clear(),
     getStats: async (query: StatsQuery) => usage.report(query),

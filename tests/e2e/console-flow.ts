@@ -2,7 +2,7 @@
 // console (a browser on the headless console's URL here, the desktop window over IPC elsewhere) and
 // checks every step against what the gateway really does.
 
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
@@ -213,6 +213,30 @@ export async function runConsoleFlow(opts: ConsoleFlowOptions): Promise<void> {
   await shot(page, 'logs-narrow');
   await page.setViewportSize({ width: 1280, height: 860 });
 
+  // Export by download, with keys only once confirmed, and import by upload: the account removed and
+  // uploaded again is back with its key.
+  await go(page, 'Accounts');
+  const io = page.getByRole('region', { name: 'Import and export' });
+  const [plainDownload] = await Promise.all([page.waitForEvent('download'), io.getByRole('button', { name: 'Download export' }).click()]);
+  const plainText = await readFile(await plainDownload.path(), 'utf8');
+  expect(plainText).toContain(REVOKED);
+  expect(plainText).not.toContain(UPSTREAM_KEY);
+  await io.getByLabel(/Include keys and tokens/).check();
+  await io.getByRole('button', { name: 'Download with keys and tokens' }).click();
+  await shot(page, 'accounts-export-confirm');
+  const [fullDownload] = await Promise.all([page.waitForEvent('download'), io.getByRole('button', { name: 'Yes, put the keys in the file' }).click()]);
+  expect(fullDownload.suggestedFilename()).toMatch(/^switchyard-accounts-\d{4}-\d\d-\d\d\.json$/);
+  const fullPath = await fullDownload.path();
+  expect(await readFile(fullPath, 'utf8')).toContain('sk-revoked');
+  const revokedCard = page.getByRole('listitem', { name: REVOKED });
+  await revokedCard.getByRole('button', { name: 'Remove' }).click();
+  await revokedCard.getByRole('button', { name: `Remove ${REVOKED}` }).click();
+  await expect.poll(() => revokedCard.count()).toBe(0);
+  await io.getByLabel('Export file to import').setInputFiles(fullPath);
+  await io.getByRole('status').filter({ hasText: 'Imported 1 account from' }).waitFor();
+  await revokedCard.waitFor();
+  await shot(page, 'accounts-imported');
+
   await go(page, 'Stats');
   const requestsChart = page.getByRole('img', { name: /^Requests per hour, by account/ });
   await requestsChart.waitFor();
@@ -236,8 +260,8 @@ export async function runConsoleFlow(opts: ConsoleFlowOptions): Promise<void> {
   await page.reload();
   await expect.poll(() => page.locator('#page-title').textContent()).toBe('Stats');
   await page.goBack();
-  await expect.poll(() => page.locator('#page-title').textContent()).toBe('Live logs');
-  expect(new URL(page.url()).hash).toBe('#/logs');
+  await expect.poll(() => page.locator('#page-title').textContent()).toBe('Accounts');
+  expect(new URL(page.url()).hash).toBe('#/accounts');
   const icon = await page.request.get(new URL('favicon.svg', page.url()).href);
   expect(icon.status()).toBe(200);
   expect(icon.headers()['content-type']).toBe('image/svg+xml');

@@ -176,6 +176,18 @@ export function createFakeControl(init: Partial<FakeControl['state']> = {}): Fak
       return { path: req.path, count: state.accounts.length };
     },
     importAccounts: async () => ({ added: 2, skipped: 1 }),
+    downloadAccounts: async (req) => ({
+      file_name: 'switchyard-accounts-2026-12-06.json',
+      content: JSON.stringify({
+        format: 'switchyard-accounts',
+        accounts: state.accounts.map((a) => ({ label: a.label, ...(req.include_secrets ? { secret: 'sk-x' } : {}) })),
+      }),
+      count: state.accounts.length,
+    }),
+    uploadAccounts: async ({ content }) => {
+      if (!content.includes('switchyard-accounts')) throw new ControlError('invalid_argument', 'The file is not a Switchyard accounts export.');
+      return { added: 2, skipped: 1 };
+    },
     // Newest first, as the core lists them.
     listRequests: async (q) => state.requests.slice(0, q.limit ?? 10_000),
     clearRequests: async () => {

@@ -1,46 +1,72 @@
-import { useState } from 'react';
-import { ControlError } from '../../../src-proxy/contract/index.js';
+import { useRef, useState, type DragEvent } from 'react';
+import { ControlError, MAX_ACCOUNTS_UPLOAD_CHARS } from '../../../src-proxy/contract/index.js';
 import { useControl } from '../../app/control-context.js';
 import { useAction } from '../../app/live-state.js';
 import { ConfirmButton } from '../../components/ConfirmButton.js';
 import { ErrorText } from '../../components/ErrorText.js';
-import { TextField } from '../../components/TextField.js';
 import { countOf } from '../../format/format.js';
 
-/** Accounts to and from a file on the gateway's machine; keys and tokens only when explicitly asked. */
+/** Hands `text` to the browser as a download named `name` (the desktop app asks where to save it). */
+function saveAs(name: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The download has taken the data by the next turn; the URL only holds the file in memory.
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/**
+ * Accounts to and from a file on the user's own machine: a download, and an upload by file picker or
+ * drop, carried over the control API. Keys and tokens go into the download only when ticked, and then
+ * only once confirmed. (A path on the gateway's machine is the command line's: `accounts export`.)
+ */
 export function ImportExport() {
   const client = useControl();
   const action = useAction();
-  const [path, setPath] = useState('');
   const [withSecrets, setWithSecrets] = useState(false);
   const [result, setResult] = useState<string | null>(null);
-  /** A file the export found in place: replaced only once the user confirms. */
-  const [existing, setExisting] = useState<string | null>(null);
-  const exportTo = async (target: string, overwrite: boolean) => {
-    setExisting(null);
-    try {
-      const r = await client.exportAccounts({ path: target, include_secrets: withSecrets, ...(overwrite ? { overwrite } : {}) });
-      return `Exported ${countOf(r.count, 'account')} to ${r.path}${withSecrets ? ', with keys and tokens' : ', without keys'}.`;
-    } catch (err) {
-      if (err instanceof ControlError && err.code === 'already_exists') setExisting(target);
-      throw err;
-    }
-  };
+  const [dragging, setDragging] = useState(false);
+  const picker = useRef<HTMLInputElement>(null);
+
   const run = (what: () => Promise<string>) =>
     action.run(async () => {
       setResult(null);
       setResult(await what());
     });
-  const button = (label: string, what: () => Promise<string>) => (
-    <button type="button" className="button" disabled={action.busy || !path.trim()} onClick={() => void run(what)}>
-      {label}
-    </button>
-  );
+  const download = () =>
+    run(async () => {
+      const file = await client.downloadAccounts({ include_secrets: withSecrets });
+      saveAs(file.file_name, file.content);
+      return `Downloaded ${countOf(file.count, 'account')} as ${file.file_name}, ${withSecrets ? 'with keys and tokens: keep the file private' : 'without keys'}.`;
+    });
+  const upload = (file: File) =>
+    action.run(async () => {
+      setResult(null);
+      // Refusals of the file itself are worded here: the core's words would be about an argument.
+      if (file.size > MAX_ACCOUNTS_UPLOAD_CHARS) return action.setError(`${file.name} is too large to be an accounts export.`);
+      try {
+        const r = await client.uploadAccounts({ content: await file.text() });
+        setResult(`Imported ${countOf(r.added, 'account')} from ${file.name}; ${r.skipped} skipped (already here or without a key).`);
+      } catch (err) {
+        if (!(err instanceof ControlError && err.code === 'invalid_argument')) throw err;
+        action.setError(`${file.name} is not a Switchyard accounts export.`);
+      }
+    });
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setDragging(false);
+    const file = e.dataTransfer.files[0];
+    if (file) void upload(file);
+  };
+
   return (
     <section className="card" aria-labelledby="io-title">
       <h2 id="io-title">Import and export</h2>
       <div className="form-grid">
-        <TextField label="File path on the gateway's machine" value={path} onChange={setPath} hint="e.g. /home/me/switchyard-accounts.json" />
         <label className="check">
           <input type="checkbox" checked={withSecrets} onChange={(e) => setWithSecrets(e.target.checked)} />
           <span>
@@ -48,17 +74,51 @@ export function ImportExport() {
           </span>
         </label>
         <div className="row">
-          {button('Export', () => exportTo(path.trim(), false))}
-          {existing !== null && existing === path.trim() && (
-            <ConfirmButton label="Replace the file" confirmLabel={`Replace ${existing}`} onConfirm={() => void run(() => exportTo(existing, true))} />
+          {withSecrets ? (
+            <ConfirmButton
+              label="Download with keys and tokens"
+              confirmLabel="Yes, put the keys in the file"
+              disabled={action.busy}
+              onConfirm={() => void download()}
+            />
+          ) : (
+            <button type="button" className="button" disabled={action.busy} onClick={() => void download()}>
+              Download export
+            </button>
           )}
-          {button('Import', async () => {
-            const r = await client.importAccounts({ path: path.trim() });
-            return `Imported ${countOf(r.added, 'account')}; ${r.skipped} skipped (already here or without a key).`;
-          })}
-          {result && <span role="status">{result}</span>}
         </div>
+        <div
+          className={`drop-zone ${dragging ? 'dragging' : ''}`}
+          onDragOver={(e) => {
+            e.preventDefault();
+            setDragging(true);
+          }}
+          onDragLeave={() => setDragging(false)}
+          onDrop={onDrop}
+        >
+          <span>Drop an export file here to import its accounts, or</span>
+          <button type="button" className="button" disabled={action.busy} onClick={() => picker.current?.click()}>
+            Choose a file…
+          </button>
+          <input
+            ref={picker}
+            className="visually-hidden"
+            type="file"
+            accept=".json,application/json"
+            aria-label="Export file to import"
+            tabIndex={-1}
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (file) void upload(file);
+            }}
+          />
+        </div>
+        {result && <p role="status">{result}</p>}
         <ErrorText>{action.error}</ErrorText>
+        <p className="muted">
+          To write an export to a folder of the machine the gateway runs on, use <code>switchyard accounts export FILE</code> there.
+        </p>
       </div>
     </section>
   );

@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ControlError, type ControlClient, type ControlEvents, type RequestLogEntry } from '../../../src-proxy/contract/index.js';
+import { ControlError, MAX_ACCOUNTS_UPLOAD_CHARS, type ControlClient, type ControlEvents, type RequestLogEntry } from '../../../src-proxy/contract/index.js';
 import type { ControlApi } from '../../../src-proxy/contract/index.js';
 import type { EventBus } from '../../../src-proxy/lib/event-bus.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../../fakes/anthropic-upstream.js';
@@ -184,6 +184,31 @@ export function controlContractSuite(transport: ContractTransport): void {
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
+    });
+
+    it('hands the export over as text to download, keys only when asked, and imports an uploaded one', async () => {
+      await api.addAccount(newAccount());
+      const plain = await api.downloadAccounts({ include_secrets: false });
+      expect(plain.count).toBe(1);
+      expect(plain.file_name).toMatch(/^switchyard-accounts-\d{4}-\d\d-\d\d\.json$/);
+      expect(plain.content).toContain('remote@example.com');
+      expect(plain.content).not.toContain('sk-remote-secret');
+      const full = await api.downloadAccounts({ include_secrets: true });
+      expect(full.content).toContain('sk-remote-secret');
+
+      expect(await api.uploadAccounts({ content: full.content })).toEqual({ added: 0, skipped: 1 });
+      const [only] = await api.listAccounts();
+      await api.removeAccount(only!.id);
+      expect(await api.uploadAccounts({ content: plain.content })).toEqual({ added: 0, skipped: 1 });
+      expect(await api.uploadAccounts({ content: full.content })).toEqual({ added: 1, skipped: 0 });
+      const res = await postJson(`${gateway.url}/v1/messages`, messagesBody());
+      expect(res.headers.get('x-account-email')).toBe('remote@example.com');
+      expect(upstream.messageRequests()[0]!.key).toBe('sk-remote-secret');
+
+      const junk = api.uploadAccounts({ content: '{"accounts": "sk-do-not-echo"}' });
+      await expect(junk).rejects.toMatchObject({ code: 'invalid_argument' });
+      await expect(junk).rejects.not.toThrow(/sk-do-not-echo/);
+      await expect(api.uploadAccounts({ content: ' '.repeat(MAX_ACCOUNTS_UPLOAD_CHARS + 1) })).rejects.toMatchObject({ code: 'invalid_argument' });
     });
 
     it("connects Claude Code's settings file, reports it, tells listeners, and puts it back", async () => {

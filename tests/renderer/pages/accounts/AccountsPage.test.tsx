@@ -285,27 +285,4 @@ describe('Accounts', () => {
     await user.click(within(card).getByRole('button', { name: 'Remove gone@example.com' }));
     await waitFor(() => expect(screen.queryByRole('listitem', { name: 'gone@example.com' })).toBeNull());
   });
-
-  it('exports with keys only when the box is ticked, replaces a file only once confirmed, and imports from a path', async () => {
-    const fake = createFakeControl({ accounts: [account({ label: 'a' })] });
-    const user = userEvent.setup();
-    renderWith(fake, <AccountsPage />);
-    await user.type(screen.getByLabelText("File path on the gateway's machine"), '/tmp/acc.json');
-    await user.click(screen.getByRole('button', { name: 'Export' }));
-    expect((await screen.findByRole('status')).textContent).toBe('Exported 1 account to /tmp/acc.json, without keys.');
-    await user.click(screen.getByLabelText(/Include keys and tokens/));
-    await user.click(screen.getByRole('button', { name: 'Export' }));
-    // The file is there now: the export says so, and replaces it only after a confirmation.
-    expect(await screen.findByText(/A file with that name exists already/)).toBeTruthy();
-    await user.click(screen.getByRole('button', { name: 'Replace the file' }));
-    await user.click(screen.getByRole('button', { name: 'Replace /tmp/acc.json' }));
-    await waitFor(() => expect(screen.getByRole('status').textContent).toContain('with keys and tokens'));
-    expect(fake.calls.filter(([m]) => m === 'exportAccounts').map(([, a]) => a[0])).toEqual([
-      { path: '/tmp/acc.json', include_secrets: false },
-      { path: '/tmp/acc.json', include_secrets: true },
-      { path: '/tmp/acc.json', include_secrets: true, overwrite: true },
-    ]);
-    await user.click(screen.getByRole('button', { name: 'Import' }));
-    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Imported 2 accounts; 1 skipped (already here or without a key).'));
-  });
 });
