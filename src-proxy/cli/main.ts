@@ -12,40 +12,8 @@ import { UsageError, type CliIo } from './io.js';
 import { serveCommand } from './serve-command.js';
 import { teamCommand } from './team-command.js';
 import { describeWarning } from './wording.js';
-
-const USAGE = `Usage: switchyard <command> [options]
-
-Commands:
-  serve [--port 8045] [--host 127.0.0.1] [--console-port 8046] [--quiet]
-        [--redis redis://HOST:PORT/DB [--seed-from-local]]
-                              run the gateway and its console (Ctrl-C stops it); with --redis it
-                              shares its pool with the other gateways of that team
-                              (team secret from SWITCHYARD_TEAM_SECRET)
-  team status                 the gateways of the team this data folder's gateway belongs to
-  accounts add --provider anthropic --base-url URL --key-env VAR --label NAME
-               [--auth-scheme x-api-key|bearer] [--strip-cache-control] [--no-count-tokens]
-  accounts add --provider gemini --key-env VAR --label NAME [--base-url URL] [--no-count-tokens]
-  accounts add --provider antigravity --refresh-token-env VAR [--label EMAIL]
-                              every add takes [--group NAME]
-  accounts login --provider antigravity
-                              sign in a Google account: open the printed link, or paste the code
-  accounts list [--json]
-  accounts test ID|LABEL      one cheap real request through the account: does its key work?
-  accounts edit ID|LABEL [--label NEW] [--group NAME | --no-group] [--base-url URL]
-               [--auth-scheme x-api-key|bearer] [--[no-]strip-cache-control] [--[no-]count-tokens]
-  accounts remove|enable|disable ID|LABEL
-  accounts group ID|LABEL NAME | --clear   (rules can name a group instead of accounts)
-  accounts export FILE [--include-secrets] [--force]
-  accounts import FILE
-  claude connect|status|disconnect [--project DIR]
-                              point Claude Code's settings at this gateway, check them, put them back
-  config get [KEY]
-  config set KEY VALUE        keys: port, host, api_key, auth_mode (off|strict|all-except-health), request_deadline_ms,
-                              google.client_id, google.client_secret, antigravity.base_urls URL[,URL...], ...
-  config get prices | config set price.MODEL INPUT,OUTPUT,CACHE_WRITE,CACHE_READ|default
-                              US$ per million tokens, by upstream model
-
-Every command takes --data-dir DIR (default: ${defaultDataDir()}).`;
+import { helpFor, mainUsage } from './help.js';
+import { packageVersion } from './package-version.js';
 
 /** Pulls `--data-dir DIR` / `--data-dir=DIR` out of the arguments, wherever it is. */
 function takeDataDir(args: string[], io: CliIo): { dataDir: string; rest: string[] } {
@@ -69,13 +37,25 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
     const { dataDir, rest } = takeDataDir(argv, io);
     const [command, ...args] = rest;
-    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-      io.out(USAGE);
-      return command === undefined ? 1 : 0;
+    if (command === '--version' || command === '-V' || command === 'version') {
+      io.out(`switchyard ${packageVersion() ?? '(version unknown)'}`);
+      return 0;
+    }
+    if (command === undefined) {
+      io.out(mainUsage(io.env));
+      return 1;
+    }
+    // Help wherever it is asked for (`accounts add --help`, `help accounts add`), before anything opens the data folder.
+    if (command === 'help' || rest.includes('--help') || rest.includes('-h')) {
+      const words = (command === 'help' ? args : rest).filter((a) => !a.startsWith('-'));
+      const text = helpFor(words, io.env);
+      if (text === null) throw new UsageError(`Unknown command "${words.join(' ')}".\n\n${mainUsage(io.env)}`);
+      io.out(text);
+      return 0;
     }
     if (command === 'serve') return await serveCommand(args, dataDir, io);
     if (command === 'team') return await teamCommand(args, dataDir, io);
-    if (command !== 'accounts' && command !== 'config' && command !== 'claude') throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
+    if (command !== 'accounts' && command !== 'config' && command !== 'claude') throw new UsageError(`Unknown command "${command}".\n\n${mainUsage(io.env)}`);
     const run = (api: ControlClient) =>
       command === 'accounts' ? accountsCommand(args, api, io) : command === 'claude' ? claudeCommand(args, api, io) : configCommand(args, api, io);
     // A running server owns the folder's files: changes go through it and apply at once. Otherwise this

@@ -1,6 +1,6 @@
 // `switchyard serve`: the gateway without a desktop shell, for servers, containers and CI.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -20,6 +20,7 @@ import { keepHeapNearLiveSize } from '../runtime/heap-policy.js';
 import { googleClientFromEnv } from './google-client-env.js';
 import { UsageError, type CliIo } from './io.js';
 import { kindExample } from './account-kinds.js';
+import { packageVersion } from './package-version.js';
 import { LineBatcher } from './line-batcher.js';
 import { describeBug, describeJoin, describeListening, describeRequest, describeWarning, remoteBaseUrls } from './wording.js';
 
@@ -170,16 +171,6 @@ function portNumber(flag: string, text: string): number {
 function consoleUiDir(env: CliIo['env']): string | null {
   const dir = env.SWITCHYARD_UI_DIR ?? fileURLToPath(new URL('../../dist/renderer/', import.meta.url));
   return existsSync(dir) ? dir : null;
-}
-
-/** The package's version (package.json sits two folders above the bundle and the sources alike). */
-function packageVersion(): string | undefined {
-  try {
-    const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version?: unknown };
-    return typeof pkg.version === 'string' ? pkg.version : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** This machine's non-loopback addresses a listener on `host` answers on, IPv4 first. */
