@@ -112,10 +112,10 @@ export function StatsPage() {
       {charts && report && (
         <>
           <section className="card">
-            <TimeBarChart chart={charts.requests} title={`Requests per ${size}, by ${groupBy}`} size={size} colours={colours} />
+            <TimeBarChart chart={charts.requests} title={`Requests per ${size}, by ${groupBy}`} size={size} colours={colours} whole />
           </section>
           <section className="card">
-            <TimeBarChart chart={charts.tokens} title={`Tokens (input + output) per ${size}, by ${groupBy}`} size={size} colours={colours} />
+            <TimeBarChart chart={charts.tokens} title={`Tokens (input + output) per ${size}, by ${groupBy}`} size={size} colours={colours} whole />
           </section>
           <section className="card">
             <TimeBarChart chart={charts.cost} title={`Cost (US$) per ${size}, by ${groupBy}`} size={size} colours={colours} format={formatUsd} />

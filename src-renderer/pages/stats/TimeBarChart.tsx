@@ -11,6 +11,8 @@ import { OTHER_COLOUR, periodLabel, plotData } from './chart-plot.js';
 import { niceMax, type Chart } from './stats-series.js';
 
 const HEIGHT = 240;
+/** Axis steps for counts: whole numbers only (no "0.2 requests"). */
+const WHOLE_STEPS = Array.from({ length: 13 }, (_, p) => [1, 2, 5].map((m) => m * 10 ** p)).flat();
 
 /** Whether this page can draw on a canvas (a test's DOM cannot; the chart is then its legend alone). */
 const canDraw = (() => {
@@ -48,6 +50,7 @@ export function TimeBarChart({
   size,
   colours,
   format = formatCompact,
+  whole = false,
 }: {
   chart: Chart;
   title: string;
@@ -56,6 +59,8 @@ export function TimeBarChart({
   colours: ReadonlyMap<string, string>;
   /** How a value reads on the axis, in the legend and in the tooltip. */
   format?: (value: number) => string;
+  /** The values are counts: the axis steps by whole numbers. */
+  whole?: boolean;
 }) {
   const holder = useRef<HTMLDivElement>(null);
   const [hover, setHover] = useState<{ idx: number; left: number; top: number; flip: boolean } | null>(null);
@@ -84,6 +89,7 @@ export function TimeBarChart({
         {
           ...axis,
           values: (_u, splits) => splits.map((v) => format(v)),
+          ...(whole ? { incrs: WHOLE_STEPS } : {}),
           // As wide as its longest label.
           size: (_u, values) => 16 + 7 * Math.max(3, ...(values ?? []).map((v) => v.length)),
         },
@@ -119,7 +125,7 @@ export function TimeBarChart({
       setHover(null);
     };
     // colourOf reads `colours`; format is a stable module function.
-  }, [chart, size, colours, format, scheme, empty]);
+  }, [chart, size, colours, format, whole, scheme, empty]);
 
   const shown = hover && chart.times[hover.idx] !== undefined ? hover : null;
   return (
