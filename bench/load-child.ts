@@ -1,12 +1,12 @@
 // Client process: the load generator. autocannon, closed loop (each connection sends its next request
-// when the last is answered), a fixed number of small non-streaming requests, against one target:
+// when the last is answered), a fixed number of small requests (for one JSON answer, or streamed), against one target:
 // one checked request, a warm-up run, the checkpoint (the bench reads the server's CPU time), then the
 // measured run. Any answer other than a 200 fails the run.
 
 import { request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import autocannon, { type Result } from 'autocannon';
-import { checkMessage } from './answers.js';
+import { checkMessage, checkShortStream } from './answers.js';
 import { MESSAGES_PATH, REQUEST_HEADERS, smallRequest } from './bodies.js';
 import { runClient } from './client-ipc.js';
 
@@ -19,6 +19,8 @@ export interface LoadJob {
   url: string;
   /** The request's model (default MODEL): TRANSLATED_MODEL sends it down the gateway's Gemini path. */
   model?: string;
+  /** Streaming requests, as Claude Code sends its turns, instead of requests for one JSON answer. */
+  stream?: boolean;
   concurrency: number;
   warmup: Run;
   measured: Run;
@@ -40,14 +42,14 @@ export interface LoadResult {
 const REQUEST_TIMEOUT_S = 10;
 
 /** One request read and checked in full: autocannon counts status codes but never looks at a body. */
-function probe(url: string, body: Buffer): Promise<void> {
+function probe(url: string, body: Buffer, check: (status: number, body: string) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const req = request(url + MESSAGES_PATH, { method: 'POST', headers: { ...REQUEST_HEADERS, 'content-length': body.length } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         try {
-          checkMessage(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'));
+          check(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'));
           resolve();
         } catch (err) {
           reject(err instanceof Error ? err : new Error(String(err)));
@@ -127,8 +129,9 @@ export interface LoadOutcome {
 }
 
 runClient<LoadJob, LoadOutcome>('load generator', async (job, checkpoint) => {
-  const body = smallRequest(false, job.model);
-  await probe(job.url, body);
+  const stream = job.stream === true;
+  const body = smallRequest(stream, job.model);
+  await probe(job.url, body, stream ? checkShortStream : checkMessage);
   const warmup = await load(job, body, job.warmup);
   await checkpoint();
   const measured = await load(job, body, job.measured);

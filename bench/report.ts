@@ -43,6 +43,8 @@ export interface BurstFigures {
 
 export interface Figures {
   load: Map<number, Record<ServerName, LoadFigures>>;
+  /** The pipe and the gateway with streaming requests, at one concurrency. */
+  streamedLoad: ({ concurrency: number } & Record<ServerName, LoadFigures>) | null;
   stream: Record<ServerName, StreamFigures>;
   bursts: Record<ServerName, BurstFigures>;
   wholeRunPeakMb: Record<ServerName, number>;
@@ -335,8 +337,27 @@ export function summaryLines(f: Figures, paths: TranslatedFigures[], floorConcur
       ...(c === floorConcurrency ? { floor: { rule: '>= 0.5x the pipe', pass: share >= 0.5 } } : {}),
     });
   }
+  const streamed = f.streamedLoad;
+  if (streamed) {
+    const share = rps(streamed.gateway) / rps(streamed.pipe);
+    out.push({
+      label: `throughput, c=${streamed.concurrency}, streamed`,
+      pipe: `${fmt(rps(streamed.pipe), 0)} req/s`,
+      gateway: `${fmt(rps(streamed.gateway), 0)} req/s`,
+      versus: `${fmt(share, 2)}x`,
+      floor: { rule: '>= 0.5x the pipe', pass: share >= 0.5 },
+    });
+  }
   const cpu = { pipe: pooledCpuUs(f, 'pipe'), gateway: pooledCpuUs(f, 'gateway') };
   out.push({ label: 'CPU per request', pipe: `${fmt(cpu.pipe, 0)} µs`, gateway: `${fmt(cpu.gateway, 0)} µs`, versus: `${fmt(cpu.gateway / cpu.pipe, 2)}x` });
+  if (streamed) {
+    out.push({
+      label: 'CPU per request, streamed',
+      pipe: `${fmt(cpuUsPerRequest(streamed.pipe), 0)} µs`,
+      gateway: `${fmt(cpuUsPerRequest(streamed.gateway), 0)} µs`,
+      versus: `${fmt(cpuUsPerRequest(streamed.gateway) / cpuUsPerRequest(streamed.pipe), 2)}x`,
+    });
+  }
   for (const size of ['small', 'large'] as const) {
     const seq = f.sequential[size];
     const added = { pipe: addedP50(seq, 'pipe'), gateway: addedP50(seq, 'gateway') };

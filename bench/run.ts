@@ -147,21 +147,36 @@ interface MeasuredLoad {
   cpu: { server: number; fake: number };
 }
 
-/** What the load generator targets: the pipe, the gateway's Anthropic path, its translated path, or the v1internal path. */
-type LoadTarget = ServerName | 'translated' | 'codeassist';
+/**
+ * What the load generator targets: the pipe, the gateway's Anthropic path, its translated path, or the
+ * v1internal path; and, at the highest concurrency only, the pipe and the gateway with streaming
+ * requests. The gateway asks its upstream for a stream whatever the client asked, while the pipe passes
+ * the client's choice on, so only streaming requests have both hops in front of the same upstream answer.
+ */
+type LoadTarget = ServerName | 'translated' | 'codeassist' | 'pipe streamed' | 'gateway streamed';
 const LOAD_TARGETS: readonly LoadTarget[] = [...SERVERS, 'translated', 'codeassist'];
+const STREAMED_LOAD_TARGETS: readonly LoadTarget[] = ['pipe streamed', 'gateway streamed'];
 
 /** Where a load target's requests go: the server, its upstream fake, the model they ask for. */
 function loadEnds(b: Bench, target: LoadTarget): { server: LoggedServer; fakePid: number; model?: string } {
   if (target === 'translated') return { server: b.servers.gateway, fakePid: b.geminiFake.pid, model: TRANSLATED_MODEL };
   if (target === 'codeassist') return { server: b.servers.gateway, fakePid: b.codeAssistFake.pid, model: CODE_ASSIST_MODEL };
+  if (target === 'pipe streamed') return { server: b.servers.pipe, fakePid: b.fake.pid };
+  if (target === 'gateway streamed') return { server: b.servers.gateway, fakePid: b.fake.pid };
   return { server: b.servers[target], fakePid: b.fake.pid };
 }
 
 async function loadRun(b: Bench, target: LoadTarget, concurrency: number): Promise<MeasuredLoad> {
   const { warmup, measured } = CONFIG.throughput;
   const ends = loadEnds(b, target);
-  const job: LoadJob = { url: ends.server.url, concurrency, warmup, measured, ...(ends.model ? { model: ends.model } : {}) };
+  const job: LoadJob = {
+    url: ends.server.url,
+    concurrency,
+    warmup,
+    measured,
+    ...(ends.model ? { model: ends.model } : {}),
+    ...(STREAMED_LOAD_TARGETS.includes(target) ? { stream: true } : {}),
+  };
   const pids = { server: ends.server.pid, fake: ends.fakePid };
   let before = { server: Number.NaN, fake: Number.NaN };
   const out = await runClientProcess<LoadOutcome>(`load generator (${target}, c=${concurrency})`, b.scripts.load, job, {
@@ -193,16 +208,21 @@ function combineRounds(runs: MeasuredLoad[]): LoadFigures {
   };
 }
 
-/** The pipe, the gateway, the gateway's translated path and the v1internal path, in the same rounds. */
-async function measureThroughput(b: Bench): Promise<{ load: Figures['load']; translated: TranslatedFigures['load']; codeAssist: TranslatedFigures['load'] }> {
+/** The pipe, the gateway, the gateway's translated path and the v1internal path, in the same rounds; streamed requests at the top concurrency. */
+async function measureThroughput(
+  b: Bench,
+): Promise<{ load: Figures['load']; streamedLoad: Figures['streamedLoad']; translated: TranslatedFigures['load']; codeAssist: TranslatedFigures['load'] }> {
   const { concurrencies, rounds } = CONFIG.throughput;
+  const top = Math.max(...concurrencies);
   const load: Figures['load'] = new Map();
   const translated: TranslatedFigures['load'] = new Map();
   const codeAssist: TranslatedFigures['load'] = new Map();
+  let streamedLoad: Figures['streamedLoad'] = null;
   for (const c of concurrencies) {
-    const runs: Record<LoadTarget, MeasuredLoad[]> = { pipe: [], gateway: [], translated: [], codeassist: [] };
+    const runs: Record<LoadTarget, MeasuredLoad[]> = { pipe: [], gateway: [], translated: [], codeassist: [], 'pipe streamed': [], 'gateway streamed': [] };
+    const targets = c === top ? [...LOAD_TARGETS, ...STREAMED_LOAD_TARGETS] : LOAD_TARGETS;
     for (let r = 0; r < rounds; r++) {
-      const order = r % 2 === 0 ? LOAD_TARGETS : [...LOAD_TARGETS].reverse();
+      const order = r % 2 === 0 ? targets : [...targets].reverse();
       for (const s of order) {
         progress(`throughput ${s}, concurrency ${c}, round ${r + 1} of ${rounds}`);
         runs[s].push(await loadRun(b, s, c));
@@ -212,8 +232,9 @@ async function measureThroughput(b: Bench): Promise<{ load: Figures['load']; tra
     load.set(c, { pipe: combineRounds(runs.pipe), gateway: combineRounds(runs.gateway) });
     translated.set(c, combineRounds(runs.translated));
     codeAssist.set(c, combineRounds(runs.codeassist));
+    if (c === top) streamedLoad = { concurrency: c, pipe: combineRounds(runs['pipe streamed']), gateway: combineRounds(runs['gateway streamed']) };
   }
-  return { load, translated, codeAssist };
+  return { load, streamedLoad, translated, codeAssist };
 }
 
 async function measureStreamTimes(b: Bench): Promise<Figures['stream']> {
@@ -435,7 +456,8 @@ function describeSetup(elapsedMs: number, largeBytes: number): string[] {
       `model rules ${TRANSLATED_MODEL} -> gemini ${GEMINI_MODEL} and ${CODE_ASSIST_MODEL} -> antigravity ${GEMINI_MODEL}, request history and per-request stdout line on`,
     `  pipe:    node:http request + pipe per request, keep-alive agent, nothing else; both forward ${MODEL} to the fake Anthropic upstream`,
     `  load:    autocannon in its own process, closed loop, POST /v1/messages with a ${smallRequest().length} B body, non-streaming; ` +
-      `per server (and the gateway's translated path) and concurrency ${tp.rounds} x (${tp.warmup.count} warm-up + ${tp.measured.count} measured) requests`,
+      `per server (and the gateway's translated path) and concurrency ${tp.rounds} x (${tp.warmup.count} warm-up + ${tp.measured.count} measured) requests; ` +
+      `at concurrency ${Math.max(...tp.concurrencies)} the same with streaming requests for the pipe and the gateway (the gateway asks its upstream for a stream either way)`,
     `  streams: ${streams.concurrency} at once x ${streams.rounds} (200 deltas ${streams.chunkDelayMs} ms apart) first, after a warm-up; ` +
       `later ${ttfb.count} sequential each (first token after ${ttfb.firstTokenDelayMs} ms, then 200 deltas back to back), pipe and gateway in turn`,
     `  translated path: ${TRANSLATED_MODEL} through the same serve to the fake Gemini API (its own process), next to ${MODEL} to the fake Anthropic upstream; ` +
@@ -461,7 +483,7 @@ async function main(): Promise<void> {
     b = await startServers(tmp, dataDir);
     const bursts = await measureBursts(b);
     endPhase(b, `${CONFIG.streams.concurrency} streams`);
-    const { load, translated: translatedLoad, codeAssist: codeAssistLoad } = await measureThroughput(b);
+    const { load, streamedLoad, translated: translatedLoad, codeAssist: codeAssistLoad } = await measureThroughput(b);
     endPhase(b, 'load');
     const stream = await measureStreamTimes(b);
     const translatedStream = await measureTranslatedStreams(b);
@@ -479,6 +501,7 @@ async function main(): Promise<void> {
     if (lines.ok !== lines.total && !b.cutShort) throw new Error(`serve printed ${lines.total - lines.ok} request lines with a status other than 200`);
     const figures: Figures = {
       load,
+      streamedLoad,
       stream,
       bursts,
       wholeRunPeakMb: b.wholeRunPeakMb,
