@@ -8,6 +8,7 @@
 //   follows a server error), so each request makes one attempt there first.
 // A sequential client (concurrency 1, small non-streaming requests) takes the three rules and a direct
 // call to the fake in turn, round after round, so a slow moment of the machine lands on all alike.
+// Every account is on one fake (chain-fake-child.ts), which answers by the account's key.
 // Targets: the skipped primary adds at most 0.3 ms at p50 over the direct rule; the live-failing one
 // costs one upstream round trip, no more: exactly one request reaches its upstream per request, and its
 // added p50 is about a direct call's. Exits 0 whatever the figures; non-zero only when the harness broke.
@@ -64,10 +65,10 @@ async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'switchyard-bench-fallback-'));
   try {
     const scripts = await bundleScripts(work);
-    const refusingScript = join(work, 'scripts', 'refusing-fake-child.mjs');
+    const upstreamScript = join(work, 'scripts', 'chain-fake-child.mjs');
     await build({
-      entryPoints: [new URL('./refusing-fake-child.ts', import.meta.url).pathname],
-      outfile: refusingScript,
+      entryPoints: [new URL('./chain-fake-child.ts', import.meta.url).pathname],
+      outfile: upstreamScript,
       bundle: true,
       platform: 'node',
       format: 'esm',
@@ -75,8 +76,7 @@ async function main(): Promise<void> {
       packages: 'external',
       logLevel: 'warning',
     });
-    const fake = await forkServer('fake upstream', scripts.fake, []);
-    const refusing = await forkServer('refusing upstream', refusingScript, [DEAD_KEY, FLAKY_KEY]);
+    const fake = await forkServer('chain upstream', upstreamScript, [DEAD_KEY, FLAKY_KEY]);
     const dataDir = join(work, 'data');
     progress('configuring the data folder with the CLI');
     await configureAnthropicDataDir(dataDir, fake.url);
@@ -84,13 +84,9 @@ async function main(): Promise<void> {
       ['dead', DEAD_KEY],
       ['flaky', FLAKY_KEY],
     ] as const) {
-      await switchyard(
-        dataDir,
-        ['accounts', 'add', '--provider', 'anthropic', '--base-url', refusing.url, '--label', label, '--key-env', 'BENCH_REFUSED_KEY'],
-        {
-          BENCH_REFUSED_KEY: key,
-        },
-      );
+      await switchyard(dataDir, ['accounts', 'add', '--provider', 'anthropic', '--base-url', fake.url, '--label', label, '--key-env', 'BENCH_REFUSED_KEY'], {
+        BENCH_REFUSED_KEY: key,
+      });
     }
     await switchyard(dataDir, ['config', 'set', 'model_rules', JSON.stringify(rules())]);
     const serve = await startLoggedServer('gateway', serveArgs(dataDir, null), work, REPO_DIR);
@@ -107,7 +103,7 @@ async function main(): Promise<void> {
       });
     progress(`warm-up, ${WARMUP} requests per target (the dead account is put out by the first)`);
     await run(WARMUP, 0);
-    const before = await refusing.call<Record<string, number>>('counts');
+    const before = await fake.call<Record<string, number>>('counts');
     const latencies: Record<string, number[]> = Object.fromEntries(targets.map((t) => [t.name, []]));
     for (let r = 0; r < ROUNDS; r++) {
       progress(`round ${r + 1} of ${ROUNDS}: ${PER_ROUND} sequential requests per target`);
@@ -115,7 +111,7 @@ async function main(): Promise<void> {
       for (const t of targets) latencies[t.name]!.push(...out.latenciesMs[t.name]!);
       await serve.assertAlive();
     }
-    const after = await refusing.call<Record<string, number>>('counts');
+    const after = await fake.call<Record<string, number>>('counts');
     const measured = ROUNDS * PER_ROUND;
     const tries = (key: string) => (after[key] ?? 0) - (before[key] ?? 0);
 
@@ -142,7 +138,6 @@ async function main(): Promise<void> {
     );
     await serve.stop();
     await fake.stop();
-    await refusing.stop();
   } finally {
     killAll();
     await rm(work, { recursive: true, force: true });
