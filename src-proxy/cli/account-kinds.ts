@@ -7,6 +7,7 @@ import {
   ACCOUNT_KIND_NAMES,
   accountKindSpec,
   NewAccountSchema,
+  validationIssues,
   type Account,
   type AccountKind,
   type AccountOf,
@@ -16,6 +17,7 @@ import {
 } from '../contract/index.js';
 import { googleEmailOf } from './google-email.js';
 import { UsageError } from './io.js';
+import { describeIssues } from './wording.js';
 
 type Flags = NonNullable<ParseArgsConfig['options']>;
 type Values = Record<string, string | boolean | undefined>;
@@ -118,11 +120,11 @@ export function newAccountFromFlags(kind: AccountKind, label: string, secret: st
   const input = { provider: kind, label, [spec.secret]: secret, options };
   const parsed = NewAccountSchema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  const [where, option] = issue.path;
+  const [issue] = validationIssues(parsed.error.issues, input);
+  const [where, option] = issue!.path;
   const flag = where === 'options' ? Object.entries(spec.flags).find(([, f]) => f.option === option)?.[0] : undefined;
   if (flag && options[String(option)] === undefined) {
     throw new UsageError(`--${flag} is required for --provider ${kind}, e.g. ${WORDING[kind].example}`);
   }
-  throw new UsageError(`${flag ? `--${flag}` : issue.path.join('.')}: ${issue.message}`);
+  throw new UsageError(`${describeIssues([issue!], () => (flag ? `--${flag}` : undefined))}.`);
 }

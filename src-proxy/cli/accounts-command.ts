@@ -16,7 +16,7 @@ import {
 } from './account-kinds.js';
 import { loginCommand } from './google-login.js';
 import { UsageError, type CliIo } from './io.js';
-import { describeAccount, describeTest } from './wording.js';
+import { describeAccount, describeIssues, describeTest } from './wording.js';
 
 export async function accountsCommand(args: string[], api: ControlClient, io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
@@ -173,7 +173,16 @@ async function edit(args: string[], api: ControlApi, io: CliIo): Promise<number>
     ...(Object.keys(options).length > 0 ? { options } : {}),
   };
   if (Object.keys(patch).length === 0) throw new UsageError(`Nothing to change. ${usage}`);
-  const updated = await api.updateAccount(account.id, patch);
+  const updated = await api.updateAccount(account.id, patch).catch((err: unknown) => {
+    // A refused value is named by the flag that gave it.
+    if (!(err instanceof ControlError) || !err.issues?.length) throw err;
+    const flagOf = (path: ReadonlyArray<string | number>) => {
+      const name = path.at(-1);
+      const flag = Object.entries(flags).find(([, f]) => f.option === name)?.[0] ?? (name === 'label' || name === 'group' ? name : undefined);
+      return flag ? `--${flag}` : undefined;
+    };
+    throw new UsageError(`${describeIssues(err.issues, flagOf)}.`);
+  });
   io.out(`Changed account ${updated.id} (${updated.label}):`);
   for (const line of describeAccount(updated).slice(1)) io.out(line);
   return 0;

@@ -11,7 +11,7 @@ import { googleClientFromEnv } from './google-client-env.js';
 import { UsageError, type CliIo } from './io.js';
 import { serveCommand } from './serve-command.js';
 import { teamCommand } from './team-command.js';
-import { describeWarning } from './wording.js';
+import { describeIssues, describeWarning } from './wording.js';
 import { helpFor, mainUsage } from './help.js';
 import { packageVersion } from './package-version.js';
 
@@ -74,6 +74,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       await owner.lock.release();
     }
   } catch (err) {
+    if (err instanceof ControlError && err.issues && err.issues.length > 0) {
+      // A schema's refusal, told in the command line's words rather than the schema's.
+      io.err(`switchyard: ${describeIssues(err.issues)}.`);
+      return 2;
+    }
     if (err instanceof UsageError || err instanceof ControlError || err instanceof UnreachableError) {
       io.err(`switchyard: ${err.message}`);
       return 2;

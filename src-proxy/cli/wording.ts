@@ -1,6 +1,18 @@
 // The CLI's words for what the core reports as codes and records.
 
-import type { Account, AccountTest, AuthMode, FailureKind, GoogleSignInOutcome, NoteCode, RequestLogEntry, TeamStatus, Warning } from '../contract/index.js';
+import type {
+  Account,
+  AccountTest,
+  AuthMode,
+  FailureKind,
+  ValidationCode,
+  ValidationIssue,
+  GoogleSignInOutcome,
+  NoteCode,
+  RequestLogEntry,
+  TeamStatus,
+  Warning,
+} from '../contract/index.js';
 import type { Team } from '../team/join-team.js';
 import { describeUpstream } from './account-kinds.js';
 import { isLoopbackBind } from '../gateway/host-guard.js';
@@ -62,6 +74,41 @@ export function describeRequest(e: RequestLogEntry): string {
   // Upstream messages may span lines; the request's line must stay one line.
   if (e.error_message) line += ` ${e.error_message.replace(/\s+/g, ' ').trim()}`;
   return line;
+}
+
+const ISSUE_TEXT: Record<ValidationCode, (i: ValidationIssue) => string> = {
+  required: () => 'is needed',
+  empty: () => 'cannot be empty',
+  too_short: (i) => `needs at least ${i.limit} characters`,
+  too_long: (i) => `may have at most ${i.limit} characters`,
+  too_small: (i) => `must be ${i.limit} or more`,
+  too_big: (i) => `must be ${i.limit} or less`,
+  too_many: (i) => `takes at most ${i.limit} entries`,
+  not_url: () => 'must be a full address, such as https://api.example.com',
+  not_http_url: () => 'must start with https:// or http://',
+  not_integer: () => 'must be a whole number',
+  not_number: () => 'must be a number',
+  not_text: () => 'must be text',
+  not_yes_no: () => 'must be true or false',
+  not_list: () => 'must be a list',
+  not_one_of: (i) => (i.choices && i.choices.length > 0 ? `must be one of: ${i.choices.join(', ')}` : 'is not one of the allowed values'),
+  unknown_field: () => 'is not something switchyard knows here',
+  duplicate_name: () => 'names an account or group twice',
+  duplicate_price: () => 'gives one model two prices',
+  invalid: () => 'is not valid',
+};
+
+/**
+ * What a schema refused, one clause per issue: "--base-url must start with https:// or http://". `nameOf`
+ * names a place the way the command took it (a flag); by default the setting's dotted path.
+ */
+export function describeIssues(
+  issues: readonly ValidationIssue[],
+  nameOf: (path: ReadonlyArray<string | number>) => string | undefined = () => undefined,
+): string {
+  return issues
+    .map((i) => `${nameOf(i.path) ?? (i.path.length > 0 ? i.path.join('.') : 'the value')} ${(ISSUE_TEXT[i.code] ?? ISSUE_TEXT.invalid)(i)}`)
+    .join('; ');
 }
 
 const TEST_FAILURE_TEXT: Record<FailureKind, (a: Account, t: AccountTest) => string> = {

@@ -14,7 +14,7 @@ const httpUrl = z
   .string()
   .trim()
   .url()
-  .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL');
+  .refine((u) => /^https?:\/\//i.test(u), { message: 'must be an http(s) URL', params: { code: 'not_http_url' } });
 
 /** Options of an Anthropic-compatible API-key account (Anthropic, z.ai, Kimi, DeepSeek, MiniMax ...). */
 export const AnthropicOptionsSchema = z.object({

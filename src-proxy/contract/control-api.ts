@@ -32,6 +32,7 @@ import { SettingsPatchSchema, type Settings, type SettingsPatch } from './settin
 import { StatsQuerySchema, type StatsQuery, type StatsReport } from './stats.js';
 import type { TeamStatus } from './team.js';
 import type { UpdateStatus } from './updates.js';
+import type { ValidationIssue } from './validation.js';
 
 export interface GatewayStatus {
   running: boolean;
@@ -75,10 +76,17 @@ export class ControlError extends Error {
   constructor(
     readonly code: ControlErrorCode,
     message: string,
+    /** For `invalid_argument` from a schema: what was wrong where, as codes the shells put into words. */
+    readonly issues?: ValidationIssue[],
   ) {
     super(message);
     this.name = 'ControlError';
   }
+}
+
+/** The error a transport carried, as a ControlError again. */
+export function controlErrorOf(error: ControlFailure): ControlError {
+  return new ControlError(error.code, error.message, error.issues);
 }
 
 /** Conditions a user should see, raised by the core as codes. */
@@ -245,4 +253,9 @@ export interface ControlClient extends ControlApi {
 }
 
 /** What a transport returns instead of throwing across a process or network boundary. */
-export type ControlResult<T> = { ok: true; value: T } | { ok: false; error: { code: ControlErrorCode; message: string } };
+export interface ControlFailure {
+  code: ControlErrorCode;
+  message: string;
+  issues?: ValidationIssue[];
+}
+export type ControlResult<T> = { ok: true; value: T } | { ok: false; error: ControlFailure };

@@ -1,7 +1,7 @@
 import {
   CONTROL_EVENT_NAMES,
   CONTROL_METHODS,
-  ControlError,
+  controlErrorOf,
   type ControlApi,
   type ControlClient,
   type ControlEventName,
@@ -41,7 +41,7 @@ export function clientFromBridge(bridge: DesktopBridge): ControlClient {
     const call = bridge[method] as (...args: unknown[]) => Promise<ControlResult<unknown>>;
     client[method] = async (...args: unknown[]) => {
       const result = await call(...args);
-      if (!result.ok) throw new ControlError(result.error.code, result.error.message);
+      if (!result.ok) throw controlErrorOf(result.error);
       return result.value;
     };
   }

@@ -8,7 +8,7 @@
 
 import {
   CONTROL_METHODS,
-  ControlError,
+  controlErrorOf,
   type ControlApi,
   type ControlClient,
   type ControlEventName,
@@ -86,7 +86,7 @@ export function createHttpControlClient(opts: HttpControlClientOptions): Control
     } catch {
       throw new UnreachableError(`unexpected answer from ${where} (HTTP ${res.status})`);
     }
-    if (!result.ok) throw new ControlError(result.error.code, result.error.message);
+    if (!result.ok) throw controlErrorOf(result.error);
     return result.value;
   };
 

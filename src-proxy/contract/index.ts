@@ -17,3 +17,4 @@ export * from './event-listeners.js';
 export * from './sse-text.js';
 export * from './http-control-client.js';
 export * from './account-presets.js';
+export * from './validation.js';

@@ -20,6 +20,7 @@ export type PriceRow = z.infer<typeof PriceRowSchema>;
 /** The user's rows: each replaces the shipped row of the same model, or adds one. */
 export const PriceRowsSchema = z.array(PriceRowSchema).refine((rows) => new Set(rows.map((r) => r.model.toLowerCase())).size === rows.length, {
   message: 'each model may have one price only',
+  params: { code: 'duplicate_price' },
 });
 
 const p = (model: string, input: number, output: number, cache_write: number, cache_read: number): PriceRow => ({

@@ -21,7 +21,10 @@ export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 const TargetAccountsSchema = z
   .array(z.string().trim().min(1).max(200))
   .min(1, 'name at least one account or group, or leave accounts out')
-  .refine((names) => new Set(names.map((n) => n.toLowerCase())).size === names.length, 'an account or group is named twice')
+  .refine((names) => new Set(names.map((n) => n.toLowerCase())).size === names.length, {
+    message: 'an account or group is named twice',
+    params: { code: 'duplicate_name' },
+  })
   .optional();
 
 const targetFields = {
@@ -69,7 +72,7 @@ const httpUrl = z
   .string()
   .trim()
   .url()
-  .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL')
+  .refine((u) => /^https?:\/\//i.test(u), { message: 'must be an http(s) URL', params: { code: 'not_http_url' } })
   .transform((u) => u.replace(/\/+$/, ''));
 
 /**

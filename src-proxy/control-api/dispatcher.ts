@@ -8,11 +8,14 @@ import {
   CONTROL_METHODS,
   ControlError,
   ControlEventListeners,
+  controlErrorOf,
   type ControlApi,
   type ControlClient,
   type ControlEvents,
   type ControlMethod,
   type ControlResult,
+  issuesSummary,
+  validationIssues,
 } from '../contract/index.js';
 import type { EventBus } from '../lib/event-bus.js';
 import { reportUnhandled } from '../lib/report.js';
@@ -27,18 +30,25 @@ export async function dispatch(api: ControlApi, method: string, rawArgs: unknown
     if (!isControlMethod(method)) throw new ControlError('not_found', `no control method ${method}`);
     const parsed = CONTROL_ARGS[method].safeParse(rawArgs ?? []);
     if (!parsed.success) {
-      const detail = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
-      throw new ControlError('invalid_argument', `${method}: ${detail}`);
+      // Paths start at the argument's own fields: which argument it was is clear from the method.
+      const issues = validationIssues(parsed.error.issues, rawArgs).map((i) => ({ ...i, path: typeof i.path[0] === 'number' ? i.path.slice(1) : i.path }));
+      throw new ControlError('invalid_argument', `${method}: ${issuesSummary(issues)}`, issues);
     }
     // The schemas drop what they do not know; a call that named a field nobody reads is refused rather
     // than answered with a success that changed nothing.
     const unknown = unknownFields(rawArgs, parsed.data);
-    if (unknown.length > 0) throw new ControlError('invalid_argument', `${method}: ${unknown.map((p) => `${p}: unknown field`).join('; ')}`);
+    if (unknown.length > 0) {
+      const issues = unknown.map((p) => {
+        const path = p.split('.').slice(1);
+        return { path, code: 'unknown_field' as const, field: path.at(-1) ?? p };
+      });
+      throw new ControlError('invalid_argument', `${method}: ${unknown.map((p) => `${p}: unknown field`).join('; ')}`, issues);
+    }
     const fn = api[method] as (...args: unknown[]) => Promise<unknown>;
     const value = await fn.apply(api, parsed.data as unknown[]);
     return { ok: true, value: value ?? null };
   } catch (err) {
-    if (err instanceof ControlError) return { ok: false, error: { code: err.code, message: err.message } };
+    if (err instanceof ControlError) return { ok: false, error: { code: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) } };
     // A bug of ours: the caller learns that much, the shell's report the details.
     report?.(err);
     return { ok: false, error: { code: 'internal', message: `${method} failed inside the core` } };
@@ -97,7 +107,7 @@ export function dispatchingClient(api: ControlApi, events: EventBus<ControlEvent
     client[method] = async (...args: unknown[]) => {
       // The arguments cross as JSON would, so nothing passes by reference that a transport could not carry.
       const result = await dispatch(api, method, JSON.parse(JSON.stringify(args)) as unknown);
-      if (!result.ok) throw new ControlError(result.error.code, result.error.message);
+      if (!result.ok) throw controlErrorOf(result.error);
       return result.value;
     };
   }

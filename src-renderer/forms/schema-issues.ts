@@ -1,14 +1,14 @@
-/** The contract schema's messages per field path ("label", "options.base_url"), the first one each. */
-export function issuesByField(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): Record<string, string> {
+// A form's own check with the contract's schemas, put into the console's sentences per field.
+
+import { validationIssues, type SchemaIssue } from '../../src-proxy/contract/index.js';
+import { describeIssue } from '../wording/validation.js';
+
+/** One sentence per field path ("label", "options.base_url"), for the first issue of each; `input` is what was checked. */
+export function issuesByField(issues: readonly SchemaIssue[], input?: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const issue of issues) {
+  for (const issue of validationIssues(issues, input)) {
     const key = issue.path.map(String).join('.');
-    out[key] ??= sentence(issue.message);
+    out[key] ??= describeIssue(issue);
   }
   return out;
-}
-
-function sentence(message: string): string {
-  const m = message.replace(/^Invalid input: /, '');
-  return m.charAt(0).toUpperCase() + m.slice(1);
 }

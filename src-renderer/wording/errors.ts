@@ -2,6 +2,7 @@
 // show; an unknown error is described without its details.
 
 import { ControlError, UnreachableError, type ControlErrorCode, type FailureKind, type Warning } from '../../src-proxy/contract/index.js';
+import { describeIssues } from './validation.js';
 
 const CONTROL_ERROR_WORDS: Readonly<Record<ControlErrorCode, string>> = {
   invalid_argument: 'Switchyard did not accept this value.',
@@ -30,6 +31,8 @@ export function describeError(err: unknown): string {
   if (err instanceof UnreachableError) return 'Switchyard is not answering. Is `switchyard serve` still running?';
   if (err instanceof ControlError) {
     const words = CONTROL_ERROR_WORDS[err.code] ?? CONTROL_ERROR_WORDS.internal;
+    // What a schema refused comes as codes: it is told in the console's words, never in the schema's.
+    if (err.issues && err.issues.length > 0) return `${words} ${describeIssues(err.issues)}`;
     return DETAILED.has(err.code) && err.message ? `${words} (${err.message})` : words;
   }
   return CONTROL_ERROR_WORDS.internal;

@@ -81,6 +81,13 @@ export async function runConsoleFlow(opts: ConsoleFlowOptions): Promise<void> {
   await shot(page, 'accounts-add-preset');
   await page.getByRole('radio', { name: 'Anthropic-compatible' }).check();
   const form = page.getByRole('form', { name: 'New Anthropic-compatible account' });
+  // A form sent half filled says what is missing in words, beside each field.
+  await form.getByLabel('Base URL').fill('api.example.com');
+  await form.getByRole('button', { name: 'Add account' }).click();
+  await form.getByText('This cannot be empty.').first().waitFor();
+  await form.getByText('Enter a full address, such as https://api.example.com.').waitFor();
+  expect(await form.textContent()).not.toMatch(/Too small|Invalid URL|expected string/);
+  await shot(page, 'accounts-add-invalid');
   await form.getByLabel('Label').fill(ACCOUNT);
   await form.getByLabel('API key').fill(UPSTREAM_KEY);
   await form.getByLabel('Base URL').fill(opts.upstreamUrl);

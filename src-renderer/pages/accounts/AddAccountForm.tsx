@@ -64,7 +64,7 @@ function KeyAccountForm({ kind, title, preset, onDone }: { kind: AccountKind; ti
     const input = { provider: kind, label, [ACCOUNT_KINDS[kind].secret]: secret, options: optionValues(fields, options) };
     const parsed = NewAccountSchema.safeParse(input);
     if (!parsed.success) {
-      setIssues(issuesByField(parsed.error.issues));
+      setIssues(issuesByField(parsed.error.issues, input));
       return;
     }
     setIssues({});

@@ -27,8 +27,13 @@ export function EditAccountForm({ account: a, onDone }: { account: Account; onDo
     const patch = AccountPatchSchema.safeParse({ label, options: values });
     const parsedOptions = ACCOUNT_KINDS[kind].options.safeParse(values);
     const found = {
-      ...(patch.success ? {} : issuesByField(patch.error.issues)),
-      ...(parsedOptions.success ? {} : issuesByField(parsedOptions.error.issues.map((i) => ({ ...i, path: ['options', ...i.path] })))),
+      ...(patch.success ? {} : issuesByField(patch.error.issues, { label, options: values })),
+      ...(parsedOptions.success
+        ? {}
+        : issuesByField(
+            parsedOptions.error.issues.map((i) => ({ ...i, path: ['options', ...i.path] })),
+            { options: values },
+          )),
     };
     setIssues(found);
     if (Object.keys(found).length > 0) return;

@@ -6,7 +6,7 @@ import { issuesByField } from '../../forms/schema-issues.js';
 
 /**
  * Saving one section of the settings: the patch is checked against the settings schema first (its
- * messages go next to the fields, keyed by path such as "port" or "model_rules.0.match"), then sent.
+ * issues go next to the fields, keyed by path such as "port" or "model_rules.0.match"), then sent.
  */
 export function useSettingsSave(settings: Settings, onSaved: (s: Settings) => void) {
   const client = useControl();
@@ -15,9 +15,10 @@ export function useSettingsSave(settings: Settings, onSaved: (s: Settings) => vo
   const [saved, setSaved] = useState(false);
   const save = async (patch: SettingsPatch) => {
     setSaved(false);
-    const check = SettingsSchema.safeParse({ ...settings, ...patch });
+    const candidate = { ...settings, ...patch };
+    const check = SettingsSchema.safeParse(candidate);
     if (!check.success) {
-      setIssues(issuesByField(check.error.issues));
+      setIssues(issuesByField(check.error.issues, candidate));
       return;
     }
     setIssues({});

@@ -57,6 +57,6 @@ describe('switchyard config and prices', () => {
       '[{"model":"m1","input":1,"output":2,"cache_write":3,"cache_read":4},{"model":"M1","input":1,"output":2,"cache_write":3,"cache_read":4}]',
     );
     expect(twice.code).toBe(2);
-    expect(twice.err).toContain('each model may have one price only');
+    expect(twice.err).toBe('switchyard: model_prices gives one model two prices.');
   });
 });

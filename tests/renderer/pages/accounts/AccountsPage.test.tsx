@@ -128,7 +128,7 @@ describe('Accounts', () => {
     await user.type(within(form).getByLabelText('API key'), 'sk-upstream-1');
     await user.type(within(form).getByLabelText('Base URL'), 'not a url');
     await user.click(within(form).getByRole('button', { name: 'Add account' }));
-    expect(within(form).getByText(/URL/i, { selector: 'small' })).toBeTruthy();
+    expect(within(form).getByText('Enter a full address, such as https://api.example.com.', { selector: 'small' })).toBeTruthy();
     expect(fake.calls.some(([m]) => m === 'addAccount')).toBe(false);
 
     await user.clear(within(form).getByLabelText('Base URL'));
