@@ -79,6 +79,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.err(`switchyard: ${describeIssues(err.issues)}.`);
       return 2;
     }
+    if (err instanceof ControlError && err.code === 'would_lock_out') {
+      io.err(
+        'switchyard: not changed: with authentication on and an empty api_key, the gateway would refuse every request. Set a key first: switchyard config set api_key "$(openssl rand -hex 24)"',
+      );
+      return 2;
+    }
     if (err instanceof UsageError || err instanceof ControlError || err instanceof UnreachableError) {
       io.err(`switchyard: ${err.message}`);
       return 2;

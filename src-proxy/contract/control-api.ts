@@ -58,6 +58,8 @@ export const CONTROL_ERROR_CODES = [
   'port_in_use',
   'listen_failed',
   'insecure_bind',
+  /** The change would turn authentication on with no API key, so the gateway would refuse every request. */
+  'would_lock_out',
   /** Google sign-in needs an OAuth client id (and secret) in the settings first. */
   'not_configured',
   /** Google refused the sign-in (wrong or reused code, a state that does not match, access denied). */

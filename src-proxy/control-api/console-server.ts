@@ -56,6 +56,7 @@ const STATUS_BY_CODE: Readonly<Record<ControlErrorCode, number>> = {
   port_in_use: 409,
   listen_failed: 409,
   insecure_bind: 409,
+  would_lock_out: 409,
   not_configured: 409,
   sign_in_failed: 400,
   sign_in_expired: 410,

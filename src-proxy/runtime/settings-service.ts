@@ -13,6 +13,10 @@ import { changeRefusal } from './bind-policy.js';
 import type { GatewayControl } from './gateway-control.js';
 import { rethrowInvalid } from './parse-args.js';
 
+function locksOut(s: Settings): boolean {
+  return s.auth_mode !== 'off' && s.api_key === '';
+}
+
 /** The upstream pool's trusted CAs (UpstreamTrust): checks a new `extra_ca_certs` file and switches to it. */
 export interface TrustSwitch {
   prepare(file: string): Promise<() => void>;
@@ -57,6 +61,11 @@ export class SettingsService {
       // The same rule as at start, checked before anything is written.
       const refusal = changeRefusal(this.gateway.bindPlan(current), this.gateway.bindPlan(next), this.gateway.listening);
       if (refusal !== null) throw new ControlError('insecure_bind', refusal);
+      // Authentication without a key refuses every request, Claude Code's included: a change that would
+      // bring the gateway there is refused (one already there, from an older file, may be left step by step).
+      if (locksOut(next) && !locksOut(current)) {
+        throw new ControlError('would_lock_out', 'authentication would be on with no api_key: set or generate a key first');
+      }
       const switchTrust = next.extra_ca_certs !== current.extra_ca_certs ? await this.trust?.prepare(next.extra_ca_certs) : undefined;
       const before = this.gateway.address(current);
       const after = this.gateway.address(next);

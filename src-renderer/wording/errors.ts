@@ -12,6 +12,8 @@ const CONTROL_ERROR_WORDS: Readonly<Record<ControlErrorCode, string>> = {
   port_in_use: 'That port is already in use by another program. Pick another port.',
   listen_failed: 'The gateway could not listen on that address.',
   insecure_bind: 'Switchyard listens beyond this machine only with authentication on and an API key set.',
+  would_lock_out:
+    'Not saved: with authentication on and no API key, the gateway would refuse every request, Claude Code included. Generate a key first, then turn authentication on.',
   not_configured: 'Google sign-in needs an OAuth client. Set the Google OAuth client id and secret in Settings first.',
   sign_in_failed: 'Google refused the sign-in. The code may be wrong or already used; start again.',
   sign_in_expired: 'This sign-in took too long and has expired. Start again.',

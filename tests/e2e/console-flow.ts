@@ -115,11 +115,19 @@ export async function runConsoleFlow(opts: ConsoleFlowOptions): Promise<void> {
 
   // Auth on with a fresh key; a model rule so the mapping shows.
   await go(page, 'Settings');
-  // The radio follows the saved setting, so it turns on once the core has taken the change.
+  // Strict with no key would lock every client out: refused, with the reason, until a key exists.
   const strict = page.getByRole('radio', { name: /^Strict/ });
+  const auth = page.getByRole('form', { name: 'Authentication' });
   await strict.click();
-  await expect.poll(() => strict.isChecked()).toBe(true);
+  await auth.getByRole('button', { name: 'Save authentication' }).click();
+  await auth.getByRole('alert').filter({ hasText: 'would refuse every request' }).waitFor();
+  await shot(page, 'settings-auth-refused');
   await page.getByRole('button', { name: 'Generate key' }).click();
+  await page.getByRole('button', { name: 'Reveal key' }).waitFor();
+  await strict.click();
+  await auth.getByRole('button', { name: 'Save authentication' }).click();
+  await auth.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+  await expect.poll(() => strict.isChecked()).toBe(true);
   await page.getByRole('button', { name: 'Reveal key' }).click();
   const key = ((await page.getByTestId('api-key').textContent()) ?? '').trim();
   expect(key).toMatch(/^sk-sy-/);

@@ -122,7 +122,12 @@ export function createFakeControl(init: Partial<FakeControl['state']> = {}): Fak
     },
     getSettings: async () => state.settings,
     updateSettings: async (patch) => {
-      state.settings = mergeOrThrow(state.settings, patch);
+      const next = mergeOrThrow(state.settings, patch);
+      // As the core: a change that turns authentication on with no key is refused.
+      if (next.auth_mode !== 'off' && next.api_key === '' && !(state.settings.auth_mode !== 'off' && state.settings.api_key === '')) {
+        throw new ControlError('would_lock_out', 'authentication would be on with no api_key');
+      }
+      state.settings = next;
       emit('settings', state.settings);
       if (patch.port !== undefined) {
         state.status = { ...state.status, port: patch.port, url: state.status.running ? `http://127.0.0.1:${patch.port}` : null };

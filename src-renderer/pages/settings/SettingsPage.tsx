@@ -109,30 +109,63 @@ const AUTH_MODE_WORDS: Readonly<Record<AuthMode, { label: string; hint: string }
   'all-except-health': { label: 'All except health', hint: 'Every request but the health check needs the key.' },
 };
 
+/** Why a mode cannot be saved as things are; null when it can. */
+function lockOut(mode: AuthMode, key: string): string | null {
+  return mode !== 'off' && key === ''
+    ? 'Not saved: with authentication on and no API key, the gateway would refuse every request, Claude Code included. Generate a key first, then save.'
+    : null;
+}
+
 function AuthSection({ settings, onSaved }: SectionProps) {
   const client = useControl();
   const save = useSettingsSave(settings, onSaved);
   const [revealed, setRevealed] = useState(false);
   const [confirming, setConfirming] = useState(false);
+  // The mode is chosen, then saved, like every other setting; a change made elsewhere replaces the draft.
+  const [mode, setMode] = useState<AuthMode>(settings.auth_mode);
+  const [refusal, setRefusal] = useState<string | null>(null);
+  useEffect(() => setMode(settings.auth_mode), [settings.auth_mode]);
   const key = settings.api_key;
+  const changed = mode !== settings.auth_mode;
+  const submit = () => {
+    const why = lockOut(mode, key);
+    setRefusal(why);
+    if (why === null) void save.save({ auth_mode: mode });
+  };
   const generate = () =>
     save.run(async () => {
       setConfirming(false);
       onSaved(await client.generateApiKey());
     });
   return (
-    <section className="card" aria-labelledby="auth-title">
-      <h2 id="auth-title">Authentication</h2>
+    <SettingsForm id="auth" title="Authentication" onSubmit={submit}>
       <div role="radiogroup" aria-label="Authentication mode" className="radio-list">
         {AUTH_MODES.map((m) => (
           <label key={m}>
-            <input type="radio" name="auth-mode" checked={settings.auth_mode === m} disabled={save.busy} onChange={() => void save.save({ auth_mode: m })} />
+            <input
+              type="radio"
+              name="auth-mode"
+              checked={mode === m}
+              disabled={save.busy}
+              onChange={() => {
+                setMode(m);
+                setRefusal(null);
+              }}
+            />
             <span>
               {AUTH_MODE_WORDS[m].label} <small className="muted">{AUTH_MODE_WORDS[m].hint}</small>
             </span>
           </label>
         ))}
       </div>
+      <div className="row">
+        <button type="submit" className="button primary" disabled={save.busy || !changed}>
+          Save authentication
+        </button>
+        {changed && <span className="muted">Not saved yet: now {AUTH_MODE_WORDS[settings.auth_mode].label.toLowerCase()}.</span>}
+        {save.saved && !changed && <span role="status">Saved.</span>}
+      </div>
+      <ErrorText>{refusal}</ErrorText>
       {settings.auth_mode !== 'off' && key === '' && (
         <p className="error-text">Authentication is on but no API key is set: every request is refused. Generate a key.</p>
       )}
@@ -171,7 +204,7 @@ function AuthSection({ settings, onSaved }: SectionProps) {
         </div>
       </div>
       <ErrorText>{save.error}</ErrorText>
-    </section>
+    </SettingsForm>
   );
 }
 
@@ -216,6 +249,7 @@ function GoogleSection({ settings, onSaved }: SectionProps) {
     />
   );
   const urlIssue = Object.entries(save.issues).find(([k]) => k.startsWith('antigravity.base_urls'))?.[1];
+  const advancedIssue = urlIssue !== undefined || ['auth_url', 'token_url', 'userinfo_url'].some((n) => save.issues[`google.${n}`] !== undefined);
   return (
     <SettingsForm
       id="google"
@@ -232,14 +266,20 @@ function GoogleSection({ settings, onSaved }: SectionProps) {
       <div className="form-grid">
         {field('client_id', 'OAuth client ID')}
         {field('client_secret', 'OAuth client secret', undefined, 'password')}
-        {field('auth_url', 'Authorization endpoint')}
-        {field('token_url', 'Token endpoint')}
-        {field('userinfo_url', 'User info endpoint')}
-        <div className="field">
-          <label htmlFor="code-assist-urls">Code Assist base URLs</label>
-          <textarea id="code-assist-urls" className="input" rows={3} value={baseUrls} onChange={(e) => setBaseUrls(e.target.value)} spellCheck={false} />
-          <small className={urlIssue ? 'error-text' : 'muted'}>{urlIssue ?? 'One per line, tried in this order.'}</small>
-        </div>
+        {/* Only a proxy or a test changes these: folded away, and opened when one of them is refused. */}
+        <details className="advanced" open={advancedIssue || undefined}>
+          <summary>Advanced: Google and Code Assist endpoints</summary>
+          <div className="form-grid">
+            {field('auth_url', 'Authorization endpoint')}
+            {field('token_url', 'Token endpoint')}
+            {field('userinfo_url', 'User info endpoint')}
+            <div className="field">
+              <label htmlFor="code-assist-urls">Code Assist base URLs</label>
+              <textarea id="code-assist-urls" className="input" rows={3} value={baseUrls} onChange={(e) => setBaseUrls(e.target.value)} spellCheck={false} />
+              <small className={urlIssue ? 'error-text' : 'muted'}>{urlIssue ?? 'One per line, tried in this order.'}</small>
+            </div>
+          </div>
+        </details>
         <SaveRow busy={save.busy} saved={save.saved} error={save.error} />
       </div>
     </SettingsForm>

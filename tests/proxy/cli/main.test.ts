@@ -77,9 +77,15 @@ describe('switchyard config', () => {
     expect((await run(['config', 'get', 'host'])).out).toBe('127.0.0.1');
   });
 
-  it('warns when auth is turned on without a key', async () => {
-    const { err } = await run(['config', 'set', 'auth_mode', 'strict']);
-    expect(err).toMatch(/api_key is empty/);
+  it('refuses to turn authentication on without a key, which would refuse every request, and says what to do', async () => {
+    const refused = await run(['config', 'set', 'auth_mode', 'strict']);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/^switchyard: not changed: .*would refuse every request\. Set a key first: switchyard config set api_key/);
+    expect((await run(['config', 'get', 'auth_mode'])).out).toBe('off');
+    expect((await run(['config', 'set', 'api_key', 'sk-local-123'])).code).toBe(0);
+    expect((await run(['config', 'set', 'auth_mode', 'strict'])).code).toBe(0);
+    // Nor can the key be taken away while authentication is on.
+    expect((await run(['config', 'set', 'api_key', ''])).code).toBe(2);
   });
 
   it('moves a corrupt settings file aside, says so, and carries on with defaults', async () => {

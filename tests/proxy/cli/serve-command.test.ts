@@ -311,8 +311,8 @@ describe('switchyard serve', () => {
     expect(res.headers.get('x-account-email')).toBe('serve@example.com');
 
     const io = recordingIo();
-    expect(await main(['config', 'set', 'auth_mode', 'strict', '--data-dir', dir], io)).toBe(0);
     expect(await main(['config', 'set', 'api_key', 'sk-live-change', '--data-dir', dir], io)).toBe(0);
+    expect(await main(['config', 'set', 'auth_mode', 'strict', '--data-dir', dir], io)).toBe(0);
     expect((await postJson(`${running.url}/v1/messages`, messagesBody(), { headers: { 'x-api-key': 'wrong' } })).status).toBe(401);
     expect((await postJson(`${running.url}/v1/messages`, messagesBody(), { headers: { 'x-api-key': 'sk-live-change' } })).status).toBe(200);
 

@@ -63,6 +63,7 @@ export function controlContractSuite(transport: ContractTransport): void {
     });
 
     it('changes only the settings and options a call names', async () => {
+      await api.updateSettings({ api_key: 'sk-first-call' });
       await api.updateSettings({ auth_mode: 'strict' });
       await api.updateSettings({ api_key: 'sk-second-call' });
       expect(await api.getSettings()).toMatchObject({ auth_mode: 'strict', api_key: 'sk-second-call' });
@@ -76,6 +77,9 @@ export function controlContractSuite(transport: ContractTransport): void {
       expect((await api.getSettings()).api_key).toBe('k');
       await expect(api.updateSettings({ port: 0 })).rejects.toMatchObject({ code: 'invalid_argument' });
       await expect(api.updateSettings({ auth_mode: 'sometimes' as never })).rejects.toBeInstanceOf(ControlError);
+      // Authentication with no key would refuse every request: such a change is refused, with a code.
+      await expect(api.updateSettings({ api_key: '' })).rejects.toMatchObject({ code: 'would_lock_out' });
+      expect(await api.getSettings()).toMatchObject({ auth_mode: 'strict', api_key: 'k' });
     });
 
     it('stops and starts the gateway, and reports its status', async () => {

@@ -264,13 +264,17 @@ describe('auth', () => {
     );
   });
 
-  it.each(['strict', 'all-except-health'] as const)('%s with an empty configured key refuses everything', async (mode) => {
-    await gateway.runtime.updateSettings({ auth_mode: mode, api_key: '' });
-    const res = await postJson(`${gateway.url}/v1/messages`, messagesBody(), { headers: { 'x-api-key': '' } });
-    await expectError(res, 401, 'authentication_error', /no api_key is configured/);
-    const health = await fetch(`${gateway.url}/healthz`);
-    expect(health.status).toBe(mode === 'strict' ? 401 : 200);
-    await gateway.runtime.updateSettings({ auth_mode: 'off' });
+  it.each(['strict', 'all-except-health'] as const)('%s with an empty configured key (an older settings file) refuses everything', async (mode) => {
+    // The console and the CLI can no longer make this change; a file written by hand or an older version can.
+    const locked = await startGateway({ settings: { auth_mode: mode, api_key: '' } });
+    try {
+      const res = await postJson(`${locked.url}/v1/messages`, messagesBody(), { headers: { 'x-api-key': '' } });
+      await expectError(res, 401, 'authentication_error', /no api_key is configured/);
+      const health = await fetch(`${locked.url}/healthz`);
+      expect(health.status).toBe(mode === 'strict' ? 401 : 200);
+    } finally {
+      await locked.close();
+    }
   });
 
   it('never forwards the client key upstream', async () => {

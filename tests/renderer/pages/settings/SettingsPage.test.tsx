@@ -37,13 +37,60 @@ describe('Settings', () => {
     expect(lan).toHaveProperty('disabled', true);
     expect(screen.getByText(/Turn authentication on and set an API key first/)).toBeTruthy();
 
-    await user.click(screen.getByRole('radio', { name: /Strict/ }));
-    await waitFor(() => expect(fake.state.settings.auth_mode).toBe('strict'));
-    expect(screen.getByText(/no API key is set: every request is refused/)).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Generate key' }));
     await waitFor(() => expect(fake.state.settings.api_key).toMatch(/^sk-sy-/));
+    await user.click(screen.getByRole('radio', { name: /Strict/ }));
+    await user.click(screen.getByRole('button', { name: 'Save authentication' }));
+    await waitFor(() => expect(fake.state.settings.auth_mode).toBe('strict'));
     await user.click(screen.getByRole('switch', { name: 'Allow LAN access' }));
     await waitFor(() => expect(fake.state.settings.host).toBe('0.0.0.0'));
+  });
+
+  it('changes the auth mode only on Save, like every other setting, and refuses one that would lock the gateway, saying why', async () => {
+    const fake = createFakeControl();
+    const user = userEvent.setup();
+    renderWith(fake, <SettingsPage />);
+    const strict = await screen.findByRole('radio', { name: /Strict/ });
+    const saveButton = screen.getByRole('button', { name: 'Save authentication' });
+    expect(saveButton).toHaveProperty('disabled', true);
+    await user.click(strict);
+    expect(fake.calls.some(([m]) => m === 'updateSettings')).toBe(false);
+    expect(screen.getByText('Not saved yet: now off.')).toBeTruthy();
+    await user.click(saveButton);
+    expect((await screen.findByRole('alert')).textContent).toMatch(/^Not saved: with authentication on and no API key, the gateway would refuse every request/);
+    expect(fake.calls.some(([m]) => m === 'updateSettings')).toBe(false);
+    expect(fake.state.settings.auth_mode).toBe('off');
+    // Off again: nothing to save.
+    await user.click(screen.getByRole('radio', { name: /^Off/ }));
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(saveButton).toHaveProperty('disabled', true);
+  });
+
+  it('tells the core’s refusal of a lock-out in words too', async () => {
+    const fake = createFakeControl({ settings: SettingsSchema.parse({ api_key: 'k' }) });
+    const user = userEvent.setup();
+    renderWith(fake, <SettingsPage />);
+    await user.click(await screen.findByRole('radio', { name: /All except health/ }));
+    fake.failNext('updateSettings', 'would_lock_out', 'authentication would be on with no api_key');
+    await user.click(screen.getByRole('button', { name: 'Save authentication' }));
+    expect((await screen.findByRole('alert')).textContent).toMatch(/would refuse every request, Claude Code included\. Generate a key first/);
+  });
+
+  it('folds the Google and Code Assist endpoints away, and opens them when one is refused', async () => {
+    const fake = createFakeControl();
+    const user = userEvent.setup();
+    renderWith(fake, <SettingsPage />);
+    const token = await screen.findByLabelText('Token endpoint');
+    const fold = token.closest('details')!;
+    expect(fold.open).toBe(false);
+    expect(screen.getByLabelText('OAuth client ID').closest('details')).toBeNull();
+    fold.open = true;
+    await user.clear(token);
+    await user.type(token, 'not a url');
+    fold.open = false;
+    await user.click(within(screen.getByRole('form', { name: 'Google sign-in' })).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(fold.open).toBe(true));
+    expect(screen.getByText('Enter a full address, such as https://api.example.com.')).toBeTruthy();
   });
 
   it('masks the API key until revealed, copies it, and replaces it only after confirmation', async () => {
