@@ -74,8 +74,12 @@ export const DEFAULT_PRICES: readonly PriceRow[] = Object.freeze([
   p('kimi-k2-turbo*', 1.15, 8, 1.15, 0.15),
   p('kimi-k2-thinking-turbo*', 1.15, 8, 1.15, 0.15),
   p('kimi-k2*', 0.6, 2.5, 0.6, 0.15),
-  p('deepseek-chat', 0.28, 0.42, 0.28, 0.028),
-  p('deepseek-reasoner', 0.28, 0.42, 0.28, 0.028),
+  // DeepSeek prices by the hour of day; these are its peak-hour rates (off-peak is half), and writing its
+  // cache costs what input costs. The retired deepseek-v4-flash name is served and billed as deepseek-flash;
+  // deepseek-chat and deepseek-reasoner are no longer listed, so they show no price rather than an old one.
+  p('deepseek-flash*', 0.3, 1.2, 0.3, 0.006),
+  p('deepseek-v4-flash*', 0.3, 1.2, 0.3, 0.006),
+  p('deepseek-v4-pro*', 1.32, 3.96, 1.32, 0.044),
   p('minimax-m2*', 0.3, 1.2, 0.375, 0.03),
 ]);
 

@@ -20,12 +20,15 @@ describe('findPrice in the shipped table', () => {
     ['gemini-3-pro-high', 'gemini-3-pro*'],
     ['glm-4.6', 'glm-4.6*'],
     ['glm-4.5-air', 'glm-4.5-air*'],
-    ['deepseek-chat', 'deepseek-chat'],
+    ['deepseek-flash', 'deepseek-flash*'],
+    ['deepseek-v4-flash', 'deepseek-v4-flash*'],
+    ['deepseek-v4-pro', 'deepseek-v4-pro*'],
+    ['deepseek-chat', null],
     ['MiniMax-M2', 'minimax-m2*'],
     ['kimi-k2-turbo-preview', 'kimi-k2-turbo*'],
     ['kimi-k2-0905-preview', 'kimi-k2*'],
     ['some-model-nobody-priced', null],
-    ['deepseek-chat-v9', null],
+    ['deepseek-reasoner', null],
   ])('%s is priced by %s', (model, row) => {
     expect(findPrice(model, DEFAULT_PRICES)?.model ?? null).toBe(row);
   });
