@@ -182,11 +182,11 @@ describe('a fallback chain', () => {
 
 describe('rules in the settings', () => {
   it.each<[string, unknown, RegExp]>([
-    ['an unknown key', [{ match: 'x', provider: 'anthropic', fallbak: [] }], /model_rules\.0: Unrecognized key: "fallbak"/],
+    ['an unknown key', [{ match: 'x', provider: 'anthropic', fallbak: [] }], /model_rules\.0\.fallbak: unknown_field/],
     [
       'an unknown key in a link',
       [{ match: 'x', provider: 'anthropic', fallback: [{ provider: 'gemini', modle: 'g' }] }],
-      /model_rules\.0\.fallback\.0: Unrecognized key: "modle"/,
+      /model_rules\.0\.fallback\.0\.modle: unknown_field/,
     ],
     ['an unknown provider', [{ match: 'x', provider: 'openai' }], /model_rules\.0\.provider/],
     [
