@@ -21,6 +21,8 @@ let uiDir: string;
 let upstream: FakeAnthropic;
 let browser: Browser;
 let child: ChildProcessWithoutNullStreams | null = null;
+/** Every serve started and not yet gone: a test that fails half-way leaves none running. */
+const started = new Set<ChildProcessWithoutNullStreams>();
 
 /** Starts `switchyard serve` from source with this test's console build; resolves with the printed console URL. */
 function serve(consolePort: number): Promise<string> {
@@ -33,6 +35,8 @@ function serve(consolePort: number): Promise<string> {
     },
   );
   child = proc;
+  started.add(proc);
+  proc.once('exit', () => started.delete(proc));
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 20_000);
@@ -73,7 +77,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  child?.kill('SIGKILL');
+  for (const proc of started) proc.kill('SIGKILL');
   await upstream?.close();
   await rm(dir, { recursive: true, force: true });
 });
