@@ -78,6 +78,34 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+// A port found free may be taken by another test process before serve listens on it: each of these
+// tries another when, and only when, the answer is that the port is in use.
+const PORT_TRIES = 5;
+
+/** `serve` on the port the settings name, set to one found free. */
+async function serveOnASettingsPort(): ReturnType<typeof serve> {
+  for (let tried = 1; ; tried++) {
+    expect(await main(['config', 'set', 'port', String(await freePort()), '--data-dir', dir], recordingIo())).toBe(0);
+    try {
+      return await serve([], true);
+    } catch (err) {
+      if (tried === PORT_TRIES || !/already in use/.test(String(err))) throw err;
+    }
+  }
+}
+
+/** `config set port` to a port found free, through the running serve; resolves with the port it moved to. */
+async function movedToAFreePort(): Promise<number> {
+  for (let tried = 1; ; tried++) {
+    const port = await freePort();
+    const io = recordingIo();
+    const code = await main(['config', 'set', 'port', String(port), '--data-dir', dir], io);
+    if (code === 0) return port;
+    if (tried === PORT_TRIES || !io.stderr.join('\n').includes('already in use'))
+      throw new Error(`config set port ${port} exited ${code}: ${io.stderr.join('\n')}`);
+  }
+}
+
 /** Starts a server without waiting for it: it ends up serving (its banner printed) or exits with a code. */
 function startRacer(): Promise<{ serving: true; proc: ChildProcessWithoutNullStreams } | { serving: false; code: number | null; output: string }> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src-proxy/cli/index.ts', 'serve', '--port', '0', '--console-port', '0', '--data-dir', dir], {
@@ -243,9 +271,7 @@ describe('switchyard serve', () => {
   });
 
   it('refuses a port in use through the running server: exit 2, nothing saved, still serving, and the next port moves it', async () => {
-    const io = recordingIo();
-    expect(await main(['config', 'set', 'port', String(await freePort()), '--data-dir', dir], io)).toBe(0);
-    const running = await serve([], true);
+    const running = await serveOnASettingsPort();
     const taken = await listening();
     const takenPort = (taken.address() as AddressInfo).port;
     try {
@@ -257,8 +283,7 @@ describe('switchyard serve', () => {
       expect(shown.stdout).toEqual([new URL(running.url).port]);
       expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
 
-      const next = await freePort();
-      expect(await main(['config', 'set', 'port', String(next), '--data-dir', dir], recordingIo())).toBe(0);
+      const next = await movedToAFreePort();
       expect((await fetch(`http://127.0.0.1:${next}/healthz`)).status).toBe(200);
     } finally {
       await new Promise((resolve) => taken.close(resolve));
