@@ -16,7 +16,7 @@ import { PresenceBeat } from './presence.js';
 import { MIN_TEAM_SECRET_LENGTH, newSalt, TeamKey } from './sealing.js';
 import { TeamAccountStore } from './team-accounts.js';
 import { TeamSessionBindings } from './team-bindings.js';
-import { describeRedisUrl, TeamConnection } from './team-connection.js';
+import { describeRedisUrl, loadRedisClient, TeamConnection } from './team-connection.js';
 import { TeamRequestHistory } from './team-history.js';
 import { KEYS } from './team-keys.js';
 import type { TeamLink } from './team-link.js';
@@ -85,7 +85,7 @@ export async function joinTeam(opts: JoinOptions): Promise<Team> {
     throw new TeamJoinError('weak_secret', `The team secret must be at least ${MIN_TEAM_SECRET_LENGTH} characters long.`);
   }
   const where = describeRedisUrl(opts.url);
-  const conn = new TeamConnection(opts.url);
+  const conn = new TeamConnection(opts.url, await loadRedisClient());
   try {
     await conn.open();
   } catch (err) {

@@ -3,7 +3,7 @@
 // through here, and what must reach the store is kept by the outbox until it does. Reconnecting is the
 // client's own, with a growing pause up to two seconds.
 
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import { EventBus } from '../lib/event-bus.js';
 import { APPLY_SCRIPT } from './apply-script.js';
 
@@ -20,6 +20,14 @@ export interface ConnectionEvents {
   /** The store answers again after it did not (or for the first time). */
   up: undefined;
   down: { since: number };
+}
+
+/**
+ * The Redis client, loaded only when a gateway joins a team: a gateway that runs alone, as most do, never
+ * pays the memory its code takes (about 15 MB).
+ */
+export async function loadRedisClient(): Promise<typeof Redis> {
+  return (await import('ioredis')).Redis;
 }
 
 function options(): RedisOptions {
@@ -48,13 +56,14 @@ export class TeamConnection {
 
   constructor(
     readonly url: string,
+    RedisClient: typeof Redis,
     private readonly now: () => number = Date.now,
   ) {
-    this.cmd = new Redis(url, options()) as TeamRedis;
+    this.cmd = new RedisClient(url, options()) as TeamRedis;
     this.cmd.defineCommand('syApply', { numberOfKeys: 0, lua: APPLY_SCRIPT });
-    this.sub = new Redis(url, options());
+    this.sub = new RedisClient(url, options());
     // A blocking read waits up to a second on the server; its own bound is above that.
-    this.reader = new Redis(url, { ...options(), commandTimeout: 3 * COMMAND_TIMEOUT_MS });
+    this.reader = new RedisClient(url, { ...options(), commandTimeout: 3 * COMMAND_TIMEOUT_MS });
     for (const client of [this.cmd, this.sub, this.reader]) {
       // Errors surface as the state below; ioredis would otherwise print them.
       client.on('error', () => undefined);
