@@ -111,6 +111,24 @@ export type AntigravitySettings = z.infer<typeof AntigravitySettingsSchema>;
  * Team mode: this gateway shares its pool with others through a Redis store. Kept by each gateway for
  * itself, never in the store.
  */
+/**
+ * The team's Redis address as the core hands it out: its password (`redis://:PASSWORD@host` or
+ * `redis://user:PASSWORD@host`) replaced by a fixed mask, the rest as set, so a console can tell which
+ * team it is; an address that does not parse is masked whole. Sent back unchanged, it keeps the address.
+ */
+export function maskedRedisUrl(url: string): string {
+  if (url === '') return '';
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return '********';
+  }
+  if (parsed.password === '') return url;
+  parsed.password = '********';
+  return parsed.href;
+}
+
 export const TeamSettingsSchema = z.object({
   /** `redis://HOST:PORT/DB`; empty: this gateway runs alone. */
   redis_url: z.string().trim().default(''),

@@ -1,11 +1,11 @@
 // Reading and changing settings. Changes run one at a time, each checked against the settings it
 // replaces, so two changes that are each safe alone (host 0.0.0.0, auth_mode off) cannot both pass; a
 // new listen address moves the listener first and is saved only once it listens, and a new CA file is
-// read and checked before it is kept. The OAuth client secret never leaves through here: it is handed
-// out masked, and the mask sent back keeps it.
+// read and checked before it is kept. The OAuth client secret and the password in the team's Redis
+// address never leave through here: they are handed out masked, and the mask sent back keeps them.
 
 import { randomBytes } from 'node:crypto';
-import { ControlError, maskedClientSecret, type Account, type Settings, type SettingsPatch } from '../contract/index.js';
+import { ControlError, maskedClientSecret, maskedRedisUrl, type Account, type Settings, type SettingsPatch } from '../contract/index.js';
 import { ruleProblems } from '../routing/rule-validation.js';
 import { SerialQueue } from '../lib/serial-queue.js';
 import { mergeSettings, type SettingsStore } from '../settings/settings-store.js';
@@ -87,15 +87,26 @@ export class SettingsService {
 
 /** Settings as they may leave the core (the console, the CLI, the events). */
 export function withSecretsMasked(s: Settings): Settings {
-  if (s.google.client_secret === '') return s;
-  return { ...s, google: { ...s.google, client_secret: maskedClientSecret(s.google.client_secret) } };
+  const clientSecret = maskedClientSecret(s.google.client_secret);
+  const redisUrl = maskedRedisUrl(s.team.redis_url);
+  if (clientSecret === s.google.client_secret && redisUrl === s.team.redis_url) return s;
+  return { ...s, google: { ...s.google, client_secret: clientSecret }, team: { ...s.team, redis_url: redisUrl } };
 }
 
-/** A change that sends back the masked secret it was shown (a whole Google form saved) keeps the secret. */
+/** A change that sends back a masked value it was shown (a whole form saved) keeps what is set. */
 function withoutMaskedSecret(patch: SettingsPatch, current: Settings): SettingsPatch {
+  let kept = patch;
   const secret = current.google.client_secret;
-  if (secret === '' || patch.google?.client_secret !== maskedClientSecret(secret)) return patch;
-  const google = { ...patch.google };
-  delete google.client_secret;
-  return { ...patch, google };
+  if (secret !== '' && patch.google?.client_secret === maskedClientSecret(secret)) {
+    const google = { ...patch.google };
+    delete google.client_secret;
+    kept = { ...kept, google };
+  }
+  const redisUrl = current.team.redis_url;
+  if (maskedRedisUrl(redisUrl) !== redisUrl && patch.team?.redis_url === maskedRedisUrl(redisUrl)) {
+    const team = { ...patch.team };
+    delete team.redis_url;
+    kept = { ...kept, team };
+  }
+  return kept;
 }

@@ -288,5 +288,24 @@ export function controlContractSuite(transport: ContractTransport): void {
       expect((await api.updateSettings({ google: { client_secret: '' } })).google.client_secret).toBe('');
       off();
     });
+
+    it("never hands out the password in the team's Redis address: shown masked, and the mask sent back keeps it", async () => {
+      const url = 'redis://team:s3cret-team-password@redis.internal:6379/2';
+      const shown: string[] = [];
+      const off = api.onEvent('settings', (s) => shown.push(JSON.stringify(s)));
+      const answer = await api.updateSettings({ team: { redis_url: url } });
+      expect(answer.team.redis_url).toBe('redis://team:********@redis.internal:6379/2');
+      const read = await api.getSettings();
+      expect(read.team.redis_url).toBe(answer.team.redis_url);
+      await expect.poll(() => shown.length).toBeGreaterThan(0);
+      for (const said of [JSON.stringify(answer), JSON.stringify(read), ...shown]) expect(said).not.toContain('s3cret-team-password');
+
+      // A whole team form saved with the mask keeps the password; a new address replaces it.
+      await api.updateSettings({ team: { ...read.team } });
+      expect(gateway.settingsStore.get().team.redis_url).toBe(url);
+      expect((await api.updateSettings({ team: { redis_url: 'redis://127.0.0.1:6380/0' } })).team.redis_url).toBe('redis://127.0.0.1:6380/0');
+      expect(gateway.settingsStore.get().team.redis_url).toBe('redis://127.0.0.1:6380/0');
+      off();
+    });
   });
 }
