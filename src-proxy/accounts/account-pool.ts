@@ -53,6 +53,10 @@ export class StoreAccountPool implements AccountPool, AccountStatePort {
     return secret ? { account, secret } : null;
   }
 
+  begin(accountId: string): () => void {
+    return this.selector.inFlight.begin(accountId);
+  }
+
   /** Every enabled account of a kind that has its secret, for a provider's background work. */
   credentialsOf<K extends ProviderKind>(provider: K): AccountCredentials<AccountOf<K>>[] {
     const out: AccountCredentials<AccountOf<K>>[] = [];

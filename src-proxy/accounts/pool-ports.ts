@@ -36,6 +36,8 @@ export interface AccountPool {
   /** Current state of one account (cooldowns and health change while a request waits). */
   get(id: string): Account | undefined;
   credentials(account: Account): AccountCredentials | null;
+  /** Marks an attempt on the account as under way until the returned function is called (selection prefers the least busy). */
+  begin(accountId: string): () => void;
   /** Models the accounts report they offer (upstreams that list them per account); none when absent. */
   offeredModels?(): ReadonlyArray<{ provider: ProviderKind; model: string }>;
   /** The models the provider's accounts (among `accounts` when named) report they offer; null when none reports. */

@@ -63,6 +63,7 @@ export async function openTeamRuntime(
     history: team.history,
     usage: team.usage,
     bindings: team.bindings,
+    inFlight: team.inFlight,
     team: team.link,
     warnings,
     ...extra,

@@ -196,7 +196,16 @@ async function runLink<T>(o: RunnerOptions, attempt: Attempt<T>, walk: Walk, ind
 
     const startedAt = performance.now();
     const creds = pool.credentials(account);
-    const outcome: AttemptOutcome<T> = creds ? await attempt(account, creds, info) : { ok: false, failure: NO_KEY, committed: false, accepted: false };
+    let outcome: AttemptOutcome<T> = { ok: false, failure: NO_KEY, committed: false, accepted: false };
+    if (creds) {
+      // Under way until its answer is delivered or it failed: a long stream keeps its account busy.
+      const end = pool.begin(account.id);
+      try {
+        outcome = await attempt(account, creds, info);
+      } finally {
+        end();
+      }
+    }
 
     if (scope.clientGone) {
       if (!record.succeededOn(account.id)) record.attempted(account, startedAt, null, null, 'client went away', index);

@@ -8,6 +8,7 @@
 
 import { ALL_MODELS } from '../contract/index.js';
 import type { AccountHealth, Cooldown, FailureKind, ProviderKind } from '../contract/index.js';
+import { leastBusy, LocalInFlight, type InFlight } from './in-flight.js';
 import { mostQuotaLeft, quotaExhaustedUntil, rateLimitedUntil, type QuotaHolder } from './quota.js';
 import { MemorySessionBindings, type SessionBindings } from './session-bindings.js';
 import { inTarget, type NamedAccount } from './target-accounts.js';
@@ -88,9 +89,12 @@ export class AccountSelector {
   // cools down on it, nor fight over one binding when they go to another provider.
   private readonly sessions: SessionBindings;
   private readonly cursors = new Map<ProviderKind, Cursor>();
+  /** Attempts under way per account (in a team, on every gateway). */
+  readonly inFlight: InFlight;
 
-  constructor(opts: { maxSessions?: number /* default 10_000, least-recently-used evicted */; bindings?: SessionBindings } = {}) {
+  constructor(opts: { maxSessions?: number /* default 10_000, least-recently-used evicted */; bindings?: SessionBindings; inFlight?: InFlight } = {}) {
     this.sessions = opts.bindings ?? new MemorySessionBindings({ maxSessions: opts.maxSessions });
+    this.inFlight = opts.inFlight ?? new LocalInFlight();
   }
 
   select<A extends Candidate>(accounts: readonly A[], q: SelectionQuery): Selection<A> {
@@ -141,8 +145,10 @@ export class AccountSelector {
     }
 
     // Where the upstream reports quota, the accounts with the most left take turns; without reports
-    // every account is a candidate, as before.
-    const chosen = this.nextInRotation(accounts, mostQuotaLeft(accounts, pool, q.model, q.now), q.provider);
+    // every account is a candidate, as before. Among those, the ones with the fewest attempts under way
+    // (on any gateway of a team) take turns, so a long stream on one account does not queue another behind it.
+    const candidates = leastBusy(accounts, mostQuotaLeft(accounts, pool, q.model, q.now), this.inFlight);
+    const chosen = this.nextInRotation(accounts, candidates, q.provider);
     const account = accounts[chosen]!;
     if (q.sessionKey !== null && bindings?.get(bindingKey) !== account.id) this.sessions.set(q.sessionKey, bindingKey, account.id);
     return { ok: true, account, sticky: false };

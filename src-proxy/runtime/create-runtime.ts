@@ -35,6 +35,7 @@ import { GoogleOAuthClient } from '../providers/antigravity/google-oauth/oauth-c
 import { createGoogleTokens } from '../providers/antigravity/token-service.js';
 import { createProviders } from '../providers/registry.js';
 import { AccountSelector } from '../routing/account-selection.js';
+import type { InFlight } from '../routing/in-flight.js';
 import type { RetryPolicy } from '../routing/retry-policy.js';
 import type { SessionBindings } from '../routing/session-bindings.js';
 import type { SettingsStore } from '../settings/settings-store.js';
@@ -66,6 +67,8 @@ export interface RuntimeDeps {
   usage?: UsageLedger;
   /** Which account each conversation is bound to; in memory without one. */
   bindings?: SessionBindings;
+  /** Attempts under way per account, counted with the other gateways of a team; this gateway's own without one. */
+  inFlight?: InFlight;
   /** The team this gateway shares its pool with (the stores above are then the team's). */
   team?: TeamLink;
   /** Access tokens for Google accounts, instead of the token service built from the Google settings (tests). */
@@ -107,7 +110,7 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   const googleOAuth = new GoogleOAuthClient({ dispatcher });
   // Google accounts' access tokens, for the Code Assist provider's AccessTokens port.
   const googleTokens = createGoogleTokens({ google, secrets: deps.secrets, accounts: deps.accounts, oauth: googleOAuth });
-  const pool = new StoreAccountPool(deps.accounts, deps.secrets, new AccountSelector({ bindings: deps.bindings }));
+  const pool = new StoreAccountPool(deps.accounts, deps.secrets, new AccountSelector({ bindings: deps.bindings, inFlight: deps.inFlight }));
   const accessTokens = deps.accessTokens ?? googleTokens;
   // Every secret this gateway holds, read when something needs cleaning: what an upstream says back is
   // cut free of them before it reaches a client, the log, the events or the accounts.

@@ -18,6 +18,7 @@ import { TeamAccountStore } from './team-accounts.js';
 import { TeamSessionBindings } from './team-bindings.js';
 import { describeRedisUrl, loadRedisClient, TeamConnection } from './team-connection.js';
 import { TeamRequestHistory } from './team-history.js';
+import { TeamInFlight } from './team-in-flight.js';
 import { KEYS } from './team-keys.js';
 import type { TeamLink } from './team-link.js';
 import { secretContext, TeamSecretStore } from './team-secrets.js';
@@ -61,6 +62,7 @@ export interface Team {
   bindings: TeamSessionBindings;
   usage: TeamUsage;
   history: TeamRequestHistory;
+  inFlight: TeamInFlight;
   link: TeamLink;
   /** Accounts copied from the data folder into an empty team; null when none were (not asked, or the team had accounts). */
   seeded: { accounts: number } | null;
@@ -101,8 +103,13 @@ export async function joinTeam(opts: JoinOptions): Promise<Team> {
     const bindings = new TeamSessionBindings(outbox);
     const usage = new TeamUsage(conn, outbox, instance);
     const history = new TeamRequestHistory(conn, outbox, instance, () => settings.get().log_history_limit);
+    const inFlight = new TeamInFlight(conn, instance);
 
-    conn.sub.on('message', (_channel: string, text: string) => {
+    conn.sub.on('message', (channel: string, text: string) => {
+      if (channel === KEYS.inFlightChannel) {
+        inFlight.applyRemote(text);
+        return;
+      }
       let c: Change;
       try {
         c = JSON.parse(text) as Change;
@@ -116,7 +123,7 @@ export async function joinTeam(opts: JoinOptions): Promise<Team> {
       else if (c.k === 'settings') settings.applyRemote(pairs(c.f));
       else if (c.k === 'bind' && !own && c.sk && c.bk && c.a) bindings.applyRemote(c.sk, c.bk, c.a);
     });
-    await conn.sub.subscribe(KEYS.changes);
+    await conn.sub.subscribe(KEYS.changes, KEYS.inFlightChannel);
 
     const accountsBefore = await conn.cmd.zcard(KEYS.accountIds);
     let seeded: Team['seeded'] = null;
@@ -150,6 +157,7 @@ export async function joinTeam(opts: JoinOptions): Promise<Team> {
       () => ({ id: instance, address: self?.status().url ?? null, version: self?.version ?? '0.0.0', started_at: startedAt, last_heartbeat: Date.now() }),
       () => statusEvents.emit('change', undefined),
     );
+    presence.beats.on('beat', (gateways) => void inFlight.beat(gateways));
     conn.events.on('up', () => statusEvents.emit('change', undefined));
     conn.events.on('down', () => statusEvents.emit('change', undefined));
 
@@ -164,6 +172,7 @@ export async function joinTeam(opts: JoinOptions): Promise<Team> {
       onStatusChange: (listener) => statusEvents.on('change', () => listener()),
       async close() {
         await presence.leave(instance);
+        await inFlight.close();
         await history.close();
         await usage.flush().catch(() => undefined);
         await Promise.race([outbox.drain(), new Promise((r) => setTimeout(r, CLOSE_DRAIN_MS).unref())]);
@@ -171,7 +180,7 @@ export async function joinTeam(opts: JoinOptions): Promise<Team> {
         conn.close();
       },
     };
-    return { settings, accounts, secrets, bindings, usage, history, link, seeded, accountsBefore };
+    return { settings, accounts, secrets, bindings, usage, history, inFlight, link, seeded, accountsBefore };
   } catch (err) {
     conn.close();
     throw err;

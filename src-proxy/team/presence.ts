@@ -3,12 +3,13 @@
 // again after it did not.
 
 import type { TeamGateway } from '../contract/index.js';
+import { EventBus } from '../lib/event-bus.js';
 import { KEYS } from './team-keys.js';
 import type { TeamConnection } from './team-connection.js';
 
 export const HEARTBEAT_MS = 1000;
 /** A gateway silent this long is shown as gone; silent for an hour it is forgotten. */
-const ALIVE_MS = 5000;
+export const ALIVE_MS = 5000;
 const FORGET_MS = 3_600_000;
 
 export interface Presence {
@@ -41,6 +42,8 @@ export function parseGateways(raw: Record<string, string>, self: string, now: nu
 }
 
 export class PresenceBeat {
+  /** After every heartbeat, answered or not, with the gateways as it left them. */
+  readonly beats = new EventBus<{ beat: readonly TeamGateway[] }>();
   private timer: NodeJS.Timeout | null = null;
   private gateways: TeamGateway[] = [];
   private signature = '';
@@ -81,6 +84,7 @@ export class PresenceBeat {
       this.signature = signature;
       this.onChange();
     }
+    this.beats.emit('beat', this.gateways);
   }
 
   /** Stops beating and takes this gateway out of the list at once (a clean stop). */

@@ -24,6 +24,10 @@ export const KEYS = {
   gateways: `${PREFIX}gateways`,
   statsIndex: (bucket: string) => `${PREFIX}stats:${bucket}`,
   statsBucket: (bucket: string, start: number) => `${PREFIX}stats:${bucket}:${start}`,
+  /** String: one gateway's attempts under way per account (JSON); it expires unless the gateway's heartbeat renews it. */
+  inFlight: (instance: string) => `${PREFIX}inflight:${instance}`,
+  /** The pub/sub channel each gateway announces its attempts under way on. */
+  inFlightChannel: `${PREFIX}inflight`,
   /** Held by the gateway seeding an empty team from its data folder. */
   seedLock: `${PREFIX}seeding`,
   /** The pub/sub channel every change is announced on. */

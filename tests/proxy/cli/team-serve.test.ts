@@ -138,6 +138,49 @@ describe('switchyard serve --redis', () => {
     expect(await teamStatus(b.dir)).toMatch(/\(silent\)/);
   });
 
+  it('keeps the other gateway off an account a stream holds, and forgets that stream once its gateway is killed', async () => {
+    const url = redis.url(4);
+    const a = await serve(['--redis', url, '--quiet']);
+    const b = await serve(['--quiet'], { ...TEAM_ENV, SWITCHYARD_REDIS_URL: url });
+    for (const [label, key] of [
+      ['one@example.com', 'sk-held-one'],
+      ['two@example.com', 'sk-held-two'],
+    ] as const) {
+      const io = recordingIo({ K: key });
+      expect(
+        await main(['accounts', 'add', '--provider', 'anthropic', '--base-url', upstream.url, '--key-env', 'K', '--label', label, '--data-dir', a.dir], io),
+      ).toBe(0);
+    }
+    // Each request its own conversation, so no binding decides for the rotation.
+    let n = 0;
+    const servedBy = async (m: Served) =>
+      (await postJson(`${m.url}/v1/messages`, messagesBody({ messages: [{ role: 'user', content: `held ${n++}` }] }))).headers.get('x-account-email');
+    await eventually(async () => (await servedBy(b)) !== null);
+
+    // A stream on `one` (A's rotation starts there), held by its upstream.
+    const onOne = () => upstream.messageRequests().filter((r) => r.key === 'sk-held-one').length;
+    const before = onOne();
+    upstream.refuse('sk-held-one', { kind: 'hang' });
+    const client = new AbortController();
+    const held = postJson(
+      `${a.url}/v1/messages`,
+      { ...messagesBody({ messages: [{ role: 'user', content: 'held' }] }), stream: true },
+      { signal: client.signal },
+    );
+    held.catch(() => undefined);
+    await upstream.waitFor(() => onOne() > before, 10_000);
+    upstream.refuse('sk-held-one', null);
+    // B's rotation alternates; while the stream lasts it keeps to `two`.
+    await eventually(async () => {
+      for (let i = 0; i < 4; i++) if ((await servedBy(b)) !== 'two@example.com') return false;
+      return true;
+    });
+
+    a.proc.kill('SIGKILL');
+    client.abort();
+    await eventually(async () => (await servedBy(b)) === 'one@example.com', 15_000);
+  });
+
   it('refuses to start with a team secret that is not the team’s', async () => {
     const url = redis.url(2);
     await serve(['--redis', url, '--quiet']);

@@ -1,81 +1,13 @@
 // Team mode as two gateways of one team run it: each with its own data folder and listener, one real
 // redis-server between them, real upstream fakes behind. Each test uses its own Redis database.
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openTeamRuntime } from '../../../src-proxy/cli/team-runtime.js';
-import type { Runtime } from '../../../src-proxy/runtime/create-runtime.js';
+import { describe, expect, it } from 'vitest';
 import { TeamJoinError } from '../../../src-proxy/team/join-team.js';
-import { startFakeAnthropic, type FakeAnthropic } from '../../fakes/anthropic-upstream.js';
-import { startRedis, type RedisServer } from '../../helpers/redis-server.js';
 import { messagesBody, postJson } from '../../helpers/sse-client.js';
+import { accountOf, eventually, SECRET, teamHarness, type Member } from './team-harness.js';
 
-const SECRET = 'correct horse battery staple';
-
-let redis: RedisServer;
-let db = 0;
-const cleanups: Array<() => Promise<void>> = [];
-
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis.stop();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-interface Member {
-  runtime: Runtime;
-  url: string;
-  instance: string;
-}
-
-async function member(url: string, opts: { secret?: string; seed?: boolean; host?: string; start?: boolean } = {}): Promise<Member> {
-  const dir = await mkdtemp(join(tmpdir(), 'switchyard-team-'));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  const { runtime, team } = await openTeamRuntime(
-    dir,
-    { url, secret: opts.secret ?? SECRET },
-    { seedFromLocal: opts.seed },
-    {
-      listenOverride: { host: opts.host ?? '127.0.0.1', port: 0 },
-      onInternalError: (err) => {
-        throw err;
-      },
-    },
-  );
-  cleanups.push(() => runtime.close());
-  if (opts.start === false) return { runtime, url: '', instance: team.link.instance };
-  const status = await runtime.startGateway();
-  return { runtime, url: status.url!, instance: team.link.instance };
-}
-
-async function twoGateways(): Promise<[Member, Member, string]> {
-  const url = redis.url(db++);
-  return [await member(url), await member(url), url];
-}
-
-async function upstream(): Promise<FakeAnthropic> {
-  const fake = await startFakeAnthropic();
-  cleanups.push(() => fake.close());
-  return fake;
-}
-
-/** Polls `check` until it holds (at most `ms`). */
-async function eventually(check: () => boolean | Promise<boolean>, ms = 3000): Promise<void> {
-  const deadline = performance.now() + ms;
-  while (!(await check())) {
-    if (performance.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-const accountOf = (res: Response) => res.headers.get('x-account-email');
+const { member, twoGateways, upstream, sharedAccounts, freshUrl, redis: redisServer, cleanup } = teamHarness();
 
 describe('team mode', () => {
   it('shows an account and the gateway key added through one gateway on the other, which serves with them', async () => {
@@ -95,11 +27,7 @@ describe('team mode', () => {
 
   it('honours on one gateway the cooldown a 429 taught the other', async () => {
     const [a, b] = await twoGateways();
-    const limited = await upstream();
-    const healthy = await upstream();
-    await a.runtime.addAccount({ provider: 'anthropic', label: 'limited@example.com', api_key: 'sk-1', options: { base_url: limited.url } });
-    await a.runtime.addAccount({ provider: 'anthropic', label: 'healthy@example.com', api_key: 'sk-2', options: { base_url: healthy.url } });
-    await eventually(async () => (await b.runtime.listAccounts()).length === 2);
+    const [limited] = await sharedAccounts(a, b, ['limited@example.com', 'healthy@example.com'] as const);
     limited.setDefault({ kind: 'error', status: 429, type: 'rate_limit_error', message: 'slow down', headers: { 'retry-after': '60' } });
     // A's rotation starts at the first account: the 429, then the other account serves.
     const first = await postJson(`${a.url}/v1/messages`, messagesBody());
@@ -117,11 +45,7 @@ describe('team mode', () => {
 
   it('continues a conversation bound on one gateway on the same account through the other', async () => {
     const [a, b] = await twoGateways();
-    const one = await upstream();
-    const two = await upstream();
-    await a.runtime.addAccount({ provider: 'anthropic', label: 'one@example.com', api_key: 'sk-1', options: { base_url: one.url } });
-    await a.runtime.addAccount({ provider: 'anthropic', label: 'two@example.com', api_key: 'sk-2', options: { base_url: two.url } });
-    await eventually(async () => (await b.runtime.listAccounts()).length === 2);
+    await sharedAccounts(a, b, ['one@example.com', 'two@example.com']);
     const session = { metadata: { user_id: JSON.stringify({ session_id: 'conversation-1' }) } };
     expect(accountOf(await postJson(`${a.url}/v1/messages`, messagesBody()))).toBe('one@example.com');
     expect(accountOf(await postJson(`${a.url}/v1/messages`, messagesBody(session)))).toBe('two@example.com');
@@ -155,7 +79,7 @@ describe('team mode', () => {
   });
 
   it('stops a gateway listening beyond loopback when another gateway of the team turns authentication off', async () => {
-    const url = redis.url(db++);
+    const url = freshUrl();
     const a = await member(url);
     await a.runtime.updateSettings({ api_key: 'sk-sy-lan-key', auth_mode: 'strict' });
     const lan = await member(url, { host: '0.0.0.0', start: false });
@@ -166,7 +90,7 @@ describe('team mode', () => {
   });
 
   it('refuses a gateway whose team secret is not the team’s', async () => {
-    const url = redis.url(db++);
+    const url = freshUrl();
     await member(url);
     const joining = member(url, { secret: 'another secret, long enough' });
     await expect(joining).rejects.toThrow(TeamJoinError);
@@ -180,7 +104,7 @@ describe('team mode', () => {
     await a.runtime.updateSettings({ api_key: 'sk-sy-GATEWAYSECRET', google: { client_secret: 'GOCSPX-CLIENTSECRET' } });
     expect((await postJson(`${a.url}/v1/messages`, messagesBody(), { headers: { 'x-api-key': 'sk-sy-GATEWAYSECRET' } })).status).toBe(200);
     const client = new Redis(url);
-    cleanups.push(async () => void client.disconnect());
+    cleanup(async () => void client.disconnect());
     const dump: string[] = [];
     for (const key of await client.keys('*')) {
       const type = await client.type(key);
@@ -205,13 +129,13 @@ describe('team mode while the store is away', () => {
     const send = async (m: Member) => (await postJson(`${m.url}/v1/messages`, messagesBody())).status;
     const statuses: number[] = [];
     for (let i = 0; i < 10; i++) statuses.push(await send(i % 2 === 0 ? a : b));
-    redis.pause();
+    redisServer().pause();
     try {
       for (let i = 0; i < 20; i++) statuses.push(await send(i % 2 === 0 ? a : b));
       await eventually(async () => (await a.runtime.getStatus()).team!.unreachable_since !== null);
       for (let i = 0; i < 10; i++) statuses.push(await send(i % 2 === 0 ? a : b));
     } finally {
-      redis.resume();
+      redisServer().resume();
     }
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
     for (const m of [a, b]) {
@@ -229,9 +153,9 @@ describe('team mode while the store is away', () => {
     const send = async (m: Member) => (await postJson(`${m.url}/v1/messages`, messagesBody())).status;
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push(await send(i % 2 === 0 ? a : b));
-    await redis.kill();
+    await redisServer().kill();
     for (let i = 0; i < 10; i++) statuses.push(await send(i % 2 === 0 ? a : b));
-    await redis.restart();
+    await redisServer().restart();
     for (let i = 0; i < 6; i++) statuses.push(await send(i % 2 === 0 ? a : b));
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
     for (const m of [a, b]) await eventually(async () => (await m.runtime.getStatus()).team!.unreachable_since === null, 10_000);
