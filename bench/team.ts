@@ -4,6 +4,7 @@
 // same two Anthropic accounts on the fake upstream, auth on and the request log on. A sequential client
 // (concurrency 1, small non-streaming requests) takes the three in turn, round after round, so a slow
 // moment of the machine lands on all of them alike. Team mode's target: at most 0.3 ms more at p50.
+// Then how long a cooldown or quota mark learned by one gateway takes to reach another (target: 100 ms).
 // Exits 0 whatever the figures; non-zero only when the harness broke.
 
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -18,6 +19,7 @@ import { killAll } from './live-processes.js';
 import type { LoadJob, LoadOutcome } from './load-child.js';
 import { startLoggedServer, type LoggedServer } from './logged-server.js';
 import { percentile } from './stats.js';
+import { measurePropagation } from './team-propagation.js';
 import { configureAnthropicDataDir, serveArgs } from './switchyard-cli.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -25,6 +27,9 @@ const ROUNDS = QUICK ? 2 : 6;
 const PER_ROUND = QUICK ? 200 : 1000;
 const WARMUP = QUICK ? 200 : 1000;
 const TARGET_MS = 0.3;
+const TEAM_SECRET = 'bench team secret, long enough';
+const PROPAGATION_SAMPLES = QUICK ? 50 : 300;
+const PROPAGATION_TARGET_MS = 100;
 const WATCHDOG_MS = (QUICK ? 2 : 6) * 60_000;
 
 function progress(msg: string): void {
@@ -53,7 +58,7 @@ async function main(): Promise<void> {
     progress('configuring the data folders with the CLI');
     await configureAnthropicDataDir(dirs.alone, fake.url);
     await configureAnthropicDataDir(dirs.a, fake.url);
-    process.env.SWITCHYARD_TEAM_SECRET = 'bench team secret, long enough';
+    process.env.SWITCHYARD_TEAM_SECRET = TEAM_SECRET;
     const url = redis.url(0);
     const alone = await startLoggedServer('gateway alone', serveArgs(dirs.alone, null), work, REPO_DIR);
     const a = await startLoggedServer('team gateway a', [...serveArgs(dirs.a, null), '--redis', url, '--seed-from-local'], work, REPO_DIR);
@@ -77,6 +82,19 @@ async function main(): Promise<void> {
     console.log(`  team mode adds ${added.toFixed(3)} ms at p50 (target <= ${TARGET_MS} ms): ${added <= TARGET_MS ? 'met' : 'MISSED'}`);
     for (const s of servers) await s.stop();
     await fake.stop();
+
+    progress(`propagation: ${PROPAGATION_SAMPLES} cooldowns and ${PROPAGATION_SAMPLES} quota marks, one at a time`);
+    const marks = await measurePropagation(redis.url(1), TEAM_SECRET, PROPAGATION_SAMPLES);
+    console.log('\nTeam mode: a mark learned by gateway a, until gateway b selects by it (two team members in one process, one redis-server)');
+    for (const [name, samples] of [
+      ['cooldown', marks.cooldownMs],
+      ['quota mark', marks.quotaMs],
+    ] as const) {
+      const max = Math.max(...samples);
+      console.log(
+        `  ${name.padEnd(11)} p50 ${percentile(samples, 50).toFixed(3)} ms  p99 ${percentile(samples, 99).toFixed(3)} ms  max ${max.toFixed(3)} ms  (${samples.length} marks; target <= ${PROPAGATION_TARGET_MS} ms: ${max <= PROPAGATION_TARGET_MS ? 'met' : 'MISSED'})`,
+      );
+    }
   } finally {
     killAll();
     await redis.stop();

@@ -7,10 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { openTeamRuntime } from '../../../src-proxy/cli/team-runtime.js';
+import type { Account } from '../../../src-proxy/contract/index.js';
 import type { Runtime } from '../../../src-proxy/runtime/create-runtime.js';
 import type { Team } from '../../../src-proxy/team/join-team.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../../fakes/anthropic-upstream.js';
 import { startRedis, type RedisServer } from '../../helpers/redis-server.js';
+import { messagesBody } from '../../helpers/sse-client.js';
 
 export const SECRET = 'correct horse battery staple';
 
@@ -116,5 +118,23 @@ export async function eventually(check: () => boolean | Promise<boolean>, ms = 3
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/**
+ * Resolves once the member's accounts satisfy `seen`: at once if they do, else on the change that makes
+ * them (no polling: the store's announcement is what it waits for).
+ */
+export function whenAccounts(m: Member, seen: (accounts: readonly Account[]) => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    if (seen(m.team.accounts.list())) return resolve();
+    const off = m.team.accounts.onChange((accounts) => {
+      if (!seen(accounts)) return;
+      off();
+      resolve();
+    });
+  });
+}
+
+/** A request of a conversation of its own (one first message binds one conversation to one account). */
+export const question = (n: number | string): Record<string, unknown> => messagesBody({ messages: [{ role: 'user', content: `question ${n}` }] });
 
 export const accountOf = (res: Response): string | null => res.headers.get('x-account-email');

@@ -5,13 +5,11 @@ import { describe, expect, it } from 'vitest';
 import type { TeamGateway } from '../../../src-proxy/contract/index.js';
 import { TeamConnection } from '../../../src-proxy/team/team-connection.js';
 import { TeamInFlight } from '../../../src-proxy/team/team-in-flight.js';
-import { messagesBody, postJson } from '../../helpers/sse-client.js';
-import { accountOf, eventually, teamHarness } from './team-harness.js';
+import { postJson } from '../../helpers/sse-client.js';
+import { accountOf, eventually, question, teamHarness } from './team-harness.js';
 
 const harness = teamHarness();
 
-/** A conversation of its own each time (one first message binds one conversation to one account). */
-const question = (n: number) => messagesBody({ messages: [{ role: 'user', content: `question ${n}` }] });
 const { twoGateways, sharedAccounts } = harness;
 
 function gateway(id: string, alive: boolean, self = false): TeamGateway {

@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { TeamJoinError } from '../../../src-proxy/team/join-team.js';
 import { messagesBody, postJson } from '../../helpers/sse-client.js';
-import { accountOf, eventually, SECRET, teamHarness, type Member } from './team-harness.js';
+import { accountOf, eventually, question, SECRET, teamHarness, whenAccounts, type Member } from './team-harness.js';
 
 const { member, twoGateways, upstream, sharedAccounts, freshUrl, redis: redisServer, cleanup } = teamHarness();
 
@@ -25,22 +25,43 @@ describe('team mode', () => {
     expect(fake.messageRequests().at(-1)!.key).toBe('sk-shared');
   });
 
-  it('honours on one gateway the cooldown a 429 taught the other', async () => {
+  // A mark reaches the other gateway by the store's announcement, with no polling: each test waits for
+  // the change event, then asks the other gateway straight away. (How long the trip takes is measured
+  // by `npm run bench`.)
+  it('honours on one gateway the cooldown a 429 taught the other, as soon as the store announces it', async () => {
     const [a, b] = await twoGateways();
     const [limited] = await sharedAccounts(a, b, ['limited@example.com', 'healthy@example.com'] as const);
     limited.setDefault({ kind: 'error', status: 429, type: 'rate_limit_error', message: 'slow down', headers: { 'retry-after': '60' } });
+    const cooled = whenAccounts(b, (list) => list.some((x) => x.label === 'limited@example.com' && x.cooldowns.length > 0));
     // A's rotation starts at the first account: the 429, then the other account serves.
-    const first = await postJson(`${a.url}/v1/messages`, messagesBody());
+    const first = await postJson(`${a.url}/v1/messages`, question('a'));
     expect(first.status).toBe(200);
     expect(accountOf(first)).toBe('healthy@example.com');
     expect(limited.messageRequests()).toHaveLength(1);
-    await eventually(async () => (await b.runtime.listAccounts()).some((x) => x.cooldowns.length > 0));
-    // B's own rotation would also start at the first account; it knows better.
-    for (let i = 0; i < 4; i++) {
-      const res = await postJson(`${b.url}/v1/messages`, messagesBody());
-      expect(accountOf(res)).toBe('healthy@example.com');
-    }
+    await cooled;
+    // B's own rotation would start at the first account, in conversations of their own; it knows better.
+    for (let i = 0; i < 4; i++) expect(accountOf(await postJson(`${b.url}/v1/messages`, question(i)))).toBe('healthy@example.com');
     expect(limited.messageRequests()).toHaveLength(1);
+  });
+
+  it('passes over on one gateway an account whose rate-limit window the other learned is used up', async () => {
+    const [a, b] = await twoGateways();
+    const [spent] = await sharedAccounts(a, b, ['spent@example.com', 'fresh@example.com'] as const);
+    const reset = new Date(Date.now() + 3_600_000).toISOString();
+    spent.setDefault({
+      kind: 'reply',
+      headers: {
+        'anthropic-ratelimit-requests-limit': '50',
+        'anthropic-ratelimit-requests-remaining': '0',
+        'anthropic-ratelimit-requests-reset': reset,
+      },
+    });
+    const marked = whenAccounts(b, (list) => list.some((x) => x.label === 'spent@example.com' && x.learned.rate_limits.some((r) => r.remaining === 0)));
+    // The answer that uses up the window is served; it is the last one this account gets.
+    expect(accountOf(await postJson(`${a.url}/v1/messages`, question('a')))).toBe('spent@example.com');
+    await marked;
+    for (let i = 0; i < 4; i++) expect(accountOf(await postJson(`${b.url}/v1/messages`, question(i)))).toBe('fresh@example.com');
+    expect(spent.messageRequests()).toHaveLength(1);
   });
 
   it('continues a conversation bound on one gateway on the same account through the other', async () => {
