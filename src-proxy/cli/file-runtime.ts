@@ -33,11 +33,15 @@ export async function openFileRuntime(dataDir: string, extra: Partial<RuntimeDep
     onWarning: warn,
   });
   const stats = await FileStatsStore.open(join(dataDir, DATA_FILES.stats), warn);
-  const claudeLinksFile = join(dataDir, DATA_FILES.claudeLinks);
-  const claudeLinks = new FileClaudeLinkStore(claudeLinksFile, (backup) =>
-    warn({ code: 'claude_links_corrupt', file: claudeLinksFile, backup, time: Date.now() }),
-  );
-  // Read once now, so a record that cannot be read is reported with the other files.
-  await claudeLinks.load();
+  const claudeLinks = await openClaudeLinks(dataDir, warn);
   return createRuntime({ settings, accounts, secrets, history, stats, warnings, claudeLinks, ...extra });
+}
+
+/** The Claude Code settings files this folder's gateway connected; a gateway of a team keeps its own too. */
+export async function openClaudeLinks(dataDir: string, warn: (w: Warning) => void): Promise<FileClaudeLinkStore> {
+  const file = join(dataDir, DATA_FILES.claudeLinks);
+  const links = new FileClaudeLinkStore(file, (backup) => warn({ code: 'claude_links_corrupt', file, backup, time: Date.now() }));
+  // Read once now, so a record that cannot be read is reported with the other files.
+  await links.load();
+  return links;
 }

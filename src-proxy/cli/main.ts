@@ -6,7 +6,7 @@ import { claudeCommand } from './claude-command.js';
 import { configCommand } from './config-command.js';
 import { ownFolderForCommand } from './folder-owner.js';
 import { defaultDataDir } from '../lib/data-dir.js';
-import { openFileRuntime } from './file-runtime.js';
+import { isLocalSettingCommand, openCommandRuntime, TeamUnavailableError } from './command-runtime.js';
 import { googleClientFromEnv } from './google-client-env.js';
 import { UsageError, type CliIo } from './io.js';
 import { serveCommand } from './serve-command.js';
@@ -63,7 +63,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const owner = await ownFolderForCommand(dataDir);
     if (owner.kind === 'server') return await run(owner.api);
     try {
-      const runtime = await openFileRuntime(dataDir, { googleClient: googleClientFromEnv(io.env) });
+      const { runtime } = await openCommandRuntime(dataDir, isLocalSettingCommand(command, args), io, { googleClient: googleClientFromEnv(io.env) });
       try {
         for (const w of await runtime.listWarnings()) io.err(describeWarning(w));
         return await run({ ...runtime, onEvent: (name, listener) => runtime.events.on(name, listener) });
@@ -88,6 +88,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if (err instanceof UsageError || err instanceof ControlError || err instanceof UnreachableError) {
       io.err(`switchyard: ${err.message}`);
       return 2;
+    }
+    if (err instanceof TeamUnavailableError) {
+      io.err(`switchyard: ${err.message}`);
+      return 1;
     }
     const code = (err as { code?: unknown }).code;
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {

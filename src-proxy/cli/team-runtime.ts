@@ -9,7 +9,7 @@ import { FileSecretStore } from '../accounts/file-secret-store.js';
 import { createRuntime, type Runtime, type RuntimeDeps } from '../runtime/create-runtime.js';
 import { FileSettingsStore } from '../settings/file-settings-store.js';
 import { joinTeam, type Team } from '../team/join-team.js';
-import { DATA_FILES } from './file-runtime.js';
+import { DATA_FILES, openClaudeLinks } from './file-runtime.js';
 import { UsageError, type CliIo } from './io.js';
 
 export interface TeamChoice {
@@ -42,7 +42,7 @@ export async function teamChoice(flag: string | undefined, env: CliIo['env'], se
 export async function openTeamRuntime(
   dataDir: string,
   choice: TeamChoice,
-  opts: { seedFromLocal?: boolean; instance?: string },
+  opts: { seedFromLocal?: boolean; instance?: string; heartbeat?: boolean },
   extra: Partial<RuntimeDeps> = {},
 ): Promise<{ runtime: Runtime; team: Team }> {
   const warnings: Warning[] = [];
@@ -55,7 +55,15 @@ export async function openTeamRuntime(
       }
     : null;
   const report = extra.onInternalError ?? (() => undefined);
-  const team = await joinTeam({ url: choice.url, teamSecret: choice.secret, localSettings, seedFrom, onError: report, instance: opts.instance });
+  const team = await joinTeam({
+    url: choice.url,
+    teamSecret: choice.secret,
+    localSettings,
+    seedFrom,
+    onError: report,
+    instance: opts.instance,
+    heartbeat: opts.heartbeat,
+  });
   const runtime = await createRuntime({
     settings: team.settings,
     accounts: team.accounts,
@@ -65,6 +73,7 @@ export async function openTeamRuntime(
     bindings: team.bindings,
     inFlight: team.inFlight,
     team: team.link,
+    claudeLinks: await openClaudeLinks(dataDir, warn),
     warnings,
     ...extra,
   });

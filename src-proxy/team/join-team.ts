@@ -53,6 +53,8 @@ export interface JoinOptions {
   onError(err: unknown): void;
   /** A fixed id for this gateway (tests); by default the host name and a random part. */
   instance?: string;
+  /** False for a command that only reads or edits the team: it sends no heartbeat, so it is never listed as a gateway. */
+  heartbeat?: boolean;
 }
 
 export interface Team {
@@ -166,7 +168,7 @@ export async function joinTeam(opts: JoinOptions): Promise<Team> {
       status: () => ({ instance, store: where, unreachable_since: conn.unreachableSince, gateways: presence.list() }),
       attach(s) {
         self = s;
-        presence.start();
+        if (opts.heartbeat !== false) presence.start();
       },
       onRemoteEntry: (listener) => history.onRemoteEntry(listener),
       onStatusChange: (listener) => statusEvents.on('change', () => listener()),
