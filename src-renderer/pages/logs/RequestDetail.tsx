@@ -30,6 +30,12 @@ export function RequestDetail({ entry: e, onClose }: { entry: RequestLogEntry; o
           {e.account_label ?? '–'}
           {e.provider ? ` (${KIND_LABELS[e.provider]})` : ''}
         </dd>
+        {e.instance ? (
+          <>
+            <dt>Gateway</dt>
+            <dd>{e.instance}</dd>
+          </>
+        ) : null}
         <dt>Answer</dt>
         <dd>
           {e.stream ? 'streamed' : 'JSON'}

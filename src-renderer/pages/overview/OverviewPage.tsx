@@ -195,7 +195,7 @@ function TeamCard() {
       <p className="muted">
         Accounts, settings, cooldowns, usage and the request log are shared through <code>{team.store}</code>.
       </p>
-      <table className="table" aria-label="Gateways of the team">
+      <table className="team-table" aria-label="Gateways of the team">
         <thead>
           <tr>
             <th>Gateway</th>
