@@ -166,6 +166,41 @@ describe('team mode while the store is away', () => {
     await eventually(async () => (await b.runtime.listAccounts())[0]!.stats.requests === 40, 10_000);
   });
 
+  it('fails no request when Redis is killed in the middle of a load on both gateways, and shares the log again once it is back', async () => {
+    const [a, b, url] = await twoGateways();
+    const fake = await upstream();
+    fake.setDefault({ kind: 'reply', chunks: 4, chunkDelayMs: 5 });
+    await a.runtime.addAccount({ provider: 'anthropic', label: 'shared@example.com', api_key: 'sk-load', options: { base_url: fake.url } });
+    await eventually(async () => (await b.runtime.listAccounts()).length === 1);
+    // Four clients, two per gateway, streaming, 80 requests in all; Redis dies after the 20th answer and
+    // comes back (empty) after the 50th, while the others are on their way.
+    const TOTAL = 80;
+    const statuses: number[] = [];
+    let started = 0;
+    let killing: Promise<void> | null = null;
+    let restarting: Promise<void> | null = null;
+    const client = async (m: Member) => {
+      while (started < TOTAL) {
+        const n = started++;
+        const res = await postJson(`${m.url}/v1/messages`, { ...question(`load ${n}`), stream: true });
+        await res.text();
+        statuses.push(res.status);
+        if (statuses.length === 20) killing = redisServer().kill();
+        if (statuses.length === 50) restarting = (async () => (await killing, await redisServer().restart()))();
+      }
+    };
+    await Promise.all([client(a), client(a), client(b), client(b)]);
+    await restarting;
+    expect(statuses).toHaveLength(TOTAL);
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    for (const m of [a, b]) await eventually(async () => (await m.runtime.getStatus()).team!.unreachable_since === null, 10_000);
+    // The store has the team again, and a request through B reaches A's log through it.
+    expect((await (await member(url, { start: false })).runtime.listAccounts()).map((x) => x.label)).toEqual(['shared@example.com']);
+    const after = await postJson(`${b.url}/v1/messages`, { ...question('after'), model: 'claude-opus-4-1' });
+    expect(after.status).toBe(200);
+    await eventually(async () => (await a.runtime.listRequests({ instance: b.instance })).some((e) => e.inbound_model === 'claude-opus-4-1'), 10_000);
+  });
+
   it('serves every request while Redis is killed, and writes the team back when it returns empty', async () => {
     const [a, b, url] = await twoGateways();
     const fake = await upstream();
