@@ -1,7 +1,9 @@
 // Attempts under way per account across a team. A gateway counts its own in memory, as one gateway
-// does, and tells the others: after any change (at most one write on its way at a time, the changes
-// meanwhile joined into the next) it stores its whole count under a key of its own that expires with
-// its heartbeat, and announces it on a channel. Selection reads the sum from memory: no request waits on
+// does, and tells the others: a moment after a change (at most one write on its way at a time, the
+// changes meanwhile joined into the next) it stores its whole count under a key of its own that expires
+// with its heartbeat, and announces it on a channel. An attempt that begins and ends within that moment
+// is not worth telling: most answers are that quick, and sending nothing for them keeps the store off
+// every request. Selection reads the sum from memory: no request waits on
 // the store. A gateway killed mid-request leaves nothing behind: its key expires, and the others drop
 // its counts as soon as its heartbeat is missing.
 
@@ -10,6 +12,9 @@ import { LocalInFlight, type InFlight } from '../routing/in-flight.js';
 import { ALIVE_MS } from './presence.js';
 import { KEYS } from './team-keys.js';
 import type { TeamConnection } from './team-connection.js';
+
+/** How long a change waits before it is told; what is undone meanwhile is never sent. */
+export const TELL_AFTER_MS = 20;
 
 /** What a gateway stores and announces: its counts, with an order (start time, then change number). */
 interface Snapshot {
@@ -27,6 +32,8 @@ export class TeamInFlight implements InFlight {
   private totals = new Map<string, number>();
   private readonly boot: number;
   private n = 0;
+  /** The counts last stored, as JSON. */
+  private told = '{}';
   private dirty = false;
   private sending = false;
   private scheduled = false;
@@ -107,7 +114,7 @@ export class TeamInFlight implements InFlight {
     this.dirty = true;
     if (this.scheduled || this.sending || this.closed) return;
     this.scheduled = true;
-    setImmediate(() => void this.send());
+    setTimeout(() => void this.send(), TELL_AFTER_MS).unref();
   }
 
   private async send(): Promise<void> {
@@ -116,6 +123,7 @@ export class TeamInFlight implements InFlight {
     try {
       while (this.dirty && !this.closed && this.conn.reachable) {
         this.dirty = false;
+        if (JSON.stringify(this.own.snapshot()) === this.told) break;
         const text = this.snapshotText();
         try {
           const results =
@@ -133,7 +141,9 @@ export class TeamInFlight implements InFlight {
   }
 
   private snapshotText(): string {
-    return JSON.stringify({ o: this.instance, b: this.boot, n: ++this.n, c: this.own.snapshot() } satisfies Snapshot);
+    const c = this.own.snapshot();
+    this.told = JSON.stringify(c);
+    return JSON.stringify({ o: this.instance, b: this.boot, n: ++this.n, c } satisfies Snapshot);
   }
 
   /** Keeps `s` if it is newer than what this gateway has from its sender; whether it did. */
