@@ -63,8 +63,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const owner = await ownFolderForCommand(dataDir);
     if (owner.kind === 'server') return await run(owner.api);
     try {
-      const { runtime } = await openCommandRuntime(dataDir, isLocalSettingCommand(command, args), io, { googleClient: googleClientFromEnv(io.env) });
+      const { runtime, team } = await openCommandRuntime(dataDir, isLocalSettingCommand(command, args), io, { googleClient: googleClientFromEnv(io.env) });
       try {
+        if (team) io.err(`switchyard: no gateway runs on ${dataDir}; acting on its team at ${team}.`);
         for (const w of await runtime.listWarnings()) io.err(describeWarning(w));
         return await run({ ...runtime, onEvent: (name, listener) => runtime.events.on(name, listener) });
       } finally {

@@ -61,6 +61,7 @@ describe('commands on a team folder with no gateway running', () => {
     const other = await teamFolder(url);
     const added = await addAccount(mine, 'team-cmd@example.com');
     expect(added.code).toBe(0);
+    expect(added.err).toContain(`no gateway runs on ${mine}; acting on its team at ${url}.`);
     expect((await run(mine, ['config', 'set', 'api_key', 'sk-sy-from-a-command'])).code).toBe(0);
 
     const listed = await run(other, ['accounts', 'list']);
