@@ -139,6 +139,10 @@ describe.skipIf(!process.env.CI && (!existsSync(CHROMIUM_PATH) || !existsSync('/
     expect(await gateways.getByRole('row').filter({ hasText: a.instance }).textContent()).toContain(`${a.instance} (this one)${a.url}`);
     expect(await gateways.getByRole('row').filter({ hasText: b.instance }).textContent()).toContain(b.url);
     await shot(page, 'overview-team');
+    // Its heartbeats go on, and the card shows them as they do.
+    const myBeat = async () => (await gateways.getByRole('row').filter({ hasText: a.instance }).getByRole('cell').nth(3).textContent()) ?? '';
+    const firstSeen = await myBeat();
+    await expect.poll(myBeat, { timeout: 15_000 }).not.toBe(firstSeen);
 
     // Live logs: the whole team's five requests, then each gateway's own.
     await go(page, 'Live logs');

@@ -14,7 +14,7 @@ import type { PageProps } from '../../app/page-props.js';
 import { CopyButton } from '../../components/CopyButton.js';
 import { ErrorText } from '../../components/ErrorText.js';
 import { Switch } from '../../components/Switch.js';
-import { countOf, formatCompact, formatCostTotal, formatCount, formatDateTime, startOfToday } from '../../format/format.js';
+import { countOf, formatCompact, formatCostTotal, formatCount, formatDateTime, formatTime, startOfToday } from '../../format/format.js';
 import { describeErrorCode, describeWarning } from '../../wording/errors.js';
 import { accountState, type AccountState } from '../accounts/account-state.js';
 import { KIND_LABELS } from '../../wording/option-labels.js';
@@ -177,9 +177,21 @@ function GatewayCard() {
   );
 }
 
+/** How often the team card reads the gateways' heartbeats again while it is shown. */
+const HEARTBEATS_REFRESH_MS = 5000;
+
 /** The gateways sharing this one's pool (team mode); nothing when it runs alone. */
 function TeamCard() {
-  const team = useStatus().value?.team;
+  const client = useControl();
+  const { value, set } = useStatus();
+  const team = value?.team;
+  const inTeam = team !== undefined;
+  // A heartbeat is no event (each gateway beats every second): the card reads them again now and then.
+  useEffect(() => {
+    if (!inTeam) return;
+    const timer = setInterval(() => void client.getStatus().then(set, () => undefined), HEARTBEATS_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [client, set, inTeam]);
   if (!team) return null;
   const alive = team.gateways.filter((g) => g.alive).length;
   return (
@@ -214,7 +226,7 @@ function TeamCard() {
               <td>{g.address ? <code>{g.address}</code> : <span className="muted">stopped</span>}</td>
               <td>{g.version}</td>
               <td>
-                {formatDateTime(g.last_heartbeat)}
+                {formatTime(g.last_heartbeat)}
                 {g.alive ? null : <span className="muted"> (silent)</span>}
               </td>
             </tr>
