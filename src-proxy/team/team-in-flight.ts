@@ -56,11 +56,6 @@ export class TeamInFlight implements InFlight {
     return this.own.count(accountId) + (this.totals.get(accountId) ?? 0);
   }
 
-  /** The other gateways' attempts under way on the account (what this gateway learned from them). */
-  elsewhere(accountId: string): number {
-    return this.totals.get(accountId) ?? 0;
-  }
-
   /** A count another gateway announced. */
   applyRemote(text: string): void {
     const s = parseSnapshot(text);
