@@ -7,6 +7,7 @@
 // secret, store unreachable, another secret) the command changes nothing and says why.
 
 import { join } from 'node:path';
+import type { Warning } from '../contract/index.js';
 import type { Runtime, RuntimeDeps } from '../runtime/create-runtime.js';
 import { FileSettingsStore } from '../settings/file-settings-store.js';
 import { TeamJoinError } from '../team/join-team.js';
@@ -44,7 +45,10 @@ export interface CommandRuntime {
 
 export async function openCommandRuntime(dataDir: string, localOnly: boolean, io: CliIo, extra: Partial<RuntimeDeps>): Promise<CommandRuntime> {
   if (localOnly) return { runtime: await openFileRuntime(dataDir, extra), team: null };
-  const local = await FileSettingsStore.open(join(dataDir, DATA_FILES.settings), () => undefined);
+  // The folder's settings say whether it has a team; a damaged file is moved aside here, and said so.
+  const found: Warning[] = [];
+  const local = await FileSettingsStore.open(join(dataDir, DATA_FILES.settings), (w) => found.push(w));
+  extra = { ...extra, warnings: [...(extra.warnings ?? []), ...found] };
   const url = io.env.SWITCHYARD_REDIS_URL || local.get().team.redis_url || '';
   if (url === '') return { runtime: await openFileRuntime(dataDir, extra), team: null };
   const store = describeRedisUrl(url);

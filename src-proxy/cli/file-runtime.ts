@@ -21,7 +21,8 @@ export const DATA_FILES = {
 } as const;
 
 export async function openFileRuntime(dataDir: string, extra: Partial<RuntimeDeps> = {}): Promise<Runtime> {
-  const warnings: Warning[] = [];
+  // What the caller found already (a settings file it read first and had to move aside) comes first.
+  const warnings: Warning[] = [...(extra.warnings ?? [])];
   const warn = (w: Warning) => warnings.push(w);
   // Writes a killed process left half done hold what it was writing (keys, in secrets.json's): gone first.
   await sweepStaleTempFiles(dataDir);
@@ -34,7 +35,7 @@ export async function openFileRuntime(dataDir: string, extra: Partial<RuntimeDep
   });
   const stats = await FileStatsStore.open(join(dataDir, DATA_FILES.stats), warn);
   const claudeLinks = await openClaudeLinks(dataDir, warn);
-  return createRuntime({ settings, accounts, secrets, history, stats, warnings, claudeLinks, ...extra });
+  return createRuntime({ settings, accounts, secrets, history, stats, claudeLinks, ...extra, warnings });
 }
 
 /** The Claude Code settings files this folder's gateway connected; a gateway of a team keeps its own too. */

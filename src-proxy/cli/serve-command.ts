@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ControlError } from '../contract/index.js';
+import { ControlError, type Warning } from '../contract/index.js';
 import { startConsoleServer, type ConsoleServer } from '../control-api/console-server.js';
 import { UI_PREFIX } from '../control-api/ui-files.js';
 import { removeControlFile, writeControlFile } from './control-file.js';
@@ -75,8 +75,10 @@ async function serveFolder(
   io: CliIo,
 ): Promise<number> {
   const reportBug = (err: unknown) => io.err(describeBug(err, io.env));
-  const extra = { listenOverride, onInternalError: reportBug, googleClient: googleClientFromEnv(io.env), version: packageVersion() };
-  const local = await FileSettingsStore.open(join(dataDir, DATA_FILES.settings), () => undefined);
+  // The folder's settings say whether it joins a team; a damaged file is moved aside here, and said so.
+  const found: Warning[] = [];
+  const local = await FileSettingsStore.open(join(dataDir, DATA_FILES.settings), (w) => found.push(w));
+  const extra = { listenOverride, onInternalError: reportBug, googleClient: googleClientFromEnv(io.env), version: packageVersion(), warnings: found };
   const choice = await teamChoice(teamArgs.redis, io.env, local.get());
   if (teamArgs.seedFromLocal && !choice) throw new UsageError('--seed-from-local is for joining a team: give --redis URL too.');
   let runtime: Runtime;

@@ -45,7 +45,7 @@ export async function openTeamRuntime(
   opts: { seedFromLocal?: boolean; instance?: string; heartbeat?: boolean },
   extra: Partial<RuntimeDeps> = {},
 ): Promise<{ runtime: Runtime; team: Team }> {
-  const warnings: Warning[] = [];
+  const warnings: Warning[] = [...(extra.warnings ?? [])];
   const warn = (w: Warning) => warnings.push(w);
   const localSettings = await FileSettingsStore.open(join(dataDir, DATA_FILES.settings), warn);
   const seedFrom = opts.seedFromLocal
@@ -74,8 +74,8 @@ export async function openTeamRuntime(
     inFlight: team.inFlight,
     team: team.link,
     claudeLinks: await openClaudeLinks(dataDir, warn),
-    warnings,
     ...extra,
+    warnings,
   });
   return { runtime, team };
 }
