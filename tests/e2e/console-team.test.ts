@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAnthropic, type FakeAnthropic } from '../fakes/anthropic-upstream.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { messagesBody, postJson } from '../helpers/sse-client.js';
-import { buildConsole, freePort } from './helpers/build-console.js';
+import { buildConsole } from './helpers/build-console.js';
 import { CHROMIUM_PATH, launchChromium } from './helpers/chromium.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -42,21 +42,7 @@ async function serve(url: string): Promise<Served> {
   const dir = await mkdtemp(join(work, 'gateway-'));
   const proc = spawn(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src-proxy/cli/index.ts',
-      'serve',
-      '--port',
-      '0',
-      '--console-port',
-      String(await freePort()),
-      '--data-dir',
-      dir,
-      '--redis',
-      url,
-      '--quiet',
-    ],
+    ['--import', 'tsx', 'src-proxy/cli/index.ts', 'serve', '--port', '0', '--console-port', '0', '--data-dir', dir, '--redis', url, '--quiet'],
     { cwd: ROOT, env: { ...process.env, ...TEAM_ENV, SWITCHYARD_UI_DIR: uiDir } },
   );
   children.push(proc);
