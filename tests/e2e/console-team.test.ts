@@ -69,7 +69,7 @@ async function serve(url: string): Promise<Served> {
 }
 
 async function go(page: Page, name: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Console pages' }).getByRole('button', { name, exact: true }).click();
+  await page.getByRole('navigation', { name: 'Console pages' }).getByRole('link', { name, exact: true }).click();
   await expect.poll(() => page.locator('#page-title').textContent()).toBe(name);
 }
 
