@@ -5,7 +5,7 @@
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ALIVE_MS, HEARTBEAT_MS, parseGateways, PresenceBeat, type Presence } from '../../../src-proxy/team/presence.js';
-import { TeamConnection } from '../../../src-proxy/team/team-connection.js';
+import { loadRedisClient, TeamConnection } from '../../../src-proxy/team/team-connection.js';
 import { describeTeam } from '../../../src-proxy/cli/wording.js';
 import { teamHarness } from './team-harness.js';
 
@@ -41,7 +41,7 @@ describe('the gateways of a team, from their heartbeats', () => {
 
 describe('heartbeats through the store', () => {
   async function beating(url: string, id: string, clock: { t: number }): Promise<PresenceBeat> {
-    const conn = new TeamConnection(url);
+    const conn = new TeamConnection(url, await loadRedisClient());
     await conn.open();
     harness.cleanup(async () => conn.close());
     const beat = new PresenceBeat(

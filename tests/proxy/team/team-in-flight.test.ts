@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { TeamGateway } from '../../../src-proxy/contract/index.js';
-import { TeamConnection } from '../../../src-proxy/team/team-connection.js';
+import { loadRedisClient, TeamConnection } from '../../../src-proxy/team/team-connection.js';
 import { TeamInFlight } from '../../../src-proxy/team/team-in-flight.js';
 import { postJson } from '../../helpers/sse-client.js';
 import { accountOf, eventually, question, teamHarness } from './team-harness.js';
@@ -17,7 +17,7 @@ function gateway(id: string, alive: boolean, self = false): TeamGateway {
 }
 
 async function connection(url: string): Promise<TeamConnection> {
-  const conn = new TeamConnection(url);
+  const conn = new TeamConnection(url, await loadRedisClient());
   await conn.open();
   harness.cleanup(async () => conn.close());
   return conn;
