@@ -221,22 +221,25 @@ async function restore(
   settings: TeamSettingsStore,
   instance: string,
 ): Promise<void> {
-  await conn.cmd.hsetnx(KEYS.team, 'salt', key.salt.toString('base64'));
-  await conn.cmd.hsetnx(KEYS.team, 'check', key.check);
   const locked = await conn.cmd.set(KEYS.seedLock, instance, 'PX', SEED_LOCK_MS, 'NX');
   if (locked !== 'OK') return;
   try {
-    if ((await conn.cmd.zcard(KEYS.accountIds)) > 0) return;
-    let last = 0;
-    for (const { id, score, fields } of accounts.confirmed()) {
-      const secret = secrets.get(id);
-      if (secret) outbox.push({ k: 'secret', id, v: key.seal(secret, secretContext(id)) });
-      last = outbox.push({ k: 'acct', id, create: score, set: fields, incr: {}, del: [] });
+    if ((await conn.cmd.zcard(KEYS.accountIds)) === 0) {
+      let last = 0;
+      for (const { id, score, fields } of accounts.confirmed()) {
+        const secret = secrets.get(id);
+        if (secret) outbox.push({ k: 'secret', id, v: key.seal(secret, secretContext(id)) });
+        last = outbox.push({ k: 'acct', id, create: score, set: fields, incr: {}, del: [] });
+      }
+      const set: Record<string, string> = {};
+      for (const [name, value] of Object.entries(sharedSettingsOf(settings.get()))) set[name] = key.seal(JSON.stringify(value), settingContext(name));
+      last = outbox.push({ k: 'settings', set });
+      await outbox.applied(last);
     }
-    const set: Record<string, string> = {};
-    for (const [name, value] of Object.entries(sharedSettingsOf(settings.get()))) set[name] = key.seal(JSON.stringify(value), settingContext(name));
-    last = outbox.push({ k: 'settings', set });
-    await outbox.applied(last);
+    // The check value goes back last: until it is there, the other gateways take the store for one that
+    // is still being restored and keep their accounts, instead of reading it half-written and empty.
+    await conn.cmd.hsetnx(KEYS.team, 'salt', key.salt.toString('base64'));
+    await conn.cmd.hsetnx(KEYS.team, 'check', key.check);
   } finally {
     await conn.cmd.del(KEYS.seedLock);
   }
