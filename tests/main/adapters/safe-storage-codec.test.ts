@@ -38,7 +38,7 @@ describe('keychainAvailable', () => {
 describe('safeStorageCodec', () => {
   const safeStorage = new FakeSafeStorage();
 
-  it.each(['sk-ant-api03-abc', 'ya29.token/with+symbols=', 'ünïcødé 🔑', 'plain:looks-like-a-prefix'])('round-trips %s, sealed', async (secret) => {
+  it.each(['sk-ant-fake-abc', 'ya29.token/with+symbols=', 'ünïcødé 🔑', 'plain:looks-like-a-prefix'])('round-trips %s, sealed', async (secret) => {
     const codec = safeStorageCodec(safeStorage, true);
     const stored = await codec.seal(secret);
     expect(stored.startsWith('safe:')).toBe(true);

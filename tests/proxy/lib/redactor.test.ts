@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { createRedactor, REDACTED, redactJson } from '../../../src-proxy/lib/redactor.js';
 
-const held = ['sk-live-0123456789abcdef', '1//0refresh-token-value', 'client-secret-value', 'short'];
+const held = ['sk-live-0123456789abcdef', '1//0-fake-held-refresh', 'client-secret-value', 'short'];
 const redact = createRedactor(() => held);
 
 describe('createRedactor', () => {
   it.each([
     ['a held key, as sent', 'invalid x-api-key: sk-live-0123456789abcdef', `invalid x-api-key: ${REDACTED}`],
     ['every occurrence', 'sk-live-0123456789abcdef and sk-live-0123456789abcdef', `${REDACTED} and ${REDACTED}`],
-    ['a held refresh token, form-encoded', 'refresh_token=1%2F%2F0refresh-token-value&x=1', `refresh_token=${REDACTED}&x=1`],
+    ['a held refresh token, form-encoded', 'refresh_token=1%2F%2F0-fake-held-refresh&x=1', `refresh_token=${REDACTED}&x=1`],
     ['a held secret inside JSON text', '{"client_secret":"client-secret-value"}', `{"client_secret":"${REDACTED}"}`],
     ['a bearer value nobody holds', 'header was Authorization: Bearer abcdefgh12345678', `header was Authorization: Bearer ${REDACTED}`],
-    ['a Google access token nobody holds', 'token ya29.a0AfB_byC-xyz was refused', `token ${REDACTED} was refused`],
-    ['a Google refresh token nobody holds', 'grant 1//0gAnotherRefreshToken is revoked', `grant ${REDACTED} is revoked`],
-    ['an Anthropic key nobody holds', 'key sk-ant-api03-abcdefghijkl', `key ${REDACTED}`],
+    ['a Google access token nobody holds', 'token ya29.fake-for-this-test was refused', `token ${REDACTED} was refused`],
+    ['a Google refresh token nobody holds', 'grant 1//0-fake-refresh-for-this-test is revoked', `grant ${REDACTED} is revoked`],
+    ['an Anthropic key nobody holds', 'key sk-ant-fake-for-this-test', `key ${REDACTED}`],
     ['a Gemini key nobody holds', 'key AIzaSyA1234567890abcdefghij', `key ${REDACTED}`],
     ['a Google client secret nobody holds', 'GOCSPX-abcdefgh12', REDACTED],
     ['a held "secret" too short to be one', 'a short answer', 'a short answer'],
