@@ -1,7 +1,9 @@
-import { useState } from 'react';
 import { PROVIDER_KINDS, type Account, type ModelRule, type ModelTarget, type ProviderKind } from '../../../src-proxy/contract/index.js';
 import { useAccounts } from '../../app/live-state.js';
 import { KIND_LABELS } from '../../wording/option-labels.js';
+import { moved, useDraftRows } from './draft-rows.js';
+import { RowButtons } from './RowButtons.js';
+import { SaveRow } from './SaveRow.js';
 import { SettingsForm, type SectionProps } from './SettingsForm.js';
 import { useSettingsSave } from './save-settings.js';
 
@@ -46,13 +48,6 @@ function namesFor(accounts: readonly Account[], provider: ProviderKind, chosen: 
   return out;
 }
 
-function moved<T>(list: readonly T[], i: number, by: number): T[] {
-  const next = [...list];
-  const [item] = next.splice(i, 1);
-  next.splice(i + by, 0, item!);
-  return next;
-}
-
 /**
  * Model mapping rules in order: the first that matches routes the request, to its first target, then to
  * each fallback in turn when the one before has no account left that can serve.
@@ -60,8 +55,9 @@ function moved<T>(list: readonly T[], i: number, by: number): T[] {
 export function ModelRulesEditor({ settings, onSaved }: SectionProps) {
   const save = useSettingsSave(settings, onSaved);
   const accounts = useAccounts().value ?? [];
-  const [rows, setRows] = useState<Row[]>(() => settings.model_rules.map(rowOf));
-  const setRow = (i: number, row: Row) => setRows(rows.map((r, j) => (j === i ? row : r)));
+  const draft = useDraftRows<Row>(() => settings.model_rules.map(rowOf));
+  const rows = draft.rows;
+  const setRow = draft.replace;
   const setLink = (i: number, k: number, patch: Partial<Link>) =>
     setRow(i, { ...rows[i]!, links: rows[i]!.links.map((l, m) => (m === k ? { ...l, ...patch } : l)) });
   const issueAt = (path: string) => save.issues[path];
@@ -88,32 +84,7 @@ export function ModelRulesEditor({ settings, onSaved }: SectionProps) {
                   onChange={(e) => setRow(i, { ...r, match: e.target.value })}
                 />
                 <span className="rule-actions">
-                  <button
-                    type="button"
-                    className="button small"
-                    aria-label={`Move ${ruleName.toLowerCase()} up`}
-                    disabled={i === 0}
-                    onClick={() => setRows(moved(rows, i, -1))}
-                  >
-                    ↑
-                  </button>
-                  <button
-                    type="button"
-                    className="button small"
-                    aria-label={`Move ${ruleName.toLowerCase()} down`}
-                    disabled={i === rows.length - 1}
-                    onClick={() => setRows(moved(rows, i, 1))}
-                  >
-                    ↓
-                  </button>
-                  <button
-                    type="button"
-                    className="button small danger-outline"
-                    aria-label={`Remove ${ruleName.toLowerCase()}`}
-                    onClick={() => setRows(rows.filter((_, j) => j !== i))}
-                  >
-                    Remove
-                  </button>
+                  <RowButtons name={ruleName.toLowerCase()} index={i} count={rows.length} onMove={(by) => draft.move(i, by)} onRemove={() => draft.remove(i)} />
                 </span>
               </div>
               {matchIssue && <small className="error-text">{matchIssue}</small>}
@@ -162,33 +133,14 @@ export function ModelRulesEditor({ settings, onSaved }: SectionProps) {
                         {names.length > 0 && l.accounts.length === 0 && <span className="muted">all accounts</span>}
                       </fieldset>
                       <span className="rule-actions">
-                        <button
-                          type="button"
-                          className="button small"
-                          aria-label={`Move ${linkName.toLowerCase()} up`}
-                          disabled={k === 0}
-                          onClick={() => setRow(i, { ...r, links: moved(r.links, k, -1) })}
-                        >
-                          ↑
-                        </button>
-                        <button
-                          type="button"
-                          className="button small"
-                          aria-label={`Move ${linkName.toLowerCase()} down`}
-                          disabled={k === r.links.length - 1}
-                          onClick={() => setRow(i, { ...r, links: moved(r.links, k, 1) })}
-                        >
-                          ↓
-                        </button>
-                        <button
-                          type="button"
-                          className="button small danger-outline"
-                          aria-label={`Remove ${linkName.toLowerCase()}`}
-                          disabled={r.links.length === 1}
-                          onClick={() => setRow(i, { ...r, links: r.links.filter((_, m) => m !== k) })}
-                        >
-                          Remove
-                        </button>
+                        <RowButtons
+                          name={linkName.toLowerCase()}
+                          index={k}
+                          count={r.links.length}
+                          removable={r.links.length > 1}
+                          onMove={(by) => setRow(i, { ...r, links: moved(r.links, k, by) })}
+                          onRemove={() => setRow(i, { ...r, links: r.links.filter((_, m) => m !== k) })}
+                        />
                       </span>
                       {issue && <small className="error-text link-issue">{issue}</small>}
                     </li>
@@ -206,20 +158,11 @@ export function ModelRulesEditor({ settings, onSaved }: SectionProps) {
           );
         })}
       </ol>
-      <div className="row">
-        <button type="button" className="button" onClick={() => setRows([...rows, { match: '', links: [{ provider: 'anthropic', model: '', accounts: [] }] }])}>
+      <SaveRow busy={save.busy} saved={save.saved} error={save.error} label="Save rules">
+        <button type="button" className="button" onClick={() => draft.add({ match: '', links: [{ provider: 'anthropic', model: '', accounts: [] }] })}>
           Add rule
         </button>
-        <button type="submit" className="button primary" disabled={save.busy}>
-          Save rules
-        </button>
-        {save.saved && <span role="status">Saved.</span>}
-      </div>
-      {save.error && (
-        <p className="error-text" role="alert">
-          {save.error}
-        </p>
-      )}
+      </SaveRow>
     </SettingsForm>
   );
 }

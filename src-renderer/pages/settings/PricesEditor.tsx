@@ -1,5 +1,8 @@
 import { useState } from 'react';
 import { DEFAULT_PRICES, type PriceRow } from '../../../src-proxy/contract/index.js';
+import { useDraftRows } from './draft-rows.js';
+import { RowButtons } from './RowButtons.js';
+import { SaveRow } from './SaveRow.js';
 import { SettingsForm, type SectionProps } from './SettingsForm.js';
 import { useSettingsSave } from './save-settings.js';
 
@@ -33,16 +36,35 @@ function problemOf(d: Draft, others: readonly Draft[]): string | null {
   return null;
 }
 
+/** The head of both price tables: the model, its four prices, and a column for the row's buttons. */
+function PriceHead() {
+  return (
+    <thead>
+      <tr>
+        <th scope="col">Upstream model</th>
+        {FIELDS.map(([f, label]) => (
+          <th key={f} scope="col" className="num">
+            {label}
+          </th>
+        ))}
+        <th scope="col">
+          <span className="visually-hidden">Actions</span>
+        </th>
+      </tr>
+    </thead>
+  );
+}
+
 /**
  * The price per upstream model. The shipped list prices apply unless a row here replaces one (same
  * model) or adds a model they do not know; a request whose model has no price at all shows "no price".
  */
 export function PricesEditor({ settings, onSaved }: SectionProps) {
   const save = useSettingsSave(settings, onSaved);
-  const [rows, setRows] = useState<Draft[]>(() => settings.model_prices.map(draftOf));
+  const draft = useDraftRows<Draft>(() => settings.model_prices.map(draftOf));
+  const rows = draft.rows;
   const [shown, setShown] = useState(false);
   const problems = rows.map((r, i) => problemOf(r, rows.slice(0, i)));
-  const update = (i: number, patch: Partial<Draft>) => setRows(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
   const submit = () => {
     if (problems.some((p) => p !== null)) return;
     void save.save({
@@ -56,7 +78,7 @@ export function PricesEditor({ settings, onSaved }: SectionProps) {
     });
   };
   const change = (shipped: PriceRow) => {
-    if (!rows.some((r) => r.model.toLowerCase() === shipped.model.toLowerCase())) setRows([...rows, draftOf(shipped)]);
+    if (!rows.some((r) => r.model.toLowerCase() === shipped.model.toLowerCase())) draft.add(draftOf(shipped));
   };
   return (
     <SettingsForm id="prices" title="Prices" onSubmit={submit}>
@@ -66,19 +88,7 @@ export function PricesEditor({ settings, onSaved }: SectionProps) {
       </p>
       {rows.length > 0 && (
         <table className="rules prices">
-          <thead>
-            <tr>
-              <th scope="col">Upstream model</th>
-              {FIELDS.map(([f, label]) => (
-                <th key={f} scope="col" className="num">
-                  {label}
-                </th>
-              ))}
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <PriceHead />
           <tbody>
             {rows.map((r, i) => (
               <tr key={i}>
@@ -88,7 +98,7 @@ export function PricesEditor({ settings, onSaved }: SectionProps) {
                     aria-label={`Price ${i + 1} model`}
                     value={r.model}
                     placeholder="glm-4.6*"
-                    onChange={(e) => update(i, { model: e.target.value })}
+                    onChange={(e) => draft.update(i, { model: e.target.value })}
                   />
                   {problems[i] && <small className="error-text">{problems[i]}</small>}
                 </td>
@@ -99,57 +109,29 @@ export function PricesEditor({ settings, onSaved }: SectionProps) {
                       inputMode="decimal"
                       aria-label={`Price ${i + 1} ${label.toLowerCase()}`}
                       value={r[f]}
-                      onChange={(e) => update(i, { [f]: e.target.value })}
+                      onChange={(e) => draft.update(i, { [f]: e.target.value })}
                     />
                   </td>
                 ))}
                 <td className="rule-actions">
-                  <button
-                    type="button"
-                    className="button small danger-outline"
-                    aria-label={`Remove price ${i + 1}`}
-                    onClick={() => setRows(rows.filter((_, j) => j !== i))}
-                  >
-                    Remove
-                  </button>
+                  <RowButtons name={`price ${i + 1}`} index={i} count={rows.length} onRemove={() => draft.remove(i)} />
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      <div className="row">
-        <button type="button" className="button" onClick={() => setRows([...rows, { model: '', input: '', output: '', cache_write: '', cache_read: '' }])}>
+      <SaveRow busy={save.busy} saved={save.saved} error={save.error} label="Save prices">
+        <button type="button" className="button" onClick={() => draft.add({ model: '', input: '', output: '', cache_write: '', cache_read: '' })}>
           Add price
         </button>
-        <button type="submit" className="button primary" disabled={save.busy}>
-          Save prices
-        </button>
-        {save.saved && <span role="status">Saved.</span>}
-      </div>
-      {save.error && (
-        <p className="error-text" role="alert">
-          {save.error}
-        </p>
-      )}
+      </SaveRow>
       <button type="button" className="link-button" aria-expanded={shown} onClick={() => setShown(!shown)}>
         {shown ? 'Hide' : 'Show'} the shipped list prices ({DEFAULT_PRICES.length} models)
       </button>
       {shown && (
         <table className="rules prices shipped" aria-label="Shipped list prices">
-          <thead>
-            <tr>
-              <th scope="col">Upstream model</th>
-              {FIELDS.map(([f, label]) => (
-                <th key={f} scope="col" className="num">
-                  {label}
-                </th>
-              ))}
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <PriceHead />
           <tbody>
             {DEFAULT_PRICES.map((p) => {
               const replaced = settings.model_prices.some((r) => r.model.toLowerCase() === p.model.toLowerCase());

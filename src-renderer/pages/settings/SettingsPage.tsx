@@ -9,6 +9,7 @@ import { TextField } from '../../components/TextField.js';
 import { maskSecret } from './mask.js';
 import { ModelRulesEditor } from './ModelRulesEditor.js';
 import { PricesEditor } from './PricesEditor.js';
+import { SaveRow } from './SaveRow.js';
 import { useSettingsSave } from './save-settings.js';
 import { SettingsForm, type SectionProps } from './SettingsForm.js';
 
@@ -27,20 +28,6 @@ export function SettingsPage() {
       <UpstreamCertificatesSection settings={s} onSaved={live.set} />
       <UpdatesSection settings={s} onSaved={live.set} />
     </div>
-  );
-}
-
-function SaveRow({ busy, saved, error, label = 'Save' }: { busy: boolean; saved: boolean; error: string | null; label?: string }) {
-  return (
-    <>
-      <div className="row">
-        <button type="submit" className="button primary" disabled={busy}>
-          {label}
-        </button>
-        {saved && <span role="status">Saved.</span>}
-      </div>
-      <ErrorText>{error}</ErrorText>
-    </>
   );
 }
 
