@@ -5,6 +5,7 @@
 import { AccountSchema, type Account } from '../contract/index.js';
 import { EventBus } from '../lib/event-bus.js';
 import { SerialQueue } from '../lib/serial-queue.js';
+import { editAccount, newAccount, parseAccount, patchAccount } from './account-changes.js';
 import type { AccountStore } from './account-store.js';
 
 const DEFAULT_RUNTIME_FLUSH_MS = 1000;
@@ -21,7 +22,7 @@ export abstract class BaseAccountStore implements AccountStore {
     initial: readonly Account[],
     private readonly runtimeFlushMs = DEFAULT_RUNTIME_FLUSH_MS,
   ) {
-    this.accounts = Object.freeze(initial.map((a) => deepFreeze(AccountSchema.parse(a))));
+    this.accounts = Object.freeze(initial.map(parseAccount));
   }
 
   list(): readonly Account[] {
@@ -33,17 +34,14 @@ export abstract class BaseAccountStore implements AccountStore {
   }
 
   async add(account: Account): Promise<void> {
-    // Parsing also strips fields the schema does not know, such as a secret passed along by mistake.
-    const parsed = deepFreeze(AccountSchema.parse(account));
-    if (this.get(parsed.id)) throw new Error(`Account ${parsed.id} already exists`);
-    this.commit([...this.accounts, parsed]);
+    this.commit([...this.accounts, newAccount(account, (id) => this.get(id))]);
     await this.persistNow();
   }
 
   async update(id: string, change: (a: Account) => Account): Promise<Account> {
     const current = this.get(id);
     if (!current) throw new Error(`Account ${id} not found`);
-    const next = applyChange(current, change);
+    const next = editAccount(current, change);
     this.replace(next);
     await this.persistNow();
     return next;
@@ -59,10 +57,7 @@ export abstract class BaseAccountStore implements AccountStore {
   patchRuntime(id: string, change: (a: Account) => Account): void {
     const current = this.get(id);
     if (!current) return;
-    // Runtime bookkeeping is the core's own typed code and runs on every request: it is not re-parsed.
-    const next = deepFreeze(change(current));
-    if (next.id !== current.id) throw new Error(`Account ${current.id} cannot change its id`);
-    this.replace(next);
+    this.replace(patchAccount(current, change));
     this.schedulePersist();
   }
 
@@ -113,20 +108,4 @@ export abstract class BaseAccountStore implements AccountStore {
       this.persistedVersion = Math.max(this.persistedVersion, version);
     });
   }
-}
-
-function applyChange(current: Account, change: (a: Account) => Account): Account {
-  const next = deepFreeze(AccountSchema.parse(change(current)));
-  if (next.id !== current.id) throw new Error(`Account ${current.id} cannot change its id`);
-  return next;
-}
-
-// Accounts are shared by reference with every caller holding a snapshot; freezing turns an accidental
-// in-place edit into an immediate TypeError instead of a silent change to someone else's snapshot.
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }

@@ -4,7 +4,8 @@
 // store's order) replaces that account's fields here, with this gateway's writes the store has not
 // confirmed yet laid on top, so nothing it did is undone by an older picture.
 
-import { AccountSchema, ControlError, type Account } from '../contract/index.js';
+import { ControlError, type Account } from '../contract/index.js';
+import { editAccount, freezeAccount, newAccount, patchAccount } from '../accounts/account-changes.js';
 import type { AccountStore } from '../accounts/account-store.js';
 import { EventBus } from '../lib/event-bus.js';
 import { accountFromFields, accountToFields, applyFieldOps, diffAccount, isEmpty, type FieldOps, type Fields } from './account-fields.js';
@@ -41,8 +42,7 @@ export class TeamAccountStore implements AccountStore {
 
   async add(account: Account): Promise<void> {
     requireReachable(this.conn);
-    const parsed = deepFreeze(AccountSchema.parse(account));
-    if (this.get(parsed.id)) throw new Error(`Account ${parsed.id} already exists`);
+    const parsed = newAccount(account, (id) => this.get(id));
     const ops: FieldOps = { set: accountToFields(parsed), incr: {}, del: [] };
     const seq = this.outbox.push({ k: 'acct', id: parsed.id, create: parsed.created_at, ...ops });
     this.entries.set(parsed.id, { score: parsed.created_at, base: {}, pending: [{ seq, ops }], account: parsed });
@@ -54,8 +54,7 @@ export class TeamAccountStore implements AccountStore {
     requireReachable(this.conn);
     const current = this.get(id);
     if (!current) throw new Error(`Account ${id} not found`);
-    const next = deepFreeze(AccountSchema.parse(change(current)));
-    if (next.id !== current.id) throw new Error(`Account ${current.id} cannot change its id`);
+    const next = editAccount(current, change);
     const seq = this.write(current, next);
     if (seq !== null) await this.outbox.applied(seq);
     return next;
@@ -74,9 +73,7 @@ export class TeamAccountStore implements AccountStore {
   patchRuntime(id: string, change: (a: Account) => Account): void {
     const current = this.get(id);
     if (!current) return;
-    const next = deepFreeze(change(current));
-    if (next.id !== current.id) throw new Error(`Account ${current.id} cannot change its id`);
-    this.write(current, next);
+    this.write(current, patchAccount(current, change));
   }
 
   async flush(): Promise<void> {
@@ -148,7 +145,7 @@ export class TeamAccountStore implements AccountStore {
     let fields = entry.base;
     for (const p of entry.pending) fields = applyFieldOps(fields, p.ops);
     const account = accountFromFields(fields);
-    entry.account = account ? deepFreeze(account) : null;
+    entry.account = account ? freezeAccount(account) : null;
   }
 
   private commit(): void {
@@ -166,12 +163,4 @@ export function requireReachable(conn: TeamConnection): void {
   const since = conn.unreachableSince;
   const when = since === null ? '' : ` since ${new Date(since).toISOString()}`;
   throw new ControlError('upstream_unreachable', `The team store is unreachable${when}; changes can be made again when it answers.`);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }
