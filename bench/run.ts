@@ -150,8 +150,9 @@ interface MeasuredLoad {
 /**
  * What the load generator targets: the pipe, the gateway's Anthropic path, its translated path, or the
  * v1internal path; and, at the highest concurrency only, the pipe and the gateway with streaming
- * requests. The gateway asks its upstream for a stream whatever the client asked, while the pipe passes
- * the client's choice on, so only streaming requests have both hops in front of the same upstream answer.
+ * requests. The small requests ask for 1,024 tokens, which the gateway asks its Anthropic upstream for
+ * as one JSON answer too (a longer answer it would ask for as a stream); the translated paths always
+ * stream from their upstream.
  */
 type LoadTarget = ServerName | 'translated' | 'codeassist' | 'pipe streamed' | 'gateway streamed';
 const LOAD_TARGETS: readonly LoadTarget[] = [...SERVERS, 'translated', 'codeassist'];
@@ -457,7 +458,7 @@ function describeSetup(elapsedMs: number, largeBytes: number): string[] {
     `  pipe:    node:http request + pipe per request, keep-alive agent, nothing else; both forward ${MODEL} to the fake Anthropic upstream`,
     `  load:    autocannon in its own process, closed loop, POST /v1/messages with a ${smallRequest().length} B body, non-streaming; ` +
       `per server (and the gateway's translated path) and concurrency ${tp.rounds} x (${tp.warmup.count} warm-up + ${tp.measured.count} measured) requests; ` +
-      `at concurrency ${Math.max(...tp.concurrencies)} the same with streaming requests for the pipe and the gateway (the gateway asks its upstream for a stream either way)`,
+      `at concurrency ${Math.max(...tp.concurrencies)} the same with streaming requests for the pipe and the gateway (the gateway asks its Anthropic upstream for what the client asked: the answer is short)`,
     `  streams: ${streams.concurrency} at once x ${streams.rounds} (200 deltas ${streams.chunkDelayMs} ms apart) first, after a warm-up; ` +
       `later ${ttfb.count} sequential each (first token after ${ttfb.firstTokenDelayMs} ms, then 200 deltas back to back), pipe and gateway in turn`,
     `  translated path: ${TRANSLATED_MODEL} through the same serve to the fake Gemini API (its own process), next to ${MODEL} to the fake Anthropic upstream; ` +

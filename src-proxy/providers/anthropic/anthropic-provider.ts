@@ -20,6 +20,7 @@ import {
   type UpstreamFailure,
 } from '../types.js';
 import { streamFailure, type TimeoutSettings } from '../shared/network-errors.js';
+import { asksForStream } from '../shared/answer-shape.js';
 import type { UpstreamAnswer } from '../shared/upstream-call.js';
 import { UpstreamClient, type UpstreamPost } from '../shared/upstream-client.js';
 import { classifyHttpFailure, type Headers } from './classify.js';
@@ -74,12 +75,12 @@ export class AnthropicProvider implements Provider<AnthropicAccount> {
 
   async send(req: PreparedRequest, creds: AccountCredentials<AnthropicAccount>, ctx: AttemptContext): Promise<AttemptResult> {
     const upstreamModel = req.body.model;
-    // The upstream is always asked for a stream, a non-streaming client's answer being collected by the
-    // gateway: a stream's headers come at once, so an account that does not answer is left after the
-    // headers timeout, while a long answer keeps coming (a non-streaming one sends its headers only when
-    // it is complete, which may take minutes). Some compatible upstreams ignore `stream: true` and answer
-    // with one JSON message; that is still an answer, gathered here.
-    const res = await this.post('/v1/messages', asStream(req).toBuffer(), creds, ctx, notJson);
+    // A non-streaming client's answer may still be asked for as a stream and collected by the gateway,
+    // when it may take longer than the headers wait allows (answer-shape.ts). Either way, what comes back
+    // is read by its content type: some compatible upstreams ignore `stream: true` and answer with one
+    // JSON message, which is still an answer, gathered here.
+    const sent = asksForStream(req.body, ctx.headersTimeoutMs) ? asStream(req) : req;
+    const res = await this.post('/v1/messages', sent.toBuffer(), creds, ctx, notJson);
     if ('failure' in res) return { ok: false, failure: res.failure };
     const limits = readRateLimits(res.headers);
     if (limits.length > 0) this.state?.learned(creds.account.id, { rate_limits: limits });

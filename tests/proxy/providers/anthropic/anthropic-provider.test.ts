@@ -42,6 +42,8 @@ function account(baseUrl: string, authScheme: 'x-api-key' | 'bearer' = 'x-api-ke
 }
 
 const request = (stream: boolean) => new PreparedRequest<MessagesRequest>({ model: 'm', max_tokens: 5, stream, messages: [{ role: 'user', content: 'hi' }] });
+/** A headers wait of 200 ms: a 5-token answer (140 ms by the SDKs' reckoning) is then asked for as a stream. */
+const shortWait = () => attemptContext(undefined, 200);
 const message = {
   id: 'msg_1',
   type: 'message',
@@ -144,13 +146,27 @@ describe('AnthropicProvider', () => {
     }
   });
 
-  it('asks for a stream when the client wants one JSON answer, and a 200 that is neither is a stream that never starts', async () => {
+  it('asks for one JSON answer when the client wants one and it is expected well within the headers wait, and sends the client bytes', async () => {
+    let asked = '';
+    const url = await serve((_req, res, body) => {
+      asked = body;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(message));
+    });
+    const raw = '{"model":"m","max_tokens":5,"stream":false,"messages":[{"role":"user","content":"hi"}]}';
+    const req = new PreparedRequest<MessagesRequest>(JSON.parse(raw) as MessagesRequest, Buffer.from(raw));
+    const result = await provider.send(req, { account: account(url), secret: 'k' }, attemptContext());
+    expect(asked).toBe(raw);
+    expect(result).toMatchObject({ ok: true, kind: 'message', message: { content: [{ text: 'json anyway' }] } });
+  });
+
+  it('asks for a stream when one JSON answer may outlast the headers wait, and a 200 that is neither is a stream that never starts', async () => {
     let asked: unknown = null;
     const url = await serve((_req, res, body) => {
       asked = JSON.parse(body);
       res.writeHead(200, { 'content-type': 'text/html' }).end('<html>');
     });
-    const result = await provider.send(request(false), { account: account(url), secret: 'k' }, attemptContext());
+    const long = new PreparedRequest<MessagesRequest>({ model: 'm', max_tokens: 32_000, stream: false, messages: [{ role: 'user', content: 'hi' }] });
+    const result = await provider.send(long, { account: account(url), secret: 'k' }, attemptContext());
     expect(asked).toMatchObject({ stream: true });
     if (!result.ok || result.kind !== 'stream') throw new Error('expected a stream');
     await expect(collectMessage(framesOf(result.batches))).rejects.toThrow(/message_start|message_stop/);
@@ -164,7 +180,7 @@ describe('AnthropicProvider', () => {
     });
     const raw = '{"model":"m","max_tokens":5,"top_p":1.0,"messages":[{"role":"user","content":"caf\\u00e9"}]} ';
     const req = new PreparedRequest<MessagesRequest>(JSON.parse(raw) as MessagesRequest, Buffer.from(raw));
-    expect(await provider.send(req, { account: account(url), secret: 'k' }, attemptContext())).toMatchObject({ ok: true, kind: 'message' });
+    expect(await provider.send(req, { account: account(url), secret: 'k' }, shortWait())).toMatchObject({ ok: true, kind: 'message' });
     expect(asked).toBe('{"model":"m","max_tokens":5,"top_p":1.0,"messages":[{"role":"user","content":"caf\\u00e9"}],"stream":true} ');
   });
 
@@ -191,7 +207,7 @@ describe('AnthropicProvider', () => {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(message));
     });
     const req = new PreparedRequest<MessagesRequest>(JSON.parse(raw) as MessagesRequest, Buffer.from(raw));
-    expect(await provider.send(req, { account: account(url), secret: 'k' }, attemptContext())).toMatchObject({ ok: true, kind: 'message' });
+    expect(await provider.send(req, { account: account(url), secret: 'k' }, shortWait())).toMatchObject({ ok: true, kind: 'message' });
     expect(asked).toBe(sent);
   });
 
