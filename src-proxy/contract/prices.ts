@@ -120,6 +120,22 @@ function globMatches(pattern: string, id: string): boolean {
  * (`claude-opus-4-5*` before `claude-opus-4*`). Null when no row matches: the model has no price.
  */
 export function findPrice(model: string, table: readonly PriceRow[]): PriceRow | null {
+  // Every logged request asks, and a table is only ever replaced, never changed: each table keeps the
+  // answers it gave, a bounded number of them (model names come from clients).
+  let found = foundIn.get(table);
+  if (!found) foundIn.set(table, (found = new Map()));
+  const known = found.get(model);
+  if (known !== undefined) return known;
+  const row = searchPrice(model, table);
+  if (found.size >= FOUND_PER_TABLE) found.clear();
+  found.set(model, row);
+  return row;
+}
+
+const foundIn = new WeakMap<readonly PriceRow[], Map<string, PriceRow | null>>();
+const FOUND_PER_TABLE = 256;
+
+function searchPrice(model: string, table: readonly PriceRow[]): PriceRow | null {
   const id = priceKey(model);
   let best: PriceRow | null = null;
   let bestLength = -1;

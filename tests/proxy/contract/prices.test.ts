@@ -52,6 +52,22 @@ describe('priceTable', () => {
     expect(findPrice('glm-4.6', priceTable([{ ...mine, model: 'glm-4.6' }]))?.model).toBe('glm-4.6');
   });
 
+  it('gives the same answer every time it is asked, and a new table its own', () => {
+    const first = priceTable([mine]);
+    for (let i = 0; i < 3; i++) expect(findPrice('GLM-4.6', first)).toEqual(mine);
+    expect(findPrice('nobody-prices-this', first)).toBeNull();
+    expect(findPrice('nobody-prices-this', first)).toBeNull();
+    const second = priceTable([{ ...mine, input: 9 }]);
+    expect(findPrice('GLM-4.6', second)?.input).toBe(9);
+    expect(findPrice('GLM-4.6', first)?.input).toBe(0.5);
+  });
+
+  it('keeps answering rightly past the most answers it keeps per table', () => {
+    const table = priceTable([mine]);
+    for (let i = 0; i < 600; i++) expect(findPrice(`glm-4.6-variant-${i}`, table)).toEqual(mine);
+    expect(findPrice('claude-opus-4-5', table)?.model).toMatch(/^claude-opus-4-5/);
+  });
+
   it('refuses two rows for one model', () => {
     expect(PriceRowsSchema.safeParse([mine, { ...mine, model: 'glm-4.6*' }]).success).toBe(false);
   });
