@@ -33,8 +33,9 @@ export async function handleMessages(ex: Exchange, deps: GatewayDeps): Promise<v
   const prepared = upstreamRequests(request, body.raw);
   const ctx = ex.attemptContext({
     deadlineMs: settings.request_deadline_ms,
-    // Every provider streams from its upstream, whatever the client asked for, so an upstream's headers
-    // come at once or not at all: a silent account is left after this, streaming client or not.
+    // Upstreams are asked for a stream, whose headers come at once, unless the answer is short enough to
+    // come whole within half of this (providers/shared/answer-shape.ts): a silent account is left after
+    // this, streaming client or not.
     headersTimeoutMs: settings.upstream_headers_timeout_ms,
     idleTimeoutMs: settings.upstream_idle_timeout_ms,
   });
