@@ -8,13 +8,11 @@ import {
   type AccountPresetId,
 } from '../../../src-proxy/contract/index.js';
 import { useControl } from '../../app/control-context.js';
-import { useAction } from '../../app/live-state.js';
-import { ErrorText } from '../../components/ErrorText.js';
 import { TextField } from '../../components/TextField.js';
 import { KIND_LABELS, SECRET_LABELS } from '../../wording/option-labels.js';
 import { PRESET_WORDS } from '../../wording/presets.js';
+import { AccountForm, KindOptions, useAccountForm } from './AccountForm.js';
 import { GoogleSignIn } from './GoogleSignIn.js';
-import { OptionInput } from './OptionInput.js';
 import { initialOptionValues, optionFields, optionValues } from './option-fields.js';
 import { issuesByField } from '../../forms/schema-issues.js';
 import { Segmented } from '../../components/Segmented.js';
@@ -54,58 +52,30 @@ export function AddAccountForm({ onDone }: { onDone(): void }) {
 /** An account that serves with an API key: a label, the key, and the kind's options, filled from a preset. */
 function KeyAccountForm({ kind, title, preset, onDone }: { kind: AccountKind; title: string; preset: Readonly<Record<string, string>>; onDone(): void }) {
   const client = useControl();
-  const action = useAction();
+  const form = useAccountForm(onDone);
   const fields = optionFields(ACCOUNT_KINDS[kind].options);
   const [label, setLabel] = useState('');
   const [secret, setSecret] = useState('');
   const [options, setOptions] = useState(() => ({ ...initialOptionValues(fields), ...preset }));
-  const [issues, setIssues] = useState<Record<string, string>>({});
   const submit = async () => {
     const input = { provider: kind, label, [ACCOUNT_KINDS[kind].secret]: secret, options: optionValues(fields, options) };
     const parsed = NewAccountSchema.safeParse(input);
-    if (!parsed.success) {
-      setIssues(issuesByField(parsed.error.issues, input));
-      return;
-    }
-    setIssues({});
-    const added = await action.run(() => client.addAccount(parsed.data));
-    if (added) onDone();
+    if (!parsed.success) return form.refuse(issuesByField(parsed.error.issues, input));
+    await form.send(() => client.addAccount(parsed.data));
   };
   const secretLabel = SECRET_LABELS[ACCOUNT_KINDS[kind].secret];
   return (
-    <form
-      className="form-grid"
-      aria-label={`New ${title} account`}
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
-    >
-      <TextField label="Label" hint="A name you recognise, e.g. the account's email." value={label} onChange={setLabel} issue={issues.label} />
+    <AccountForm name={`New ${title} account`} className="form-grid" state={form} onSubmit={() => void submit()} submitLabel="Add account">
+      <TextField label="Label" hint="A name you recognise, e.g. the account's email." value={label} onChange={setLabel} issue={form.issues.label} />
       <TextField
         label={secretLabel}
         type="password"
         hint="Stored by the gateway; never shown again."
         value={secret}
         onChange={setSecret}
-        issue={issues[ACCOUNT_KINDS[kind].secret]}
+        issue={form.issues[ACCOUNT_KINDS[kind].secret]}
       />
-      {fields.map((f) => (
-        <OptionInput
-          key={f.name}
-          kind={kind}
-          field={f}
-          value={options[f.name]}
-          issue={issues[`options.${f.name}`]}
-          onChange={(v) => setOptions({ ...options, [f.name]: v })}
-        />
-      ))}
-      <div className="row">
-        <button type="submit" className="button primary" disabled={action.busy}>
-          Add account
-        </button>
-      </div>
-      <ErrorText>{action.error}</ErrorText>
-    </form>
+      <KindOptions kind={kind} fields={fields} values={options} issues={form.issues} onChange={setOptions} />
+    </AccountForm>
   );
 }

@@ -1,17 +1,15 @@
 import { useState } from 'react';
 import { ACCOUNT_KINDS, AccountPatchSchema, type Account } from '../../../src-proxy/contract/index.js';
 import { useControl } from '../../app/control-context.js';
-import { useAction } from '../../app/live-state.js';
-import { ErrorText } from '../../components/ErrorText.js';
 import { TextField } from '../../components/TextField.js';
 import { issuesByField } from '../../forms/schema-issues.js';
-import { OptionInput } from './OptionInput.js';
+import { AccountForm, KindOptions, useAccountForm } from './AccountForm.js';
 import { optionFields, optionValues } from './option-fields.js';
 
 /** An account's label and options, changed in place; its key is never shown (Replace key sets a new one). */
 export function EditAccountForm({ account: a, onDone }: { account: Account; onDone(): void }) {
   const client = useControl();
-  const action = useAction();
+  const form = useAccountForm(onDone);
   const kind = a.provider;
   const fields = optionFields(ACCOUNT_KINDS[kind].options);
   const [label, setLabel] = useState(a.label);
@@ -20,7 +18,6 @@ export function EditAccountForm({ account: a, onDone }: { account: Account; onDo
       fields.map((f) => [f.name, ((a.options as Record<string, unknown>)[f.name] as string | boolean | undefined) ?? (f.kind === 'boolean' ? false : '')]),
     ),
   );
-  const [issues, setIssues] = useState<Record<string, string>>({});
   const submit = async () => {
     const values = optionValues(fields, options);
     // Checked here by the same schemas the core applies, so a mistake is named beside its field at once.
@@ -35,40 +32,21 @@ export function EditAccountForm({ account: a, onDone }: { account: Account; onDo
             { options: values },
           )),
     };
-    setIssues(found);
-    if (Object.keys(found).length > 0) return;
-    const saved = await action.run(() => client.updateAccount(a.id, { label, options: values }));
-    if (saved) onDone();
+    if (Object.keys(found).length > 0) return form.refuse(found);
+    await form.send(() => client.updateAccount(a.id, { label, options: values }));
   };
   return (
-    <form
+    <AccountForm
+      name={`Edit ${a.label}`}
       className="form-grid edit-account"
-      aria-label={`Edit ${a.label}`}
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
+      state={form}
+      onSubmit={() => void submit()}
+      submitLabel="Save changes"
+      compact
+      onCancel={onDone}
     >
-      <TextField label="Label" value={label} onChange={setLabel} issue={issues.label} />
-      {fields.map((f) => (
-        <OptionInput
-          key={f.name}
-          kind={kind}
-          field={f}
-          value={options[f.name]}
-          issue={issues[`options.${f.name}`]}
-          onChange={(v) => setOptions({ ...options, [f.name]: v })}
-        />
-      ))}
-      <div className="row">
-        <button type="submit" className="button primary small" disabled={action.busy}>
-          Save changes
-        </button>
-        <button type="button" className="button small" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
-      <ErrorText>{action.error}</ErrorText>
-    </form>
+      <TextField label="Label" value={label} onChange={setLabel} issue={form.issues.label} />
+      <KindOptions kind={kind} fields={fields} values={options} issues={form.issues} onChange={setOptions} />
+    </AccountForm>
   );
 }
