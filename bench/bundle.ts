@@ -19,6 +19,7 @@ const ENTRIES = {
   ttfb: 'ttfb-child',
   burst: 'stream-burst-child',
   latency: 'latency-child',
+  chainFake: 'chain-fake-child',
 } as const;
 export type Script = keyof typeof ENTRIES;
 

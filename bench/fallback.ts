@@ -13,7 +13,6 @@
 // costs one upstream round trip, no more: exactly one request reaches its upstream per request, and its
 // added p50 is about a direct call's. Exits 0 whatever the figures; non-zero only when the harness broke.
 
-import { build } from 'esbuild';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,18 +64,7 @@ async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'switchyard-bench-fallback-'));
   try {
     const scripts = await bundleScripts(work);
-    const upstreamScript = join(work, 'scripts', 'chain-fake-child.mjs');
-    await build({
-      entryPoints: [new URL('./chain-fake-child.ts', import.meta.url).pathname],
-      outfile: upstreamScript,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node22',
-      packages: 'external',
-      logLevel: 'warning',
-    });
-    const fake = await forkServer('chain upstream', upstreamScript, [DEAD_KEY, FLAKY_KEY]);
+    const fake = await forkServer('chain upstream', scripts.chainFake, [DEAD_KEY, FLAKY_KEY]);
     const dataDir = join(work, 'data');
     progress('configuring the data folder with the CLI');
     await configureAnthropicDataDir(dataDir, fake.url);
