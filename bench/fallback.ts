@@ -13,16 +13,13 @@
 // costs one upstream round trip, no more: exactly one request reaches its upstream per request, and its
 // added p50 is about a direct call's. Exits 0 whatever the figures; non-zero only when the harness broke.
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { MODEL } from './bodies.js';
 import { bundleScripts, REPO_DIR } from './bundle.js';
 import { runClientProcess } from './client-runner.js';
 import { forkServer } from './forked-server.js';
+import { progressOf, runBench } from './harness.js';
 import type { LatencyJob, LatencyResult } from './latency-child.js';
-import { killAll } from './live-processes.js';
 import { startLoggedServer } from './logged-server.js';
 import { percentile } from './stats.js';
 import { configureAnthropicDataDir, serveArgs, switchyard } from './switchyard-cli.js';
@@ -41,9 +38,7 @@ const SERVING = 'a@example.com';
 const DEAD_KEY = 'sk-ant-bench-dead';
 const FLAKY_KEY = 'sk-ant-bench-flaky';
 
-function progress(msg: string): void {
-  console.error(`[bench fallback ${(performance.now() / 1000).toFixed(1)}s] ${msg}`);
-}
+const progress = progressOf('fallback');
 
 function rules(): unknown[] {
   const serving = { provider: 'anthropic', accounts: [SERVING] };
@@ -54,86 +49,68 @@ function rules(): unknown[] {
   ];
 }
 
-async function main(): Promise<void> {
-  const watchdog = setTimeout(() => {
-    console.error('bench fallback: watchdog fired');
-    killAll();
-    process.exit(2);
-  }, WATCHDOG_MS);
-  watchdog.unref();
-  const work = await mkdtemp(join(tmpdir(), 'switchyard-bench-fallback-'));
-  try {
-    const scripts = await bundleScripts(work);
-    const fake = await forkServer('chain upstream', scripts.chainFake, [DEAD_KEY, FLAKY_KEY]);
-    const dataDir = join(work, 'data');
-    progress('configuring the data folder with the CLI');
-    await configureAnthropicDataDir(dataDir, fake.url);
-    for (const [label, key] of [
-      ['dead', DEAD_KEY],
-      ['flaky', FLAKY_KEY],
-    ] as const) {
-      await switchyard(dataDir, ['accounts', 'add', '--provider', 'anthropic', '--base-url', fake.url, '--label', label, '--key-env', 'BENCH_REFUSED_KEY'], {
-        BENCH_REFUSED_KEY: key,
-      });
-    }
-    await switchyard(dataDir, ['config', 'set', 'model_rules', JSON.stringify(rules())]);
-    const serve = await startLoggedServer('gateway', serveArgs(dataDir, null), work, REPO_DIR);
-
-    const targets = [
-      { name: 'upstream', url: fake.url, model: MODEL },
-      { name: 'direct', url: serve.url, model: DIRECT },
-      { name: 'skipped', url: serve.url, model: SKIPPED },
-      { name: 'failing', url: serve.url, model: LIVE_FAIL },
-    ];
-    const run = (warmup: number, count: number) =>
-      runClientProcess<LatencyResult>('latency client', scripts.latency, { size: 'small', targets, warmup, count, timeLimitMs: 240_000 } satisfies LatencyJob, {
-        timeoutMs: 300_000,
-      });
-    progress(`warm-up, ${WARMUP} requests per target (the dead account is put out by the first)`);
-    await run(WARMUP, 0);
-    const before = await fake.call<Record<string, number>>('counts');
-    const latencies: Record<string, number[]> = Object.fromEntries(targets.map((t) => [t.name, []]));
-    for (let r = 0; r < ROUNDS; r++) {
-      progress(`round ${r + 1} of ${ROUNDS}: ${PER_ROUND} sequential requests per target`);
-      const out = await run(0, PER_ROUND);
-      for (const t of targets) latencies[t.name]!.push(...out.latenciesMs[t.name]!);
-      await serve.assertAlive();
-    }
-    const after = await fake.call<Record<string, number>>('counts');
-    const measured = ROUNDS * PER_ROUND;
-    const tries = (key: string) => (after[key] ?? 0) - (before[key] ?? 0);
-
-    const p50 = (name: string) => percentile(latencies[name]!, 50);
-    const p99 = (name: string) => percentile(latencies[name]!, 99);
-    const skipAdds = p50('skipped') - p50('direct');
-    const failAdds = p50('failing') - p50('direct');
-    console.log('\nFallback chains: sequential small requests, one serve, rules ending on the same account');
-    for (const [name, label] of [
-      ['upstream', 'fake Anthropic API, direct'],
-      ['direct', 'rule straight to the serving account'],
-      ['skipped', 'first link out (skipped), then that account'],
-      ['failing', 'first link failing live (500), then that account'],
-    ] as const) {
-      console.log(`  ${label.padEnd(50)} p50 ${p50(name).toFixed(3)} ms  p99 ${p99(name).toFixed(3)} ms  (${latencies[name]!.length} requests)`);
-    }
-    console.log(
-      `  a skipped first link adds ${skipAdds.toFixed(3)} ms at p50 (target <= ${TARGET_SKIP_MS} ms): ${skipAdds <= TARGET_SKIP_MS ? 'met' : 'MISSED'}; ` +
-        `its upstream was sent ${tries(DEAD_KEY)} of the ${measured} requests`,
-    );
-    console.log(
-      `  a link failing live adds ${failAdds.toFixed(3)} ms at p50, a direct call to the fake takes ${p50('upstream').toFixed(3)} ms; ` +
-        `its upstream was sent ${tries(FLAKY_KEY)} of the ${measured} requests (target: one each): ${tries(FLAKY_KEY) === measured ? 'met' : 'MISSED'}`,
-    );
-    await serve.stop();
-    await fake.stop();
-  } finally {
-    killAll();
-    await rm(work, { recursive: true, force: true });
+runBench('fallback', WATCHDOG_MS, async (work) => {
+  const scripts = await bundleScripts(work);
+  const fake = await forkServer('chain upstream', scripts.chainFake, [DEAD_KEY, FLAKY_KEY]);
+  const dataDir = join(work, 'data');
+  progress('configuring the data folder with the CLI');
+  await configureAnthropicDataDir(dataDir, fake.url);
+  for (const [label, key] of [
+    ['dead', DEAD_KEY],
+    ['flaky', FLAKY_KEY],
+  ] as const) {
+    await switchyard(dataDir, ['accounts', 'add', '--provider', 'anthropic', '--base-url', fake.url, '--label', label, '--key-env', 'BENCH_REFUSED_KEY'], {
+      BENCH_REFUSED_KEY: key,
+    });
   }
-}
+  await switchyard(dataDir, ['config', 'set', 'model_rules', JSON.stringify(rules())]);
+  const serve = await startLoggedServer('gateway', serveArgs(dataDir, null), work, REPO_DIR);
 
-main().catch((err: unknown) => {
-  console.error(err);
-  killAll();
-  process.exit(1);
+  const targets = [
+    { name: 'upstream', url: fake.url, model: MODEL },
+    { name: 'direct', url: serve.url, model: DIRECT },
+    { name: 'skipped', url: serve.url, model: SKIPPED },
+    { name: 'failing', url: serve.url, model: LIVE_FAIL },
+  ];
+  const run = (warmup: number, count: number) =>
+    runClientProcess<LatencyResult>('latency client', scripts.latency, { size: 'small', targets, warmup, count, timeLimitMs: 240_000 } satisfies LatencyJob, {
+      timeoutMs: 300_000,
+    });
+  progress(`warm-up, ${WARMUP} requests per target (the dead account is put out by the first)`);
+  await run(WARMUP, 0);
+  const before = await fake.call<Record<string, number>>('counts');
+  const latencies: Record<string, number[]> = Object.fromEntries(targets.map((t) => [t.name, []]));
+  for (let r = 0; r < ROUNDS; r++) {
+    progress(`round ${r + 1} of ${ROUNDS}: ${PER_ROUND} sequential requests per target`);
+    const out = await run(0, PER_ROUND);
+    for (const t of targets) latencies[t.name]!.push(...out.latenciesMs[t.name]!);
+    await serve.assertAlive();
+  }
+  const after = await fake.call<Record<string, number>>('counts');
+  const measured = ROUNDS * PER_ROUND;
+  const tries = (key: string) => (after[key] ?? 0) - (before[key] ?? 0);
+
+  const p50 = (name: string) => percentile(latencies[name]!, 50);
+  const p99 = (name: string) => percentile(latencies[name]!, 99);
+  const skipAdds = p50('skipped') - p50('direct');
+  const failAdds = p50('failing') - p50('direct');
+  console.log('\nFallback chains: sequential small requests, one serve, rules ending on the same account');
+  for (const [name, label] of [
+    ['upstream', 'fake Anthropic API, direct'],
+    ['direct', 'rule straight to the serving account'],
+    ['skipped', 'first link out (skipped), then that account'],
+    ['failing', 'first link failing live (500), then that account'],
+  ] as const) {
+    console.log(`  ${label.padEnd(50)} p50 ${p50(name).toFixed(3)} ms  p99 ${p99(name).toFixed(3)} ms  (${latencies[name]!.length} requests)`);
+  }
+  console.log(
+    `  a skipped first link adds ${skipAdds.toFixed(3)} ms at p50 (target <= ${TARGET_SKIP_MS} ms): ${skipAdds <= TARGET_SKIP_MS ? 'met' : 'MISSED'}; ` +
+      `its upstream was sent ${tries(DEAD_KEY)} of the ${measured} requests`,
+  );
+  console.log(
+    `  a link failing live adds ${failAdds.toFixed(3)} ms at p50, a direct call to the fake takes ${p50('upstream').toFixed(3)} ms; ` +
+      `its upstream was sent ${tries(FLAKY_KEY)} of the ${measured} requests (target: one each): ${tries(FLAKY_KEY) === measured ? 'met' : 'MISSED'}`,
+  );
+  await serve.stop();
+  await fake.stop();
 });

@@ -7,14 +7,12 @@
 // Then how long a cooldown or quota mark learned by one gateway takes to reach another (target: 100 ms).
 // Exits 0 whatever the figures; non-zero only when the harness broke.
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { startRedis } from '../tests/helpers/redis-server.js';
 import { bundleScripts, REPO_DIR } from './bundle.js';
 import { runClientProcess } from './client-runner.js';
 import { forkServer } from './forked-server.js';
+import { progressOf, runBench } from './harness.js';
 import { killAll } from './live-processes.js';
 import type { LoadJob, LoadOutcome } from './load-child.js';
 import { startLoggedServer, type LoggedServer } from './logged-server.js';
@@ -32,9 +30,7 @@ const PROPAGATION_SAMPLES = QUICK ? 50 : 300;
 const PROPAGATION_TARGET_MS = 100;
 const WATCHDOG_MS = (QUICK ? 2 : 6) * 60_000;
 
-function progress(msg: string): void {
-  console.error(`[bench team ${(performance.now() / 1000).toFixed(1)}s] ${msg}`);
-}
+const progress = progressOf('team');
 
 async function measure(script: string, server: LoggedServer, count: number): Promise<number[]> {
   const job: LoadJob = { url: server.url, concurrency: 1, warmup: { count: 20, timeLimitMs: 10_000 }, measured: { count, timeLimitMs: 60_000 } };
@@ -42,14 +38,7 @@ async function measure(script: string, server: LoggedServer, count: number): Pro
   return out.measured.latenciesMs;
 }
 
-async function main(): Promise<void> {
-  const watchdog = setTimeout(() => {
-    console.error('bench team: watchdog fired');
-    killAll();
-    process.exit(2);
-  }, WATCHDOG_MS);
-  watchdog.unref();
-  const work = await mkdtemp(join(tmpdir(), 'switchyard-bench-team-'));
+runBench('team', WATCHDOG_MS, async (work) => {
   const redis = await startRedis();
   try {
     const scripts = await bundleScripts(work);
@@ -96,14 +85,8 @@ async function main(): Promise<void> {
       );
     }
   } finally {
+    // The gateways go before the store they are connected to.
     killAll();
     await redis.stop();
-    await rm(work, { recursive: true, force: true });
   }
-}
-
-main().catch((err: unknown) => {
-  console.error(err);
-  killAll();
-  process.exit(1);
 });
