@@ -2,7 +2,7 @@
 
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ACCOUNT_KIND_NAMES, ControlError, isAccountKind, type Account, type ControlApi, type ControlClient } from '../contract/index.js';
+import { ControlError, type Account, type ControlApi, type ControlClient } from '../contract/index.js';
 import {
   allKindFlags,
   editFlagsOf,
@@ -16,6 +16,7 @@ import {
 } from './account-kinds.js';
 import { loginCommand } from './google-login.js';
 import { UsageError, type CliIo } from './io.js';
+import { chooseKind } from './preset-flags.js';
 import { describeAccount, describeIssues, describeTest } from './wording.js';
 
 export async function accountsCommand(args: string[], api: ControlClient, io: CliIo): Promise<number> {
@@ -52,6 +53,7 @@ async function add(args: string[], api: ControlApi, io: CliIo): Promise<number> 
     args,
     options: {
       provider: { type: 'string' },
+      preset: { type: 'string' },
       'key-env': { type: 'string' },
       'key-stdin': { type: 'boolean', default: false },
       label: { type: 'string' },
@@ -60,15 +62,12 @@ async function add(args: string[], api: ControlApi, io: CliIo): Promise<number> 
     },
     strict: true,
   });
-  const supported = ACCOUNT_KIND_NAMES.join(', ');
-  if (values.provider === undefined) throw new UsageError(`--provider is required (${supported}).`);
-  if (!isAccountKind(values.provider)) throw new UsageError(`Unsupported provider "${values.provider}"; supported: ${supported}.`);
-  const kind = values.provider;
+  const { kind, named, values: flagValues } = chooseKind(values.provider, values.preset, values);
   const ownFlags = kindFlags(kind);
   const foreign = Object.keys(values).filter((name) => !COMMON_FLAGS.has(name) && !(name in ownFlags) && values[name as keyof typeof values] !== undefined);
   // Defaults of other kinds' flags are filled in by the parser; only flags the user gave count.
   const given = foreign.filter((name) => args.some((a) => a === `--${name}` || a.startsWith(`--${name}=`)));
-  if (given.length > 0) throw new UsageError(`--${given[0]} does not apply to --provider ${values.provider}.`);
+  if (given.length > 0) throw new UsageError(`--${given[0]} does not apply to ${named}.`);
   const secretFlag = secretFlagOf(kind);
   const secretEnv = values['key-env'] ?? (secretFlag ? str((values as Record<string, unknown>)[secretFlag]) : undefined);
   if (!values.label && !isGoogleKind(kind)) throw new UsageError('--label is required: the name shown in the console and in X-Account-Email.');
@@ -91,7 +90,7 @@ async function add(args: string[], api: ControlApi, io: CliIo): Promise<number> 
     io.out(`Replaced the secret of account ${same.id} (${same.label}); it is back in service.`);
     return 0;
   }
-  const account = await api.addAccount({ ...newAccountFromFlags(kind, label, key, values), ...(values.group ? { group: values.group } : {}) });
+  const account = await api.addAccount({ ...newAccountFromFlags(kind, label, key, flagValues), ...(values.group ? { group: values.group } : {}) });
   io.out(`Added account ${account.id} (${account.label}).`);
   return 0;
 }
@@ -100,7 +99,7 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-const COMMON_FLAGS = new Set(['provider', 'key-env', 'key-stdin', 'label', 'group']);
+const COMMON_FLAGS = new Set(['provider', 'preset', 'key-env', 'key-stdin', 'label', 'group']);
 
 async function list(args: string[], api: ControlApi, io: CliIo): Promise<number> {
   const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, strict: true });

@@ -1,10 +1,11 @@
 // What `--help` prints, for the whole command line and for each command and subcommand by its words
 // ('accounts add'). Help never opens the data folder: it answers at once, whatever runs.
 
-import { ACCOUNT_KIND_NAMES } from '../contract/index.js';
+import { ACCOUNT_KIND_NAMES, ACCOUNT_PRESETS } from '../contract/index.js';
 import { defaultDataDir } from '../lib/data-dir.js';
 import { kindExample } from './account-kinds.js';
 import { CLAUDE_USAGE } from './claude-command.js';
+import { presetLines } from './preset-flags.js';
 
 const DATA_DIR = '  --data-dir DIR   the Switchyard data folder (default: $SWITCHYARD_DATA_DIR, else the platform folder)';
 
@@ -23,6 +24,9 @@ Commands:
                               (team secret from SWITCHYARD_TEAM_SECRET)
   team status                 the gateways of the team this data folder's gateway belongs to
 ${ACCOUNT_KIND_NAMES.map((k) => `  accounts add ${kindExample(k)}`).join('\n')}
+  accounts add --preset ID --key-env VAR --label NAME
+                              a known provider's base URL and key scheme, ID one of
+                              ${ACCOUNT_PRESETS.map((p) => p.id).join(', ')}
                               every add takes [--group NAME]
   accounts login --provider antigravity
                               sign in a Google account: open the printed link, or paste the code
@@ -84,17 +88,21 @@ http://127.0.0.1:8046/ui/ with a token in the link serve prints. Only one serve 
   import     add the accounts of an exported file`,
   ),
   'accounts add': page(
-    'accounts add --provider KIND --label NAME --key-env VAR [options]',
+    'accounts add --provider KIND|--preset ID --label NAME --key-env VAR [options]',
     `Adds an account. The key is read from the environment variable VAR (or standard input with
 --key-stdin), so it never lands in your shell history.
-${ACCOUNT_KIND_NAMES.map((k) => `  switchyard accounts add ${kindExample(k)}`).join('\n')}`,
+${ACCOUNT_KIND_NAMES.map((k) => `  switchyard accounts add ${kindExample(k)}`).join('\n')}
+  switchyard accounts add --preset zai --key-env ZAI_API_KEY --label glm`,
     [
       `  --provider KIND        ${ACCOUNT_KIND_NAMES.join(', ')}`,
+      "  --preset ID            a known provider's kind, base URL and key scheme, as the console offers them;",
+      "                         --base-url or --auth-scheme given too win over the preset's:",
+      ...presetLines('                           '),
       '  --label NAME           the name shown in the console and in X-Account-Email',
       '  --key-env VAR          the environment variable holding the key',
       '  --key-stdin            read the key from standard input',
       '  --group NAME           put the account in a group',
-      '  --base-url URL         the upstream address (anthropic: required; gemini: optional)',
+      '  --base-url URL         the upstream address (anthropic: required unless --preset; gemini: optional)',
       '  --auth-scheme x-api-key|bearer   how the key is sent (anthropic)',
       '  --strip-cache-control  drop cache_control for an upstream that refuses it (anthropic)',
       '  --no-count-tokens      estimate count_tokens locally instead of asking the upstream',

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACCOUNT_PRESETS } from '../../../src-proxy/contract/index.js';
 import { HELP_COMMANDS } from '../../../src-proxy/cli/help.js';
 import { main } from '../../../src-proxy/cli/main.js';
 import { recordingIo } from './cli-io.js';
@@ -64,7 +65,11 @@ describe('switchyard --help', () => {
     expect(code).toBe(0);
     expect(out).toContain('Usage: switchyard accounts export FILE [--include-secrets] [--force]');
     expect(out).toContain('--include-secrets');
-    expect((await run(['accounts', 'add', '-h'])).out).toContain('--provider KIND');
+    const add = (await run(['accounts', 'add', '-h'])).out;
+    expect(add).toContain('--provider KIND');
+    // Every preset of the console's Add account form, with the address it fills in.
+    expect(add).toMatch(/--preset ID .*\n.*--base-url or --auth-scheme given too win/);
+    for (const p of ACCOUNT_PRESETS) expect(add).toMatch(new RegExp(`^ +${p.id} +${p.options.base_url.replaceAll('.', '\\.')} +${p.kind}, key via `, 'm'));
   });
 
   it('lists the commands with no command, or --help alone, and refuses help for a command that does not exist', async () => {

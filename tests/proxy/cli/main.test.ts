@@ -266,7 +266,7 @@ describe('switchyard accounts', () => {
   });
 
   it.each([
-    [['accounts', 'add', '--base-url', 'https://x', '--key-env', 'K', '--label', 'x'], /--provider is required/],
+    [['accounts', 'add', '--base-url', 'https://x', '--key-env', 'K', '--label', 'x'], /--provider or --preset is required/],
     [
       ['accounts', 'add', '--provider', 'openai', '--base-url', 'https://x', '--key-env', 'K', '--label', 'x'],
       /Unsupported provider "openai"; supported: anthropic, gemini/,
