@@ -13,6 +13,7 @@ import type {
   TeamStatus,
   Warning,
 } from '../contract/index.js';
+import { presetOf } from '../contract/index.js';
 import type { Team } from '../team/join-team.js';
 import { describeUpstream } from './account-kinds.js';
 import { isLoopbackBind } from '../gateway/host-guard.js';
@@ -139,6 +140,12 @@ export function describeTest(a: Account, t: AccountTest): string {
   return `${TEST_FAILURE_TEXT[t.failure](a, t)}${said}`;
 }
 
+/** The preset an account matches, as `accounts add --preset` names it, unless it only repeats the provider. */
+function presetNote(a: Account): string {
+  const preset = presetOf(a.provider, a.options as { base_url?: string });
+  return preset && preset !== a.provider ? ` (preset ${preset})` : '';
+}
+
 export function describeAccount(a: Account): string[] {
   const now = Date.now();
   const cooling = a.cooldowns
@@ -146,7 +153,7 @@ export function describeAccount(a: Account): string[] {
     .map((c) => `${c.model === '*' ? 'all models' : c.model} until ${new Date(c.until).toISOString()} (${c.reason})`);
   return [
     `${a.id}  ${a.label}${a.group ? `  (group ${a.group})` : ''}`,
-    `    provider ${a.provider}  ${describeUpstream(a)}`,
+    `    provider ${a.provider}${presetNote(a)}  ${describeUpstream(a)}`,
     `    ${a.enabled ? 'enabled' : 'disabled'}, health ${a.health}${a.health_message ? ` (${a.health_message})` : ''}`,
     ...(cooling.length ? [`    cooling: ${cooling.join('; ')}`] : []),
     a.last_test

@@ -114,7 +114,7 @@ describe('switchyard accounts add --preset', () => {
     expect(account).toMatchObject({ provider: preset.kind, label: id, options: preset.options });
   });
 
-  it('takes a mainland-China base URL over the preset, keeping its key scheme', async () => {
+  it('takes a mainland-China base URL over the preset, keeping its key scheme, and lists the account as from no preset', async () => {
     const args = [
       'accounts',
       'add',
@@ -129,6 +129,15 @@ describe('switchyard accounts add --preset', () => {
     ];
     expect((await run(args)).code).toBe(0);
     expect((await listed())[0]!.options).toMatchObject({ base_url: 'https://open.bigmodel.cn/api/anthropic', auth_scheme: 'bearer' });
+    expect((await run(['accounts', 'list'])).out).toContain('provider anthropic  https://open.bigmodel.cn/api/anthropic  key via bearer');
+  });
+
+  it('names the preset an account matches in the list, as the console does, but not one that only repeats the provider', async () => {
+    await run(['accounts', 'add', '--preset', 'kimi', '--key-env', 'ZAI_API_KEY', '--label', 'kimi']);
+    await run(['accounts', 'add', '--preset', 'anthropic', '--key-env', 'ZAI_API_KEY', '--label', 'direct']);
+    const { out } = await run(['accounts', 'list']);
+    expect(out).toContain('provider anthropic (preset kimi)  https://api.moonshot.ai/anthropic  key via bearer');
+    expect(out).toContain('provider anthropic  https://api.anthropic.com  key via x-api-key');
   });
 
   it.each([
