@@ -86,6 +86,9 @@ describe.skipIf(!existsSync(CHROMIUM_PATH) && !process.env.CI)('a newcomer in th
     expect(new URL(page.url()).hash).toBe('#/overview');
     const banner = page.getByRole('region', { name: 'No account yet' });
     await banner.waitFor();
+    // The banner is the one message about it: the accounts card waits for an account to show.
+    expect(await page.getByText(/no accounts? yet/i).count()).toBe(1);
+    expect(await page.getByRole('region', { name: 'Accounts' }).count()).toBe(0);
     await shot('01-overview-no-account');
 
     // The console asks a tab without the token for it.

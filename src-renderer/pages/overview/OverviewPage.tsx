@@ -292,11 +292,13 @@ const STATE_WORDS: Readonly<Record<AccountState['kind'], string>> = {
   disabled: 'disabled',
 };
 
+/** The accounts at a glance; with none at all the pool banner is the one message, with its action. */
 function AccountsGlance({ onNavigate }: PageProps) {
   const accounts = useAccounts();
   const list = accounts.value;
   const now = Date.now();
   const states = (list ?? []).map((a) => accountState(a, now).kind);
+  if (list && list.length === 0) return null;
   return (
     <section className="card" aria-labelledby="glance-title">
       <div className="card-head">
@@ -306,7 +308,6 @@ function AccountsGlance({ onNavigate }: PageProps) {
         </button>
       </div>
       <ErrorText>{accounts.error}</ErrorText>
-      {list && list.length === 0 && <p className="muted">No accounts yet. Add one on the Accounts page; the gateway needs at least one to answer.</p>}
       {list && list.length > 0 && (
         <>
           <p>

@@ -36,6 +36,9 @@ describe('Overview', () => {
       await userEvent.click(within(b).getByRole('button', { name: 'Add an account' }));
       expect(pages).toEqual(['accounts']);
       expect(screen.getByText(/but no account can serve: every request fails/)).toBeTruthy();
+      // One message says there is no account and what to do, not a second one beside it.
+      expect(screen.queryByText(/no accounts? yet/i, { ignore: '#pool-banner-title' })).toBeNull();
+      expect(screen.getAllByRole('button', { name: /add (an )?account/i })).toHaveLength(1);
     });
 
     it('with every key refused: fix the first, named', async () => {
