@@ -45,6 +45,11 @@ export interface GatewayStatus {
   last_error: ControlErrorCode | null;
   /** The team this gateway shares its pool with; absent when it runs alone. */
   team?: TeamStatus;
+  /**
+   * What `serve --host/--port` set for this run over the saved settings (port 0: a free one), which then
+   * apply at the next start; absent when neither was given.
+   */
+  override?: { host?: string; port?: number };
 }
 
 /** Problems the core reports and the shells put into words. */

@@ -44,6 +44,7 @@ export class GatewayControl {
       started_at: this.server.since,
       last_error: this.lastError,
       ...(this.team ? { team: this.team() } : {}),
+      ...(this.override.host !== undefined || this.override.port !== undefined ? { override: { ...this.override } } : {}),
     };
   }
 

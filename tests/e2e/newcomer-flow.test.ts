@@ -1,9 +1,9 @@
-// A newcomer's first ten minutes, in Debian's Chromium against a real `switchyard serve` started on an
-// empty data folder, a fake Anthropic upstream and the real Claude Code CLI: the no-account banner, an
-// account added from a preset and tested, Claude Code connected from the Overview, a request whose
-// cost shows, the account edited, the accounts exported by download and imported by upload, and a deep
-// link reloaded. Every
-// page and state is kept as a screenshot in test-artifacts/newcomer.
+// A newcomer's first ten minutes, in Debian's Chromium against a real `switchyard serve --port` started
+// on an empty data folder, a fake Anthropic upstream and the real Claude Code CLI: the no-account banner,
+// the port this run listens on in Settings, an account added from a preset and tested, Claude Code
+// connected from the Overview, a request whose cost shows, the account edited, the accounts exported by
+// download and imported by upload, and a deep link reloaded. Every page and state is kept as a
+// screenshot in test-artifacts/newcomer.
 
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -90,6 +90,14 @@ describe.skipIf(!existsSync(CHROMIUM_PATH) && !process.env.CI)('a newcomer in th
     expect(await page.getByText(/no accounts? yet/i).count()).toBe(1);
     expect(await page.getByRole('region', { name: 'Accounts' }).count()).toBe(0);
     await shot('01-overview-no-account');
+
+    // Started with --port: Settings names the port this run listens on, and when the saved one applies.
+    await go(page, 'Settings');
+    const address = page.getByRole('form', { name: 'Gateway address' });
+    expect(await address.getByLabel('Port', { exact: true }).inputValue()).toBe('8045');
+    await address.getByText(`Listening on ${new URL(serve.url).port} for this run (--port); the saved setting, 8045, applies at the next start.`).waitFor();
+    await shot('01-settings-port-for-this-run');
+    await go(page, 'Overview');
 
     // The console asks a tab without the token for it.
     const stranger = await context.newPage();

@@ -129,7 +129,8 @@ export function createFakeControl(init: Partial<FakeControl['state']> = {}): Fak
       }
       state.settings = next;
       emit('settings', state.settings);
-      if (patch.port !== undefined) {
+      // As the core: a port given to serve for this run keeps the gateway where it is.
+      if (patch.port !== undefined && state.status.override?.port === undefined) {
         state.status = { ...state.status, port: patch.port, url: state.status.running ? `http://127.0.0.1:${patch.port}` : null };
         emit('status', state.status);
       }

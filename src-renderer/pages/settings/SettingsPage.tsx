@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'react';
 import { AUTH_MODES, type AuthMode, type Settings } from '../../../src-proxy/contract/index.js';
 import { useControl } from '../../app/control-context.js';
-import { useSettings } from '../../app/live-state.js';
+import { useSettings, useStatus } from '../../app/live-state.js';
 import { CopyButton } from '../../components/CopyButton.js';
 import { ErrorText } from '../../components/ErrorText.js';
 import { Switch } from '../../components/Switch.js';
 import { TextField } from '../../components/TextField.js';
+import { hostNote, portNote } from './listen-note.js';
 import { maskSecret } from './mask.js';
 import { ModelRulesEditor } from './ModelRulesEditor.js';
 import { PricesEditor } from './PricesEditor.js';
@@ -38,12 +39,17 @@ function asNumber(text: string): number {
 
 function ListenSection({ settings, onSaved }: SectionProps) {
   const save = useSettingsSave(settings, onSaved);
+  const status = useStatus().value;
   const [port, setPort] = useState(String(settings.port));
   const [consolePort, setConsolePort] = useState(String(settings.console_port));
   useEffect(() => setPort(String(settings.port)), [settings.port]);
   // The core refuses the same; saying it before the click spares the user an error.
   const canOpen = settings.auth_mode !== 'off' && settings.api_key !== '';
   const lan = settings.host !== '127.0.0.1' && settings.host !== 'localhost' && settings.host !== '::1';
+  const locked = !canOpen && !lan ? 'Turn authentication on and set an API key first: without them anyone on the network could use your accounts.' : null;
+  // Where this run listens when serve --host chose it; otherwise who can reach the saved host.
+  const forRun = hostNote(status, settings.host);
+  const reach = lan ? `Listening on ${settings.host}: other machines on the network can connect with the API key.` : 'Only this machine can connect.';
   return (
     <SettingsForm
       id="listen"
@@ -53,14 +59,7 @@ function ListenSection({ settings, onSaved }: SectionProps) {
       }}
     >
       <div className="form-grid">
-        <TextField
-          label="Port"
-          type="number"
-          value={port}
-          onChange={setPort}
-          issue={save.issues.port}
-          hint="Claude Code connects here. A running gateway moves at once."
-        />
+        <TextField label="Port" type="number" value={port} onChange={setPort} issue={save.issues.port} hint={portNote(status, settings.port)} />
         <TextField
           label="Console port"
           type="number"
@@ -76,13 +75,7 @@ function ListenSection({ settings, onSaved }: SectionProps) {
             disabled={save.busy || (!lan && !canOpen)}
             onChange={(on) => void save.save({ host: on ? '0.0.0.0' : '127.0.0.1' })}
           />
-          <small className="muted">
-            {!canOpen && !lan
-              ? 'Turn authentication on and set an API key first: without them anyone on the network could use your accounts.'
-              : lan
-                ? `Listening on ${settings.host}: other machines on the network can connect with the API key.`
-                : 'Only this machine can connect.'}
-          </small>
+          <small className="muted">{[locked, forRun ?? (locked ? null : reach)].filter(Boolean).join(' ')}</small>
         </div>
         <SaveRow busy={save.busy} saved={save.saved} error={save.error} />
       </div>

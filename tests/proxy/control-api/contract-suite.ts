@@ -83,8 +83,10 @@ export function controlContractSuite(transport: ContractTransport): void {
     });
 
     it('stops and starts the gateway, and reports its status', async () => {
-      expect(await api.getStatus()).toMatchObject({ running: true, url: gateway.url });
-      expect(await api.stopGateway()).toMatchObject({ running: false, url: null });
+      // The test gateway listens where its run was told to (as serve --host/--port), not where the settings say.
+      const port = Number(new URL(gateway.url).port);
+      expect(await api.getStatus()).toMatchObject({ running: true, url: gateway.url, port, override: { host: '127.0.0.1', port: 0 } });
+      expect(await api.stopGateway()).toMatchObject({ running: false, url: null, override: { host: '127.0.0.1', port: 0 } });
       await expect(fetch(`${gateway.url}/healthz`)).rejects.toThrow();
       expect((await api.startGateway()).running).toBe(true);
     });

@@ -1,4 +1,5 @@
-// `serve --host` decides where the gateway listens, and so what its Host guard accepts.
+// `serve --host/--port` decide where the gateway listens, and so what its Host guard accepts, and its
+// status says so.
 
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -41,5 +42,21 @@ describe('the Host guard follows serve --host', () => {
     const port = await listen({ host: '0.0.0.0' }, '127.0.0.1');
     expect(await health(port, `127.0.0.1:${port}`)).toBe(200);
     expect(await health(port, `evil.example:${port}`)).toBe(403);
+  });
+});
+
+describe('the status names what serve --host/--port set for this run', () => {
+  it('reports the address given for the run beside the one listened on, the saved settings unchanged', async () => {
+    const port = await listen({ host: '127.0.0.1', port: 8045 }, '0.0.0.0');
+    expect(port).not.toBe(8045);
+    expect(await runtime!.getStatus()).toMatchObject({ running: true, host: '0.0.0.0', port, override: { host: '0.0.0.0', port: 0 } });
+    expect(await runtime!.getSettings()).toMatchObject({ host: '127.0.0.1', port: 8045 });
+  });
+
+  it('reports no override when the settings decide', async () => {
+    runtime = await createRuntime({ settings: new MemorySettingsStore({ port: 8045 }), accounts: new MemoryAccountStore(), secrets: new MemorySecretStore() });
+    const status = await runtime.getStatus();
+    expect(status).toMatchObject({ running: false, port: 8045 });
+    expect(status).not.toHaveProperty('override');
   });
 });

@@ -29,6 +29,24 @@ describe('Settings', () => {
     expect(patches(fake)).toEqual([{ port: 9100, console_port: 8046 }]);
   });
 
+  it('names the port serve --port listens on for this run, and when the saved port applies', async () => {
+    const fake = createFakeControl();
+    fake.state.status = { ...fake.state.status, port: 8046, url: 'http://127.0.0.1:8046', override: { port: 8046 } };
+    const user = userEvent.setup();
+    renderWith(fake, <SettingsPage />);
+    const form = await screen.findByRole('form', { name: 'Gateway address' });
+    const port = within(form).getByLabelText('Port');
+    expect(port).toHaveProperty('value', '8045');
+    await within(form).findByText('Listening on 8046 for this run (--port); the saved setting, 8045, applies at the next start.');
+    // A port saved now waits for the next start; the gateway stays where this run put it.
+    await user.clear(port);
+    await user.type(port, '9100');
+    await user.click(within(form).getByRole('button', { name: 'Save' }));
+    await within(form).findByRole('status');
+    expect(within(form).getByText('Listening on 8046 for this run (--port); the saved setting, 9100, applies at the next start.')).toBeTruthy();
+    expect(fake.state.status.port).toBe(8046);
+  });
+
   it('refuses LAN access while authentication is off, and allows it once auth is on with a key', async () => {
     const fake = createFakeControl();
     const user = userEvent.setup();
