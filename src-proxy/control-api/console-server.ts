@@ -27,6 +27,7 @@ import { dispatch, isControlMethod } from './dispatcher.js';
 import { hostAllowed } from '../gateway/host-guard.js';
 import type { EventBus } from '../lib/event-bus.js';
 import { CONSOLE_SECURITY_HEADERS, UI_PREFIX } from './ui-files.js';
+import { expressHttpClasses } from '../gateway/express-http.js';
 
 const API_PREFIX = CONTROL_API_PREFIX;
 const EVENTS_PATH = CONTROL_EVENTS_PATH;
@@ -227,7 +228,8 @@ export interface ConsoleServer {
 
 /** Listens on 127.0.0.1 (port 0: the system picks one). A port in use is a ControlError `port_in_use`. */
 export async function startConsoleServer(opts: ConsoleServerOptions, port = 0): Promise<ConsoleServer> {
-  const server = createServer(createConsoleApp(opts));
+  const app = createConsoleApp(opts);
+  const server = createServer(expressHttpClasses(app), app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(

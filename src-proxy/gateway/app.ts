@@ -15,6 +15,7 @@ import { browserRefusal, checkBrowserRequest } from './browser-guard.js';
 import { handleCountTokens } from './count-tokens-handler.js';
 import type { GatewayDeps } from './deps.js';
 import { Exchange, type ExchangeOptions } from './exchange.js';
+import { expressHttpClasses, type HttpClasses } from './express-http.js';
 import { hostAllowed } from './host-guard.js';
 import { handleMessages } from './messages-handler.js';
 import { listModels, pageModels } from './models-handler.js';
@@ -61,7 +62,15 @@ function splitUrl(url: string): { path: string; query: string } {
   return { path, query: q < 0 ? '' : url.slice(q + 1) };
 }
 
-export function createGatewayApp(deps: GatewayDeps): RequestListener {
+/** The gateway as a node:http server takes it. */
+export interface GatewayHttp {
+  /** Called for each request. */
+  listener: RequestListener;
+  /** What the server makes each request and response from, so Express need not reshape them (express-http.ts). */
+  classes: HttpClasses;
+}
+
+export function createGatewayApp(deps: GatewayDeps): GatewayHttp {
   const options: ExchangeOptions = {
     publish: (entry) => {
       if (!UNLOGGED_PATHS.has(entry.path)) deps.recordRequest(entry);
@@ -108,11 +117,12 @@ export function createGatewayApp(deps: GatewayDeps): RequestListener {
   // Every request ends in a route, the 404/405 or the error middleware, so Express's own final handler,
   // which it would build for each request, is never needed; this one stands in for a bug in those.
   // (Express makes a plain request and response its own as the first thing it does; the types say so.)
-  return (req, res) =>
+  const listener: RequestListener = (req, res) =>
     app(req as Request, res as Response, (err?: unknown) => {
       deps.onInternalError?.(err ?? new Error(`${req.method ?? ''} ${req.url ?? ''}: no middleware ended the request`));
       res.destroy();
     });
+  return { listener, classes: expressHttpClasses(app) };
 }
 
 /** Request id and log record: every request gets its exchange before anything can refuse it. */

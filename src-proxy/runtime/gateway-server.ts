@@ -1,9 +1,10 @@
 // The listener: start, stop and status of the gateway's HTTP server. Stopping lets in-flight requests
 // finish for a grace period, then cuts what is left, so a tray toggle never hangs.
 
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ControlError } from '../contract/index.js';
+import type { GatewayHttp } from '../gateway/app.js';
 
 export interface ListenAddress {
   host: string;
@@ -18,7 +19,7 @@ export class GatewayServer {
   private address: ListenAddress | null = null;
   private startedAt: number | null = null;
 
-  constructor(private readonly handler: RequestListener) {}
+  constructor(private readonly http: GatewayHttp) {}
 
   get listening(): ListenAddress | null {
     return this.address;
@@ -30,7 +31,7 @@ export class GatewayServer {
 
   async start(at: ListenAddress): Promise<ListenAddress> {
     if (this.server) return this.address!;
-    const server = createServer({ keepAliveTimeout: 65_000 }, this.handler);
+    const server = createServer({ keepAliveTimeout: 65_000, ...this.http.classes }, this.http.listener);
     await new Promise<void>((resolve, reject) => {
       const onError = (err: NodeJS.ErrnoException) => {
         server.off('listening', onListening);
