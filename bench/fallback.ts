@@ -35,8 +35,8 @@ const DIRECT = 'bench-direct';
 const SKIPPED = 'bench-skipped-primary';
 const LIVE_FAIL = 'bench-failing-primary';
 const SERVING = 'a@example.com';
-const DEAD_KEY = 'sk-ant-bench-dead';
-const FLAKY_KEY = 'sk-ant-bench-flaky';
+const DEAD_KEY = 'sk-fake-bench-dead';
+const FLAKY_KEY = 'sk-fake-bench-flaky';
 
 const progress = progressOf('fallback');
 

@@ -15,8 +15,8 @@ const SWITCHYARD = join(REPO_DIR, 'bin', 'switchyard.mjs');
 const CLI_TIMEOUT_MS = 20_000;
 /** The upstream keys reach the CLI through the environment, as `accounts add --key-env` asks. */
 const KEY_ENV = {
-  BENCH_UPSTREAM_KEY_A: 'sk-ant-bench-upstream-a',
-  BENCH_UPSTREAM_KEY_B: 'sk-ant-bench-upstream-b',
+  BENCH_UPSTREAM_KEY_A: 'sk-fake-bench-upstream-a',
+  BENCH_UPSTREAM_KEY_B: 'sk-fake-bench-upstream-b',
   BENCH_GEMINI_KEY_A: 'AIza-bench-gemini-a',
   BENCH_GEMINI_KEY_B: 'AIza-bench-gemini-b',
 };

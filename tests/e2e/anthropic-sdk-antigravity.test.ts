@@ -13,7 +13,7 @@ let gateway: TestGateway;
 let client: Anthropic;
 
 beforeAll(async () => {
-  upstream = await startFakeV1Internal({ accounts: [{ token: 'ya29.sdk', project: 'proj-sdk' }] });
+  upstream = await startFakeV1Internal({ accounts: [{ token: 'fake-access.sdk', project: 'proj-sdk' }] });
   gateway = await startGateway({
     accounts: [{ provider: 'antigravity', label: 'google@example.com', baseUrl: '', key: '1//sdk' }],
     settings: {
@@ -23,7 +23,7 @@ beforeAll(async () => {
       ],
       antigravity: { base_urls: [upstream.url] },
     },
-    accessTokens: new FakeAccessTokens({ '1//sdk': ['ya29.sdk'] }),
+    accessTokens: new FakeAccessTokens({ '1//sdk': ['fake-access.sdk'] }),
   });
   client = new Anthropic({ baseURL: gateway.url, apiKey: 'local-key', maxRetries: 0 });
 });

@@ -28,7 +28,7 @@ afterEach(async () => {
 
 /** Every Claude model Claude Code asks for (the main one and its background ones) goes to `model`. */
 async function start(model: string): Promise<void> {
-  upstream = await startFakeV1Internal({ accounts: [{ token: 'ya29.cli', project: 'proj-cli' }] });
+  upstream = await startFakeV1Internal({ accounts: [{ token: 'fake-access.cli', project: 'proj-cli' }] });
   gateway = await startGateway({
     accounts: [{ provider: 'antigravity', label: 'google@example.com', baseUrl: '', key: '1//cli' }],
     settings: {
@@ -37,7 +37,7 @@ async function start(model: string): Promise<void> {
       model_rules: [{ match: 'claude-*', provider: 'antigravity', model }],
       antigravity: { base_urls: [upstream.url] },
     },
-    accessTokens: new FakeAccessTokens({ '1//cli': ['ya29.cli'] }),
+    accessTokens: new FakeAccessTokens({ '1//cli': ['fake-access.cli'] }),
   });
 }
 

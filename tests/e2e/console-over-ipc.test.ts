@@ -73,10 +73,10 @@ describe('the console over IPC, in Chromium', () => {
     expect((await gateway.runtime.getSettings()).log_history_limit).toBe(42);
 
     const added = await page.evaluate(() =>
-      switchyard.addAccount({ provider: 'anthropic', label: 'work', api_key: 'sk-ant-from-page', options: { base_url: 'http://127.0.0.1:9' } }),
+      switchyard.addAccount({ provider: 'anthropic', label: 'work', api_key: 'sk-fake-from-page', options: { base_url: 'http://127.0.0.1:9' } }),
     );
     expect(added).toMatchObject({ ok: true, value: { label: 'work', provider: 'anthropic' } });
-    expect(JSON.stringify(added)).not.toContain('sk-ant-from-page');
+    expect(JSON.stringify(added)).not.toContain('sk-fake-from-page');
     const listed = await page.evaluate(() => switchyard.listAccounts());
     expect(listed).toMatchObject({ ok: true, value: [{ label: 'work' }] });
 

@@ -37,22 +37,22 @@ beforeEach(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'switchyard-chain-'));
   google = await startFakeV1Internal({
     accounts: [
-      { token: 'ya29.one', project: 'proj-one' },
-      { token: 'ya29.two', project: 'proj-two' },
+      { token: 'fake-access.one', project: 'proj-one' },
+      { token: 'fake-access.two', project: 'proj-two' },
     ],
   });
   google.gemini.setDefault({ kind: 'reply', text: 'Answered by Code Assist.' });
   gemini = await startFakeGemini({ keys: ['AIza-studio'], defaultBehaviour: { kind: 'reply', text: 'Answered by Gemini.' } });
-  anthropic = await startFakeAnthropic({ keys: ['sk-ant-chain'], defaultBehaviour: { kind: 'reply', text: 'Answered by Claude.' } });
+  anthropic = await startFakeAnthropic({ keys: ['sk-fake-chain'], defaultBehaviour: { kind: 'reply', text: 'Answered by Claude.' } });
   gateway = await startGateway({
     accounts: [
       { provider: 'antigravity', label: 'one@example.com', baseUrl: '', key: '1//one' },
       { provider: 'antigravity', label: 'two@example.com', baseUrl: '', key: '1//two' },
       { provider: 'gemini', label: 'studio', baseUrl: gemini.url, key: 'AIza-studio' },
-      { label: 'claude', baseUrl: anthropic.url, key: 'sk-ant-chain' },
+      { label: 'claude', baseUrl: anthropic.url, key: 'sk-fake-chain' },
     ],
     settings: { auth_mode: 'strict', api_key: GATEWAY_KEY, model_rules: [CHAIN], antigravity: { base_urls: [google.url] } },
-    accessTokens: new FakeAccessTokens({ '1//one': ['ya29.one'], '1//two': ['ya29.two'] }),
+    accessTokens: new FakeAccessTokens({ '1//one': ['fake-access.one'], '1//two': ['fake-access.two'] }),
   });
   client = new Anthropic({ baseURL: gateway.url, apiKey: GATEWAY_KEY, maxRetries: 0 });
 });
@@ -68,7 +68,7 @@ const GOOGLE = new Set(['one@example.com', 'two@example.com']);
 const quotaSpent = { kind: 'quotaExhausted' as const, resetDelay: '3h' };
 const geminiDailyQuota = { kind: 'error' as const, status: 429, message: 'Quota exceeded for the day.', quotaId: 'GenerateRequestsPerDayPerProjectPerModel' };
 
-const GOOGLE_TOKENS = ['ya29.one', 'ya29.two'];
+const GOOGLE_TOKENS = ['fake-access.one', 'fake-access.two'];
 const GOOGLE_MODELS = [MODEL, `${MODEL}-thinking`];
 
 /** Both Google accounts run out of quota for the model: generate calls answer 429 and the quota reads 0. */
@@ -193,7 +193,7 @@ describe('the official SDK over a chain whose links fail one after another', () 
     expect((await gateway.entry(3)).notes).toEqual(['thinking_dropped', 'thinking_off_tool_turn']);
 
     // Anthropic is overloaded and Gemini back: Gemini continues Anthropic's tool turn.
-    anthropic.refuse('sk-ant-chain', { kind: 'error', status: 529, type: 'overloaded_error', message: 'Overloaded' });
+    anthropic.refuse('sk-fake-chain', { kind: 'error', status: 529, type: 'overloaded_error', message: 'Overloaded' });
     await geminiBack();
     gemini.script({ kind: 'reply', text: 'Paris, Rome and Oslo: 21 °C everywhere.' });
     const four = await turn();

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startFakeAnthropic } from './anthropic-upstream.js';
 import type { FakeAnthropic } from './anthropic-upstream.js';
 
-const KEY = 'sk-ant-test-key';
+const KEY = 'sk-fake-test-key';
 const MODEL = 'claude-sonnet-4-6';
 
 let fake: FakeAnthropic;

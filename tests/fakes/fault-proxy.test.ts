@@ -8,7 +8,7 @@ import { startFakeAnthropic, type FakeAnthropic } from './anthropic-upstream.js'
 import { startFaultProxy, type Fault, type FaultProxy } from './fault-proxy.js';
 import { FakeGoogleOAuth } from './google-oauth.js';
 
-const KEY = 'sk-ant-fault-proxy-key-0123456789';
+const KEY = 'sk-fake-fault-proxy-key-0123456789';
 
 let upstream: FakeAnthropic;
 let proxy: FaultProxy;

@@ -232,7 +232,7 @@ export class FakeGoogleOAuth extends ScriptedFake<RecordedOAuthRequest, TokenBeh
   }
 
   private accessToken(email: string): Record<string, unknown> {
-    const token = `ya29.fake-${randomBytes(24).toString('base64url')}`;
+    const token = `fake-access.fake-${randomBytes(24).toString('base64url')}`;
     this.accessTokens.set(token, { email, expiresAt: Date.now() + this.accessTtlS * 1000 });
     return { access_token: token, expires_in: this.accessTtlS, scope: REQUIRED_SCOPES.join(' '), token_type: 'Bearer' };
   }

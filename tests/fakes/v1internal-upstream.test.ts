@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CLAUDE_THINKING_FIRST, startFakeV1Internal, UNAUTHENTICATED_MESSAGE, type FakeV1Internal } from './v1internal-upstream.js';
 
-const TOKEN = 'ya29.ready';
-const NEW_USER = 'ya29.new-user';
+const TOKEN = 'fake-access.ready';
+const NEW_USER = 'fake-access.new-user';
 const PROJECT = 'proj-ready-1';
 
 let fake: FakeV1Internal;
@@ -15,7 +15,7 @@ beforeAll(async () => {
     accounts: [
       { token: TOKEN, project: PROJECT, quota: { 'gemini-2.5-flash': { remaining: 0.25, resetsAt: Date.parse('2030-01-01T00:00:00Z') } } },
       { token: NEW_USER, onboard: { project: 'proj-onboarded', polls: 2 } },
-      { token: 'ya29.unverified', validationRequired: true },
+      { token: 'fake-access.unverified', validationRequired: true },
     ],
   });
 });
@@ -62,7 +62,7 @@ function events(text: string): Json[] {
 describe('authentication', () => {
   it.each([
     ['no token', null],
-    ['an unknown token', 'ya29.unknown'],
+    ['an unknown token', 'fake-access.unknown'],
   ])('refuses %s with 401 UNAUTHENTICATED', async (_t, token) => {
     const res = await call('loadCodeAssist', { metadata: {} }, token);
     expect(res.status).toBe(401);
@@ -70,12 +70,12 @@ describe('authentication', () => {
   });
 
   it('refuses a revoked token, and accepts a new one for the same account', async () => {
-    fake.addToken(TOKEN, 'ya29.first');
-    expect((await call('loadCodeAssist', { metadata: {} }, 'ya29.first')).status).toBe(200);
-    fake.revoke('ya29.first');
-    expect((await call('loadCodeAssist', { metadata: {} }, 'ya29.first')).status).toBe(401);
-    fake.addToken(TOKEN, 'ya29.second');
-    expect((await call('loadCodeAssist', { metadata: {} }, 'ya29.second')).status).toBe(200);
+    fake.addToken(TOKEN, 'fake-access.first');
+    expect((await call('loadCodeAssist', { metadata: {} }, 'fake-access.first')).status).toBe(200);
+    fake.revoke('fake-access.first');
+    expect((await call('loadCodeAssist', { metadata: {} }, 'fake-access.first')).status).toBe(401);
+    fake.addToken(TOKEN, 'fake-access.second');
+    expect((await call('loadCodeAssist', { metadata: {} }, 'fake-access.second')).status).toBe(200);
   });
 
   it('answers an unknown method with 404', async () => {
@@ -105,7 +105,7 @@ describe('project setup', () => {
   });
 
   it('names VALIDATION_REQUIRED for an account Google wants verified', async () => {
-    const load = (await (await call('loadCodeAssist', { metadata: {} }, 'ya29.unverified')).json()) as Json;
+    const load = (await (await call('loadCodeAssist', { metadata: {} }, 'fake-access.unverified')).json()) as Json;
     expect(load.ineligibleTiers[0]).toMatchObject({ reasonCode: 'VALIDATION_REQUIRED' });
   });
 });
@@ -304,7 +304,7 @@ describe('tokens another fake issues', () => {
   it('finds the account by the owner of the presented token', async () => {
     const owned = await startFakeV1Internal({
       accounts: [{ token: 'ada@example.com', project: 'proj-ada' }],
-      tokenOwner: (token) => (token === 'ya29.issued-elsewhere' ? 'ada@example.com' : null),
+      tokenOwner: (token) => (token === 'fake-access.issued-elsewhere' ? 'ada@example.com' : null),
     });
     try {
       const load = (token: string) =>
@@ -313,7 +313,7 @@ describe('tokens another fake issues', () => {
           headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
           body: JSON.stringify({ metadata: {} }),
         });
-      expect(((await (await load('ya29.issued-elsewhere')).json()) as Json).cloudaicompanionProject).toBe('proj-ada');
+      expect(((await (await load('fake-access.issued-elsewhere')).json()) as Json).cloudaicompanionProject).toBe('proj-ada');
       expect((await load('ada@example.com')).status).toBe(401);
     } finally {
       await owned.close();

@@ -102,7 +102,7 @@ export async function startPath(path: PathName, opts: RigOptions = {}): Promise<
   let secrets: string[];
 
   if (path === 'anthropic') {
-    const keys = [`sk-ant-fake-one-${tag()}`, `sk-ant-fake-two-${tag()}`].slice(0, count);
+    const keys = [`sk-fake-fake-one-${tag()}`, `sk-fake-fake-two-${tag()}`].slice(0, count);
     const fake: FakeAnthropic = await startFakeAnthropic({ keys, defaultBehaviour: { kind: 'reply', text: ANSWER_TEXT, chunks: 4 } });
     closers.push(() => fake.close());
     upstream = await startFaultProxy(fake.url, 'anthropic');

@@ -615,7 +615,7 @@ describe('headless data', () => {
     const account = await headless.addAccount({
       provider: 'anthropic',
       label: 'from serve',
-      api_key: 'sk-ant-headless-secret',
+      api_key: 'sk-fake-headless-secret',
       options: { base_url: 'http://127.0.0.1:9', auth_scheme: 'x-api-key', strip_cache_control: false, count_tokens: true },
     });
     await headless.close(0);
@@ -634,7 +634,7 @@ describe('headless data', () => {
     expect(warnings).toEqual([expect.objectContaining({ code: 'headless_data_imported', file: headlessDir })]);
 
     const sealed = await readFile(join(desktopDir(), 'secrets.json'), 'utf8');
-    expect(sealed).not.toContain('sk-ant-headless-secret');
+    expect(sealed).not.toContain('sk-fake-headless-secret');
     expect(sealed).toContain('safe:');
     // The headless folder is read, not changed.
     expect(await readFile(join(headlessDir, 'secrets.json'), 'utf8')).toBe(before);
@@ -648,7 +648,7 @@ describe('headless data', () => {
     await headless.addAccount({
       provider: 'anthropic',
       label: 'from serve',
-      api_key: 'sk-ant-headless-secret',
+      api_key: 'sk-fake-headless-secret',
       options: { base_url: upstream.url, auth_scheme: 'x-api-key', strip_cache_control: false, count_tokens: true },
     });
     await headless.close(0);
@@ -656,7 +656,7 @@ describe('headless data', () => {
     await launch({ headlessDataDir: headlessDir });
     const res = await postJson(`http://127.0.0.1:${port}/v1/messages`, messagesBody());
     expect(res.status).toBe(200);
-    expect(upstream.messageRequests()[0]!.headers['x-api-key']).toBe('sk-ant-headless-secret');
+    expect(upstream.messageRequests()[0]!.headers['x-api-key']).toBe('sk-fake-headless-secret');
   });
 
   it('never overwrites desktop data: a later launch copies nothing', async () => {

@@ -32,13 +32,13 @@ describe('openDesktopStores', () => {
     const first = await open();
     await first.settings.update({ port: 9123, api_key: 'sk-local', auth_mode: 'strict' });
     await first.accounts.add(makeAccount('acct_1', { label: 'work' }));
-    await first.secrets.set('acct_1', 'sk-ant-one');
+    await first.secrets.set('acct_1', 'sk-fake-one');
     await first.accounts.flush();
 
     const second = await open();
     expect(second.settings.get()).toMatchObject({ port: 9123, api_key: 'sk-local', auth_mode: 'strict', version: SETTINGS_VERSION });
     expect(second.accounts.list().map((a) => [a.id, a.label])).toEqual([['acct_1', 'work']]);
-    expect(second.secrets.get('acct_1')).toBe('sk-ant-one');
+    expect(second.secrets.get('acct_1')).toBe('sk-fake-one');
     expect(second.warnings).toEqual([]);
   });
 
@@ -78,9 +78,9 @@ describe('openDesktopStores', () => {
 
   it('never stores a secret in clear while the keychain works', async () => {
     const stores = await open();
-    await stores.secrets.set('acct_1', 'sk-ant-very-secret');
+    await stores.secrets.set('acct_1', 'sk-fake-very-secret');
     const text = await file('secrets');
-    expect(text).not.toContain('sk-ant-very-secret');
+    expect(text).not.toContain('sk-fake-very-secret');
     expect(text).not.toContain('terces-yrev');
     const stored = JSON.parse(text) as { secrets: Record<string, string> };
     expect(stored.secrets.acct_1).toMatch(/^safe:/);
@@ -92,9 +92,9 @@ describe('openDesktopStores', () => {
   ])('with %s, secrets are kept as they are and the console says so', async (_name, safeStorage, platform) => {
     const stores = await open({ safeStorage, platform });
     expect(stores.warnings).toEqual([expect.objectContaining({ code: 'secrets_unprotected', file: join(dir(), 'secrets.json'), backup: null })]);
-    await stores.secrets.set('acct_1', 'sk-ant-plain');
-    expect((JSON.parse(await file('secrets')) as { secrets: Record<string, string> }).secrets.acct_1).toBe('plain:sk-ant-plain');
-    expect((await open({ safeStorage, platform })).secrets.get('acct_1')).toBe('sk-ant-plain');
+    await stores.secrets.set('acct_1', 'sk-fake-plain');
+    expect((JSON.parse(await file('secrets')) as { secrets: Record<string, string> }).secrets.acct_1).toBe('plain:sk-fake-plain');
+    expect((await open({ safeStorage, platform })).secrets.get('acct_1')).toBe('sk-fake-plain');
   });
 
   it('reads secrets sealed before the keychain went away, and stored plainly before it came', async () => {

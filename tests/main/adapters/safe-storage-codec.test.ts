@@ -38,7 +38,7 @@ describe('keychainAvailable', () => {
 describe('safeStorageCodec', () => {
   const safeStorage = new FakeSafeStorage();
 
-  it.each(['sk-ant-fake-abc', 'ya29.token/with+symbols=', 'ünïcødé 🔑', 'plain:looks-like-a-prefix'])('round-trips %s, sealed', async (secret) => {
+  it.each(['sk-fake-fake-abc', 'fake-access.token/with+symbols=', 'ünïcødé 🔑', 'plain:looks-like-a-prefix'])('round-trips %s, sealed', async (secret) => {
     const codec = safeStorageCodec(safeStorage, true);
     const stored = await codec.seal(secret);
     expect(stored.startsWith('safe:')).toBe(true);
@@ -67,7 +67,7 @@ describe('safeStorageCodec', () => {
   });
 
   it.each([
-    ['a value with no marker', 'sk-ant-bare'],
+    ['a value with no marker', 'sk-fake-bare'],
     ['a value sealed elsewhere', `safe:${Buffer.from('other machine').toString('base64')}`],
   ])('refuses %s', async (_name, stored) => {
     await expect(safeStorageCodec(safeStorage, true).open(stored)).rejects.toThrow();

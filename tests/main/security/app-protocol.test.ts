@@ -20,7 +20,7 @@ beforeEach(async () => {
   await writeFile(join(renderer(), 'assets', 'font.woff2'), 'w');
   await writeFile(join(renderer(), 'assets', 'blob.bin'), 'b');
   // Beside the renderer folder, not in it.
-  await writeFile(join(dir(), 'secrets.json'), '{"secrets":{"a":"sk-ant-do-not-serve"}}');
+  await writeFile(join(dir(), 'secrets.json'), '{"secrets":{"a":"sk-fake-do-not-serve"}}');
 });
 
 const get = (url: string, method = 'GET') => createAppProtocolHandler(renderer())({ url, method });

@@ -9,7 +9,7 @@ const accounts: Account[] = [
   AccountSchema.parse({ id: 'g1', provider: 'gemini', label: 'studio', enabled: false, options: {}, created_at: 1 }),
   AccountSchema.parse({ id: 'o1', provider: 'antigravity', label: 'me@example.com', options: {}, created_at: 1 }),
 ];
-const secrets: Record<string, string> = { a1: 'sk-ant-secret', g1: 'AIza-secret', o1: '1//refresh' };
+const secrets: Record<string, string> = { a1: 'sk-fake-secret', g1: 'AIza-secret', o1: '1//refresh' };
 
 describe('accounts export', () => {
   it('leaves every secret out unless asked, and keeps no learned state or counters', () => {
@@ -28,7 +28,7 @@ describe('accounts export', () => {
         provider: 'anthropic',
         label: 'work',
         enabled: true,
-        api_key: 'sk-ant-secret',
+        api_key: 'sk-fake-secret',
         options: { base_url: 'https://api.example.com', auth_scheme: 'x-api-key', strip_cache_control: false, count_tokens: true },
       },
       {

@@ -98,7 +98,7 @@ describe('FileAccountStore', () => {
   });
 
   it('keeps secrets out of accounts.json, even when one is passed along by mistake', async () => {
-    const secret = 'sk-ant-THIS-MUST-NOT-LEAK';
+    const secret = 'sk-fake-THIS-MUST-NOT-LEAK';
     const secrets = await FileSecretStore.open(join(dir(), 'secrets.json'), () => undefined);
     const { store } = await open();
     await secrets.set('a', secret);

@@ -77,7 +77,7 @@ describe('FileSecretStore', () => {
   });
 
   it('keeps a corrupt file aside, warns without quoting it, and starts empty', async () => {
-    const secret = 'sk-ant-THIS-MUST-NOT-LEAK';
+    const secret = 'sk-fake-THIS-MUST-NOT-LEAK';
     const content = `{"version":1,"secrets":{"a":"${secret}"`;
     await writeFile(secretsPath(), content);
     const { store, warnings } = await open();

@@ -18,7 +18,7 @@ let changes: string[];
 const ORIGINAL = `{
     "permissions": { "allow": ["Bash(npm test)"] },
     "hooks": { "Stop": [{ "hooks": [{ "type": "command", "command": "notify-send done" }] }] },
-    "env": { "FOO": "bar", "ANTHROPIC_API_KEY": "sk-ant-own" },
+    "env": { "FOO": "bar", "ANTHROPIC_API_KEY": "sk-fake-own" },
     "apiKeyHelper": "~/bin/anthropic-key.sh",
     "model": "opus"
 }
@@ -182,7 +182,7 @@ describe('disconnect', () => {
     expect(await readSettings()).toEqual({
       permissions: { allow: ['Bash(npm test)', 'Bash(git status)'] },
       hooks: { Stop: [{ hooks: [{ type: 'command', command: 'notify-send done' }] }] },
-      env: { FOO: 'bar', ANTHROPIC_AUTH_TOKEN: 'sk-someone-else', ANTHROPIC_API_KEY: 'sk-ant-own' },
+      env: { FOO: 'bar', ANTHROPIC_AUTH_TOKEN: 'sk-someone-else', ANTHROPIC_API_KEY: 'sk-fake-own' },
       model: 'opus',
       apiKeyHelper: '~/bin/anthropic-key.sh',
     });
@@ -197,7 +197,7 @@ describe('disconnect', () => {
     await writeFile(settingsFile, JSON.stringify(doc, null, 2));
     await c.connect({});
     expect((await c.disconnect({})).restored).toBe('keys');
-    expect(await readSettings()).toMatchObject({ model: 'sonnet', apiKeyHelper: '~/bin/anthropic-key.sh', env: { ANTHROPIC_API_KEY: 'sk-ant-own' } });
+    expect(await readSettings()).toMatchObject({ model: 'sonnet', apiKeyHelper: '~/bin/anthropic-key.sh', env: { ANTHROPIC_API_KEY: 'sk-fake-own' } });
   });
 
   it('a helper set again while connected is what connecting again and disconnecting keep', async () => {

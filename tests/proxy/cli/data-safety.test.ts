@@ -111,7 +111,7 @@ describe('kill -9 during bursts of writes, then servers racing for the folder', 
       };
       const accountWrites = burst(200, async (i) => {
         const label = `r${round}-account-${i}@example.com`;
-        const key = `sk-ant-r${round}-${i}-${'k'.repeat(24)}`;
+        const key = `sk-fake-r${round}-${i}-${'k'.repeat(24)}`;
         await api.addAccount({ provider: 'anthropic', label, api_key: key, options: { base_url: upstream.url } });
         acknowledged.accounts.set(label, key);
       });
@@ -154,7 +154,7 @@ describe('a data file truncated or overwritten with garbage', () => {
     await runtime.addAccount({
       provider: 'anthropic',
       label: 'kept@example.com',
-      api_key: 'sk-ant-kept-0123456789abcdef',
+      api_key: 'sk-fake-kept-0123456789abcdef',
       options: { base_url: upstream.url },
     });
     await runtime.updateSettings({ log_history_limit: 4321 });

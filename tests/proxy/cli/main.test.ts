@@ -253,10 +253,10 @@ describe('switchyard accounts', () => {
     const { code } = await run(
       ['accounts', 'add', '--provider', 'anthropic', '--base-url', 'https://api.anthropic.com', '--key-stdin', '--label', 'direct'],
       {},
-      'sk-ant-from-stdin\n',
+      'sk-fake-from-stdin\n',
     );
     expect(code).toBe(0);
-    expect(await readFile(join(dir, 'secrets.json'), 'utf8')).toContain('sk-ant-from-stdin');
+    expect(await readFile(join(dir, 'secrets.json'), 'utf8')).toContain('sk-fake-from-stdin');
   });
 
   it.each([[['--key-env', 'MISSING_VAR'], /MISSING_VAR is not set or empty/]])('rejects a missing key (%j)', async (extra, message) => {
@@ -298,7 +298,7 @@ describe('switchyard accounts', () => {
 
 describe('switchyard accounts export and import', () => {
   const addAnthropic = () =>
-    run(['accounts', 'add', '--provider', 'anthropic', '--base-url', 'http://127.0.0.1:1', '--key-env', 'K', '--label', 'work'], { K: 'sk-ant-moving' });
+    run(['accounts', 'add', '--provider', 'anthropic', '--base-url', 'http://127.0.0.1:1', '--key-env', 'K', '--label', 'work'], { K: 'sk-fake-moving' });
 
   it('exports without keys unless asked, and imports a file with keys into another data folder', async () => {
     await addAnthropic();
@@ -307,10 +307,10 @@ describe('switchyard accounts export and import', () => {
       code: 0,
       out: `Exported 1 accounts to ${join(dir, 'plain.json')}, without keys (importing it elsewhere needs --include-secrets).`,
     });
-    expect(await readFile(join(dir, 'plain.json'), 'utf8')).not.toContain('sk-ant-moving');
+    expect(await readFile(join(dir, 'plain.json'), 'utf8')).not.toContain('sk-fake-moving');
     const full = await run(['accounts', 'export', join(dir, 'full.json'), '--include-secrets']);
     expect(full.out).toMatch(/with their keys/);
-    expect(full.out).not.toContain('sk-ant-moving');
+    expect(full.out).not.toContain('sk-fake-moving');
     if (process.platform !== 'win32') expect((await stat(join(dir, 'full.json'))).mode & 0o777).toBe(0o600);
 
     const other = await mkdtemp(join(tmpdir(), 'switchyard-cli-other-'));
@@ -318,7 +318,7 @@ describe('switchyard accounts export and import', () => {
       const io = recordingIo({});
       expect(await main(['accounts', 'import', join(dir, 'full.json'), '--data-dir', other], io)).toBe(0);
       expect(io.stdout.join('\n')).toBe(`Imported 1 accounts from ${join(dir, 'full.json')}; 0 skipped (already here, or without a key).`);
-      expect(await readFile(join(other, 'secrets.json'), 'utf8')).toContain('sk-ant-moving');
+      expect(await readFile(join(other, 'secrets.json'), 'utf8')).toContain('sk-fake-moving');
     } finally {
       await rm(other, { recursive: true, force: true });
     }

@@ -19,12 +19,12 @@ let upstream: FakeV1Internal;
 let gateway: TestGateway;
 let tokens: FakeAccessTokens;
 
-/** Accounts one and two (refresh tokens 1//one, 1//two; access tokens ya29.one, ya29.two), in that order. */
+/** Accounts one and two (refresh tokens 1//one, 1//two; access tokens fake-access.one, fake-access.two), in that order. */
 async function setup(accounts: Array<Partial<FakeCodeAssistAccount>> = [{}, {}], tokenLists?: Record<string, string[]>) {
   const names = ['one', 'two'].slice(0, accounts.length);
-  upstream = await startFakeV1Internal({ accounts: accounts.map((a, i) => ({ token: `ya29.${names[i]}`, project: `proj-${names[i]}`, ...a })) });
+  upstream = await startFakeV1Internal({ accounts: accounts.map((a, i) => ({ token: `fake-access.${names[i]}`, project: `proj-${names[i]}`, ...a })) });
   upstream.gemini.setDefault({ kind: 'reply', text: 'Hello from Code Assist.' });
-  tokens = new FakeAccessTokens(tokenLists ?? Object.fromEntries(names.map((n) => [`1//${n}`, [`ya29.${n}`]])));
+  tokens = new FakeAccessTokens(tokenLists ?? Object.fromEntries(names.map((n) => [`1//${n}`, [`fake-access.${n}`]])));
   gateway = await startGateway({
     accounts: names.map((n) => ({ provider: 'antigravity' as const, label: `${n}@example.com`, baseUrl: '', key: `1//${n}` })),
     settings: { model_rules: RULES, antigravity: { base_urls: [upstream.url] } },
@@ -102,16 +102,16 @@ describe('quota-aware selection', () => {
     // First request: nothing is known yet; account one learns its quota, is refused, and two serves.
     for (let i = 0; i < 3; i++) expect((await fresh()).status).toBe(200);
     expect(served()).toEqual([
-      ['ya29.one', 429],
-      ['ya29.two', 200],
-      ['ya29.two', 200],
-      ['ya29.two', 200],
+      ['fake-access.one', 429],
+      ['fake-access.two', 200],
+      ['fake-access.two', 200],
+      ['fake-access.two', 200],
     ]);
     const one = (await gateway.runtime.listAccounts())[0]!;
     expect(one.learned.quota.find((q) => q.model === MODEL)).toMatchObject({ remaining: 0 });
 
     // After the reset (and the 429's cooldown, which named the same reset) selection takes it back.
-    upstream.setQuota('ya29.one', MODEL, { remaining: 1 });
+    upstream.setQuota('fake-access.one', MODEL, { remaining: 1 });
     const until = Math.max(resetsAt, ...one.cooldowns.map((c) => c.until));
     expect(until - resetsAt).toBeLessThan(1100);
     await new Promise((r) => setTimeout(r, Math.max(0, until - Date.now()) + 50));
@@ -128,45 +128,45 @@ describe('quota-aware selection', () => {
     upstream.gemini.setDefault({ kind: 'reply', text: 'ok' });
     for (let i = 0; i < 3; i++) await fresh();
     expect(served()).toEqual([
-      ['ya29.two', 200],
-      ['ya29.two', 200],
-      ['ya29.two', 200],
+      ['fake-access.two', 200],
+      ['fake-access.two', 200],
+      ['fake-access.two', 200],
     ]);
   });
 
   it('after a 429 RESOURCE_EXHAUSTED the other account serves the request, and the first cools until the reset', async () => {
     await setup();
     // Spent for the hour, as the quota the account reports says too.
-    upstream.setQuota('ya29.one', MODEL, { remaining: 0, resetsAt: Date.now() + 3_600_000 });
+    upstream.setQuota('fake-access.one', MODEL, { remaining: 0, resetsAt: Date.now() + 3_600_000 });
     const res = await postJson(`${gateway.url}/v1/messages`, messagesBody({ model: MODEL }));
     expect(res.status).toBe(200);
     expect(res.headers.get('x-account-email')).toBe('two@example.com');
     expect(served()).toEqual([
-      ['ya29.one', 429],
-      ['ya29.two', 200],
+      ['fake-access.one', 429],
+      ['fake-access.two', 200],
     ]);
     const one = (await gateway.runtime.listAccounts())[0]!;
     const cooldown = one.cooldowns.find((c) => c.model === MODEL)!;
     expect(cooldown.reason).toBe('quota');
     expect(cooldown.until - Date.now()).toBeGreaterThan(3_500_000);
     // Its quota was asked for again after the 429.
-    await upstream.waitFor(() => upstream.requests.filter((r) => r.verb === 'fetchAvailableModels' && r.token === 'ya29.one').length >= 2);
+    await upstream.waitFor(() => upstream.requests.filter((r) => r.verb === 'fetchAvailableModels' && r.token === 'fake-access.one').length >= 2);
   });
 });
 
 describe('refused tokens', () => {
   it('a 401 is answered by one refresh and served by the same account', async () => {
-    await setup([{}], { '1//one': ['ya29.stale', 'ya29.one'] });
-    upstream.addToken('ya29.one', 'ya29.stale');
-    upstream.revoke('ya29.stale');
+    await setup([{}], { '1//one': ['fake-access.stale', 'fake-access.one'] });
+    upstream.addToken('fake-access.one', 'fake-access.stale');
+    upstream.revoke('fake-access.stale');
     const res = await postJson(`${gateway.url}/v1/messages`, messagesBody({ model: MODEL }));
     expect(res.status).toBe(200);
-    expect(tokens.invalidations).toEqual([{ accountId: gateway.accounts[0]!.id, accessToken: 'ya29.stale' }]);
+    expect(tokens.invalidations).toEqual([{ accountId: gateway.accounts[0]!.id, accessToken: 'fake-access.stale' }]);
   });
 
   it('a PERMISSION_DENIED that survives the refresh marks the account with the reason, and the other account serves', async () => {
-    await setup([{}, {}], { '1//one': ['ya29.one', 'ya29.one-b'], '1//two': ['ya29.two'] });
-    upstream.addToken('ya29.one', 'ya29.one-b');
+    await setup([{}, {}], { '1//one': ['fake-access.one', 'fake-access.one-b'], '1//two': ['fake-access.two'] });
+    upstream.addToken('fake-access.one', 'fake-access.one-b');
     const denied = { kind: 'permissionDenied' as const, message: 'This service has been disabled in this account for violation of Terms of Service.' };
     upstream.script(denied, denied);
     const res = await postJson(`${gateway.url}/v1/messages`, messagesBody({ model: MODEL }));

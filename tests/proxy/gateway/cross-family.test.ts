@@ -26,7 +26,7 @@ let anthropic: FakeAnthropic;
 let gateway: TestGateway;
 
 async function setup(rules: ModelRule[] = CHAIN) {
-  google = await startFakeV1Internal({ accounts: [{ token: 'ya29.one', project: 'proj-one' }] });
+  google = await startFakeV1Internal({ accounts: [{ token: 'fake-access.one', project: 'proj-one' }] });
   gemini = await startFakeGemini({ keys: ['AIza-1'], defaultBehaviour: { kind: 'reply', text: 'Done, says Gemini.' } });
   anthropic = await startFakeAnthropic({ keys: ['sk-ant'], defaultBehaviour: { kind: 'reply', text: 'Done, says Claude.' } });
   google.gemini.setDefault({ kind: 'reply', text: 'Done, says Code Assist.' });
@@ -37,7 +37,7 @@ async function setup(rules: ModelRule[] = CHAIN) {
       { label: 'claude', baseUrl: anthropic.url, key: 'sk-ant' },
     ],
     settings: { model_rules: rules, antigravity: { base_urls: [google.url] } },
-    accessTokens: new FakeAccessTokens({ '1//one': ['ya29.one'] }),
+    accessTokens: new FakeAccessTokens({ '1//one': ['fake-access.one'] }),
   });
 }
 
@@ -124,7 +124,7 @@ describe('a conversation crossing families', () => {
     google.script(thinkingToolReply);
     const chat = new Conversation();
     expect((await chat.turn()).res.headers.get('x-account-email')).toBe('one@example.com');
-    google.refuse('ya29.one', quotaSpent);
+    google.refuse('fake-access.one', quotaSpent);
 
     const second = await chat.turn();
     expect(second.res.status).toBe(200);
@@ -138,7 +138,7 @@ describe('a conversation crossing families', () => {
 
   it('continues a Gemini turn on Claude through an Anthropic key, thinking off for the tool turn it cannot verify', async () => {
     await setup();
-    google.refuse('ya29.one', quotaSpent);
+    google.refuse('fake-access.one', quotaSpent);
     gemini.script(thinkingToolReply);
     const chat = new Conversation();
     const first = await chat.turn();
@@ -162,7 +162,7 @@ describe('a conversation crossing families', () => {
 
   it('continues a Gemini turn on Claude with the adaptive thinking Claude Code sends, held to the same rule', async () => {
     await setup();
-    google.refuse('ya29.one', quotaSpent);
+    google.refuse('fake-access.one', quotaSpent);
     gemini.script(thinkingToolReply);
     const chat = new Conversation({ type: 'adaptive' });
     expect((await chat.turn()).res.headers.get('x-account-email')).toBe('studio');
@@ -177,11 +177,11 @@ describe('a conversation crossing families', () => {
 
   it('continues a Gemini turn on Claude over Code Assist, thinking off for that turn', async () => {
     await setup();
-    google.refuse('ya29.one', quotaSpent);
+    google.refuse('fake-access.one', quotaSpent);
     gemini.script(thinkingToolReply);
     const chat = new Conversation();
     expect((await chat.turn()).res.headers.get('x-account-email')).toBe('studio');
-    google.refuse('ya29.one', null);
+    google.refuse('fake-access.one', null);
     await gateway.runtime.updateAccount(gateway.accounts[0]!.id, { reset_health: true });
 
     const second = await chat.turn();

@@ -94,12 +94,12 @@ describe('a 429 whose quota is spent for long', () => {
   });
 
   it('lets a Google account serve again as soon as its quota is back, whatever reset its 429 named', async () => {
-    google = await startFakeV1Internal({ accounts: [{ token: 'ya29.one', project: 'proj-one' }] });
+    google = await startFakeV1Internal({ accounts: [{ token: 'fake-access.one', project: 'proj-one' }] });
     google.gemini.setDefault({ kind: 'reply', text: 'Back.' });
     gateway = await startGateway({
       accounts: [{ provider: 'antigravity', label: 'one@example.com', baseUrl: '', key: '1//one' }],
       settings: { model_rules: [{ match: 'claude-*', provider: 'antigravity' }], antigravity: { base_urls: [google.url] } },
-      accessTokens: new FakeAccessTokens({ '1//one': ['ya29.one'] }),
+      accessTokens: new FakeAccessTokens({ '1//one': ['fake-access.one'] }),
     });
     // Eighteen days, as a peer's users saw; the quota itself says there is plenty left.
     google.script({ kind: 'quotaExhausted', resetDelay: '432h' });
@@ -116,13 +116,13 @@ describe('a 429 whose quota is spent for long', () => {
   });
 
   it('keeps a Google account out for the hours its quota really is spent', async () => {
-    google = await startFakeV1Internal({ accounts: [{ token: 'ya29.one', project: 'proj-one' }] });
+    google = await startFakeV1Internal({ accounts: [{ token: 'fake-access.one', project: 'proj-one' }] });
     gateway = await startGateway({
       accounts: [{ provider: 'antigravity', label: 'one@example.com', baseUrl: '', key: '1//one' }],
       settings: { model_rules: [{ match: 'claude-*', provider: 'antigravity' }], antigravity: { base_urls: [google.url] } },
-      accessTokens: new FakeAccessTokens({ '1//one': ['ya29.one'] }),
+      accessTokens: new FakeAccessTokens({ '1//one': ['fake-access.one'] }),
     });
-    google.setQuota('ya29.one', 'claude-sonnet-4-5', { remaining: 0, resetsAt: Date.now() + 5 * 3_600_000 });
+    google.setQuota('fake-access.one', 'claude-sonnet-4-5', { remaining: 0, resetsAt: Date.now() + 5 * 3_600_000 });
     const first = await postJson(`${gateway.url}/v1/messages`, messagesBody({ model: 'claude-sonnet-4-5' }));
     expect(first.status).toBe(429);
     expect(Number(first.headers.get('retry-after'))).toBeGreaterThan(4 * 3600);

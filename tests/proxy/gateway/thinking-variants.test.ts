@@ -16,12 +16,12 @@ let google: FakeV1Internal;
 let gateway: TestGateway;
 
 async function setup() {
-  google = await startFakeV1Internal({ accounts: [{ token: 'ya29.one', project: 'proj-one' }], models: [VARIANT, 'gemini-2.5-flash'] });
+  google = await startFakeV1Internal({ accounts: [{ token: 'fake-access.one', project: 'proj-one' }], models: [VARIANT, 'gemini-2.5-flash'] });
   google.gemini.setDefault({ kind: 'reply', text: 'Done.' });
   gateway = await startGateway({
     accounts: [{ provider: 'antigravity', label: 'one@example.com', baseUrl: '', key: '1//one' }],
     settings: { model_rules: [{ match: 'claude-*', provider: 'antigravity' }], antigravity: { base_urls: [google.url] } },
-    accessTokens: new FakeAccessTokens({ '1//one': ['ya29.one'] }),
+    accessTokens: new FakeAccessTokens({ '1//one': ['fake-access.one'] }),
   });
 }
 

@@ -33,7 +33,7 @@ describe('sweepStaleTempFiles', () => {
     try {
       const stale = [`.secrets.json.${DEAD_PID}.0a1b2c3d4e5f.tmp`, `.accounts.json.${DEAD_PID}.ffeeddccbbaa.tmp`, `.owner.lock.${DEAD_PID}.Ab-_9xYz12Q3.tmp`];
       const kept = [`.settings.json.${live.pid}.0a1b2c3d4e5f.tmp`, 'secrets.json', 'stats.json.corrupt-2026-01-01T00-00-00-000Z', 'notes.tmp'];
-      for (const name of [...stale, ...kept]) await writeFile(join(dir, name), 'sk-ant-left-behind');
+      for (const name of [...stale, ...kept]) await writeFile(join(dir, name), 'sk-fake-left-behind');
       // One this very process left in an earlier life (a restarted container reuses its pid).
       const mine = `.stats.json.${process.pid}.0a1b2c3d4e5f.tmp`;
       await writeFile(join(dir, mine), '{}');
@@ -47,7 +47,7 @@ describe('sweepStaleTempFiles', () => {
   });
 
   it('runs whenever the data folder is opened', async () => {
-    await writeFile(join(dir, `.secrets.json.${DEAD_PID}.0a1b2c3d4e5f.tmp`), '{"secrets":{"acct_1":"sk-ant-removed-account"}}');
+    await writeFile(join(dir, `.secrets.json.${DEAD_PID}.0a1b2c3d4e5f.tmp`), '{"secrets":{"acct_1":"sk-fake-removed-account"}}');
     const runtime = await openFileRuntime(dir);
     await runtime.close();
     expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);

@@ -138,9 +138,9 @@ const gemini: Harness = {
 const antigravity: Harness = {
   name: 'antigravity',
   async start() {
-    const fake = await startFakeV1Internal({ accounts: [{ token: 'ya29.conformance', project: 'proj-conformance' }] });
+    const fake = await startFakeV1Internal({ accounts: [{ token: 'fake-access.conformance', project: 'proj-conformance' }] });
     const provider = new AntigravityProvider({
-      accessTokens: new FakeAccessTokens({ '1//refresh-conformance': ['ya29.conformance'] }),
+      accessTokens: new FakeAccessTokens({ '1//refresh-conformance': ['fake-access.conformance'] }),
       state: { learned: () => {} },
       settings: () => ({ base_urls: [fake.url] }),
     });

@@ -22,7 +22,7 @@ beforeEach(async () => {
   await runtime.addAccount({
     provider: 'anthropic',
     label: '$(touch /tmp/pwned)',
-    api_key: 'sk-ant-export-me',
+    api_key: 'sk-fake-export-me',
     options: { base_url: 'https://api.example.com' },
   });
 });
@@ -70,7 +70,7 @@ describe('exportAccounts', () => {
     const target = join(dir, 'new.json');
     await runtime.exportAccounts({ path: target, include_secrets: true });
     if (process.platform !== 'win32') expect((await lstat(target)).mode & 0o777).toBe(0o600);
-    expect(await readFile(target, 'utf8')).toContain('sk-ant-export-me');
+    expect(await readFile(target, 'utf8')).toContain('sk-fake-export-me');
   });
 });
 

@@ -227,6 +227,6 @@ describe('Google sign-in configuration', () => {
     const refresh = secrets.get(account!.id)!;
     const seen = JSON.stringify({ outcomes, accounts: await api.listAccounts(), settings: await api.getSettings() });
     expect(seen).not.toContain(refresh);
-    expect(seen).not.toContain('ya29.');
+    expect(seen).not.toContain('fake-access.');
   });
 });

@@ -121,7 +121,7 @@ describe('team mode', () => {
   it('keeps nothing secret readable in the store', async () => {
     const [a, , url] = await twoGateways();
     const fake = await upstream();
-    await a.runtime.addAccount({ provider: 'anthropic', label: 'shared@example.com', api_key: 'sk-ant-VERYSECRETKEY', options: { base_url: fake.url } });
+    await a.runtime.addAccount({ provider: 'anthropic', label: 'shared@example.com', api_key: 'sk-fake-VERYSECRETKEY', options: { base_url: fake.url } });
     await a.runtime.updateSettings({ api_key: 'sk-sy-GATEWAYSECRET', google: { client_secret: 'GOCSPX-CLIENTSECRET' } });
     expect((await postJson(`${a.url}/v1/messages`, messagesBody(), { headers: { 'x-api-key': 'sk-sy-GATEWAYSECRET' } })).status).toBe(200);
     const client = new Redis(url);

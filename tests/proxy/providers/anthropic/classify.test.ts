@@ -158,7 +158,7 @@ describe('readErrorBody', () => {
 });
 
 describe('classifyHttpFailure', () => {
-  const SECRET = 'sk-ant-fake-SECRET+key/with.special*chars';
+  const SECRET = 'sk-fake-fake-SECRET+key/with.special*chars';
 
   it('an Anthropic-shaped 400 is invalid and keeps the body to relay to the client', () => {
     const body = anthropicError('invalid_request_error', 'max_tokens: Field required');

@@ -18,7 +18,7 @@ type Account = AccountOf<'antigravity'>;
 type Learned = Partial<Omit<LearnedState, 'updated_at'>>;
 
 const REFRESH = '1//refresh-a';
-const TOKEN = 'ya29.a1';
+const TOKEN = 'fake-access.a1';
 
 /** The AccountStatePort as the pool implements it: patches merged into the account's learned state. */
 class MemoryState implements AccountStatePort {
@@ -214,11 +214,11 @@ describe('model variants and Claude thinking', () => {
 
 describe('a refused token', () => {
   it('is invalidated and the call tried once more with a fresh one', async () => {
-    await setup([{ token: TOKEN, project: 'proj-a' }], { tokens: { [REFRESH]: ['ya29.stale', TOKEN] } });
-    fake.addToken(TOKEN, 'ya29.stale');
-    fake.revoke('ya29.stale');
+    await setup([{ token: TOKEN, project: 'proj-a' }], { tokens: { [REFRESH]: ['fake-access.stale', TOKEN] } });
+    fake.addToken(TOKEN, 'fake-access.stale');
+    fake.revoke('fake-access.stale');
     await messageOf(await send(request('gemini-2.5-flash')));
-    expect(tokens.invalidations).toEqual([{ accountId: 'acct_1', accessToken: 'ya29.stale' }]);
+    expect(tokens.invalidations).toEqual([{ accountId: 'acct_1', accessToken: 'fake-access.stale' }]);
     expect(fake.generateRequests().at(-1)!.token).toBe(TOKEN);
     expect(state.state.get('acct_1')?.disabled_reason ?? null).toBeNull();
   });
@@ -231,8 +231,8 @@ describe('a refused token', () => {
       'forbidden',
     ],
   ])('that survives the refresh (%s) marks the account with the reason', async (_t, behaviour, kind) => {
-    await setup([{ token: TOKEN, project: 'proj-a' }], { tokens: { [REFRESH]: [TOKEN, 'ya29.a2'] } });
-    fake.addToken(TOKEN, 'ya29.a2');
+    await setup([{ token: TOKEN, project: 'proj-a' }], { tokens: { [REFRESH]: [TOKEN, 'fake-access.a2'] } });
+    fake.addToken(TOKEN, 'fake-access.a2');
     await messageOf(await send(request('gemini-2.5-flash'))); // project known first
     fake.script(behaviour, behaviour);
     const result = await send(request('gemini-2.5-flash'));
@@ -335,10 +335,10 @@ describe('quota', () => {
     await setup(
       [
         { token: TOKEN, project: 'proj-a' },
-        { token: 'ya29.b', project: 'proj-b' },
+        { token: 'fake-access.b', project: 'proj-b' },
       ],
       {
-        tokens: { [REFRESH]: [TOKEN], '1//refresh-b': ['ya29.b'] },
+        tokens: { [REFRESH]: [TOKEN], '1//refresh-b': ['fake-access.b'] },
         quotaRefreshMs: 20,
         accounts: () => Object.entries(secrets).map(([id, secret]) => ({ account: account({}, id), secret })),
       },

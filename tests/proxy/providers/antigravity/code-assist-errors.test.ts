@@ -58,11 +58,17 @@ describe('classifyCodeAssistFailure', () => {
     ['403', 403, body({ code: 403, status: 'PERMISSION_DENIED', message: 'denied' }), { kind: 'forbidden', retryAfterMs: null }],
     ['503', 503, body({ code: 503, status: 'UNAVAILABLE', message: 'overloaded' }), { kind: 'overloaded', retryAfterMs: null }],
   ])('%s', (_t, status, text, expected) => {
-    expect(classifyCodeAssistFailure(status, {}, text, 0, 'ya29.secret')).toMatchObject(expected);
+    expect(classifyCodeAssistFailure(status, {}, text, 0, 'fake-access.secret')).toMatchObject(expected);
   });
 
   it('scrubs the access token from what it keeps', () => {
-    const failure = classifyCodeAssistFailure(401, {}, body({ code: 401, status: 'UNAUTHENTICATED', message: 'bad token ya29.secret' }), 0, 'ya29.secret');
-    expect(failure.message).not.toContain('ya29.secret');
+    const failure = classifyCodeAssistFailure(
+      401,
+      {},
+      body({ code: 401, status: 'UNAUTHENTICATED', message: 'bad token fake-access.secret' }),
+      0,
+      'fake-access.secret',
+    );
+    expect(failure.message).not.toContain('fake-access.secret');
   });
 });

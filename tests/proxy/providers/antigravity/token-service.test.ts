@@ -86,7 +86,7 @@ describe('GoogleTokenService', () => {
 
   it('forgets an access token the upstream refused, and only that one', async () => {
     const first = await tokens.get('g1', refresh, staying);
-    tokens.invalidate('g1', 'ya29.some-older-token');
+    tokens.invalidate('g1', 'fake-access.some-older-token');
     expect(await tokens.get('g1', refresh, staying)).toBe(first);
     tokens.invalidate('g1', first);
     expect(await tokens.get('g1', refresh, staying)).not.toBe(first);

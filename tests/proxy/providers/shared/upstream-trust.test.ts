@@ -48,7 +48,7 @@ async function gatewayBehindInspectingProxy(settings: SettingsPatch = {}) {
   await runtime.addAccount({
     provider: 'anthropic',
     label: 'behind the proxy',
-    api_key: 'sk-ant-1',
+    api_key: 'sk-fake-1',
     options: { base_url: front.url, auth_scheme: 'x-api-key', strip_cache_control: false, count_tokens: true },
   });
   const { url } = await runtime.startGateway();

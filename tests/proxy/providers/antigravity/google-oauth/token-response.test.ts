@@ -9,19 +9,23 @@ describe('parseTokenResponse', () => {
   it.each([
     [
       'a code exchange',
-      { access_token: 'ya29.a', expires_in: 3599, refresh_token: '1//r', token_type: 'Bearer' },
-      { accessToken: 'ya29.a', expiresAt: NOW + 3_599_000, refreshToken: '1//r' },
+      { access_token: 'fake-access.a', expires_in: 3599, refresh_token: '1//r', token_type: 'Bearer' },
+      { accessToken: 'fake-access.a', expiresAt: NOW + 3_599_000, refreshToken: '1//r' },
     ],
     [
       'a refresh',
-      { access_token: 'ya29.b', expires_in: 3599, scope: 's', token_type: 'Bearer' },
-      { accessToken: 'ya29.b', expiresAt: NOW + 3_599_000, refreshToken: null },
+      { access_token: 'fake-access.b', expires_in: 3599, scope: 's', token_type: 'Bearer' },
+      { accessToken: 'fake-access.b', expiresAt: NOW + 3_599_000, refreshToken: null },
     ],
-    ['a token without a lifetime (an hour assumed)', { access_token: 'ya29.c' }, { accessToken: 'ya29.c', expiresAt: NOW + 3_600_000, refreshToken: null }],
+    [
+      'a token without a lifetime (an hour assumed)',
+      { access_token: 'fake-access.c' },
+      { accessToken: 'fake-access.c', expiresAt: NOW + 3_600_000, refreshToken: null },
+    ],
     [
       'a nonsense lifetime',
-      { access_token: 'ya29.d', expires_in: -5, refresh_token: '' },
-      { accessToken: 'ya29.d', expiresAt: NOW + 3_600_000, refreshToken: null },
+      { access_token: 'fake-access.d', expires_in: -5, refresh_token: '' },
+      { accessToken: 'fake-access.d', expiresAt: NOW + 3_600_000, refreshToken: null },
     ],
   ])('reads %s', (_name, body, tokens) => {
     expect(parseTokenResponse(200, JSON.stringify(body), NOW)).toEqual({ ok: true, tokens });
